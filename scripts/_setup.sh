@@ -1,0 +1,72 @@
+# Shared set-up for scripts/run, scripts/test and scripts/bench: sourced, not run.
+# Installs the Debian/Ubuntu packages asked for (when missing) and keeps .venv in step
+# with pyproject.toml. Safe to repeat: a second run with nothing to do takes a second.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Debian packages the real-desktop tests and the tray's menu need.
+DESKTOP_PACKAGES=(xvfb xauth x11-utils xdotool xclip openbox trayer dbus dbus-x11
+  gnome-keyring dunst desktop-file-utils xdg-utils imagemagick)
+# What PyGObject (pystray's gtk/appindicator backends: menus on Linux) builds against.
+GTK_PACKAGES=(gcc pkg-config libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0
+  gir1.2-ayatanaappindicator3-0.1)
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || printf '%s ' "$pkg"
+  done
+}
+
+# install_packages PKG... : apt-get install what is missing; returns 1 if it cannot.
+install_packages() {
+  command -v dpkg-query >/dev/null || { say "not a Debian/Ubuntu system: install the equivalents of: $*"; return 1; }
+  local missing
+  missing="$(missing_packages "$@")"
+  [ -z "$missing" ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo); else
+      say "missing Debian packages: $missing"
+      say "install them with: sudo apt-get install $missing"
+      return 1
+    fi
+  fi
+  say "installing Debian packages: $missing"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# ensure_python: a Python 3.11+ with venv and tkinter.
+ensure_python() {
+  PYTHON="${PYTHON:-python3}"
+  if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    say "traycodes needs Python 3.11 or newer (found: $("$PYTHON" --version 2>&1))"; return 1
+  fi
+  if ! "$PYTHON" -c 'import tkinter, venv' 2>/dev/null; then
+    install_packages python3-tk python3-venv || return 1
+  fi
+}
+
+# ensure_venv EXTRAS: .venv with traycodes installed (editable) and the given extras.
+ensure_venv() {
+  local extras="$1" stamp
+  ensure_python || return 1
+  [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
+  stamp="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$extras"
+  if [ "$(cat "$VENV/.traycodes-stamp" 2>/dev/null)" != "$stamp" ]; then
+    say "installing traycodes[$extras] into .venv"
+    "$PY" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    local target="$ROOT"
+    [ -n "$extras" ] && target="$ROOT[$extras]"
+    # compat: a plain path entry; the default editable finder adds ~15 ms to every start
+    "$PY" -m pip install -q --disable-pip-version-check -e "$target" \
+      --config-settings editable_mode=compat
+    echo "$stamp" > "$VENV/.traycodes-stamp"
+  fi
+}

@@ -1,0 +1,133 @@
+"""The layers of ../shared/design/ARCHITECTURE.md: imports only run downwards.
+
+Also: importing the package starts nothing, and the one-shot CLI imports no GUI module.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "traycodes"
+
+# module (or package) -> layer; a module may import traycodes modules of lower layers only,
+# and modules of its own layer where listed in SAME_LAYER_OK.
+LAYERS = {
+    "errors": 0,
+    "model": 0,
+    "otp": 1,
+    "uri": 1,
+    "matching": 1,
+    "vault": 2,
+    "keystore": 2,
+    "formats": 2,
+    "settings": 2,
+    "desktop": 3,
+    "ui": 4,
+    "app": 5,
+    "cli": 5,
+    "cli_vault": 5,
+    "__main__": 5,
+    "__init__": 0,
+}
+SAME_LAYER_OK = {("errors", "model"), ("model", "errors")}
+THIRD_PARTY = {  # third-party imports allowed from each layer
+    0: set(),
+    1: set(),
+    2: {"cryptography", "keyring", "zxingcpp", "segno", "platformdirs", "PIL"},
+    3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs"},
+    4: {"PIL", "tkinter"},
+    5: {"pystray", "pynput", "PIL", "tkinter", "platformdirs", "keyring", "gi"},
+}
+STDLIB = set(sys.stdlib_module_names)
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def top_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
+def imported(path: Path) -> set[tuple[str, bool]]:
+    """(module, is_traycodes) pairs for every import in the file, resolved to top names."""
+    tree = ast.parse(path.read_text())
+    depth = len(path.relative_to(PACKAGE).parts) - 1  # 0 for traycodes/x.py
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.name.split(".")
+                found.add(
+                    (name[1], True)
+                    if name[0] == "traycodes" and len(name) > 1
+                    else (name[0], False)
+                )
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                name = (node.module or "").split(".")
+                if name[0] == "traycodes":
+                    found.update(
+                        (n, True)
+                        for n in ([name[1]] if len(name) > 1 else [a.name for a in node.names])
+                    )
+                else:
+                    found.add((name[0], False))
+            elif node.level - 1 < depth:  # relative import inside a subpackage
+                continue
+            elif node.module:
+                found.add((node.module.split(".")[0], True))
+            else:
+                found.update((a.name, True) for a in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_run_downwards(path: Path) -> None:
+    own = top_name(path)
+    assert own in LAYERS, f"{own} has no layer: add it to ARCHITECTURE.md and this test"
+    layer = LAYERS[own]
+    for name, ours in imported(path):
+        if ours:
+            if name in (own, "__version__"):
+                continue
+            assert name in LAYERS, f"{path.name} imports unknown traycodes.{name}"
+            assert (
+                LAYERS[name] < layer
+                or (own, name) in SAME_LAYER_OK
+                or (LAYERS[name] == layer and layer == 5)
+            ), f"{own} (layer {layer}) imports {name} (layer {LAYERS[name]})"
+        elif name not in STDLIB and name != "__future__":
+            allowed = set().union(*(THIRD_PARTY[n] for n in range(layer + 1)))
+            assert name in allowed, f"{own} (layer {layer}) imports third-party {name}"
+
+
+def test_one_shot_cli_imports_nothing_heavy() -> None:
+    code = (
+        "import sys; from traycodes.cli import main; "
+        "main(['code', '--key', 'JBSWY3DPEHPK3PXP', '--at', '0']); "
+        "heavy = [m for m in ('tkinter', 'pystray', 'pynput', 'PIL', 'cryptography', 'keyring',"
+        " 'Xlib', 'gi', 'zxingcpp', 'segno') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_importing_the_package_starts_nothing() -> None:
+    code = (
+        "import sys, threading, traycodes; "
+        "print(threading.active_count(), 'traycodes.cli' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["1", "False"]
