@@ -65,9 +65,13 @@ def cmd_code(args: argparse.Namespace) -> int:
     """Print the code for a link, a setup key, or (with a vault) a record."""
     from .errors import InvalidInput
 
-    given = [name for name in ("uri", "key") if getattr(args, name, None)]
+    given = [name for name in ("query", "uri", "key") if getattr(args, name, None)]
     if len(given) != 1:
-        raise InvalidInput("give exactly one of --uri URI or --key KEY")
+        raise InvalidInput("give exactly one of QUERY, --uri URI or --key KEY")
+    if args.query:
+        from . import cli_vault
+
+        return cli_vault.cmd_code_query(args)
     from .otp import code
 
     entry = _entry_from_args(args)
@@ -146,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--vault",
+        metavar="PATH",
+        help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     code = commands.add_parser(
@@ -156,13 +165,28 @@ def build_parser() -> argparse.ArgumentParser:
         "Use '-' to read the link or key from standard input, which keeps it out "
         "of the process list.",
     )
+    code.add_argument(
+        "query", nargs="?", metavar="QUERY", help="issuer, account or website of a vault record"
+    )
     code.add_argument("--uri", metavar="URI", help="an otpauth:// or steam:// link")
     code.add_argument("--key", metavar="KEY", help="a base32 setup key")
     code.add_argument(
         "--at", type=_time_arg, metavar="UNIX_SECONDS", help="the code at this time instead of now"
     )
     _add_key_options(code)
+    code.add_argument(
+        "--vault", metavar="PATH", default=argparse.SUPPRESS, help="the vault file (with QUERY)"
+    )
+    code.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the vault password from standard input (with QUERY)",
+    )
     code.set_defaults(func=cmd_code)
+
+    from . import cli_vault
+
+    cli_vault.add_commands(commands, _add_key_options, _time_arg)
 
     return parser
 

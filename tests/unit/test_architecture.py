@@ -34,7 +34,7 @@ LAYERS = {
     "__main__": 5,
     "__init__": 0,
 }
-SAME_LAYER_OK = {("errors", "model"), ("model", "errors")}
+SAME_LAYER_OK = {("errors", "model"), ("model", "errors"), ("vault", "keystore")}
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),

@@ -1,0 +1,263 @@
+"""The vault file, byte for byte (docs/vault-format.md describes it for other readers).
+
+Three lines::
+
+    traycodes-vault 1
+    {"payload":{...},"slots":[...],"vault_id":"..."}
+    sha256 <hex digest of the two lines above, newlines included>
+
+The checksum needs no key: it tells accidental damage (exit 4) apart from a wrong password
+(exit 3). Authenticity comes from AES-GCM: every slot binds its own parameters as
+associated data, and the records are sealed with the whole header (version, vault id, every
+slot) as associated data, so any change to the header is detected once the vault is opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import DamagedData, InvalidInput, UnsupportedVersion
+from ..model import Algorithm, OtpParams, OtpType, Record
+from ..uri import decode_secret, encode_secret
+from .crypto import KdfParams
+
+MAGIC = "traycodes-vault"
+VERSION = 1
+SLOT_PASSWORD = "password"  # noqa: S105 - a slot type, not a password
+SLOT_KEYRING = "keyring"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: object) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("expected base64 text")
+    return base64.b64decode(text, validate=True)
+
+
+def canonical(value: object) -> bytes:
+    """The one JSON spelling used for hashing and associated data."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """The master key, sealed under a password-derived key or a key kept in the keyring."""
+
+    type: str
+    id: str
+    nonce: bytes = field(repr=False)
+    wrapped: bytes = field(repr=False)
+    salt: bytes = field(default=b"", repr=False)
+    kdf: KdfParams | None = None
+
+    def params(self) -> dict[str, Any]:
+        """What the slot says about itself, without the sealed key."""
+        out: dict[str, Any] = {"type": self.type, "id": self.id}
+        if self.type == SLOT_PASSWORD and self.kdf is not None:
+            out["kdf"] = {
+                "name": "argon2id",
+                "salt": _b64(self.salt),
+                "memory_kib": self.kdf.memory_kib,
+                "iterations": self.kdf.iterations,
+                "lanes": self.kdf.lanes,
+            }
+        return out
+
+    def associated(self, vault_id: str) -> bytes:
+        """Associated data for sealing this slot's copy of the master key."""
+        return canonical(
+            {"format": MAGIC, "version": VERSION, "vault_id": vault_id, "slot": self.params()}
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.params(), "nonce": _b64(self.nonce), "wrapped": _b64(self.wrapped)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Slot:
+        kind, slot_id = data["type"], data["id"]
+        if not isinstance(kind, str) or not isinstance(slot_id, str):
+            raise ValueError("bad slot")
+        salt, kdf = b"", None
+        if kind == SLOT_PASSWORD:
+            params = data["kdf"]
+            if params["name"] != "argon2id":
+                raise ValueError("unknown KDF")
+            salt = _unb64(params["salt"])
+            kdf = KdfParams(*(_int(params[k]) for k in ("memory_kib", "iterations", "lanes")))
+        return cls(kind, slot_id, _unb64(data["nonce"]), _unb64(data["wrapped"]), salt, kdf)
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("expected a whole number")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class VaultFile:
+    """A vault file as stored: header (id, slots) and the sealed records."""
+
+    vault_id: str
+    slots: tuple[Slot, ...]
+    nonce: bytes = field(repr=False)
+    ciphertext: bytes = field(repr=False)
+
+    def header(self) -> bytes:
+        """Associated data for the records: everything in the file but the records."""
+        return header_for(self.vault_id, self.slots)
+
+    def dumps(self) -> bytes:
+        """The file's bytes."""
+        first = f"{MAGIC} {VERSION}\n".encode()
+        body = (
+            canonical(
+                {
+                    "vault_id": self.vault_id,
+                    "slots": [slot.to_json() for slot in self.slots],
+                    "payload": {
+                        "cipher": "aes-256-gcm",
+                        "nonce": _b64(self.nonce),
+                        "ciphertext": _b64(self.ciphertext),
+                    },
+                }
+            )
+            + b"\n"
+        )
+        digest = hashlib.sha256(first + body).hexdigest()
+        return first + body + f"sha256 {digest}\n".encode()
+
+
+def header_for(vault_id: str, slots: tuple[Slot, ...]) -> bytes:
+    """The associated data the records are sealed with."""
+    return canonical(
+        {
+            "format": MAGIC,
+            "version": VERSION,
+            "vault_id": vault_id,
+            "slots": [slot.to_json() for slot in slots],
+        }
+    )
+
+
+def loads(data: bytes) -> VaultFile:
+    """Parse and check a vault file; :class:`DamagedData` for anything not right."""
+    first, sep, rest = data.partition(b"\n")
+    magic, _, version_text = first.partition(b" ")
+    if magic != MAGIC.encode() or not sep:
+        raise DamagedData("not a traycodes vault (or its first line is damaged)")
+    try:
+        version = int(version_text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        raise DamagedData("the vault's format line is damaged") from None
+    if version > VERSION:
+        raise UnsupportedVersion(
+            f"the vault was written by a newer traycodes (format {version}; this one reads "
+            f"format {VERSION}): upgrade traycodes to open it"
+        )
+    if version < 1:
+        raise DamagedData("the vault's format line is damaged")
+    body, sep, tail = rest.partition(b"\n")
+    digest = hashlib.sha256(first + b"\n" + body + b"\n").hexdigest()
+    expected = f"sha256 {digest}\n"
+    if not sep or tail != expected.encode():
+        raise DamagedData("the vault's checksum does not match: the file is damaged or incomplete")
+    try:
+        parsed = json.loads(body)
+        payload = parsed["payload"]
+        if payload["cipher"] != "aes-256-gcm":
+            raise ValueError("unknown cipher")
+        vault_id = parsed["vault_id"]
+        if not isinstance(vault_id, str) or not vault_id:
+            raise ValueError("bad vault id")
+        slots = tuple(Slot.from_json(s) for s in parsed["slots"])
+        return VaultFile(vault_id, slots, _unb64(payload["nonce"]), _unb64(payload["ciphertext"]))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise DamagedData("the vault's header is damaged") from None
+
+
+# --- records <-> JSON (the sealed payload) ---------------------------------------------------
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    """A record as stored inside the sealed payload."""
+    otp = record.otp
+    return {
+        "id": record.id,
+        "issuer": record.issuer,
+        "account": record.account,
+        "otp": None
+        if otp is None
+        else {
+            "type": otp.type.value,
+            "secret": encode_secret(otp.secret),
+            "algorithm": otp.algorithm.value,
+            "digits": otp.digits,
+            "period": otp.period,
+            "counter": otp.counter,
+        },
+        "websites": list(record.websites),
+        "title_patterns": list(record.title_patterns),
+        "apps": list(record.apps),
+        "note": record.note,
+        "tags": list(record.tags),
+        "favorite": record.favorite,
+        "created": record.created,
+        "modified": record.modified,
+        "used": record.used,
+        "deleted": record.deleted,
+    }
+
+
+def record_from_json(data: dict[str, Any]) -> Record:
+    """The inverse of :func:`record_to_json`; ValueError (or KeyError) when malformed."""
+    otp_data = data.get("otp")
+    otp = None
+    if otp_data is not None:
+        otp = OtpParams(
+            secret=decode_secret(otp_data["secret"]),
+            type=OtpType(otp_data["type"]),
+            algorithm=Algorithm(otp_data["algorithm"]),
+            digits=otp_data["digits"],
+            period=otp_data["period"],
+            counter=otp_data["counter"],
+        )
+    return Record(
+        id=data["id"],
+        issuer=data["issuer"],
+        account=data["account"],
+        otp=otp,
+        websites=tuple(data["websites"]),
+        title_patterns=tuple(data["title_patterns"]),
+        apps=tuple(data["apps"]),
+        note=data["note"],
+        tags=tuple(data["tags"]),
+        favorite=data["favorite"],
+        created=data["created"],
+        modified=data["modified"],
+        used=data["used"],
+        deleted=data["deleted"],
+    )
+
+
+def dump_records(records: list[Record] | tuple[Record, ...]) -> bytes:
+    """The plaintext that gets sealed."""
+    return json.dumps(
+        {"records": [record_to_json(r) for r in records]}, separators=(",", ":")
+    ).encode()
+
+
+def load_records(plaintext: bytes) -> list[Record]:
+    """Records from an unsealed payload; :class:`DamagedData` when malformed."""
+    try:
+        parsed = json.loads(plaintext)
+        return [record_from_json(r) for r in parsed["records"]]
+    except (ValueError, KeyError, TypeError, InvalidInput):
+        raise DamagedData("the vault's records cannot be read") from None
