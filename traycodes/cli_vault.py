@@ -109,6 +109,8 @@ def open_vault(args: argparse.Namespace, reader: PasswordReader | None = None) -
 
     reader = reader or PasswordReader(args)
     settings = load_settings()
+    for problem in settings.problems:
+        say(f"traycodes: warning: {problem}")
     return Vault.open(
         vault_path(args),
         keystore=keystore_for(args),

@@ -78,8 +78,14 @@ class OtpParams:
     def __post_init__(self) -> None:
         if not isinstance(self.secret, bytes) or not self.secret:
             raise InvalidInput("the secret is empty")
-        object.__setattr__(self, "type", OtpType(self.type))
-        object.__setattr__(self, "algorithm", Algorithm(self.algorithm))
+        try:
+            object.__setattr__(self, "type", OtpType(self.type))
+        except ValueError:
+            raise InvalidInput("the OTP type must be totp, hotp or steam") from None
+        try:
+            object.__setattr__(self, "algorithm", Algorithm(self.algorithm))
+        except ValueError:
+            raise InvalidInput("unsupported algorithm (use SHA1, SHA256 or SHA512)") from None
         if self.type is OtpType.STEAM:
             _check_int("digits", self.digits, STEAM_DIGITS, STEAM_DIGITS)
         else:

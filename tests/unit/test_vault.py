@@ -34,25 +34,38 @@ SECRET_B32 = base64.b32encode(SECRET).decode().rstrip("=")
 PASSWORD = "correct horse battery staple"
 
 
-def make_record(issuer: str = "GitHub", account: str = "octocat",
-                secret: bytes = SECRET) -> Record:
-    return Record(id=uuid.uuid4().hex, issuer=issuer, account=account,
-                  otp=OtpParams(secret), websites=("https://github.com",), note="recovery 1234",
-                  created=1000, modified=1000)
+def make_record(issuer: str = "GitHub", account: str = "octocat", secret: bytes = SECRET) -> Record:
+    return Record(
+        id=uuid.uuid4().hex,
+        issuer=issuer,
+        account=account,
+        otp=OtpParams(secret),
+        websites=("https://github.com",),
+        note="recovery 1234",
+        created=1000,
+        modified=1000,
+    )
 
 
 def add(records: dict[str, Record], record: Record) -> None:
     records[record.id] = record
 
 
-def create(path: Path, *, keystore: MemoryStore | None = None, password: str | None = PASSWORD,
-           keep_backups: int = 10) -> Vault:
-    return Vault.create(path, password=password, keystore=keystore, kdf=KDF_MINIMUM,
-                        keep_backups=keep_backups)
+def create(
+    path: Path,
+    *,
+    keystore: MemoryStore | None = None,
+    password: str | None = PASSWORD,
+    keep_backups: int = 10,
+) -> Vault:
+    return Vault.create(
+        path, password=password, keystore=keystore, kdf=KDF_MINIMUM, keep_backups=keep_backups
+    )
 
 
-def reopen(path: Path, password: str | None = PASSWORD,
-           keystore: MemoryStore | None = None) -> Vault:
+def reopen(
+    path: Path, password: str | None = PASSWORD, keystore: MemoryStore | None = None
+) -> Vault:
     return Vault.open(path, keystore=keystore, password=lambda: password)
 
 
@@ -90,8 +103,15 @@ def test_nothing_in_clear(path: Path, caplog: pytest.LogCaptureFixture) -> None:
     assert len(files) == 4
     for file in files:
         data = file.read_bytes()
-        for needle in (SECRET, SECRET_B32.encode(), b"GitHub", b"octocat", b"github.com",
-                       b"recovery", PASSWORD.encode()):
+        for needle in (
+            SECRET,
+            SECRET_B32.encode(),
+            b"GitHub",
+            b"octocat",
+            b"github.com",
+            b"recovery",
+            PASSWORD.encode(),
+        ):
             assert needle not in data
             assert needle.lower() not in data.lower()
     for needle in (SECRET_B32, "GitHub", "octocat", PASSWORD):
@@ -146,11 +166,23 @@ def regions(data: bytes) -> dict[str, range]:
     return found
 
 
-@pytest.mark.parametrize("region", [
-    "format line", "slot salt", "slot nonce", "slot wrapped key", "slot wrapped key tag",
-    "vault id", "payload nonce", "ciphertext", "ciphertext tag", "checksum",
-    "json punctuation", "kdf memory",
-])
+@pytest.mark.parametrize(
+    "region",
+    [
+        "format line",
+        "slot salt",
+        "slot nonce",
+        "slot wrapped key",
+        "slot wrapped key tag",
+        "vault id",
+        "payload nonce",
+        "ciphertext",
+        "ciphertext tag",
+        "checksum",
+        "json punctuation",
+        "kdf memory",
+    ],
+)
 def test_a_flipped_byte_anywhere_is_refused_and_the_file_kept(path: Path, region: str) -> None:
     vault = create(path)
     vault.update(lambda records: add(records, make_record()))
@@ -215,8 +247,14 @@ def test_altered_header_fails_authentication(path: Path) -> None:
     create(path).update(lambda records: add(records, make_record()))
 
     def add_slot(body: dict) -> None:  # type: ignore[type-arg]
-        body["slots"].append({"type": "keyring", "id": "attacker", "nonce": body["slots"][0]["nonce"],
-                              "wrapped": body["slots"][0]["wrapped"]})
+        body["slots"].append(
+            {
+                "type": "keyring",
+                "id": "attacker",
+                "nonce": body["slots"][0]["nonce"],
+                "wrapped": body["slots"][0]["wrapped"],
+            }
+        )
 
     rewrite(path, add_slot)
     with pytest.raises(DamagedData, match="authentication"):
@@ -393,6 +431,7 @@ def test_lock_drops_the_key(path: Path) -> None:
 
 # --- processes -------------------------------------------------------------------------------
 
+
 def _writer(path: str, name: str, count: int) -> None:
     vault = Vault.open(Path(path), keystore=None, password=lambda: PASSWORD)
     for i in range(count):
@@ -435,8 +474,9 @@ def test_kill_9_during_saves_never_breaks_the_vault(path: Path) -> None:
     create(path, keep_backups=3)
     rng = random.Random(1234)
     for _ in range(12):
-        child = subprocess.Popen([sys.executable, "-c", SAVER, str(path), PASSWORD],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(path), PASSWORD], stdout=subprocess.PIPE, text=True
+        )
         assert child.stdout is not None
         first = child.stdout.readline()  # one save completed: now kill at a random moment
         assert first

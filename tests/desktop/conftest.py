@@ -1,0 +1,26 @@
+"""A real desktop session (Xvfb, D-Bus, gnome-keyring, openbox, trayer, dunst) per module."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.desktop.session import DesktopSession, desktop_session
+
+
+@pytest.fixture(scope="module")
+def keyring_session() -> Iterator[DesktopSession]:
+    """D-Bus with an unlocked gnome-keyring; this process's environment points at it."""
+    with desktop_session(x=False, keyring=True, window_manager=False) as session:
+        saved = {k: os.environ.get(k) for k in session.env}
+        os.environ.update(session.env)
+        try:
+            yield session
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value

@@ -1,0 +1,235 @@
+"""A real desktop session for tests: Xvfb, D-Bus, gnome-keyring, a window manager, a tray
+host and a notification daemon, each started in order and waited for, and stopped newest
+first. See ../shared/reference/desktop-testing.md for why each part is there.
+
+In CI (CI=true) a missing tool is a failure; elsewhere the tests that need it are skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(*tools: str) -> None:
+    """Skip (or, in CI, fail) unless every tool is on PATH."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        message = f"desktop tools missing: {', '.join(missing)} (scripts/test installs them)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+@dataclass
+class DesktopSession:
+    """The processes of one session and the environment that reaches them."""
+
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    keyring_password: str = "session-keyring-password"
+
+    # -- starting
+
+    def _spawn(self, name: str, argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        log = open(self.root / f"{name}.log", "wb")  # noqa: SIM115 - closed with the session
+        process = subprocess.Popen(
+            argv, env=self.full_env(), stdout=log, stderr=log, start_new_session=True, **kwargs
+        )  # type: ignore[call-overload]
+        self.processes.append((name, process))
+        return process
+
+    def full_env(self) -> dict[str, str]:
+        return {**os.environ, **self.env}
+
+    def start_x(self) -> None:
+        require("Xvfb", "xdpyinfo")
+        for number in range(90 + os.getpid() % 50, 400):
+            if (
+                not Path(f"/tmp/.X11-unix/X{number}").exists()
+                and not Path(f"/tmp/.X{number}-lock").exists()
+            ):
+                break
+        display = f":{number}"
+        self._spawn("xvfb", ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        self.env["DISPLAY"] = display
+        wait_for(lambda: self.run_ok(["xdpyinfo"]), "Xvfb")
+
+    def start_dbus(self) -> None:
+        require("dbus-daemon", "dbus-send")
+        address = f"unix:path={self.root}/bus"
+        self._spawn("dbus", ["dbus-daemon", "--session", "--nofork", f"--address={address}"])
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+        wait_for(
+            lambda: Path(f"{self.root}/bus").exists() and self.has_owner("org.freedesktop.DBus"),
+            "the D-Bus session bus",
+        )
+
+    def start_keyring(self) -> None:
+        require("gnome-keyring-daemon")
+        process = self._spawn(
+            "gnome-keyring",
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE,
+        )
+        assert process.stdin is not None
+        process.stdin.write(self.keyring_password.encode())
+        process.stdin.close()
+        wait_for(lambda: self.has_owner("org.freedesktop.secrets"), "gnome-keyring")
+
+    def start_window_manager(self) -> None:
+        require("openbox", "xprop")
+        self._spawn("openbox", ["openbox", "--sm-disable"])
+        wait_for(
+            lambda: "_NET_SUPPORTING_WM_CHECK(WINDOW)" in self.output(["xprop", "-root"]), "openbox"
+        )
+
+    def start_tray(self) -> None:
+        require("trayer", "xdotool")
+        self._spawn(
+            "trayer",
+            [
+                "trayer",
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "pixel",
+                "--width",
+                "200",
+                "--heighttype",
+                "pixel",
+                "--height",
+                "32",
+                "--SetDockType",
+                "true",
+                "--transparent",
+                "false",
+            ],
+        )
+        wait_for(self._tray_has_owner, "the tray host")
+
+    def _tray_has_owner(self) -> bool:
+        from Xlib import display as xdisplay
+
+        try:
+            connection = xdisplay.Display(self.env["DISPLAY"])
+        except Exception:
+            return False
+        try:
+            atom = connection.intern_atom("_NET_SYSTEM_TRAY_S0")
+            return bool(connection.get_selection_owner(atom))
+        finally:
+            connection.close()
+
+    def start_notifications(self) -> None:
+        require("dunst")
+        self._spawn("dunst", ["dunst"])
+        wait_for(lambda: self.has_owner("org.freedesktop.Notifications"), "dunst")
+
+    # -- helpers
+
+    def run_ok(self, argv: list[str]) -> bool:
+        return (
+            subprocess.run(
+                argv, env=self.full_env(), capture_output=True, check=False, timeout=10
+            ).returncode
+            == 0
+        )
+
+    def output(self, argv: list[str]) -> str:
+        return subprocess.run(
+            argv, env=self.full_env(), capture_output=True, text=True, check=False, timeout=10
+        ).stdout
+
+    def has_owner(self, name: str) -> bool:
+        reply = self.output(
+            [
+                "dbus-send",
+                "--session",
+                "--dest=org.freedesktop.DBus",
+                "--print-reply",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                f"string:{name}",
+            ]
+        )
+        return "boolean true" in reply
+
+    def stop(self) -> None:
+        for _, process in reversed(self.processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+        self.processes.clear()
+
+
+@contextlib.contextmanager
+def desktop_session(
+    *,
+    x: bool = True,
+    keyring: bool = True,
+    window_manager: bool = True,
+    tray: bool = False,
+    notifications: bool = False,
+):  # type: ignore[no-untyped-def]
+    """Start the parts asked for, in the documented order; stop them all afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="traycodes-desktop-"))
+    home = root / "home"
+    runtime = root / "runtime"
+    home.mkdir()
+    runtime.mkdir(mode=0o700)
+    session = DesktopSession(
+        root,
+        env={
+            "HOME": str(home),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+        },
+    )
+    try:
+        if x:
+            session.start_x()
+        session.start_dbus()
+        if keyring:
+            session.start_keyring()
+        if x and window_manager:
+            session.start_window_manager()
+        if x and tray:
+            session.start_tray()
+        if notifications:
+            session.start_notifications()
+        yield session
+    finally:
+        session.stop()
+        shutil.rmtree(root, ignore_errors=True)
