@@ -8,11 +8,12 @@ Rounds of the two contenders are interleaved, and the best (throughput) or media
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SECTIONS: dict[str, Callable[[], None]] = {}
@@ -104,6 +105,152 @@ def bench_startup() -> None:
         "traycodes code --uri",
         statistics.median(ours),
         statistics.median(base),
+        "ms",
+        higher_is_better=False,
+    )
+
+
+def _vault_with(root: Path, count: int, *, keystore: object = None) -> Path:
+    """A vault of ``count`` realistic records (password ``pw`` at the minimum KDF cost)."""
+    import os
+    import uuid
+
+    from traycodes.model import OtpParams, Record
+    from traycodes.vault import KDF_MINIMUM, Vault
+
+    path = root / f"v{count}-{uuid.uuid4().hex[:8]}" / "vault.tcv"
+    vault = Vault.create(path, password="pw", keystore=keystore, kdf=KDF_MINIMUM)  # noqa: S106
+    records = [
+        Record(
+            id=uuid.uuid4().hex,
+            issuer=f"Issuer {i}",
+            account=f"user{i}@example.com",
+            otp=OtpParams(os.urandom(20)),
+            websites=(f"https://site{i}.example.com",),
+            created=1.7e9,
+            modified=1.7e9,
+        )
+        for i in range(count)
+    ]
+    vault.update(lambda held: held.update((r.id, r) for r in records))
+    return path
+
+
+@contextlib.contextmanager
+def real_keyring() -> Iterator[tuple[object, str]]:
+    """A D-Bus session with gnome-keyring (tests/desktop/session.py), or a memory store."""
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.desktop.session import desktop_session
+
+    try:
+        session_cm = desktop_session(x=False, keyring=True, window_manager=False)
+        session = session_cm.__enter__()
+    except BaseException as exc:  # no desktop tools here (pytest's skip is a BaseException)
+        from traycodes.keystore import MemoryStore
+
+        yield MemoryStore(), f"memory store ({type(exc).__name__}: no gnome-keyring)"
+        return
+    saved = dict(os.environ)
+    os.environ.update(session.env)
+    try:
+        from traycodes.keystore import KeyringStore
+
+        yield KeyringStore(), "gnome-keyring over D-Bus"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        session_cm.__exit__(None, None, None)
+
+
+@section
+def bench_vault() -> None:
+    """Open + decrypt and save at 10, 1,000 and 10,000 records; keyring vs password unlock."""
+    import tempfile
+
+    from traycodes.keystore import MemoryStore
+    from traycodes.vault import KDF_DEFAULT, Vault
+    from traycodes.vault.store import password_slot
+
+    root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
+    store = MemoryStore()
+    print("vault: open (keyring slot, so no KDF) and save (one record changed), best of 5")
+    for count in (10, 1_000, 10_000):
+        path = _vault_with(root, count, keystore=store)
+        opens, saves = [], []
+        for _ in range(5):
+            start = time.perf_counter()
+            vault = Vault.open(path, keystore=store, password=lambda: None, keep_backups=2)
+            opens.append(time.perf_counter() - start)
+            first = vault.records[0]
+            start = time.perf_counter()
+            vault.update(
+                lambda held, r=first: held.__setitem__(r.id, r.edited(1.8e9, favorite=True))
+            )
+            saves.append(time.perf_counter() - start)
+        open_ms, save_ms = min(opens) * 1000, min(saves) * 1000
+        print(
+            f"  {count:>6,} records: open {open_ms:7.1f} ms, save {save_ms:7.1f} ms "
+            f"({1000 * open_ms / count:5.1f} and {1000 * save_ms / count:5.1f} us a record)"
+        )
+    with real_keyring() as (keyring, where):
+        path = root / "unlock" / "vault.tcv"
+        vault = Vault.create(path, password=None, keystore=keyring)  # type: ignore[arg-type]
+        slot = password_slot(vault.vault_id, vault.master_key, "pw", KDF_DEFAULT)
+        vault.update(lambda held: None, slots=lambda slots: (*slots, slot))
+        times: dict[str, list[float]] = {"keyring": [], "password": []}
+        for _ in range(5):
+            for how, keys in (("keyring", keyring), ("password", None)):
+                start = time.perf_counter()
+                opened = Vault.open(path, keystore=keys, password=lambda: "pw")  # type: ignore[arg-type]
+                assert opened.unlocked_with == how
+                times[how].append(time.perf_counter() - start)
+    print(
+        f"  unlock, median of 5: keyring slot ({where}) vs password slot "
+        "(Argon2id 128 MiB, t=3, p=4)"
+    )
+    report(
+        "keyring unlock",
+        statistics.median(times["keyring"]) * 1000,
+        statistics.median(times["password"]) * 1000,
+        "ms",
+        higher_is_better=False,
+    )
+
+
+@section
+def bench_list() -> None:
+    """`traycodes list --json` on 10,000 records against 10, through the real keyring."""
+    import os
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
+    with real_keyring() as (keyring, where):
+        small, large = (_vault_with(root, n, keystore=keyring) for n in (10, 10_000))
+        argv = [str(BIN / "traycodes"), "list", "--json"]
+        runs: dict[Path, list[float]] = {small: [], large: []}
+        env = dict(os.environ)
+        if "memory" in where:  # another process cannot see a memory store: use the password
+            env.update(TRAYCODES_PASSWORD="pw", TRAYCODES_KEYRING="off")  # noqa: S106
+        for _ in range(7):
+            for path in (small, large):
+                start = time.perf_counter()
+                subprocess.run(
+                    argv,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    env={**env, "TRAYCODES_VAULT": str(path)},
+                )
+                runs[path].append((time.perf_counter() - start) * 1000)
+    print(
+        f"list: `traycodes list --json`, median of 7, unlocked through {where} "
+        "(target: 10,000 records at most 1.5x 10 records)"
+    )
+    report(
+        "10,000 vs 10 records",
+        statistics.median(runs[large]),
+        statistics.median(runs[small]),
         "ms",
         higher_is_better=False,
     )

@@ -12,6 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .model import OtpType
+from .otp import code, remaining
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
     from typing import Any
@@ -273,48 +276,50 @@ def _group(code: str) -> str:
     return f"{code[:half]} {code[half:]}"
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    from .model import OtpType
-    from .otp import code, remaining
+def _json_row(record: Record, now: float) -> dict[str, object]:
+    """One record of ``list --json``: never the secret."""
+    otp = record.otp
+    if otp is None:
+        kind = algorithm = digits = period = counter = shown = left = None
+    else:
+        timed = otp.type is not OtpType.HOTP
+        # The enums are str subclasses: used as they are, without the slow .value lookup.
+        kind, algorithm, digits = otp.type, otp.algorithm.upper(), otp.digits
+        period = otp.period if timed else None
+        counter = None if timed else otp.counter
+        shown = code(otp, now)
+        left = round(remaining(otp, now), 3) if timed else None
+    return {
+        "id": record.id,
+        "issuer": record.issuer,
+        "account": record.account,
+        "type": kind,
+        "algorithm": algorithm,
+        "digits": digits,
+        "period": period,
+        "counter": counter,
+        "code": shown,
+        "remaining": left,
+        "websites": list(record.websites),
+        "tags": list(record.tags),
+        "favorite": record.favorite,
+    }
 
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import gc
+
+    # A one-shot listing builds many small objects and holds no cycles: the cyclic GC
+    # would only walk them over and over (a third of the time at 10,000 records).
+    gc.disable()
     vault = open_vault(args)
     now = _clock(args)
     records = sorted(
         vault.records, key=lambda r: (not r.favorite, r.issuer.casefold(), r.account.casefold())
     )
     if args.json:
-        rows = []
-        for record in records:
-            otp = record.otp
-            row: dict[str, object] = {
-                "id": record.id,
-                "issuer": record.issuer,
-                "account": record.account,
-                "type": None,
-                "algorithm": None,
-                "digits": None,
-                "period": None,
-                "counter": None,
-                "code": None,
-                "remaining": None,
-                "websites": list(record.websites),
-                "tags": list(record.tags),
-                "favorite": record.favorite,
-            }
-            if otp is not None:
-                timed = otp.type is not OtpType.HOTP
-                row.update(
-                    type=otp.type.value,
-                    algorithm=otp.algorithm.value.upper(),
-                    digits=otp.digits,
-                    period=otp.period if timed else None,
-                    counter=None if timed else otp.counter,
-                    code=code(otp, now),
-                    remaining=round(remaining(otp, now), 3) if timed else None,
-                )
-            rows.append(row)
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        rows = [_json_row(record, now) for record in records]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
     if not records:
         say("The vault is empty: add a record with 'traycodes add'.")

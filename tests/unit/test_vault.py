@@ -143,26 +143,37 @@ def test_create_refuses_to_overwrite(path: Path) -> None:
     assert path.read_bytes() == before
 
 
+def split(data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """The format line, the header line, the checksum line, and the sealed records."""
+    first, _, rest = data.partition(b"\n")
+    body, _, rest = rest.partition(b"\n")
+    checksum, _, ciphertext = rest.partition(b"\n")
+    return first, body, checksum, ciphertext
+
+
 def regions(data: bytes) -> dict[str, range]:
-    """Byte ranges of each region of a vault file, found in its text."""
-    text = data.decode()
-    body = json.loads(text.splitlines()[1])
-    found = {"format line": range(0, text.index("\n"))}
+    """Byte ranges of each region of a vault file."""
+    first, body, checksum, _ = split(data)
+    header = json.loads(body)
+    body_start = len(first) + 1
+    found = {"format line": range(0, len(first))}
     for name, value in [
-        ("slot salt", body["slots"][0]["kdf"]["salt"]),
-        ("slot nonce", body["slots"][0]["nonce"]),
-        ("slot wrapped key", body["slots"][0]["wrapped"][:20]),
-        ("slot wrapped key tag", body["slots"][0]["wrapped"][-20:]),
-        ("vault id", body["vault_id"]),
-        ("payload nonce", body["payload"]["nonce"]),
-        ("ciphertext", body["payload"]["ciphertext"][:40]),
-        ("ciphertext tag", body["payload"]["ciphertext"][-20:]),
-        ("checksum", text.splitlines()[2][10:]),
+        ("slot salt", header["slots"][0]["kdf"]["salt"]),
+        ("slot nonce", header["slots"][0]["nonce"]),
+        ("slot wrapped key", header["slots"][0]["wrapped"][:20]),
+        ("slot wrapped key tag", header["slots"][0]["wrapped"][-20:]),
+        ("vault id", header["vault_id"]),
+        ("payload nonce", header["payload"]["nonce"]),
+        ("json punctuation", "{"),
+        ("kdf memory", str(header["slots"][0]["kdf"]["memory_kib"])),
     ]:
-        start = text.index(value)
+        start = body_start + body.index(value.encode())
         found[name] = range(start, start + len(value))
-    found["json punctuation"] = range(text.index("{"), text.index("{") + 1)
-    found["kdf memory"] = range(text.index('"memory_kib":') + 13, text.index('"memory_kib":') + 15)
+    checksum_start = body_start + len(body) + 1
+    found["checksum"] = range(checksum_start + 7, checksum_start + len(checksum))
+    sealed = checksum_start + len(checksum) + 1
+    found["ciphertext"] = range(sealed, len(data) - 16)
+    found["ciphertext tag"] = range(len(data) - 16, len(data))
     return found
 
 
@@ -223,12 +234,12 @@ def rewrite(path: Path, edit: object) -> None:
     """Change the header as an attacker would: edit the JSON and recompute the checksum."""
     import hashlib
 
-    lines = path.read_bytes().split(b"\n")
-    body = json.loads(lines[1])
-    edit(body)  # type: ignore[operator]
-    first, new_body = lines[0] + b"\n", canonical(body) + b"\n"
-    digest = hashlib.sha256(first + new_body).hexdigest()
-    path.write_bytes(first + new_body + f"sha256 {digest}\n".encode())
+    first, body, _, ciphertext = split(path.read_bytes())
+    header = json.loads(body)
+    edit(header)  # type: ignore[operator]
+    new_body = canonical(header)
+    digest = hashlib.sha256(first + b"\n" + new_body + b"\n" + ciphertext).hexdigest()
+    path.write_bytes(first + b"\n" + new_body + b"\n" + f"sha256 {digest}\n".encode() + ciphertext)
 
 
 def test_lowered_kdf_parameters_are_detected(path: Path) -> None:
@@ -499,3 +510,23 @@ def test_backup_of_a_damaged_file_is_not_made(path: Path) -> None:
         vault.update(lambda records: add(records, make_record()))
     assert path.read_bytes() == b"garbage"
     assert list_backups(path) == []
+
+
+def test_reference_decrypter_reads_what_traycodes_writes(path: Path) -> None:
+    """docs/reference_decrypt.py, which needs only `cryptography`, agrees with the code."""
+    vault = create(path)
+    record = make_record()
+    vault.update(lambda records: add(records, record))
+    vault.change_password("second password", kdf=KDF_MINIMUM)
+    script = Path(__file__).resolve().parents[2] / "docs" / "reference_decrypt.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "TRAYCODES_PASSWORD": "second password"},
+    )
+    assert done.returncode == 0, done.stderr
+    (only,) = json.loads(done.stdout)["records"]
+    assert (only["issuer"], base64.b64decode(only["otp"]["secret"])) == ("GitHub", SECRET)
