@@ -142,10 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Two-factor codes from an encrypted vault, in the tray and on the "
-        "command line.",
+        "command line. With no command, starts the tray app (or shows the running one).",
         epilog="Exit codes: 0 success; 1 nothing matched; 2 bad input or usage; "
         "3 locked, wrong password or key unavailable; 4 damaged data; "
-        "5 the system refused a read or write.",
+        "5 the system refused a read or write; 70 an unexpected error (a bug).",
     )
     from . import __version__
 
@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_vault
 
     cli_vault.add_commands(commands, _add_key_options, _time_arg)
+    from . import cli_app
+
+    cli_app.add_commands(commands)
 
     return parser
 
@@ -199,8 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
-        return 0
+        from .cli_app import cmd_app
+
+        func = cmd_app
     try:
         return func(args)
     except TrayCodesError as exc:
@@ -214,3 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:  # a bug: one line for the user, the details on request
+        if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(
+            f"{PROG}: unexpected error ({type(exc).__name__}); run again with "
+            "TRAYCODES_LOG=debug for details\n"
+        )
+        return 70

@@ -29,9 +29,11 @@ def domain_of(website: str) -> str:
     return host.removeprefix("www.").rstrip(".")
 
 
-def _names(record: Record) -> Iterable[str]:
+def _names(record: Record, with_tags: bool) -> Iterable[str]:
     yield record.issuer
     yield record.account
+    if with_tags:
+        yield from record.tags
     if record.issuer and record.account:
         yield f"{record.issuer}:{record.account}"
         yield record.label
@@ -40,12 +42,12 @@ def _names(record: Record) -> Iterable[str]:
         yield domain_of(website)
 
 
-def score(record: Record, query: str) -> int:
+def score(record: Record, query: str, *, with_tags: bool = False) -> int:
     """How well ``query`` (already case-folded) names ``record``: 0 when not at all."""
     if record.id == query:
         return _ID
     best = 0
-    for name in _names(record):
+    for name in _names(record, with_tags):
         folded = name.casefold()
         if not folded:
             continue
@@ -73,6 +75,27 @@ def find(records: Iterable[Record], query: str) -> list[Record]:
         elif tier and tier == best:
             found.append(record)
     return found
+
+
+def rank(records: Iterable[Record], query: str) -> list[Record]:
+    """Every live record ``query`` names, best first (records in order within a tier).
+
+    An empty query names them all.
+    """
+    live = [r for r in records if not r.deleted]
+    wanted = query.strip().casefold()
+    if not wanted:
+        return live
+    scored = [(score(r, wanted, with_tags=True), n, r) for n, r in enumerate(live)]
+    return [r for tier, _, r in sorted((s for s in scored if s[0]), key=lambda s: (-s[0], s[1]))]
+
+
+def menu_order(records: Iterable[Record]) -> list[Record]:
+    """Favourites first, then the most recently used, then by name."""
+    live = [r for r in records if not r.deleted]
+    return sorted(
+        live, key=lambda r: (not r.favorite, -r.used, r.issuer.casefold(), r.account.casefold())
+    )
 
 
 class AddAction(enum.Enum):

@@ -44,14 +44,23 @@ class Settings:
     clipboard_seconds: int = 30  # a copied code is cleared after this long (0 = never)
     lock_minutes: int = 15  # lock after this long idle (0 = never)
     menu_size: int = 15  # records shown at the top of the tray menu
+    clock_offset: int = 0  # seconds added to the system clock (for a clock that is off)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
-_RANGES: dict[str, tuple[int, int]] = {
+RANGES: dict[str, tuple[int, int]] = {
     "backups": (0, 1000),
     "clipboard_seconds": (0, 3600),
     "lock_minutes": (0, 24 * 60),
     "menu_size": (1, 100),
+    "clock_offset": (-3600, 3600),
+}
+DESCRIPTIONS = {
+    "clipboard_seconds": "Clear a copied code after (seconds, 0 = never)",
+    "lock_minutes": "Lock after idle (minutes, 0 = never)",
+    "menu_size": "Accounts at the top of the tray menu",
+    "backups": "Encrypted backups kept beside the vault",
+    "clock_offset": "Clock correction (seconds added to this computer's time)",
 }
 
 
@@ -68,22 +77,40 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings(problems=(f"cannot read {path}: {exc}; using defaults",))
     except tomllib.TOMLDecodeError as exc:
         return Settings(problems=(f"{path} is not valid TOML ({exc}); using defaults",))
-    return _apply(raw, path)
+    return settings_from(raw, str(path))
 
 
-def _apply(raw: dict[str, Any], path: Path) -> Settings:
+def settings_from(raw: dict[str, Any], source: str) -> Settings:
+    """Settings from parsed values; each bad key becomes a problem and keeps its default."""
     problems: list[str] = []
     values: dict[str, Any] = {}
     known = {f.name for f in fields(Settings)} - {"problems"}
     for key, value in raw.items():
         if key not in known:
-            problems.append(f"{path}: unknown setting '{key}' (ignored)")
+            problems.append(f"{source}: unknown setting '{key}' (ignored)")
             continue
-        low, high = _RANGES[key]
+        low, high = RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             problems.append(
-                f"{path}: '{key}' must be a whole number from {low} to {high}; using the default"
+                f"{source}: '{key}' must be a whole number from {low} to {high}; using the default"
             )
             continue
         values[key] = value
     return replace(Settings(), **values, problems=tuple(problems))
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write ``settings`` as TOML (atomically: a crash leaves the old file or the new)."""
+    from .errors import StorageError
+
+    path = path or config_path()
+    lines = ["# traycodes settings (see the README for each key)"]
+    for name in RANGES:
+        lines.append(f"{name} = {getattr(settings, name)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from None

@@ -31,15 +31,17 @@ LAYERS = {
     "app": 5,
     "cli": 5,
     "cli_vault": 5,
+    "cli_app": 5,
     "__main__": 5,
     "__init__": 0,
+    "resources": 0,
 }
 SAME_LAYER_OK = {("errors", "model"), ("model", "errors"), ("vault", "keystore")}
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),
     2: {"cryptography", "keyring", "zxingcpp", "segno", "platformdirs", "PIL"},
-    3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs"},
+    3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},
     5: {"pystray", "pynput", "PIL", "tkinter", "platformdirs", "keyring", "gi"},
 }

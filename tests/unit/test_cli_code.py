@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,10 +81,29 @@ def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
     assert "JBSWY3DP" not in done.stderr
 
 
-def test_no_arguments_prints_usage() -> None:
-    done = run()
+def test_no_arguments_without_a_desktop_says_so(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # no running app to hand over to
+    done = subprocess.run(
+        [sys.executable, "-m", "traycodes"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("traycodes: no graphical session")
+    assert done.stderr.count("\n") == 1
+
+
+def test_help_prints_usage() -> None:
+    done = run("--help")
     assert done.returncode == 0
     assert "usage: traycodes" in done.stdout
+    assert "starts the tray app" in done.stdout
 
 
 def test_version() -> None:

@@ -454,12 +454,14 @@ class Vault:
         change: Callable[[dict[str, Record]], T],
         *,
         slots: Callable[[tuple[Slot, ...]], tuple[Slot, ...]] | None = None,
+        keep_backup: bool = True,
     ) -> T:
         """Apply ``change`` to the records as they are on disk now, and save.
 
         ``change`` edits the dict (id -> record) in place and returns anything; an exception
         from it saves nothing, and so does a change that changes nothing. ``slots`` may
-        replace the key slots in the same save.
+        replace the key slots in the same save. ``keep_backup=False`` is for bookkeeping
+        (when a code was last used) that must not push real history out of the backups.
         """
         master = self.master_key
         with file_lock(self.path):
@@ -475,7 +477,8 @@ class Vault:
                 return result
             new_file = seal_file(file.vault_id, new_slots, master, list(records.values()))
             _remove_stale_temporaries(self.path)
-            _keep_backup(self.path, old, self.keep_backups)
+            if keep_backup:
+                _keep_backup(self.path, old, self.keep_backups)
             atomic_write(self.path, new_file.dumps())
         self._file, self._records = new_file, records
         return result

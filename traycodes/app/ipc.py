@@ -1,0 +1,208 @@
+"""One running app per user, and a way for the CLI to talk to it.
+
+A Unix socket in ``$XDG_RUNTIME_DIR`` (else a private folder in the temp dir), mode 0600;
+a named pipe on Windows. One JSON object per line each way: ``{"command": "show"}`` ->
+``{"ok": true, ...}``. The socket is removed when the app stops; a socket left by an app
+that died is noticed (nobody answers) and replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import TrayCodesError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+MAX_REQUEST = 64 * 1024
+
+
+class NotRunning(TrayCodesError):
+    """No traycodes app is running for this user."""
+
+    exit_code = 1
+
+
+class AlreadyRunning(TrayCodesError):
+    """Another traycodes app already serves this user."""
+
+    exit_code = 0
+
+
+def socket_path() -> Path:
+    """Where the app listens: private to the user."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / "traycodes.sock"
+    folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise TrayCodesError(f"{folder} is not private to this user; remove it and try again")
+    return folder / "traycodes.sock"
+
+
+def pipe_name() -> str:  # Windows
+    user = os.environ.get("USERNAME", "user")
+    return rf"\\.\pipe\traycodes-{user}"
+
+
+def request(command: str, *, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
+    """Send one command to the running app and return its answer."""
+    message = json.dumps({"command": command, **fields}).encode() + b"\n"
+    if sys.platform == "win32":
+        return _request_pipe(message, timeout)
+    path = socket_path()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(timeout)
+        try:
+            client.connect(str(path))
+        except (FileNotFoundError, ConnectionRefusedError):
+            raise NotRunning("traycodes is not running") from None
+        client.sendall(message)
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    if not data:
+        raise NotRunning("traycodes did not answer")
+    reply: dict[str, Any] = json.loads(data)
+    return reply
+
+
+def _request_pipe(message: bytes, timeout: float) -> dict[str, Any]:  # pragma: no cover
+    from multiprocessing.connection import Client
+
+    try:
+        connection = Client(pipe_name(), family="AF_PIPE")
+    except (FileNotFoundError, OSError):
+        raise NotRunning("traycodes is not running") from None
+    with connection:
+        connection.send_bytes(message)
+        if not connection.poll(timeout):
+            raise NotRunning("traycodes did not answer")
+        reply: dict[str, Any] = json.loads(connection.recv_bytes())
+        return reply
+
+
+class Server:
+    """Answers requests in a thread of its own; ``handler`` gets the parsed request."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self._socket: socket.socket | None = None
+        self._path: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        """Claim the socket, or raise AlreadyRunning when another app answers on it."""
+        if sys.platform == "win32":  # pragma: no cover - cannot run here
+            self._start_pipe()
+            return
+        path = socket_path()
+        with contextlib.suppress(NotRunning, OSError, ValueError):
+            request("ping", timeout=2)
+            raise AlreadyRunning("traycodes is already running")
+        path.unlink(missing_ok=True)  # left by an app that died
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_mask = os.umask(0o177)  # created 0600: no window in which others could connect
+        try:
+            server.bind(str(path))
+        except OSError:
+            server.close()
+            raise AlreadyRunning("traycodes is already running") from None
+        finally:
+            os.umask(old_mask)
+        server.listen(8)
+        self._socket, self._path = server, path
+        self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
+        self._thread.start()
+
+    def _start_pipe(self) -> None:  # pragma: no cover - Windows only
+        from multiprocessing.connection import Listener
+
+        try:
+            listener = Listener(pipe_name(), family="AF_PIPE")
+        except OSError:
+            raise AlreadyRunning("traycodes is already running") from None
+        self._listener = listener
+
+        def serve() -> None:
+            while not self._stopping.is_set():
+                try:
+                    connection = listener.accept()
+                except OSError:
+                    return
+                with connection:
+                    try:
+                        parsed = json.loads(connection.recv_bytes(MAX_REQUEST))
+                        reply = (
+                            self.handler(parsed)
+                            if isinstance(parsed, dict)
+                            else {"ok": False, "error": "malformed request"}
+                        )
+                    except (OSError, ValueError):
+                        continue
+                    connection.send_bytes(json.dumps(reply).encode())
+
+        self._thread = threading.Thread(target=serve, name="ipc", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        assert self._socket is not None
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return  # closed by stop()
+            with connection:
+                connection.settimeout(5)
+                try:
+                    self._answer(connection)
+                except (OSError, ValueError) as exc:
+                    log.info("a bad IPC request: %s", type(exc).__name__)
+
+    def _answer(self, connection: socket.socket) -> None:
+        data = b""
+        while not data.endswith(b"\n") and len(data) < MAX_REQUEST:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        try:
+            parsed = json.loads(data)
+            if not isinstance(parsed, dict) or not isinstance(parsed.get("command"), str):
+                raise ValueError("not a request")
+            reply = self.handler(parsed)
+        except ValueError:
+            reply = {"ok": False, "error": "malformed request"}
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+
+    def stop(self) -> None:
+        """Stop answering and remove the socket."""
+        self._stopping.set()
+        listener = getattr(self, "_listener", None)
+        if listener is not None:  # pragma: no cover - Windows only
+            listener.close()
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+            self._socket.close()
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+        if self._thread is not None:
+            self._thread.join(2)

@@ -1,0 +1,726 @@
+"""The running tray app: one controller on the Tk thread, everything else posts to it.
+
+Threads (Linux and Windows): Tk owns the main thread (a withdrawn root; windows are
+Toplevels); the tray icon runs its own loop in a thread; the IPC server and the
+screen-lock watcher block in threads of their own. None of them touches Tk or the vault:
+they :meth:`App.post` a function, which the Tk loop runs. On Unix a self-pipe wakes Tk
+(and carries signals), so an idle app sleeps: its only timer is the next period boundary
+while the menu shows codes.
+
+macOS: pystray and Tk both want the main thread there. The plan (not built yet, and
+refused at start with a message): run pystray's NSApplication loop on the main thread and
+the Tk windows in a child process talking over the same IPC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import tkinter as tk
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import desktop
+from ..errors import (
+    KeyUnavailable,
+    Locked,
+    TrayCodesError,
+    WrongPassword,
+)
+from ..keystore import KeyStore, system_store
+from ..matching import AddAction, menu_order, plan_add, rank
+from ..model import OtpType, Record
+from ..otp import code, remaining
+from ..resources import icon_path
+from ..settings import Settings, config_path, load_settings, save_settings, settings_from
+from ..vault import NoVault, Vault, kdf_from_environment
+from . import ipc
+from .clipboard import Clipboard, system_clipboard
+from .tray import Backend, Tray, load_backend, menu_item
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
+
+
+def group_code(text: str) -> str:
+    """``492039`` -> ``492 039``."""
+    if not text.isdigit() or len(text) < 6:
+        return text
+    half = len(text) // 2
+    return f"{text[:half]} {text[half:]}"
+
+
+class Clock:
+    """The app's one clock: the system time plus the ``clock_offset`` setting."""
+
+    def __init__(self, offset: float = 0.0) -> None:
+        self.offset = offset
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+
+class App:
+    """State, timers and actions of the running app. Every method runs on the Tk thread
+    unless it says otherwise."""
+
+    def __init__(
+        self, vault_path: Path, *, keystore: KeyStore | None, backend: Backend, settings: Settings
+    ) -> None:
+        self.vault_path = vault_path
+        self.keystore = keystore
+        self.backend = backend
+        self.settings = settings
+        self.clock = Clock(settings.clock_offset)
+        self.vault: Vault | None = None
+        self.root = tk.Tk(className="traycodes")
+        self.root.withdraw()
+        self.clipboard: Clipboard = system_clipboard(self.root)
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+        if hasattr(self.root, "createfilehandler"):
+            self.root.createfilehandler(self._wake_r, tk.READABLE, self._drain)
+        else:  # pragma: no cover - Windows: no file handlers in Tk there
+            self._poll()
+        self.tray = Tray(backend, self._image(locked=True), "traycodes (locked)", self._menu())
+        self.ipc = ipc.Server(self._ipc)
+        self.notifier: Any = None
+        self.lock_watcher: Any = None
+        self.quick: Any = None
+        self.password_window: Any = None
+        self.settings_window: Any = None
+        self._copied: str | None = None
+        self._timers: dict[str, str] = {}
+        self._quitting = False
+
+    # -- threads --------------------------------------------------------------------------
+
+    def post(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the Tk thread soon. Safe from any thread; never blocks."""
+        self._queue.put(action)
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.write(self._wake_w, b"!")
+
+    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
+        """Run ``action`` on the Tk thread and wait for its result (from other threads)."""
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(action())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        self.post(run)
+        return future.result(timeout)
+
+    def _drain(self, *_: object) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.read(self._wake_r, 4096)
+        while True:
+            try:
+                action = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                action()
+            except Exception:
+                log.exception("an action of the app failed")
+
+    def _poll(self) -> None:  # pragma: no cover - Windows
+        self._drain()
+        self.root.after(100, self._poll)
+
+    def _after(self, name: str, seconds: float, action: Callable[[], None]) -> None:
+        """One named timer: setting it again replaces the pending one."""
+        self._cancel(name)
+
+        def fire() -> None:
+            self._timers.pop(name, None)
+            action()
+
+        self._timers[name] = self.root.after(max(1, int(seconds * 1000)), fire)
+
+    def _cancel(self, name: str) -> None:
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            self.root.after_cancel(timer)
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Claim the IPC socket, show the icon, unlock (keyring, else a window)."""
+        self.ipc.start()  # AlreadyRunning propagates to the caller
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, lambda *_: self.post(self.quit))
+        signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
+        if sys.platform.startswith("linux"):
+            from ..desktop._xdg import Notifier, SessionLockWatcher
+
+            self.notifier = Notifier(str(icon_path("app", 64)))
+            self.lock_watcher = SessionLockWatcher(lambda: self.post(self.lock))
+            self.lock_watcher.start()
+        self.tray.start()
+        self._open_with_keyring()
+
+    def run(self) -> None:
+        try:
+            self.root.mainloop()
+        finally:
+            self.shutdown()
+
+    def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        self._clear_clipboard()
+        self.root.quit()
+
+    def shutdown(self) -> None:
+        """Leave nothing behind: socket, clipboard, icon, threads, secrets."""
+        self._clear_clipboard()
+        for name in list(self._timers):
+            self._cancel(name)
+        self.ipc.stop()
+        if self.lock_watcher is not None:
+            self.lock_watcher.stop()
+        if self.notifier is not None:
+            self.notifier.close()
+        self.tray.stop()
+        signal.set_wakeup_fd(-1)
+        if self.vault is not None:
+            self.vault.lock()
+        with contextlib.suppress(tk.TclError):
+            self.root.destroy()
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    # -- locking --------------------------------------------------------------------------
+
+    def _open_with_keyring(self) -> None:
+        try:
+            vault = Vault.open(
+                self.vault_path,
+                keystore=self.keystore,
+                password=lambda: None,
+                keep_backups=self.settings.backups,
+            )
+        except NoVault:
+            self.show_password(create=True)
+            return
+        except (Locked, KeyUnavailable):
+            self.show_password(create=False)
+            return
+        except TrayCodesError as exc:
+            self._fatal(str(exc))
+            return
+        self._unlocked(vault)
+
+    def _fatal(self, message: str) -> None:
+        """A vault we cannot use: say so, stay locked (the file is left as it is)."""
+        from tkinter import messagebox
+
+        self.notify("traycodes cannot open the vault", message)
+        messagebox.showerror("traycodes", message, parent=self.root)
+
+    def show_password(self, *, create: bool = False) -> None:
+        from ..ui.unlock import PasswordWindow
+
+        if self.password_window is not None and self.password_window.window.winfo_exists():
+            self.password_window.focus()
+            return
+        self.password_window = PasswordWindow(
+            self.root,
+            create=create,
+            vault=str(self.vault_path),
+            on_submit=lambda password: self._try_password(password, create),
+            on_cancel=lambda: None,
+        )
+
+    def _try_password(self, password: str, create: bool) -> None:
+        """Derive the key off the Tk thread (it takes a moment), then come back."""
+
+        def work() -> None:
+            try:
+                if create:
+                    vault = Vault.create(
+                        self.vault_path,
+                        password=password,
+                        keystore=self.keystore,
+                        kdf=kdf_from_environment(),
+                        keep_backups=self.settings.backups,
+                    )
+                else:
+                    vault = Vault.open(
+                        self.vault_path,
+                        keystore=None,
+                        password=lambda: password,
+                        keep_backups=self.settings.backups,
+                    )
+            except WrongPassword:
+                self.post(lambda: self._password_failed("Wrong password."))
+            except TrayCodesError as exc:
+                message = str(exc)
+                self.post(lambda: self._password_failed(message))
+            else:
+                self.post(lambda: self._password_ok(vault))
+
+        threading.Thread(target=work, name="unlock", daemon=True).start()
+
+    def _password_failed(self, message: str) -> None:
+        if self.password_window is not None:
+            self.password_window.failed(message)
+
+    def _password_ok(self, vault: Vault) -> None:
+        if self.password_window is not None:
+            self.password_window.close()
+            self.password_window = None
+        self._unlocked(vault)
+
+    def _unlocked(self, vault: Vault) -> None:
+        self.vault = vault
+        self.tray.set_image(self._image(locked=False), "traycodes")
+        self.touch()
+        self.refresh_menu()
+
+    def lock(self) -> None:
+        """Drop the secrets, show the locked icon and menu."""
+        if self.vault is None:
+            return
+        self._clear_clipboard()
+        self.vault.lock()
+        self.vault = None
+        if self.quick is not None:
+            self.quick.close()
+        for name in ("refresh", "idle"):
+            self._cancel(name)
+        self.tray.set_image(self._image(locked=True), "traycodes (locked)")
+        self.refresh_menu()
+
+    def touch(self) -> None:
+        """The user did something: the idle lock starts counting again."""
+        minutes = self.settings.lock_minutes
+        if minutes and self.vault is not None:
+            self._after("idle", minutes * 60, self.lock)
+
+    # -- the menu -------------------------------------------------------------------------
+
+    def _image(self, *, locked: bool) -> Any:
+        from PIL import Image
+
+        return Image.open(icon_path("app", 64, locked=locked))
+
+    def records(self) -> list[Record]:
+        return menu_order(self.vault.records) if self.vault is not None else []
+
+    def entry_text(self, record: Record, now: float) -> str:
+        if record.otp is None:
+            return f"{record.label}   (no OTP yet)"
+        return f"{record.label}   {group_code(code(record.otp, now))}"
+
+    def _menu(self) -> Any:
+        import pystray
+
+        sep = pystray.Menu.SEPARATOR
+        if self.vault is None:
+            return pystray.Menu(
+                menu_item("Unlock…", self._menu_action(self.show_password), default=True),
+                sep,
+                menu_item("Quit", self._menu_action(self.quit)),
+            )
+        now = self.clock.now()
+        records = self.records()
+        size = self.settings.menu_size
+        items = [
+            menu_item(self.entry_text(r, now), self._copy_action(r.id)) for r in records[:size]
+        ]
+        if not records:
+            items.append(menu_item("No accounts yet", None, enabled=False))
+        rest = records[size:]
+        if rest:
+            items.append(
+                menu_item(
+                    f"More ({len(rest)})", None, submenu=pystray.Menu(*self._groups(rest, now))
+                )
+            )
+        autostart = desktop.autostart()
+        return pystray.Menu(
+            *items,
+            sep,
+            menu_item("Search…", self._menu_action(self.show_quickpick), default=True),
+            menu_item("Add account…", self._menu_action(self.show_add)),
+            menu_item("Lock", self._menu_action(self.lock)),
+            menu_item(
+                "Start at login",
+                self._menu_action(self.toggle_autostart),
+                checked=lambda item: autostart.enabled(),
+            ),
+            menu_item("Settings…", self._menu_action(self.show_settings)),
+            sep,
+            menu_item("Quit", self._menu_action(self.quit)),
+        )
+
+    def _groups(self, records: list[Record], now: float) -> list[Any]:
+        """Submenus by first tag, else by first letter; long ones point to Search…."""
+        import pystray
+
+        groups: dict[str, list[Record]] = {}
+        for record in records:
+            name = record.tags[0] if record.tags else (record.label[:1].upper() or "#")
+            groups.setdefault(name, []).append(record)
+        submenus = []
+        for name in sorted(groups, key=str.casefold):
+            members = groups[name]
+            entries = [
+                menu_item(self.entry_text(r, now), self._copy_action(r.id))
+                for r in members[:SUBMENU_LIMIT]
+            ]
+            if len(members) > SUBMENU_LIMIT:
+                entries.append(
+                    menu_item(
+                        f"{len(members) - SUBMENU_LIMIT} more: Search…",
+                        self._menu_action(self.show_quickpick),
+                    )
+                )
+            submenus.append(
+                menu_item(f"{name} ({len(members)})", None, submenu=pystray.Menu(*entries))
+            )
+        return submenus
+
+    def _menu_action(self, action: Callable[[], None]) -> Callable[[], None]:
+        """Menu callbacks run on the tray's thread: hand the action to Tk."""
+        return lambda: self.post(action)
+
+    def _copy_action(self, record_id: str) -> Callable[[], None]:
+        return lambda: self.post(lambda: self.copy(record_id))
+
+    def menu_texts(self) -> list[str]:
+        """The menu as text, submenus flattened (for ``state`` over IPC)."""
+        import pystray
+
+        texts: list[str] = []
+
+        def walk(menu: Any, depth: int) -> None:
+            for item in menu.items:
+                if item is pystray.Menu.SEPARATOR:
+                    continue
+                texts.append("  " * depth + str(item.text))
+                if item.submenu:
+                    walk(item.submenu, depth + 1)
+
+        walk(self.tray.icon.menu, 0)
+        return texts
+
+    def refresh_menu(self) -> None:
+        """Rebuild the menu now, and again at the next period boundary while it shows codes."""
+        self.tray.set_menu(self._menu())
+        self._cancel("refresh")
+        if self.vault is None or not self.backend.has_menu:
+            return
+        periods = {
+            r.otp.period
+            for r in self.records()[: self.settings.menu_size + 1000]
+            if r.otp is not None and r.otp.type is not OtpType.HOTP
+        }
+        if periods:
+            now = self.clock.now()
+            wait = min(remaining_in(now, p) for p in periods)
+            self._after("refresh", wait + 0.05, self.refresh_menu)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def copy(self, record_id: str) -> None:
+        """Put a record's current code on the clipboard (HOTP: advance and save first)."""
+        if self.vault is None:
+            self.show_password()
+            return
+        self.touch()
+        now = self.clock.now()
+        record = next((r for r in self.vault.records if r.id == record_id), None)
+        if record is None or record.otp is None:
+            return
+        if record.otp.type is OtpType.HOTP:
+            shown = self._advance(record, now)
+        else:
+            shown = code(record.otp, now)
+            self._mark_used(record.id, now)
+        self.clipboard.copy(shown)
+        self._copied = shown
+        seconds = self.settings.clipboard_seconds
+        if seconds:
+            self._after("clipboard", seconds, self._clear_clipboard)
+        clears = f"; the clipboard clears in {seconds} s" if seconds else ""
+        self.notify(f"Copied the code for {record.label}", f"{group_code(shown)}{clears}")
+        self.refresh_menu()
+
+    def _advance(self, record: Record, now: float) -> str:
+        assert self.vault is not None
+
+        def advance(records: dict[str, Record]) -> str:
+            current = records[record.id]
+            assert current.otp is not None
+            records[record.id] = current.edited(now, otp=current.otp.advanced(), used=now)
+            return code(current.otp, now)
+
+        return self.vault.update(advance)
+
+    def _mark_used(self, record_id: str, now: float) -> None:
+        """Remember when a code was used (menu order), without a backup or a new version."""
+        assert self.vault is not None
+
+        def mark(records: dict[str, Record]) -> None:
+            current = records.get(record_id)
+            if current is not None:
+                records[record_id] = replace(current, used=now)
+
+        try:
+            self.vault.update(mark, keep_backup=False)
+        except TrayCodesError as exc:
+            log.warning("could not save when the code was used: %s", exc)
+
+    def _clear_clipboard(self) -> None:
+        self._cancel("clipboard")
+        if self._copied is not None:
+            self.clipboard.clear_if_holding(self._copied)
+            self._copied = None
+
+    def notify(self, title: str, body: str) -> None:
+        if self.notifier is not None:
+            notifier = self.notifier
+            threading.Thread(target=notifier.notify, args=(title, body), daemon=True).start()
+        elif self.backend.has_notification:
+            with contextlib.suppress(Exception):
+                self.tray.icon.notify(body, title)
+
+    def row_source(self, query: str) -> list[Any]:
+        from ..ui.quickpick import Row
+
+        now = self.clock.now()
+        rows = []
+        for record in rank(self.records(), query)[:50]:
+            otp = record.otp
+            timed = otp is not None and otp.type is not OtpType.HOTP
+            rows.append(
+                Row(
+                    key=record.id,
+                    title=record.issuer or record.account or "(unnamed)",
+                    subtitle=record.account if record.issuer else "",
+                    code=group_code(code(otp, now)) if otp is not None else "",
+                    remaining=remaining(otp, now) if otp is not None and timed else None,
+                    period=otp.period if otp is not None and timed else None,
+                )
+            )
+        return rows
+
+    def show_quickpick(self) -> None:
+        """The quick-pick window (the unlock window while locked)."""
+        from ..ui.quickpick import QuickPick
+
+        if self.vault is None:
+            self.show_password()
+            return
+        self.touch()
+        if self.quick is not None and self.quick.window.winfo_exists():
+            self.quick.focus()
+            return
+        self.quick = QuickPick(
+            self.root,
+            self.row_source,
+            on_pick=self.copy,
+            on_add=self.add_link,
+            on_close=self._quick_closed,
+        )
+
+    def _quick_closed(self) -> None:
+        self.quick = None
+
+    def show_add(self) -> None:
+        self.show_quickpick()
+        if self.quick is not None:
+            self.quick.show_add()
+
+    def add_link(self, text: str) -> str:
+        """Add an otpauth:// link from the quick-pick window; returns what happened."""
+        from ..uri import MigrationBatch, parse_link
+
+        if self.vault is None:
+            return "Locked."
+        try:
+            parsed = parse_link(text.strip())
+        except TrayCodesError as exc:
+            return str(exc).capitalize()
+        entries = list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
+        now = self.clock.now()
+        messages: list[str] = []
+
+        def add(records: dict[str, Record]) -> None:
+            for entry in entries:
+                plan = plan_add(records.values(), entry)
+                if plan.action is AddAction.DUPLICATE and plan.record is not None:
+                    messages.append(f"{plan.record.label} already has this secret.")
+                elif plan.action is AddAction.CONFLICT and plan.record is not None:
+                    messages.append(
+                        f"{plan.record.label} already has another secret: "
+                        "use traycodes add --replace."
+                    )
+                elif plan.action is AddAction.ATTACH and plan.record is not None:
+                    target = plan.record
+                    records[target.id] = target.edited(
+                        now, otp=entry.otp, account=target.account or entry.account
+                    )
+                    messages.append(f"Added the OTP to {records[target.id].label}.")
+                else:
+                    record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
+                    records[record.id] = record
+                    messages.append(f"Added {record.label}.")
+
+        try:
+            self.vault.update(add)
+        except TrayCodesError as exc:
+            return str(exc)
+        self.refresh_menu()
+        return " ".join(messages)
+
+    def toggle_autostart(self) -> None:
+        adapter = desktop.autostart()
+        try:
+            if adapter.enabled():
+                adapter.disable()
+            else:
+                adapter.enable(autostart_command(self.vault_path))
+        except TrayCodesError as exc:
+            self.notify("Start at login", str(exc))
+        self.refresh_menu()
+
+    def show_settings(self) -> None:
+        from ..ui.settings_window import SettingsWindow
+
+        if self.settings_window is not None and self.settings_window.window.winfo_exists():
+            self.settings_window.window.lift()
+            return
+        self.settings_window = SettingsWindow(self.root, self.settings, self.save_settings)
+
+    def save_settings(self, values: dict[str, int]) -> list[str]:
+        settings = settings_from(values, "settings")
+        if settings.problems:
+            return list(settings.problems)
+        try:
+            save_settings(settings, config_path())
+        except TrayCodesError as exc:
+            return [str(exc)]
+        self.apply_settings(settings)
+        return []
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock.offset = settings.clock_offset
+        if self.vault is not None:
+            self.vault.keep_backups = settings.backups
+        self.touch()
+        self.refresh_menu()
+
+    # -- IPC (called on the IPC thread) ---------------------------------------------------
+
+    def _ipc(self, request: dict[str, Any]) -> dict[str, Any]:
+        command = request["command"]
+        if command == "ping":
+            return {"ok": True}
+        actions: dict[str, Callable[[], Any]] = {
+            "show": self.show_quickpick,
+            "lock": self.lock,
+            "quit": self.quit,
+            "state": self.state,
+            "reload-settings": lambda: self.apply_settings(load_settings()),
+        }
+        action = actions.get(command)
+        if action is None:
+            return {"ok": False, "error": f"unknown command {command!r}"}
+        try:
+            result = self.call(action)
+        except Exception as exc:
+            return {"ok": False, "error": type(exc).__name__}
+        return {"ok": True, **(result if isinstance(result, dict) else {})}
+
+    def state(self) -> dict[str, Any]:
+        """What the app shows, for diagnostics and tests: never a secret (codes, yes)."""
+        return {
+            "locked": self.vault is None,
+            "backend": self.backend.name,
+            "menus": self.backend.has_menu,
+            "records": len(self.vault.records) if self.vault is not None else 0,
+            "menu": self.menu_texts(),
+            "quickpick": self.quick is not None,
+            "password_window": self.password_window is not None
+            and bool(self.password_window.window.winfo_exists()),
+        }
+
+
+def remaining_in(now: float, period: int) -> float:
+    """Seconds to the next multiple of ``period``."""
+    return period - (now % period)
+
+
+def autostart_command(vault_path: Path) -> list[str]:
+    """What the login entry runs: this traycodes, with a vault given by --vault kept."""
+    from ..settings import default_vault_path
+
+    command = desktop.launch_command()
+    if vault_path != default_vault_path():
+        command += ["--vault", str(vault_path)]
+    return command
+
+
+def run(vault_path: Path) -> int:
+    """``traycodes`` with no command: start the app, or show the one already running."""
+    if sys.platform == "darwin":
+        raise TrayCodesError(
+            "the tray app does not run on macOS yet; the command line does (see 'traycodes --help')"
+        )
+    try:
+        reply = ipc.request("show", timeout=5)
+    except (ipc.NotRunning, OSError, ValueError):
+        pass
+    else:
+        if reply.get("ok"):
+            return 0
+    if desktop.display_server() == "none":
+        raise TrayCodesError(
+            "no graphical session (DISPLAY is not set): the tray app needs "
+            "one; the command line works without"
+        )
+    settings = load_settings()
+    for problem in settings.problems:
+        log.warning("%s", problem)
+    store, why = system_store()
+    if store is None:
+        log.info("%s", why)
+    backend, problems = load_backend()
+    for problem in problems:
+        log.info("tray backend not used: %s", problem)
+    app = App(vault_path, keystore=store, backend=backend, settings=settings)
+    try:
+        app.start()
+    except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself
+        with contextlib.suppress(tk.TclError):
+            app.root.destroy()
+        ipc.request("show")
+        return 0
+    except BaseException:
+        app.shutdown()
+        raise
+    app.run()
+    return 0

@@ -1,0 +1,159 @@
+"""The tray icon, on the best pystray backend that works here.
+
+Linux: appindicator, then gtk (both have menus; need PyGObject), then xorg (icon only: a
+click opens the quick-pick window). ``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks
+its backend when it is first imported, so we import it with its dummy backend and load
+the real one ourselves, catching whatever a half-installed GTK or a missing display
+raises, in this one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import TrayCodesError
+
+log = logging.getLogger(__name__)
+
+LINUX_BACKENDS = ("appindicator", "gtk", "xorg")
+
+
+class NoTray(TrayCodesError):
+    """No tray backend could be loaded."""
+
+    exit_code = 5
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A loaded pystray backend module and what it can do."""
+
+    name: str
+    module: Any
+    has_menu: bool
+    has_default: bool  # a left click runs the default item (appindicator opens the menu)
+    has_notification: bool
+
+
+def candidates() -> tuple[str, ...]:
+    """Backends to try, best first."""
+    forced = os.environ.get("TRAYCODES_TRAY_BACKEND", "").strip().lower()
+    if forced:
+        return (forced,)
+    if sys.platform == "win32":
+        return ("win32",)
+    if sys.platform == "darwin":
+        return ("darwin",)
+    return LINUX_BACKENDS
+
+
+def _import(name: str) -> Any:
+    if name in ("gtk", "appindicator"):
+        import gi
+
+        gi.require_version("Gtk", "3.0")
+        from gi.repository import GLib
+
+        GLib.set_prgname("traycodes")  # WM_CLASS of the embedded icon
+    os.environ.setdefault("PYSTRAY_BACKEND", "dummy")  # importing pystray must not pick
+    import importlib
+
+    return importlib.import_module(f"pystray._{name}")
+
+
+def load_backend() -> tuple[Backend, list[str]]:
+    """The first backend that imports; and why the better ones did not."""
+    problems = []
+    for name in candidates():
+        try:
+            module = _import(name)
+        except Exception as exc:  # ImportError, ValueError (typelib), Xlib display errors
+            problems.append(f"{name}: {type(exc).__name__}: {exc}")
+            continue
+        icon = module.Icon
+        has_default = name != "appindicator"
+        return Backend(
+            name,
+            module,
+            bool(getattr(icon, "HAS_MENU", True)),
+            has_default,
+            bool(getattr(icon, "HAS_NOTIFICATION", False)),
+        ), problems
+    raise NoTray("no tray backend works here: " + "; ".join(problems))
+
+
+def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
+    """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed."""
+    base = backend.module.Icon
+    if backend.name != "xorg":
+        return base("traycodes", image, title, menu)
+
+    import Xlib.X
+
+    class XorgIcon(base):  # type: ignore[misc,valid-type]
+        """pystray issue #151: the icon window never asked for button presses."""
+
+        def _create_window(self) -> Any:
+            window = super()._create_window()
+            window.change_attributes(
+                event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask
+            )
+            return window
+
+    return XorgIcon("traycodes", image, title, menu)
+
+
+class Tray:
+    """The icon, running its own loop in a thread; the app talks to it through here."""
+
+    def __init__(self, backend: Backend, image: Any, title: str, menu: Any) -> None:
+        self.backend = backend
+        self.icon = make_icon(backend, image, title, menu)
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()
+
+    def start(self) -> None:
+        def setup(icon: Any) -> None:
+            icon.visible = True
+            self.ready.set()
+
+        self._thread = threading.Thread(
+            target=self.icon.run, kwargs={"setup": setup}, name="tray", daemon=True
+        )
+        self._thread.start()
+
+    def set_menu(self, menu: Any) -> None:
+        self.icon.menu = menu  # pystray updates the native menu (on its own loop)
+
+    def set_image(self, image: Any, title: str) -> None:
+        self.icon.icon = image
+        self.icon.title = title
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop the icon; a backend that hangs on stop is left behind (a daemon thread)."""
+        stopper = threading.Thread(target=self._stop_quietly, name="tray-stop", daemon=True)
+        stopper.start()
+        stopper.join(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _stop_quietly(self) -> None:
+        try:
+            self.icon.stop()
+        except Exception as exc:  # gtk raises without a notification daemon
+            log.info("the tray icon did not stop cleanly: %s", type(exc).__name__)
+
+
+def menu_item(text: str, action: Callable[[], None] | None = None, **options: Any) -> Any:
+    """A pystray MenuItem whose action takes no arguments."""
+    import pystray
+
+    if action is None:
+        return pystray.MenuItem(text, None, **options)
+    return pystray.MenuItem(text, lambda icon, item: action(), **options)

@@ -1,0 +1,180 @@
+"""The CLI's doors to the desktop: start the app, start at login, and ``doctor``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """``traycodes`` alone: the tray app (or the running one shows its window)."""
+    import logging
+    import os
+
+    from .app.main import run
+    from .cli_vault import vault_path
+
+    level = os.environ.get("TRAYCODES_LOG", "warning").upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        format="traycodes: %(levelname)s: %(message)s",
+    )
+    return run(vault_path(args))
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from . import desktop
+    from .app.main import autostart_command
+    from .cli_vault import vault_path
+
+    adapter = desktop.autostart()
+    if args.action == "on":
+        adapter.enable(autostart_command(vault_path(args)))
+        print(f"on: {adapter.location}")
+    elif args.action == "off":
+        adapter.disable()
+        print("off")
+    else:
+        print(f"on: {adapter.location}" if adapter.enabled() else "off")
+    return 0
+
+
+def _check(
+    findings: list[tuple[str, str, str, str]], part: str, ok: bool, detail: str, fix: str = ""
+) -> None:
+    findings.append(("OK" if ok else "PROBLEM", part, detail, "" if ok else fix))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """One line per part: OK or PROBLEM, what was found, and the fix."""
+    from . import desktop
+    from .cli_vault import vault_path
+    from .keystore import system_store
+    from .settings import config_path, load_settings
+    from .vault import list_backups
+
+    findings: list[tuple[str, str, str, str]] = []
+    server = desktop.display_server()
+    _check(
+        findings,
+        "display",
+        server in ("x11", "windows", "macos"),
+        {
+            "x11": "X11",
+            "wayland": "Wayland (global hotkeys and typing need X11: bind "
+            "'traycodes type' to a desktop shortcut; codes are copied instead)",
+            "none": "no graphical session",
+        }.get(server, server),
+        "run traycodes inside your desktop session (DISPLAY or WAYLAND_DISPLAY set)",
+    )
+    tray = _tray_finding()
+    _check(findings, "tray", tray[0], tray[1], tray[2])
+    store, why = system_store()
+    _check(
+        findings,
+        "keyring",
+        store is not None,
+        why,
+        "install and unlock a Secret Service (gnome-keyring, KeePassXC) or use the password",
+    )
+    hotkeys = _import_ok("pynput.keyboard") if server == "x11" else None
+    _check(
+        findings,
+        "hotkeys",
+        bool(hotkeys),
+        "pynput can listen for global keys" if hotkeys else "no global hotkeys here",
+        "use X11, or bind 'traycodes type' to a desktop shortcut",
+    )
+    tk_ok = _import_ok("tkinter")
+    _check(
+        findings,
+        "clipboard and windows",
+        tk_ok,
+        "tkinter" if tk_ok else "tkinter is missing",
+        "install python3-tk (Debian/Ubuntu)",
+    )
+    qr = _import_ok("zxingcpp")
+    _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
+    adapter = desktop.autostart()
+    findings.append(
+        (
+            "OK",
+            "start at login",
+            ("on: " + adapter.location)
+            if adapter.enabled()
+            else "off ('traycodes autostart on' to start at login)",
+            "",
+        )
+    )
+    path = vault_path(args)
+    backups = list_backups(path)
+    _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")
+    findings.append(("OK", "backups", f"{len(backups)} encrypted backup(s)", ""))
+    settings = load_settings()
+    _check(
+        findings,
+        "settings",
+        not settings.problems,
+        str(config_path()),
+        "; ".join(settings.problems),
+    )
+    width = max(len(f[1]) for f in findings)
+    for status, part, detail, fix in findings:
+        line = f"{status:<7} {part:<{width}}  {detail}"
+        print(line + (f" -- fix: {fix}" if fix else ""))
+    return 0 if all(f[0] == "OK" for f in findings) else 1
+
+
+def _import_ok(module: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except Exception:  # any failure means the part cannot work here
+        return False
+    return True
+
+
+def _tray_finding() -> tuple[bool, str, str]:
+    from .app.tray import NoTray, load_backend
+
+    try:
+        backend, _ = load_backend()
+    except NoTray as exc:
+        return False, str(exc), "run in a desktop session with a system tray"
+    if backend.has_menu:
+        return True, f"{backend.name} (menus)", ""
+    return (
+        True,
+        f"{backend.name} (icon only: click it for the window)",
+        ("for menus install PyGObject and AppIndicator: scripts/run does it on Debian/Ubuntu"),
+    )
+
+
+def add_commands(commands: Any) -> None:
+    from .cli_vault import _vault_options
+
+    autostart = commands.add_parser(
+        "autostart",
+        help="start traycodes at login, or stop",
+        description="on: start the tray app at login (XDG autostart on Linux, a LaunchAgent "
+        "on macOS, the Run key on Windows); off: stop; status: say which.",
+    )
+    autostart.add_argument("action", choices=["on", "off", "status"])
+    _vault_options(autostart, password=False)
+    autostart.set_defaults(func=cmd_autostart)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check each part of traycodes on this machine",
+        description="One line per part (tray, keyring, display, hotkeys, clipboard, QR "
+        "reader, autostart, vault, backups, settings): OK or PROBLEM, with the "
+        "fix. Exits 1 when there is a problem.",
+    )
+    _vault_options(doctor, password=False)
+    doctor.set_defaults(func=cmd_doctor)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use: traycodes")

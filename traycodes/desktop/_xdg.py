@@ -1,0 +1,239 @@
+"""Linux and other freedesktop.org desktops: XDG autostart, D-Bus notifications and
+screen-lock signals (through ``jeepney``, which needs no GTK)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shlex
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import APP_ID, DesktopError
+
+log = logging.getLogger(__name__)
+
+DESKTOP_FILE = f"{APP_ID}.desktop"
+
+
+def config_home() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+
+
+def data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def _exec_line(command: list[str]) -> str:
+    """An Exec= value: each argument quoted as the Desktop Entry spec asks."""
+
+    def quote(arg: str) -> str:
+        if arg and all(c.isalnum() or c in "-_./=:@+," for c in arg):
+            return arg
+        escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
+        return '"' + escaped.replace("$", "\\$") + '"'
+
+    return " ".join(quote(arg) for arg in command).replace("%", "%%")
+
+
+def desktop_entry(command: list[str], *, autostart: bool) -> str:
+    """The text of traycodes' .desktop file."""
+    lines = [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Name=traycodes",
+        "GenericName=Two-factor authenticator",
+        "Comment=Two-factor codes from the system tray",
+        f"Exec={_exec_line(command)}",
+        "Icon=traycodes",
+        "Terminal=false",
+        "Categories=Utility;Security;",
+        "StartupNotify=false",
+    ]
+    if autostart:
+        lines.append("X-GNOME-Autostart-enabled=true")
+    return "\n".join(lines) + "\n"
+
+
+def parse_exec(text: str) -> list[str]:
+    """The command of a .desktop file's Exec= line (what a session would run)."""
+    for line in text.splitlines():
+        if line.startswith("Exec="):
+            return shlex.split(line[len("Exec=") :].replace("%%", "%"))
+    raise DesktopError("the desktop entry has no Exec line")
+
+
+class XdgAutostart:
+    """``$XDG_CONFIG_HOME/autostart/io.github.traycodes.desktop``."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or config_home() / "autostart"
+
+    @property
+    def path(self) -> Path:
+        return self.folder / DESKTOP_FILE
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def enable(self, command: list[str]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(desktop_entry(command, autostart=True), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError as exc:
+            raise DesktopError(f"cannot write {self.path}: {exc.strerror}") from None
+
+    def disable(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise DesktopError(f"cannot remove {self.path}: {exc.strerror}") from None
+
+    def enabled(self) -> bool:
+        return self.path.is_file()
+
+
+# --- D-Bus ----------------------------------------------------------------------------------
+
+_NOTIFY = (
+    "/org/freedesktop/Notifications",
+    "org.freedesktop.Notifications",
+    "org.freedesktop.Notifications",
+)
+
+
+class Notifier:
+    """Desktop notifications over the session bus; one connection, opened on first use."""
+
+    def __init__(self, icon: str = "") -> None:
+        self.icon = icon
+        self._connection: Any = None
+        self._lock = threading.Lock()
+
+    def notify(self, title: str, body: str, *, timeout_ms: int = 5000, replaces: int = 0) -> int:
+        """Show a notification; returns its id (0 when no notification service answers)."""
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        address = DBusAddress(_NOTIFY[0], bus_name=_NOTIFY[1], interface=_NOTIFY[2])
+        message = new_method_call(
+            address,
+            "Notify",
+            "susssasa{sv}i",
+            ("traycodes", replaces, self.icon, title, body, [], {}, timeout_ms),
+        )
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = open_dbus_connection(bus="SESSION")
+                reply = self._connection.send_and_get_reply(message, timeout=2)
+            except Exception as exc:  # no session bus or no notification daemon
+                log.info("notification not shown: %s", type(exc).__name__)
+                self._close()
+                return 0
+        body_values = reply.body
+        return int(body_values[0]) if body_values else 0
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+
+class SessionLockWatcher:
+    """Calls ``on_lock`` when the screen locks (ScreenSaver ActiveChanged(true) on the
+    session bus; systemd-logind's Lock on the system bus). Blocks on the buses in a
+    thread of its own: no polling."""
+
+    SIGNALS = (
+        ("SESSION", "org.freedesktop.ScreenSaver", "ActiveChanged"),
+        ("SESSION", "org.gnome.ScreenSaver", "ActiveChanged"),
+        ("SYSTEM", "org.freedesktop.login1.Session", "Lock"),
+    )
+
+    def __init__(self, on_lock: Callable[[], None]) -> None:
+        self.on_lock = on_lock
+        self._connections: list[Any] = []
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+
+    def start(self) -> list[str]:
+        """Start listening; returns the buses it could listen on."""
+        from jeepney import MatchRule, message_bus
+        from jeepney.io.blocking import Proxy, open_dbus_connection
+
+        listening = []
+        for bus in ("SESSION", "SYSTEM"):
+            try:
+                connection = open_dbus_connection(bus=bus)
+            except Exception as exc:  # no such bus (containers, tests)
+                log.info("no %s bus for lock signals: %s", bus.lower(), type(exc).__name__)
+                continue
+            rules = [
+                MatchRule(type="signal", interface=interface, member=member)
+                for b, interface, member in self.SIGNALS
+                if b == bus
+            ]
+            try:
+                for rule in rules:
+                    Proxy(message_bus, connection).AddMatch(rule)
+            except Exception as exc:
+                log.info("cannot watch the %s bus: %s", bus.lower(), type(exc).__name__)
+                connection.close()
+                continue
+            self._connections.append(connection)
+            thread = threading.Thread(
+                target=self._listen,
+                args=(connection, rules),
+                name=f"lock-watch-{bus.lower()}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+            listening.append(bus.lower())
+        return listening
+
+    def _listen(self, connection: Any, rules: list[Any]) -> None:
+        from collections import deque
+
+        queue: deque[object] = deque()
+        filters = [connection.filter(rule, queue=queue, bufsize=16) for rule in rules]
+        try:
+            while not self._stopping:
+                message = connection.recv_until_filtered(queue)
+                member = message.header.fields.get(6)  # 6: the MEMBER header field
+                body = message.body
+                if member == "Lock" or (body and body[0] is True):
+                    self.on_lock()
+        except Exception as exc:  # the connection was shut down, or the bus went away
+            if not self._stopping:
+                log.info("lock watch ended: %s", type(exc).__name__)
+        finally:
+            for entry in filters:
+                with contextlib.suppress(Exception):
+                    entry.close()
+
+    def stop(self) -> None:
+        import socket
+
+        self._stopping = True
+        for connection in self._connections:
+            with contextlib.suppress(Exception):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(Exception):
+                connection.close()
+        for thread in self._threads:
+            thread.join(2)
+        self._connections.clear()
+        self._threads.clear()
