@@ -256,6 +256,197 @@ def bench_list() -> None:
     )
 
 
+BARE_ICON = """
+import sys, threading
+from gi.repository import GLib
+GLib.set_prgname("bareicon")
+import os
+os.environ["PYSTRAY_BACKEND"] = "gtk"
+import pystray
+from PIL import Image
+image = Image.open(sys.argv[1])
+menu = pystray.Menu(pystray.MenuItem("Quit", lambda icon, item: icon.stop()))
+icon = pystray.Icon("bareicon", image, "bare", menu)
+icon.run()
+"""
+
+
+def _proc_figures(pid: int) -> tuple[float, int, int]:
+    """(CPU seconds, resident KiB, context switches) of a process and all its threads."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    rss = switches = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1])
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                switches += int(line.split()[1])
+    return cpu, rss, switches
+
+
+def _embedded(env: dict[str, str], classname: str) -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--classname", classname],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    for window in found:
+        info = subprocess.run(
+            ["xwininfo", "-id", window], env=env, capture_output=True, text=True, check=False
+        ).stdout
+        if "IsViewable" in info and "Width: 1\n" not in info and "Width: 10\n" not in info:
+            return True
+    return False
+
+
+@section
+def bench_tray() -> None:
+    """The tray app against a bare pystray icon, side by side on the test desktop."""
+    import os
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.desktop.session import desktop_session
+    from traycodes.resources import icon_path
+
+    root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        os.environ.update(session.env)
+        from traycodes.keystore import KeyringStore
+
+        vault = _vault_with(root, 10, keystore=KeyringStore())
+        env = {
+            **session.full_env(),
+            "TRAYCODES_VAULT": str(vault),
+            "TRAYCODES_CONFIG": str(root / "none.toml"),
+            "TRAYCODES_TRAY_BACKEND": "gtk",
+        }
+        started: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+        embedded: dict[str, float] = {}
+        for name, argv in (
+            ("bare", [sys.executable, "-c", BARE_ICON, str(icon_path("app", 64))]),
+            ("traycodes", [str(BIN / "traycodes")]),
+        ):
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            classname = "bareicon" if name == "bare" else "traycodes"
+            while not _embedded(env, classname):
+                if time.perf_counter() - start > 30:
+                    raise SystemExit(f"{name}: the icon did not embed")
+                time.sleep(0.01)
+            embedded[name] = (time.perf_counter() - start) * 1000
+            started[name] = (process, start)
+        print("tray: traycodes (gtk, 10 records, keyring unlock) against a bare pystray gtk icon")
+        report(
+            "start to icon embedded",
+            embedded["traycodes"],
+            embedded["bare"],
+            "ms",
+            higher_is_better=False,
+        )
+        time.sleep(max(0.0, 10 - (time.perf_counter() - started["bare"][1])))
+        rss = {name: _proc_figures(p.pid)[1] / 1024 for name, (p, _) in started.items()}
+        report(
+            "resident memory after 10 s",
+            rss["traycodes"],
+            rss["bare"],
+            "MiB",
+            higher_is_better=False,
+        )
+        before = {name: _proc_figures(p.pid) for name, (p, _) in started.items()}
+        time.sleep(60)
+        after = {name: _proc_figures(p.pid) for name, (p, _) in started.items()}
+        cpu = {n: (after[n][0] - before[n][0]) * 1000 for n in after}
+        wakes = {n: after[n][2] - before[n][2] for n in after}
+        report(
+            "CPU over 60 s idle",
+            cpu["traycodes"],
+            max(cpu["bare"], 1.0),
+            "ms",
+            higher_is_better=False,
+        )
+        print(
+            f"  context switches over 60 s idle (2 period boundaries): traycodes "
+            f"{wakes['traycodes']}, bare icon {wakes['bare']} "
+            "(target: one wake-up per boundary)"
+        )
+        for process, _ in started.values():
+            process.terminate()
+            process.wait(10)
+        _bench_menu_rebuild(root, session.full_env())
+
+
+MENU_REBUILD = """
+import sys, time, threading
+from pathlib import Path
+from gi.repository import GLib
+from traycodes.app.main import App
+from traycodes.app.tray import load_backend
+from traycodes.settings import Settings
+from traycodes.keystore import MemoryStore
+from traycodes.vault import Vault
+import pystray
+vault_path, flat = Path(sys.argv[1]), sys.argv[2] == "flat"
+backend, _ = load_backend()
+app = App(vault_path, keystore=None, backend=backend, settings=Settings())
+app.vault = Vault.open(vault_path, keystore=None, password=lambda: "pw")
+app.tray.start()
+app.tray.ready.wait(20)
+done = threading.Event()
+def rebuilt():
+    done.set()
+    return False
+times = []
+for _ in range(5):
+    done.clear()
+    start = time.perf_counter()
+    if flat:
+        now = app.clock.now()
+        menu = pystray.Menu(*(pystray.MenuItem(app.entry_text(r, now), None)
+                              for r in app.records()))
+    else:
+        menu = app._menu()
+    app.tray.icon.menu = menu
+    GLib.idle_add(rebuilt)
+    done.wait(120)
+    times.append(time.perf_counter() - start)
+print(min(times) * 1000)
+app.tray.stop()
+"""
+
+
+def _bench_menu_rebuild(root: Path, env: dict[str, str]) -> None:
+    path = _vault_with(root, 10_000)
+    env = {**env, "TRAYCODES_TRAY_BACKEND": "gtk"}
+    results = {}
+    for kind in ("grouped", "flat"):
+        done = subprocess.run(
+            [sys.executable, "-c", MENU_REBUILD, str(path), kind],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
+        results[kind] = float(done.stdout.strip().splitlines()[-1])
+    print(
+        "  menu rebuild with 10,000 records, best of 5, until GTK has it: traycodes' menu "
+        "(15 on top, the rest in submenus of 25) against a flat pystray menu of them all"
+    )
+    report("menu rebuild", results["grouped"], results["flat"], "ms", higher_is_better=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(

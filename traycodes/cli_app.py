@@ -11,15 +11,21 @@ def cmd_app(args: argparse.Namespace) -> int:
     """``traycodes`` alone: the tray app (or the running one shows its window)."""
     import logging
     import os
+    import signal
 
     from .app.main import run
     from .cli_vault import vault_path
 
     level = os.environ.get("TRAYCODES_LOG", "warning").upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.WARNING),
-        format="traycodes: %(levelname)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("traycodes: %(levelname)s: %(name)s: %(message)s"))
+    ours = logging.getLogger("traycodes")
+    ours.addHandler(handler)
+    ours.setLevel(getattr(logging, level, logging.WARNING))
+    if level == "DEBUG" and hasattr(signal, "SIGUSR1"):
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1)  # kill -USR1: every thread's stack, for hangs
     return run(vault_path(args))
 
 

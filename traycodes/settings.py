@@ -17,10 +17,15 @@ VAULT_FILE = "vault.tcv"
 
 
 def default_vault_path() -> Path:
-    """``TRAYCODES_VAULT``, else ``vault.tcv`` in the user data folder."""
+    """``TRAYCODES_VAULT``, else :func:`platform_vault_path`."""
     override = os.environ.get("TRAYCODES_VAULT", "").strip()
     if override:
         return Path(override).expanduser()
+    return platform_vault_path()
+
+
+def platform_vault_path() -> Path:
+    """``vault.tcv`` in the user data folder (``~/.local/share/traycodes`` on Linux)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / VAULT_FILE
@@ -48,11 +53,11 @@ class Settings:
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
-RANGES: dict[str, tuple[int, int]] = {
-    "backups": (0, 1000),
+RANGES: dict[str, tuple[int, int]] = {  # in the order the settings window shows them
     "clipboard_seconds": (0, 3600),
     "lock_minutes": (0, 24 * 60),
     "menu_size": (1, 100),
+    "backups": (0, 1000),
     "clock_offset": (-3600, 3600),
 }
 DESCRIPTIONS = {

@@ -37,19 +37,13 @@ class TkClipboard:
         self.root.clipboard_append(text)
         self.root.clipboard_append("secret", type=KDE_HINT)
 
-    def owns(self) -> bool:
-        owner = str(self.root.tk.call("selection", "own", "-selection", "CLIPBOARD"))
-        return bool(owner)
-
     def clear_if_holding(self, text: str) -> bool:
-        if not self.owns():
-            return False  # someone copied something else since: leave it alone
         try:
             held = self.root.clipboard_get()
-        except tk.TclError:
+        except tk.TclError:  # nobody owns the clipboard
             return False
         if held != text:
-            return False
+            return False  # someone copied something else since: leave it alone
         self.root.clipboard_clear()
         self.root.tk.call("selection", "clear", "-selection", "CLIPBOARD")
         return True

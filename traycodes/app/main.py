@@ -422,7 +422,7 @@ class App:
                 if item.submenu:
                     walk(item.submenu, depth + 1)
 
-        walk(self.tray.icon.menu, 0)
+        walk(self.tray.menu, 0)
         return texts
 
     def refresh_menu(self) -> None:
@@ -644,6 +644,7 @@ class App:
             "lock": self.lock,
             "quit": self.quit,
             "state": self.state,
+            "settings": self.show_settings,
             "reload-settings": lambda: self.apply_settings(load_settings()),
         }
         action = actions.get(command)
@@ -675,11 +676,12 @@ def remaining_in(now: float, period: int) -> float:
 
 
 def autostart_command(vault_path: Path) -> list[str]:
-    """What the login entry runs: this traycodes, with a vault given by --vault kept."""
-    from ..settings import default_vault_path
+    """What the login entry runs: this traycodes, and the vault unless it is the usual one
+    (TRAYCODES_VAULT may not be set in the login session)."""
+    from ..settings import platform_vault_path
 
     command = desktop.launch_command()
-    if vault_path != default_vault_path():
+    if vault_path != platform_vault_path():
         command += ["--vault", str(vault_path)]
     return command
 

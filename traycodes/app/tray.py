@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable
@@ -110,12 +111,20 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
 
 
 class Tray:
-    """The icon, running its own loop in a thread; the app talks to it through here."""
+    """The icon, running its own loop in a thread.
+
+    Changes to the icon go through one worker thread of their own: pystray's xorg backend
+    makes the calling thread wait until its loop has applied them, and the app's Tk
+    thread must never wait on the tray.
+    """
 
     def __init__(self, backend: Backend, image: Any, title: str, menu: Any) -> None:
         self.backend = backend
+        self.menu = menu
         self.icon = make_icon(backend, image, title, menu)
         self._thread: threading.Thread | None = None
+        self._changes: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
         self.ready = threading.Event()
 
     def start(self) -> None:
@@ -127,16 +136,36 @@ class Tray:
             target=self.icon.run, kwargs={"setup": setup}, name="tray", daemon=True
         )
         self._thread.start()
+        self._worker = threading.Thread(
+            target=self._apply_changes, name="tray-changes", daemon=True
+        )
+        self._worker.start()
+
+    def _apply_changes(self) -> None:
+        self.ready.wait(30)
+        while (change := self._changes.get()) is not None:
+            try:
+                change()
+            except Exception as exc:  # a backend hiccup must not end the worker
+                log.info("the tray icon refused a change: %s", type(exc).__name__)
 
     def set_menu(self, menu: Any) -> None:
-        self.icon.menu = menu  # pystray updates the native menu (on its own loop)
+        """Show ``menu`` (pystray rebuilds the native menu on its own loop)."""
+        self.menu = menu
+        self._changes.put(lambda: setattr(self.icon, "menu", menu))
 
     def set_image(self, image: Any, title: str) -> None:
-        self.icon.icon = image
-        self.icon.title = title
+        def change() -> None:
+            self.icon.icon = image
+            self.icon.title = title
+
+        self._changes.put(change)
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop the icon; a backend that hangs on stop is left behind (a daemon thread)."""
+        self._changes.put(None)
+        if self._worker is not None:
+            self._worker.join(timeout)
         stopper = threading.Thread(target=self._stop_quietly, name="tray-stop", daemon=True)
         stopper.start()
         stopper.join(timeout)
@@ -150,10 +179,14 @@ class Tray:
             log.info("the tray icon did not stop cleanly: %s", type(exc).__name__)
 
 
-def menu_item(text: str, action: Callable[[], None] | None = None, **options: Any) -> Any:
-    """A pystray MenuItem whose action takes no arguments."""
+def menu_item(
+    text: str, action: Callable[[], None] | None = None, *, submenu: Any = None, **options: Any
+) -> Any:
+    """A pystray MenuItem whose action takes no arguments (or that opens ``submenu``)."""
     import pystray
 
+    if submenu is not None:
+        return pystray.MenuItem(text, submenu, **options)  # pystray: a Menu as the action
     if action is None:
         return pystray.MenuItem(text, None, **options)
     return pystray.MenuItem(text, lambda icon, item: action(), **options)

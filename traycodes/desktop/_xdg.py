@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shlex
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,15 +27,32 @@ def data_home() -> Path:
 
 
 def _exec_line(command: list[str]) -> str:
-    """An Exec= value: each argument quoted as the Desktop Entry spec asks."""
+    """An Exec= value. Two levels, as the Desktop Entry spec has them: each argument quoted
+    (inside quotes, backslash escapes ``"`` `` ` `` ``$`` and itself; ``%`` doubles), then
+    the whole value escaped as a string (a backslash doubles again)."""
 
     def quote(arg: str) -> str:
         if arg and all(c.isalnum() or c in "-_./=:@+," for c in arg):
             return arg
-        escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
-        return '"' + escaped.replace("$", "\\$") + '"'
+        escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+        return f'"{escaped}"'
 
-    return " ".join(quote(arg) for arg in command).replace("%", "%%")
+    quoted = " ".join(quote(arg) for arg in command).replace("%", "%%")
+    return quoted.replace("\\", "\\\\")
+
+
+_STRING_ESCAPES = {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
+
+
+def _unescape_string(value: str) -> str:
+    out, chars = [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            out.append(_STRING_ESCAPES.get(following, "\\" + following))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def desktop_entry(command: list[str], *, autostart: bool) -> str:
@@ -58,11 +74,45 @@ def desktop_entry(command: list[str], *, autostart: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _split_exec(value: str) -> list[str]:
+    """Arguments of an (unescaped) Exec value: spaces separate, double quotes group, and
+    inside them a backslash escapes ``"`` `` ` `` ``$`` and ``\\``; ``%%`` is ``%``."""
+    args: list[str] = []
+    current: list[str] = []
+    started = quoted = escaped = False
+    for char in value:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif quoted:
+            if char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+            else:
+                current.append(char)
+        elif char == " ":
+            if started:
+                args.append("".join(current))
+            current, started = [], False
+        else:
+            started = True
+            if char == '"':
+                quoted = True
+            else:
+                current.append(char)
+    if quoted:
+        raise DesktopError("the desktop entry's Exec line has an unclosed quote")
+    if started:
+        args.append("".join(current))
+    return [arg.replace("%%", "%") for arg in args]
+
+
 def parse_exec(text: str) -> list[str]:
     """The command of a .desktop file's Exec= line (what a session would run)."""
     for line in text.splitlines():
         if line.startswith("Exec="):
-            return shlex.split(line[len("Exec=") :].replace("%%", "%"))
+            return _split_exec(_unescape_string(line[len("Exec=") :]))
     raise DesktopError("the desktop entry has no Exec line")
 
 

@@ -20,6 +20,7 @@ class SettingsWindow:
         self.window.title("traycodes: settings")
         self.window.resizable(False, False)
         self.fields: dict[str, tk.StringVar] = {}
+        self.boxes: list[tk.Spinbox] = []
         grid = tk.Frame(self.window, background=theme.BACKGROUND)
         grid.pack(fill="x")
         for row, (name, (low, high)) in enumerate(RANGES.items()):
@@ -32,7 +33,7 @@ class SettingsWindow:
                 foreground=theme.TEXT,
             ).grid(row=row, column=0, sticky="w", pady=3)
             value = tk.StringVar(value=str(getattr(settings, name)))
-            tk.Spinbox(
+            box = tk.Spinbox(
                 grid,
                 from_=low,
                 to=high,
@@ -41,7 +42,9 @@ class SettingsWindow:
                 font=theme.font(10),
                 relief="flat",
                 name=name,
-            ).grid(row=row, column=1, sticky="e", padx=(12, 0))
+            )
+            box.grid(row=row, column=1, sticky="e", padx=(12, 0))
+            self.boxes.append(box)
             self.fields[name] = value
         self.message = tk.Label(
             self.window,
@@ -73,7 +76,16 @@ class SettingsWindow:
         ).pack(side="right", padx=(0, 8))
         self.window.bind("<Escape>", lambda e: self.close())
         self.window.bind("<Return>", lambda e: self.save())
-        self.window.after(50, self.window.focus_force)
+        self.window.after(50, self.focus)
+
+    def focus(self) -> None:
+        """Focus on the first field with its text selected, so typing replaces it."""
+        self.window.lift()
+        self.window.focus_force()
+        first = self.boxes[0]
+        first.focus_set()
+        first.selection_range(0, tk.END)  # type: ignore[arg-type]
+        first.icursor("end")  # type: ignore[no-untyped-call]
 
     def values(self) -> tuple[dict[str, int], list[str]]:
         """What was typed, and the fields that are not whole numbers in range."""

@@ -1,0 +1,235 @@
+"""Drive a real traycodes app process on the test desktop: start it, ask it over IPC,
+find its tray icon and windows with xdotool, read the clipboard with xclip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.desktop.session import DesktopSession, wait_for
+
+GITHUB_KEY = "JBSWY3DPEHPK3PXP"
+GOOGLE_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+class TrayApp:
+    """A vault, a settings file, and the app process using them."""
+
+    def __init__(
+        self,
+        session: DesktopSession,
+        root: Path,
+        *,
+        backend: str = "gtk",
+        settings: str = "",
+        keyring: bool = True,
+    ) -> None:
+        self.session = session
+        self.root = root
+        self.backend = backend
+        self.vault = root / "vault.tcv"
+        self.config = root / "settings.toml"
+        self.config.write_text(settings)
+        self.env = {
+            **session.full_env(),
+            "TRAYCODES_VAULT": str(self.vault),
+            "TRAYCODES_CONFIG": str(self.config),
+            "TRAYCODES_KDF_COST": "minimum",
+            "TRAYCODES_TRAY_BACKEND": backend,
+            "TRAYCODES_LOG": "debug",
+        }
+        self.process: subprocess.Popen[str] | None = None
+        self.keyring = keyring
+
+    # -- the vault through the CLI
+
+    def cli(
+        self, *args: str, stdin: str = "", check: bool = True, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "traycodes", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**self.env, **env},
+        )
+        if check:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def init(self, *links: str) -> None:
+        extra = () if self.keyring else ("--no-keyring",)
+        self.cli("init", "--password-stdin", *extra, stdin="pw\n")
+        for link in links:
+            self.cli("add", link, TRAYCODES_PASSWORD="pw")
+
+    def init_default(self) -> None:
+        self.init(
+            f"otpauth://totp/GitHub:octocat?secret={GITHUB_KEY}&issuer=GitHub",
+            f"otpauth://totp/Google:me@gmail.com?secret={GOOGLE_KEY}&issuer=Google",
+        )
+
+    # -- the app
+
+    def start(self, *, unlocked: bool = True) -> None:
+        self.log = open(self.root / f"app-{self.backend}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "traycodes"],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        wait_for(self.answers, "the app's IPC socket", timeout=20)
+        if unlocked:
+            wait_for(lambda: not self.state()["locked"], "the app to unlock", timeout=20)
+
+    def answers(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"the app exited: {self.output()}")
+        try:
+            return bool(self.request("ping").get("ok"))
+        except Exception:
+            return False
+
+    def answers_without_process(self) -> bool:
+        """Some traycodes app answers on the socket (one we did not start ourselves)."""
+        try:
+            return bool(self.request("ping").get("ok"))
+        except Exception:
+            return False
+
+    def request(self, command: str) -> dict[str, Any]:
+        code = (
+            "import json, sys; from traycodes.app import ipc; "
+            f"print(json.dumps(ipc.request({command!r})))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=30,
+            check=False,
+        )
+        if done.returncode:
+            raise RuntimeError(done.stderr[-500:])
+        reply: dict[str, Any] = json.loads(done.stdout)
+        return reply
+
+    def state(self) -> dict[str, Any]:
+        reply = self.request("state")
+        assert reply["ok"], reply
+        return reply
+
+    def output(self) -> str:
+        log = self.root / f"app-{self.backend}.log"
+        return log.read_text() if log.exists() else ""
+
+    def stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            try:
+                self.request("quit")
+            except RuntimeError:
+                self.process.terminate()
+        try:
+            return self.process.wait(20)
+        finally:
+            self.log.close()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    # -- the desktop
+
+    def run(self, *argv: str, check: bool = True) -> str:
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=30, env=self.env, check=False
+        )
+        if check:
+            assert done.returncode == 0, (argv, done.stderr)
+        return done.stdout
+
+    def tray_icon(self) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height) of our icon embedded in the tray, or None."""
+        found = self.run("xdotool", "search", "--classname", "traycodes", check=False).split()
+        for window in found:
+            info = self.run("xwininfo", "-id", window, check=False)
+            fields = dict(
+                line.strip().split(":", 1)
+                for line in info.splitlines()
+                if ":" in line
+                and line.strip().startswith(("Absolute", "Width", "Height", "Map State"))
+            )
+            try:
+                x = int(fields["Absolute upper-left X"])
+                y = int(fields["Absolute upper-left Y"])
+                width, height = int(fields["Width"]), int(fields["Height"])
+            except (KeyError, ValueError):
+                continue
+            # Embedded: inside the tray panel (top edge, right side), icon-sized, mapped.
+            if "IsViewable" in fields.get("Map State", "") and y < 32 and x >= 1000 and width >= 16:
+                return x, y, width, height
+        return None
+
+    def click_icon(self, button: int) -> None:
+        icon = self.tray_icon()
+        assert icon is not None, "the icon is not in the tray"
+        x, y, width, height = icon
+        self.run(
+            "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", str(button)
+        )
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.run("import", "-window", "root", str(path))
+        return path
+
+    def clipboard(self) -> str:
+        done = subprocess.run(
+            ["xclip", "-o", "-selection", "clipboard"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=self.env,
+            check=False,
+        )
+        return done.stdout if done.returncode == 0 else ""
+
+    def window_named(self, name: str) -> str | None:
+        found = self.run(
+            "xdotool", "search", "--onlyvisible", "--name", f"^{name}$", check=False
+        ).split()
+        return found[-1] if found else None
+
+    def type_keys(self, *keys: str) -> None:
+        self.run("xdotool", "key", "--delay", "40", *keys)
+
+    def type_text(self, text: str) -> None:
+        self.run("xdotool", "type", "--delay", "40", text)
+
+
+def expected_codes(key: str, offset: float = 0.0) -> set[str]:
+    """The code now and a second either side (a boundary may fall in between)."""
+    from traycodes.otp import totp
+    from traycodes.uri import decode_secret
+
+    secret = decode_secret(key)
+    now = time.time() + offset
+    return {totp(secret, now + delta) for delta in (-1.5, 0, 1.5)}
+
+
+def grouped(code: str) -> str:
+    return f"{code[:3]} {code[3:]}"

@@ -1,0 +1,384 @@
+"""The tray app on a real desktop: Xvfb, openbox, trayer, D-Bus, gnome-keyring, dunst.
+
+Both the gtk backend (menus) and the xorg backend (icon only) are driven with xdotool and
+read back with xclip, xwininfo and screenshots (saved in test-artifacts/).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.apphelper import (
+    GITHUB_KEY,
+    GOOGLE_KEY,
+    TrayApp,
+    expected_codes,
+    grouped,
+)
+from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+
+pytestmark = pytest.mark.desktop
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[DesktopSession]:
+    require("xclip", "xwininfo", "xdotool", "import")
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        yield session
+
+
+@pytest.fixture
+def make_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[object]:
+    apps: list[TrayApp] = []
+
+    def make(**options: object) -> TrayApp:
+        root = tmp_path / f"app{len(apps)}"
+        root.mkdir()
+        app = TrayApp(desktop, root, **options)  # type: ignore[arg-type]
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.kill()
+    runtime = Path(desktop.env["XDG_RUNTIME_DIR"])
+    (runtime / "traycodes.sock").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("backend", ["gtk", "xorg"])
+def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend=backend)
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, f"the {backend} icon in the tray")
+    state = app.state()
+    assert state["backend"] == backend
+    assert state["menus"] is (backend == "gtk")
+    shot = app.screenshot(f"tray-{backend}.png")
+    assert shot.stat().st_size > 1000
+    assert app.stop() == 0
+
+
+def test_menu_lists_codes_and_a_click_copies(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="gtk", settings="clipboard_seconds = 3\n")
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, "the icon")
+    menu = app.state()["menu"]
+    github = {f"GitHub (octocat)   {grouped(c)}" for c in expected_codes(GITHUB_KEY)}
+    assert menu[0] in github
+    assert menu[1].startswith("Google (me@gmail.com)   ")
+    assert menu[2:] == ["Search…", "Add account…", "Lock", "Start at login", "Settings…", "Quit"]
+    app.click_icon(3)  # right click: gtk opens the menu
+    time.sleep(0.6)
+    app.screenshot("tray-gtk-menu.png")
+    app.type_keys("Down", "Return")  # the first entry: GitHub
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "the code on the clipboard")
+    # ... and gone after clipboard_seconds.
+    wait_for(lambda: app.clipboard() == "", "the clipboard to clear", timeout=8)
+    assert app.stop() == 0
+
+
+def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, "the icon")
+    app.click_icon(1)
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window on screen")
+    time.sleep(0.3)
+    app.type_text("goo")
+    time.sleep(0.3)
+    app.screenshot("quickpick-filtered.png")
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
+    assert not app.state()["quickpick"]  # Enter closes the window
+    wait_for(lambda: app.clipboard() == "", "the clipboard to clear", timeout=8)
+    assert app.stop() == 0
+
+
+def test_quickpick_keys_and_escape(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    time.sleep(0.3)
+    app.type_keys("Down", "Return")  # the second row: Google
+    wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
+    time.sleep(0.3)
+    app.type_keys("Escape")
+    wait_for(lambda: not app.state()["quickpick"], "Esc to close the window")
+    assert app.stop() == 0
+
+
+def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    other = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import tkinter as t; r=t.Tk(); "
+            "r.title('other'); r.after(8000, r.destroy); r.mainloop()",
+        ],
+        env=app.env,
+    )
+    try:
+        wait_for(lambda: app.window_named("other") is not None, "another window")
+        app.run("xdotool", "search", "--name", "^other$", "windowactivate", "--sync")
+        wait_for(lambda: not app.state()["quickpick"], "the window to close on focus loss")
+    finally:
+        other.kill()
+    assert app.stop() == 0
+
+
+def test_second_start_shows_the_first(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    assert not app.state()["quickpick"]
+    second = subprocess.run(
+        [sys.executable, "-m", "traycodes"],
+        env=app.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert second.returncode == 0, second.stderr
+    wait_for(lambda: app.state()["quickpick"], "the first app's window")
+    assert app.process.poll() is None
+    assert app.stop() == 0
+
+
+def test_lock_clears_the_menu_and_the_clipboard(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="gtk", settings="clipboard_seconds = 60\n")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    time.sleep(0.3)
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "a code copied")
+    assert app.request("lock")["ok"]
+    state = app.state()
+    assert state["locked"]
+    assert state["menu"] == ["Unlock…", "Quit"]
+    assert app.clipboard() == ""
+    app.screenshot("tray-locked.png")
+    assert app.stop() == 0
+
+
+def test_menu_changes_across_a_period_boundary(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="gtk")
+    app.init_default()
+    app.start()
+    # Drive the app's clock (the clock_offset setting) to about 2 s before a boundary.
+    offset = int(30 - time.time() % 30 - 2) % 30
+    app.config.write_text(f"clock_offset = {offset}\n")
+    assert app.request("reload-settings")["ok"]
+    before = app.state()["menu"][0]
+    assert before.removeprefix("GitHub (octocat)   ").replace(" ", "") in expected_codes(
+        GITHUB_KEY, offset
+    )
+    wait_for(lambda: app.state()["menu"][0] != before, "the menu to change", timeout=6)
+    after = app.state()["menu"][0].removeprefix("GitHub (octocat)   ").replace(" ", "")
+    assert after in expected_codes(GITHUB_KEY, offset)
+    assert app.stop() == 0
+
+
+def test_large_vault_goes_into_submenus(make_app) -> None:  # type: ignore[no-untyped-def]
+    from traycodes.model import Entry, OtpParams
+    from traycodes.uri import format_migration
+
+    app = make_app(backend="gtk", settings="menu_size = 5\n")
+    entries = [
+        Entry(otp=OtpParams(bytes([n]) * 10), issuer=f"Site{n:02d}", account="user")
+        for n in range(1, 41)
+    ]
+    app.init(format_migration(entries))  # one Google Authenticator export: one command
+    app.start()
+    menu = app.state()["menu"]
+    top = [line for line in menu if not line.startswith(" ")]
+    assert top[:5] == [line for line in top[:5] if line.startswith("Site0")]
+    assert top[5] == "More (35)"
+    assert "  S (35)" in menu
+    assert sum(1 for line in menu if line.startswith("    Site")) == 25
+    assert "    10 more: Search…" in menu
+    assert app.stop() == 0
+
+
+def test_unlock_window_without_keyring(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg", keyring=False)
+    app.init_default()
+    app.start(unlocked=False)
+    wait_for(lambda: app.state()["password_window"], "the unlock window")
+    assert app.state()["menu"] == ["Unlock…", "Quit"]
+    wait_for(lambda: app.window_named("traycodes: unlock") is not None, "it on screen")
+    time.sleep(0.3)
+    app.type_text("wrong")
+    app.type_keys("Return")
+    time.sleep(1.0)
+    state = app.state()
+    assert state["locked"]
+    assert state["password_window"]
+    app.screenshot("unlock-wrong-password.png")
+    app.type_text("pw")
+    app.type_keys("Return")
+    wait_for(lambda: not app.state()["locked"], "the vault to unlock")
+    assert not app.state()["password_window"]
+    assert app.stop() == 0
+
+
+def test_first_start_creates_a_vault(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.start(unlocked=False)
+    wait_for(
+        lambda: app.window_named("traycodes: create your vault") is not None, "the create window"
+    )
+    time.sleep(0.3)
+    app.type_text("secret one")
+    app.type_keys("Tab")
+    app.type_text("secret one")
+    app.type_keys("Return")
+    try:
+        wait_for(lambda: not app.state()["locked"], "the new vault")
+    except (AssertionError, TimeoutError):
+        app.process.send_signal(signal.SIGUSR1)  # the app prints its threads' stacks
+        time.sleep(1)
+        raise AssertionError(app.output()[-6000:]) from None
+    assert app.vault.is_file()
+    assert app.stop() == 0
+    listed = app.cli("list", "--json")  # the keyring slot was made too
+    assert listed.stdout.strip() == "[]"
+
+
+def test_screen_lock_signal_locks_the_vault(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    time.sleep(0.5)  # the watcher subscribes right after start
+    app.run(
+        "dbus-send",
+        "--session",
+        "--type=signal",
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver.ActiveChanged",
+        "boolean:true",
+    )
+    wait_for(lambda: app.state()["locked"], "the vault to lock")
+    assert app.stop() == 0
+
+
+def test_sigterm_and_quit_leave_nothing_behind(make_app, desktop) -> None:  # type: ignore[no-untyped-def]
+    socket_path = Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock"
+    app = make_app(backend="gtk", settings="clipboard_seconds = 60\n")
+    app.init_default()
+    app.start()
+    assert socket_path.exists()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    time.sleep(0.3)
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "a code copied")
+    app.process.send_signal(signal.SIGTERM)
+    assert app.process.wait(20) == 0
+    assert not socket_path.exists()
+    assert app.clipboard() == ""
+    assert app.tray_icon() is None
+    assert not list(app.root.glob("*.tmp"))
+    assert "Traceback" not in app.output()
+
+
+def test_autostart_entry_is_valid_and_launches_the_app(make_app, desktop) -> None:  # type: ignore[no-untyped-def]
+    from traycodes.desktop._xdg import parse_exec
+
+    require("desktop-file-validate")
+    app = make_app(backend="xorg")
+    app.init_default()
+    assert app.cli("autostart", "status").stdout.strip() == "off"
+    done = app.cli("autostart", "on")
+    entry = Path(desktop.env["XDG_CONFIG_HOME"]) / "autostart" / "io.github.traycodes.desktop"
+    assert done.stdout.strip() == f"on: {entry}"
+    valid = subprocess.run(
+        ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
+    )
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    command = parse_exec(entry.read_text())
+    assert "--vault" in command  # a non-default vault is kept
+    launched = subprocess.Popen(
+        command,
+        env={k: v for k, v in app.env.items() if k != "TRAYCODES_VAULT"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(app.answers_without_process, "the app started from the entry", timeout=20)
+        assert app.request("state")["records"] == 2
+        app.request("quit")
+        assert launched.wait(20) == 0
+    finally:
+        launched.kill()
+    app.cli("autostart", "off")
+    assert not entry.exists()
+
+
+def test_doctor_reports_each_part(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="gtk")
+    app.init_default()
+    done = app.cli("doctor", check=False)
+    lines = done.stdout.splitlines()
+    parts = [line.split()[1] for line in lines]
+    for part in (
+        "display",
+        "tray",
+        "keyring",
+        "hotkeys",
+        "clipboard",
+        "QR",
+        "start",
+        "vault",
+        "backups",
+        "settings",
+    ):
+        assert part in parts, done.stdout
+    assert any(line.startswith("OK") and "gtk (menus)" in line for line in lines)
+    assert any(line.startswith("OK") and "SecretService" in line for line in lines)
+    assert done.returncode == 0, done.stdout
+
+
+def test_settings_window_validates_and_saves(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("settings")
+    wait_for(lambda: app.window_named("traycodes: settings") is not None, "the settings")
+    time.sleep(0.3)
+    # The window opens with the first field (clipboard seconds) selected: typing replaces.
+    app.type_text("abc")
+    app.type_keys("Return")
+    time.sleep(0.5)
+    assert app.window_named("traycodes: settings") is not None  # refused, still open
+    app.screenshot("settings-refused.png")
+    app.type_keys("ctrl+slash")  # Tk's select-all
+    app.type_text("7")
+    app.type_keys("Return")
+    wait_for(lambda: app.window_named("traycodes: settings") is None, "the window to close")
+    assert "clipboard_seconds = 7" in app.config.read_text()
+    assert app.stop() == 0
