@@ -46,6 +46,18 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ipc(args: argparse.Namespace) -> int:
+    """``traycodes type`` / ``traycodes pick``: ask the running app (bind these to desktop
+    shortcuts where global hotkeys cannot work, such as Wayland)."""
+    from .app import ipc
+    from .errors import TrayCodesError
+
+    reply = ipc.request(args.command)
+    if not reply.get("ok"):
+        raise TrayCodesError(f"the running traycodes refused: {reply.get('error', '?')}")
+    return 0
+
+
 def _check(
     findings: list[tuple[str, str, str, str]], part: str, ok: bool, detail: str, fix: str = ""
 ) -> None:
@@ -170,6 +182,19 @@ def add_commands(commands: Any) -> None:
     autostart.add_argument("action", choices=["on", "off", "status"])
     _vault_options(autostart, password=False)
     autostart.set_defaults(func=cmd_autostart)
+
+    for name, text in (
+        ("type", "type (or copy) the code for the window in front, like the hotkey"),
+        ("pick", "open the running app's quick-pick window, like its hotkey"),
+    ):
+        ipc_command = commands.add_parser(
+            name,
+            help=text,
+            description=f"Ask the running tray app to {text}. Bind it to a desktop shortcut "
+            "where global hotkeys do not work (Wayland). Exit 1 when traycodes is "
+            "not running.",
+        )
+        ipc_command.set_defaults(func=cmd_ipc)
 
     doctor = commands.add_parser(
         "doctor",

@@ -401,6 +401,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
             "favorite",
             "clear_websites",
             "clear_tags",
+            "hotkey_action",
         )
     ):
         raise InvalidInput("nothing to change: see 'traycodes edit --help'")
@@ -413,6 +414,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         for name in ("issuer", "account", "note", "favorite"):
             if getattr(args, name) is not None:
                 changes[name] = getattr(args, name)
+        if args.hotkey_action is not None:
+            changes["hotkey_action"] = "" if args.hotkey_action == "default" else args.hotkey_action
         websites = () if args.clear_websites else current.websites
         tags = () if args.clear_tags else current.tags
         changes["websites"] = websites + tuple(args.website or ())
@@ -632,6 +635,11 @@ def add_commands(
     edit.add_argument("--app", action="append", help="an application name (repeatable)")
     edit.add_argument(
         "--favorite", action=argparse.BooleanOptionalAction, default=None, help="show it first"
+    )
+    edit.add_argument(
+        "--hotkey-action",
+        choices=["type", "copy", "both", "default"],
+        help="what the hotkey does for this record (default: the setting)",
     )
     _vault_options(edit)
     edit.set_defaults(func=cmd_edit)

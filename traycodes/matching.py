@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Entry, Record
+from .model import Entry, Record, Window
 
 EXACT, PREFIX, SUBSTRING = 3, 2, 1
 _ID = 4
@@ -141,3 +141,149 @@ def plan_add(records: Iterable[Record], entry: Entry) -> AddPlan:
         if not record.account or not entry.account:
             return AddPlan(AddAction.ATTACH, record)
     return AddPlan(AddAction.CREATE)
+
+
+# --- the window in front -> the record for it ------------------------------------------------
+
+# Browsers put their own name last in the title: " — Mozilla Firefox", " - Microsoft​ Edge"
+# (Edge with a zero-width space). It is not the page, so it must not match a record: a
+# "Microsoft" record has no business firing on some other site's page in Edge.
+BROWSERS = (
+    "Mozilla Firefox",
+    "Firefox",
+    "Firefox Developer Edition",
+    "Firefox Nightly",
+    "Google Chrome",
+    "Chromium",
+    "Microsoft Edge",
+    "Brave",
+    "Opera",
+    "Vivaldi",
+    "Safari",
+    "Tor Browser",
+    "LibreWolf",
+    "Waterfox",
+    "Floorp",
+    "Epiphany",
+    "Web",
+    "qutebrowser",
+)
+_DASHES = (" — ", " – ", " - ", " | ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+PATTERN, DOMAIN, ISSUER = 300, 200, 100
+APP_BONUS = 50
+
+
+def page_title(title: str) -> tuple[str, str]:
+    """``("Sign in to GitHub · GitHub", "Mozilla Firefox")`` from a browser's title; a
+    title with no browser name stays whole, with ``""`` as the browser."""
+    clean = title.translate(_INVISIBLE).strip()
+    for dash in _DASHES:
+        head, sep, tail = clean.rpartition(dash)
+        if sep and tail.strip() in BROWSERS:
+            return head.strip(), tail.strip()
+    return clean, ""
+
+
+def _wildcard(pattern: str, text: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(text.casefold(), pattern.casefold())
+
+
+def pattern_matches(pattern: str, title: str) -> bool:
+    """A title pattern: ``/regex/`` (searched, case-insensitive) or a wildcard (``*``,
+    ``?``, ``[...]``; the whole title). A bad regex matches nothing."""
+    import re
+
+    if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+        try:
+            return re.search(pattern[1:-1], title, re.IGNORECASE) is not None
+        except re.error:
+            return False
+    return _wildcard(pattern, title)
+
+
+def _bounded(needle: str, text: str, folded: str, before: str, after: str) -> bool:
+    """``needle`` in ``text`` with no character of ``before``/``after`` class beside it.
+
+    ``folded`` is ``text.casefold()``. A plain substring test first: a regex is only
+    compiled for the rare record whose name is in the title at all (10,000 records would
+    otherwise overflow re's cache and compile 10,000 patterns a lookup)."""
+    import re
+
+    if needle.casefold() not in folded:
+        return False
+    pattern = rf"(?<![{before}]){re.escape(needle)}(?![{after}])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _contains_word(needle: str, text: str, folded: str) -> bool:
+    return bool(needle.strip()) and _bounded(needle, text, folded, r"\w", r"\w")
+
+
+def _contains_domain(domain: str, text: str, folded: str) -> bool:
+    return "." in domain and _bounded(domain, text, folded, r"\w.-", r"\w-")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record that fits the window, how well, and why (for the chooser)."""
+
+    record: Record
+    score: int
+    reason: str
+
+
+def window_candidates(records: Iterable[Record], window: Window) -> list[Candidate]:
+    """Records that fit ``window``, best first: an explicit title pattern beats a website
+    domain in the title, which beats the issuer as a whole word in the (page) title.
+    Records naming applications fit only windows of one of them."""
+    page, _ = page_title(window.title)
+    folded = page.casefold()
+    app = window.app.casefold()
+    found = []
+    for record in records:
+        if record.deleted or record.otp is None:
+            continue
+        bonus = 0
+        if record.apps:
+            if not any(_wildcard(a, app) or a.casefold() == app for a in record.apps):
+                continue
+            bonus = APP_BONUS
+        if any(
+            pattern_matches(p, window.title) or pattern_matches(p, page)
+            for p in record.title_patterns
+        ):
+            score, reason = PATTERN, "a title pattern"
+        elif any(_contains_domain(domain_of(w), page, folded) for w in record.websites):
+            score, reason = DOMAIN, "its website in the title"
+        elif _contains_word(record.issuer, page, folded):
+            score, reason = ISSUER, "its name in the title"
+        elif bonus:
+            score, reason = 0, "its application"
+        else:
+            continue
+        found.append(Candidate(record, score + bonus, reason))
+    found.sort(key=lambda c: -c.score)
+    return found
+
+
+def clear_winner(candidates: list[Candidate]) -> Record | None:
+    """The one record to act on, or None when there is none or no clear best."""
+    if not candidates:
+        return None
+    if len(candidates) > 1 and candidates[1].score == candidates[0].score:
+        return None
+    return candidates[0].record
+
+
+def remembered_pattern(window: Window) -> str:
+    """The title pattern that "always use this record here" stores: the page title, with
+    wildcard characters escaped so that it matches exactly that title."""
+    import glob
+
+    page, _ = page_title(window.title)
+    pattern = glob.escape(page or window.title)
+    return "[/]" + pattern[1:] if pattern.startswith("/") else pattern  # not a /regex/

@@ -23,6 +23,7 @@ MAX_DIGITS = 10  # dynamic truncation yields 31 bits: at most 10 meaningful digi
 MAX_COUNTER = 2**63 - 1
 MAX_PERIOD = 2**31 - 1
 STEAM_DIGITS = 5
+HOTKEY_ACTIONS = ("", "type", "copy", "both")
 _HEX_DIGITS = "0123456789abcdef"
 
 
@@ -175,6 +176,7 @@ class Record:
     modified: float = 0.0
     used: float = 0.0
     deleted: bool = False
+    hotkey_action: str = ""  # "", or type / copy / both: overrides the setting
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or len(self.id) != 32 or self.id.strip(_HEX_DIGITS):
@@ -194,6 +196,8 @@ class Record:
             object.__setattr__(self, name, float(value))
         object.__setattr__(self, "favorite", bool(self.favorite))
         object.__setattr__(self, "deleted", bool(self.deleted))
+        if self.hotkey_action not in HOTKEY_ACTIONS:
+            raise InvalidInput("the hotkey action must be type, copy or both")
 
     @property
     def label(self) -> str:
@@ -225,3 +229,13 @@ class Record:
         return Record(
             id=self.id, created=self.created, modified=max(now, self.modified), deleted=True
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A window on the desktop: the one a hotkey was pressed in."""
+
+    id: str
+    title: str
+    app: str = ""  # process name, else WM_CLASS; lower-case
+    pid: int = 0

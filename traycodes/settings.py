@@ -8,7 +8,7 @@ reported as a problem (naming the key) and its default is used meanwhile.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,30 +43,107 @@ def config_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every setting with its default. Ranges are checked by :func:`load_settings`."""
+    """Every setting with its default. Values are checked by :func:`settings_from`."""
 
-    backups: int = 10  # encrypted backups kept beside the vault
     clipboard_seconds: int = 30  # a copied code is cleared after this long (0 = never)
     lock_minutes: int = 15  # lock after this long idle (0 = never)
     menu_size: int = 15  # records shown at the top of the tray menu
+    backups: int = 10  # encrypted backups kept beside the vault
     clock_offset: int = 0  # seconds added to the system clock (for a clock that is off)
+    hotkey_type: str = "<ctrl>+<alt>+o"  # type (or copy) the code for the window in front
+    hotkey_pick: str = "<ctrl>+<alt>+p"  # open the quick-pick window
+    hotkey_action: str = "type"  # type, copy or both
+    press_enter: bool = False  # press Enter after typing a code
+    min_seconds_left: int = 3  # fewer left than this: wait for the next code
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
-RANGES: dict[str, tuple[int, int]] = {  # in the order the settings window shows them
+RANGES: dict[str, tuple[int, int]] = {
     "clipboard_seconds": (0, 3600),
     "lock_minutes": (0, 24 * 60),
     "menu_size": (1, 100),
     "backups": (0, 1000),
     "clock_offset": (-3600, 3600),
+    "min_seconds_left": (0, 10),
 }
-DESCRIPTIONS = {
+CHOICES: dict[str, tuple[str, ...]] = {"hotkey_action": ("type", "copy", "both")}
+HOTKEYS = ("hotkey_type", "hotkey_pick")
+FLAGS = ("press_enter",)
+DESCRIPTIONS = {  # in the order the settings window shows them
     "clipboard_seconds": "Clear a copied code after (seconds, 0 = never)",
     "lock_minutes": "Lock after idle (minutes, 0 = never)",
     "menu_size": "Accounts at the top of the tray menu",
+    "hotkey_type": "Hotkey: the code for the window in front",
+    "hotkey_pick": "Hotkey: the quick-pick window",
+    "hotkey_action": "The hotkey types, copies, or both",
+    "press_enter": "Press Enter after typing a code",
+    "min_seconds_left": "Wait for the next code when fewer seconds are left",
     "backups": "Encrypted backups kept beside the vault",
     "clock_offset": "Clock correction (seconds added to this computer's time)",
 }
+MODIFIERS = frozenset(
+    {
+        "ctrl",
+        "ctrl_l",
+        "ctrl_r",
+        "alt",
+        "alt_l",
+        "alt_r",
+        "alt_gr",
+        "shift",
+        "shift_l",
+        "shift_r",
+        "cmd",
+        "cmd_l",
+        "cmd_r",
+    }
+)
+NAMED_KEYS = frozenset(
+    {
+        "space",
+        "tab",
+        "enter",
+        "esc",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "page_up",
+        "page_down",
+        "up",
+        "down",
+        "left",
+        "right",
+        "pause",
+        "print_screen",
+        "menu",
+        *(f"f{n}" for n in range(1, 21)),
+    }
+)
+
+
+def check_hotkey(text: str) -> str | None:
+    """None when ``text`` is a usable hotkey (or empty: off), else what is wrong with it.
+
+    The form is pynput's: modifiers and one key joined by ``+``, e.g. ``<ctrl>+<alt>+o``.
+    At least one modifier, so that typing never sets it off.
+    """
+    if text == "":
+        return None
+    keys = text.lower().split("+")
+    modifiers = [k for k in keys if k.startswith("<") and k.endswith(">") and k[1:-1] in MODIFIERS]
+    others = [k for k in keys if k not in modifiers]
+    if not modifiers:
+        return "needs a modifier such as <ctrl> or <alt>"
+    if len(others) != 1:
+        return "needs exactly one key besides the modifiers"
+    key = others[0]
+    if len(key) == 1 and key.isprintable() and key != " ":
+        return None
+    if key.startswith("<") and key.endswith(">") and key[1:-1] in NAMED_KEYS:
+        return None
+    return f"'{key}' is not a key (use one character, or a name such as <f5> or <space>)"
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -85,23 +162,51 @@ def load_settings(path: Path | None = None) -> Settings:
     return settings_from(raw, str(path))
 
 
+def _problem(key: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``key``, or None."""
+    if key in RANGES:
+        low, high = RANGES[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"'{key}' must be a whole number from {low} to {high}"
+    elif key in CHOICES:
+        if value not in CHOICES[key]:
+            return f"'{key}' must be one of {', '.join(CHOICES[key])}"
+    elif key in FLAGS:
+        if not isinstance(value, bool):
+            return f"'{key}' must be true or false"
+    elif key in HOTKEYS:
+        if not isinstance(value, str):
+            return f"'{key}' must be text such as \"<ctrl>+<alt>+o\""
+        wrong = check_hotkey(value)
+        if wrong:
+            return f"'{key}' {wrong}"
+    return None
+
+
 def settings_from(raw: dict[str, Any], source: str) -> Settings:
     """Settings from parsed values; each bad key becomes a problem and keeps its default."""
     problems: list[str] = []
     values: dict[str, Any] = {}
-    known = {f.name for f in fields(Settings)} - {"problems"}
     for key, value in raw.items():
-        if key not in known:
+        if key not in DESCRIPTIONS:
             problems.append(f"{source}: unknown setting '{key}' (ignored)")
             continue
-        low, high = RANGES[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            problems.append(
-                f"{source}: '{key}' must be a whole number from {low} to {high}; using the default"
-            )
+        wrong = _problem(key, value)
+        if wrong:
+            problems.append(f"{source}: {wrong}; using the default")
             continue
         values[key] = value
     return replace(Settings(), **values, problems=tuple(problems))
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string
+    return str(value)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -110,8 +215,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
     path = path or config_path()
     lines = ["# traycodes settings (see the README for each key)"]
-    for name in RANGES:
-        lines.append(f"{name} = {getattr(settings, name)}")
+    lines += [f"{name} = {_toml_value(getattr(settings, name))}" for name in DESCRIPTIONS]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")

@@ -219,6 +219,8 @@ def test_remove_and_edit(cli: Cli) -> None:
         ["work"],
         True,
     )
+    cli.ok("edit", "github", "--hotkey-action", "copy", "--title-pattern", "*GitHub*")
+    assert cli("edit", "github", "--hotkey-action", "paste").returncode == 2
     assert cli("edit", "github").returncode == 2
     assert "Removed GitHub (mona)" in cli.ok("remove", "github").stderr
     assert cli.records() == []

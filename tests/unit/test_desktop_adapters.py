@@ -230,3 +230,76 @@ def test_xdg_autostart(tmp_path: Path) -> None:
     autostart.disable()
     autostart.disable()
     assert not autostart.enabled()
+
+
+# --- the window in front on Windows and macOS ------------------------------------------------
+
+
+class FakeUser32Api:
+    """The six functions Win32Desktop needs, over plain values."""
+
+    def __init__(self) -> None:
+        self.front = 0x1234
+        self.held: set[int] = set()
+
+    def foreground(self) -> int:
+        return self.front
+
+    def window_text(self, handle: int) -> str:
+        return {0x1234: "Sign in to GitHub · GitHub — Mozilla Firefox"}.get(handle, "")
+
+    def window_pid(self, handle: int) -> int:
+        return 4242
+
+    def process_image(self, pid: int) -> str:
+        return r"C:\Program Files\Mozilla Firefox\firefox.exe" if pid == 4242 else ""
+
+    def set_foreground(self, handle: int) -> None:
+        self.front = handle
+
+    def key_down(self, vk: int) -> bool:
+        return vk in self.held
+
+
+def test_windows_foreground_window() -> None:
+    from traycodes.desktop._win32 import Win32Desktop
+    from traycodes.model import Window
+
+    api = FakeUser32Api()
+    adapter = Win32Desktop(api)
+    assert adapter.active_window() == Window(
+        "4660", "Sign in to GitHub · GitHub — Mozilla Firefox", "firefox", 4242
+    )
+    assert not adapter.modifiers_down()
+    api.held.add(0x11)
+    assert adapter.modifiers_down()
+    assert adapter.activate("4660")
+    api.front = 0
+    assert adapter.active_window() is None
+
+
+class FakeApp:
+    def processIdentifier(self) -> int:
+        return 77
+
+    def localizedName(self) -> str:
+        return "Safari"
+
+
+class FakeWorkspace:
+    def frontmostApplication(self) -> FakeApp:
+        return FakeApp()
+
+
+def test_macos_frontmost_application() -> None:
+    from traycodes.desktop._darwin import DarwinDesktop
+
+    windows = [
+        {"kCGWindowOwnerPID": 12, "kCGWindowLayer": 0, "kCGWindowName": "Other"},
+        {"kCGWindowOwnerPID": 77, "kCGWindowLayer": 0, "kCGWindowName": "GitHub"},
+    ]
+    window = DarwinDesktop(FakeWorkspace(), lambda: windows).active_window()
+    assert (window.title, window.app, window.pid) == ("GitHub", "safari", 77)
+    # Without the screen-recording permission there is no title: the application's name.
+    untitled = [{"kCGWindowOwnerPID": 77, "kCGWindowLayer": 0}]
+    assert DarwinDesktop(FakeWorkspace(), lambda: untitled).active_window().title == "Safari"

@@ -46,6 +46,7 @@ records = st.builds(
     modified=times,
     used=times,
     deleted=st.booleans(),
+    hotkey_action=st.sampled_from(["", "type", "copy", "both"]),
 )
 
 

@@ -38,8 +38,8 @@ from ..errors import (
     WrongPassword,
 )
 from ..keystore import KeyStore, system_store
-from ..matching import AddAction, menu_order, plan_add, rank
-from ..model import OtpType, Record
+from ..matching import AddAction, Candidate, menu_order, plan_add, rank
+from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 from ..resources import icon_path
 from ..settings import Settings, config_path, load_settings, save_settings, settings_from
@@ -102,6 +102,9 @@ class App:
         self.quick: Any = None
         self.password_window: Any = None
         self.settings_window: Any = None
+        self.desktop: Any = None  # X11Desktop where there is X11
+        self.typist: Any = None
+        self.hotkeys: Any = None
         self._copied: str | None = None
         self._timers: dict[str, str] = {}
         self._quitting = False
@@ -174,7 +177,41 @@ class App:
             self.lock_watcher = SessionLockWatcher(lambda: self.post(self.lock))
             self.lock_watcher.start()
         self.tray.start()
+        self._start_hotkeys()
         self._open_with_keyring()
+
+    def _start_hotkeys(self) -> None:
+        """Global hotkeys where they can work (X11); elsewhere 'traycodes type' over IPC."""
+        from .hotkey import Hotkeys, Typist
+
+        if self.desktop is None and desktop.display_server() == "x11":
+            try:
+                from ..desktop._x11 import X11Desktop
+
+                self.desktop = X11Desktop()
+            except Exception as exc:  # no usable X connection
+                log.info("no X11 window lookups: %s", type(exc).__name__)
+        if self.desktop is not None and self.typist is None:
+            self.typist = Typist(self, self.desktop)
+            self.typist.start()
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+        bindings = {self.settings.hotkey_pick: lambda: self.post(self.show_quickpick)}
+        if self.typist is not None:
+            typist = self.typist
+            bindings[self.settings.hotkey_type] = lambda: typist.request(typist.for_window_in_front)
+        self.hotkeys = Hotkeys(bindings)
+        for problem in self.hotkeys.start() if self.desktop is not None else []:
+            log.warning("%s", problem)
+            self.notify("traycodes hotkeys", problem)
+
+    def type_request(self) -> None:
+        """``traycodes type``: the hotkey's action, from a desktop shortcut or a script.
+        Where windows cannot be read (Wayland), choose an account and its code is copied."""
+        if self.typist is not None:
+            self.typist.request(self.typist.for_window_in_front)
+        else:
+            self.show_chooser(None, [])
 
     def run(self) -> None:
         try:
@@ -195,6 +232,12 @@ class App:
         for name in list(self._timers):
             self._cancel(name)
         self.ipc.stop()
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+        if self.typist is not None:
+            self.typist.stop()
+        if self.desktop is not None:
+            self.desktop.close()
         if self.lock_watcher is not None:
             self.lock_watcher.stop()
         if self.notifier is not None:
@@ -443,44 +486,58 @@ class App:
 
     # -- actions --------------------------------------------------------------------------
 
+    def record(self, record_id: str) -> Record | None:
+        """The live record with this id (None when locked or gone)."""
+        if self.vault is None:
+            return None
+        return next((r for r in self.vault.records if r.id == record_id), None)
+
     def copy(self, record_id: str) -> None:
         """Put a record's current code on the clipboard (HOTP: advance and save first)."""
         if self.vault is None:
             self.show_password()
             return
         self.touch()
-        now = self.clock.now()
-        record = next((r for r in self.vault.records if r.id == record_id), None)
+        record = self.record(record_id)
         if record is None or record.otp is None:
             return
         if record.otp.type is OtpType.HOTP:
-            shown = self._advance(record, now)
+            shown = self.advance_hotp(record.id)
         else:
-            shown = code(record.otp, now)
-            self._mark_used(record.id, now)
+            shown = code(record.otp, self.clock.now())
+            self.mark_used(record.id)
+        self.copy_code(record, shown)
+        self.refresh_menu()
+
+    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None:
+        """``shown`` onto the clipboard, cleared after ``clipboard_seconds``."""
         self.clipboard.copy(shown)
         self._copied = shown
         seconds = self.settings.clipboard_seconds
         if seconds:
             self._after("clipboard", seconds, self._clear_clipboard)
-        clears = f"; the clipboard clears in {seconds} s" if seconds else ""
-        self.notify(f"Copied the code for {record.label}", f"{group_code(shown)}{clears}")
-        self.refresh_menu()
+        if notify:
+            clears = f"; the clipboard clears in {seconds} s" if seconds else ""
+            self.notify(f"Copied the code for {record.label}", f"{group_code(shown)}{clears}")
 
-    def _advance(self, record: Record, now: float) -> str:
+    def advance_hotp(self, record_id: str) -> str:
+        """The HOTP code at the stored counter, after saving the counter moved on by one."""
         assert self.vault is not None
+        now = self.clock.now()
 
         def advance(records: dict[str, Record]) -> str:
-            current = records[record.id]
+            current = records[record_id]
             assert current.otp is not None
-            records[record.id] = current.edited(now, otp=current.otp.advanced(), used=now)
+            records[record_id] = current.edited(now, otp=current.otp.advanced(), used=now)
             return code(current.otp, now)
 
         return self.vault.update(advance)
 
-    def _mark_used(self, record_id: str, now: float) -> None:
+    def mark_used(self, record_id: str) -> None:
         """Remember when a code was used (menu order), without a backup or a new version."""
-        assert self.vault is not None
+        if self.vault is None:
+            return
+        now = self.clock.now()
 
         def mark(records: dict[str, Record]) -> None:
             current = records.get(record_id)
@@ -491,6 +548,65 @@ class App:
             self.vault.update(mark, keep_backup=False)
         except TrayCodesError as exc:
             log.warning("could not save when the code was used: %s", exc)
+
+    def remember_window(self, record_id: str, pattern: str) -> None:
+        """ "Always use this record here": a title pattern for that window."""
+        if self.vault is None:
+            return
+        now = self.clock.now()
+
+        def remember(records: dict[str, Record]) -> None:
+            current = records.get(record_id)
+            if current is not None and pattern not in current.title_patterns:
+                records[record_id] = current.edited(
+                    now, title_patterns=(*current.title_patterns, pattern)
+                )
+
+        self.vault.update(remember)
+
+    def show_chooser(self, window: Window | None, candidates: list[Candidate]) -> None:
+        """Several records (or none) fit the window: let the user choose, near the pointer."""
+        from ..ui.quickpick import QuickPick
+
+        if self.vault is None:
+            self.show_password()
+            return
+        if self.quick is not None and self.quick.window.winfo_exists():
+            self.quick.close()
+        fitting = [c.record.id for c in candidates]
+
+        def rows(query: str) -> list[Any]:
+            if query or not fitting:
+                return self.row_source(query)
+            by_id = {row.key: row for row in self.row_source("")}
+            return [by_id[key] for key in fitting if key in by_id]
+
+        def picked(record_id: str, remember: bool) -> None:
+            if self.typist is None or window is None:
+                record = self.record(record_id)
+                if record is not None and record.otp is not None:
+                    self.copy(record_id)
+                return
+            typist = self.typist
+            typist.request(
+                lambda: typist.deliver(record_id, window, chosen=True, remember=remember)
+            )
+
+        heading = (
+            f"Code for “{window.title}”"
+            if window is not None
+            else "Choose an account: its code is copied"
+        )
+        self.quick = QuickPick(
+            self.root,
+            rows,
+            on_pick=picked,
+            on_close=self._quick_closed,
+            title="traycodes: choose",
+            heading=heading,
+            offer_remember=window is not None,
+            near_pointer=True,
+        )
 
     def _clear_clipboard(self) -> None:
         self._cancel("clipboard")
@@ -540,7 +656,7 @@ class App:
         self.quick = QuickPick(
             self.root,
             self.row_source,
-            on_pick=self.copy,
+            on_pick=lambda key, remember: self.copy(key),
             on_add=self.add_link,
             on_close=self._quick_closed,
         )
@@ -614,7 +730,7 @@ class App:
             return
         self.settings_window = SettingsWindow(self.root, self.settings, self.save_settings)
 
-    def save_settings(self, values: dict[str, int]) -> list[str]:
+    def save_settings(self, values: dict[str, object]) -> list[str]:
         settings = settings_from(values, "settings")
         if settings.problems:
             return list(settings.problems)
@@ -626,7 +742,13 @@ class App:
         return []
 
     def apply_settings(self, settings: Settings) -> None:
+        hotkeys_changed = (settings.hotkey_type, settings.hotkey_pick) != (
+            self.settings.hotkey_type,
+            self.settings.hotkey_pick,
+        )
         self.settings = settings
+        if hotkeys_changed:
+            self._start_hotkeys()
         self.clock.offset = settings.clock_offset
         if self.vault is not None:
             self.vault.keep_backups = settings.backups
@@ -641,6 +763,8 @@ class App:
             return {"ok": True}
         actions: dict[str, Callable[[], Any]] = {
             "show": self.show_quickpick,
+            "pick": self.show_quickpick,
+            "type": self.type_request,
             "lock": self.lock,
             "quit": self.quit,
             "state": self.state,
@@ -664,7 +788,8 @@ class App:
             "menus": self.backend.has_menu,
             "records": len(self.vault.records) if self.vault is not None else 0,
             "menu": self.menu_texts(),
-            "quickpick": self.quick is not None,
+            "quickpick": self.quick is not None and self.quick.window.title() == "traycodes",
+            "chooser": self.quick is not None and self.quick.window.title() == "traycodes: choose",
             "password_window": self.password_window is not None
             and bool(self.password_window.window.winfo_exists()),
         }

@@ -82,3 +82,61 @@ class PasteboardClipboard:
             return False
         board.clearContents()
         return True
+
+
+class DarwinDesktop:
+    """The frontmost application (NSWorkspace) and, where the user allowed screen
+    recording, its front window's title (CGWindowListCopyWindowInfo). ``workspace`` and
+    ``window_list`` are pyobjc's, or fakes."""
+
+    def __init__(self, workspace: Any = None, window_list: Any = None) -> None:
+        self._workspace = workspace
+        self._window_list = window_list
+
+    def active_window(self) -> Any:
+        from ..model import Window
+
+        if self._workspace is None:
+            from AppKit import NSWorkspace  # type: ignore[import-not-found,unused-ignore]
+
+            self._workspace = NSWorkspace.sharedWorkspace()
+        app = self._workspace.frontmostApplication()
+        if app is None:
+            return None
+        pid = int(app.processIdentifier())
+        title = ""
+        for info in self._windows():
+            if int(info.get("kCGWindowOwnerPID", -1)) == pid and info.get("kCGWindowLayer") == 0:
+                title = str(info.get("kCGWindowName") or "")  # empty without permission
+                break
+        name = str(app.localizedName() or "")
+        return Window(id=str(pid), title=title or name, app=name.lower(), pid=pid)
+
+    def _windows(self) -> list[dict[str, Any]]:
+        if self._window_list is not None:
+            return list(self._window_list())
+        import Quartz  # type: ignore[import-not-found,unused-ignore]  # pragma: no cover
+
+        return list(
+            Quartz.CGWindowListCopyWindowInfo(  # pragma: no cover
+                Quartz.kCGWindowListOptionOnScreenOnly, Quartz.kCGNullWindowID
+            )
+        )
+
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:  # pragma: no cover
+        return self.active_window() is not None and self.active_window().id == window_id
+
+    def modifiers_down(self) -> bool:  # pragma: no cover - real macOS only
+        import Quartz  # type: ignore[import-not-found,unused-ignore]
+
+        flags = Quartz.CGEventSourceFlagsState(Quartz.kCGEventSourceStateHIDSystemState)
+        mask = (
+            Quartz.kCGEventFlagMaskShift
+            | Quartz.kCGEventFlagMaskControl
+            | Quartz.kCGEventFlagMaskAlternate
+            | Quartz.kCGEventFlagMaskCommand
+        )
+        return bool(flags & mask)
+
+    def close(self) -> None:
+        pass

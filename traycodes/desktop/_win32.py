@@ -125,3 +125,82 @@ class Win32Clipboard:
         finally:
             user32.CloseClipboard()
         return True
+
+
+VK_MODIFIERS = (0x10, 0x11, 0x12, 0x5B, 0x5C)  # Shift, Control, Alt (Menu), left/right Win
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+
+
+class Win32Desktop:
+    """The foreground window and the keyboard state. ``api`` has six small functions
+    (see :class:`User32Api`, the real one over ctypes); tests hand in a fake."""
+
+    def __init__(self, api: Any = None) -> None:
+        self.api = api if api is not None else User32Api()
+
+    def active_window(self) -> Any:
+        from ..model import Window
+
+        handle = self.api.foreground()
+        if not handle:
+            return None
+        pid = self.api.window_pid(handle)
+        image = self.api.process_image(pid)
+        app = image.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+        return Window(id=str(int(handle)), title=self.api.window_text(handle), app=app, pid=pid)
+
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:
+        self.api.set_foreground(int(window_id))
+        return int(self.api.foreground()) == int(window_id)
+
+    def modifiers_down(self) -> bool:
+        return any(self.api.key_down(vk) for vk in VK_MODIFIERS)
+
+    def close(self) -> None:
+        pass
+
+
+class User32Api:  # pragma: no cover - real Windows only
+    """GetForegroundWindow, GetWindowTextW, GetWindowThreadProcessId,
+    QueryFullProcessImageNameW, SetForegroundWindow and GetAsyncKeyState over ctypes."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        self.ctypes = ctypes
+        self.user32 = ctypes.windll.user32  # type: ignore[attr-defined,unused-ignore]
+        self.kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+
+    def foreground(self) -> int:
+        return int(self.user32.GetForegroundWindow() or 0)
+
+    def window_text(self, handle: int) -> str:
+        length = self.user32.GetWindowTextLengthW(handle)
+        buffer = self.ctypes.create_unicode_buffer(length + 1)
+        self.user32.GetWindowTextW(handle, buffer, length + 1)
+        return str(buffer.value)
+
+    def window_pid(self, handle: int) -> int:
+        pid = self.ctypes.c_ulong()
+        self.user32.GetWindowThreadProcessId(handle, self.ctypes.byref(pid))
+        return int(pid.value)
+
+    def process_image(self, pid: int) -> str:
+        process = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        if not process:
+            return ""
+        try:
+            size = self.ctypes.c_ulong(1024)
+            buffer = self.ctypes.create_unicode_buffer(size.value)
+            ok = self.kernel32.QueryFullProcessImageNameW(
+                process, 0, buffer, self.ctypes.byref(size)
+            )
+            return str(buffer.value) if ok else ""
+        finally:
+            self.kernel32.CloseHandle(process)
+
+    def set_foreground(self, handle: int) -> None:
+        self.user32.SetForegroundWindow(handle)
+
+    def key_down(self, vk: int) -> bool:
+        return bool(self.user32.GetAsyncKeyState(vk) & 0x8000)

@@ -41,9 +41,13 @@ class QuickPick:
         root: tk.Misc,
         rows: RowSource,
         *,
-        on_pick: Callable[[str], None],
+        on_pick: Callable[[str, bool], None],
         on_add: Callable[[str], str] | None = None,
         on_close: Callable[[], None] | None = None,
+        title: str = "traycodes",
+        heading: str = "",
+        offer_remember: bool = False,
+        near_pointer: bool = False,
     ) -> None:
         self.root = root
         self.rows_for = rows
@@ -56,7 +60,10 @@ class QuickPick:
         self._tick: str | None = None
         self._focus_check: str | None = None
         self.window = tk.Toplevel(root, background=theme.BACKGROUND)
-        self.window.title("traycodes")
+        self.window.title(title)
+        self.heading = heading
+        self.offer_remember = offer_remember
+        self.near_pointer = near_pointer
         self.window.wm_attributes("-topmost", True)
         self.window.resizable(False, False)
         self.window.protocol("WM_DELETE_WINDOW", self.close)
@@ -72,6 +79,17 @@ class QuickPick:
     def _build(self) -> None:
         frame = tk.Frame(self.window, background=theme.BACKGROUND, padx=10, pady=10)
         frame.pack(fill="both", expand=True)
+        if self.heading:
+            tk.Label(
+                frame,
+                text=self.heading,
+                anchor="w",
+                justify="left",
+                wraplength=WIDTH,
+                font=theme.font(9),
+                background=theme.BACKGROUND,
+                foreground=theme.MUTED,
+            ).pack(fill="x", pady=(0, 6))
         self.query = tk.StringVar()
         self.search = tk.Entry(
             frame,
@@ -130,6 +148,18 @@ class QuickPick:
             foreground=theme.MUTED,
         )
         self.status.pack(side="left", fill="x")
+        self.remember = tk.BooleanVar(value=False)
+        if self.offer_remember:
+            tk.Checkbutton(
+                frame,
+                text="Always use this account for this window",
+                variable=self.remember,
+                anchor="w",
+                font=theme.font(9),
+                background=theme.BACKGROUND,
+                foreground=theme.TEXT,
+                activebackground=theme.BACKGROUND,
+            ).pack(fill="x", pady=(4, 0))
         if self.on_add is not None:
             self._build_add(frame)
 
@@ -176,8 +206,14 @@ class QuickPick:
     def _place(self) -> None:
         self.window.update_idletasks()
         width, height = self.window.winfo_reqwidth(), self.window.winfo_reqheight()
-        x = max(0, self.window.winfo_screenwidth() - width - 24)
-        self.window.geometry(f"{width}x{height}+{x}+40")
+        screen_w, screen_h = self.window.winfo_screenwidth(), self.window.winfo_screenheight()
+        if self.near_pointer:
+            px, py = self.window.winfo_pointerxy()
+            x = max(0, min(px - width // 2, screen_w - width))
+            y = max(0, min(py + 16, screen_h - height - 48))  # 48: title bar and panel
+        else:
+            x, y = max(0, screen_w - width - 24), 40
+        self.window.geometry(f"{width}x{height}+{x}+{y}")
 
     # -- behaviour
 
@@ -200,6 +236,8 @@ class QuickPick:
         self.selected = keys.index(keep) if keep in keys and self.query.get() == "" else 0
         self.top = min(self.top, max(0, len(self.rows) - VISIBLE_ROWS))
         self._ensure_visible()
+        # As tall as the rows need (two at least, for "No matching account").
+        self.canvas.configure(height=ROW_HEIGHT * max(2, min(len(self.rows), VISIBLE_ROWS)))
         self.draw()
         if self._tick is None:
             self._schedule_tick()
@@ -240,9 +278,9 @@ class QuickPick:
         if not row.code:
             self.status.configure(text=f"{row.title} has no OTP yet")
             return
-        key = row.key
+        key, remember = row.key, bool(self.remember.get())
         self.close()
-        self.on_pick(key)
+        self.on_pick(key, remember)
 
     def add(self) -> None:
         if self.on_add is None:

@@ -1,11 +1,11 @@
-"""The settings window: each setting with its range, checked before anything is saved."""
+"""The settings window: each setting with its own kind of field, checked before saving."""
 
 from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
 
-from ..settings import DESCRIPTIONS, RANGES, Settings
+from ..settings import CHOICES, DESCRIPTIONS, FLAGS, HOTKEYS, RANGES, Settings
 from . import theme
 
 
@@ -13,46 +13,34 @@ class SettingsWindow:
     """``on_save(values)`` returns problems (shown, nothing saved) or [] (saved, closed)."""
 
     def __init__(
-        self, root: tk.Misc, settings: Settings, on_save: Callable[[dict[str, int]], list[str]]
+        self, root: tk.Misc, settings: Settings, on_save: Callable[[dict[str, object]], list[str]]
     ) -> None:
         self.on_save = on_save
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=18, pady=16)
         self.window.title("traycodes: settings")
         self.window.resizable(False, False)
-        self.fields: dict[str, tk.StringVar] = {}
-        self.boxes: list[tk.Spinbox] = []
+        self.texts: dict[str, tk.StringVar] = {}
+        self.flags: dict[str, tk.BooleanVar] = {}
+        self.first: tk.Entry | tk.Spinbox | None = None
         grid = tk.Frame(self.window, background=theme.BACKGROUND)
         grid.pack(fill="x")
-        for row, (name, (low, high)) in enumerate(RANGES.items()):
+        for row, (name, description) in enumerate(DESCRIPTIONS.items()):
             tk.Label(
                 grid,
-                text=DESCRIPTIONS[name],
+                text=description,
                 font=theme.font(10),
                 anchor="w",
                 background=theme.BACKGROUND,
                 foreground=theme.TEXT,
             ).grid(row=row, column=0, sticky="w", pady=3)
-            value = tk.StringVar(value=str(getattr(settings, name)))
-            box = tk.Spinbox(
-                grid,
-                from_=low,
-                to=high,
-                textvariable=value,
-                width=7,
-                font=theme.font(10),
-                relief="flat",
-                name=name,
-            )
-            box.grid(row=row, column=1, sticky="e", padx=(12, 0))
-            self.boxes.append(box)
-            self.fields[name] = value
+            self._field(grid, row, name, getattr(settings, name))
         self.message = tk.Label(
             self.window,
             text="",
             font=theme.font(9),
             anchor="w",
             justify="left",
-            wraplength=420,
+            wraplength=520,
             background=theme.BACKGROUND,
             foreground=theme.ERROR,
         )
@@ -78,30 +66,62 @@ class SettingsWindow:
         self.window.bind("<Return>", lambda e: self.save())
         self.window.after(50, self.focus)
 
+    def _field(self, grid: tk.Frame, row: int, name: str, value: object) -> None:
+        def place(widget: tk.Widget) -> None:
+            widget.grid(row=row, column=1, sticky="e", padx=(12, 0))
+
+        if name in FLAGS:
+            flag = tk.BooleanVar(value=bool(value))
+            place(tk.Checkbutton(grid, variable=flag, background=theme.BACKGROUND, name=name))
+            self.flags[name] = flag
+            return
+        text = tk.StringVar(value=str(value))
+        self.texts[name] = text
+        if name in CHOICES:
+            place(tk.OptionMenu(grid, text, *CHOICES[name]))
+            return
+        if name in RANGES:
+            low, high = RANGES[name]
+            widget: tk.Entry | tk.Spinbox = tk.Spinbox(
+                grid,
+                from_=low,
+                to=high,
+                textvariable=text,
+                width=7,
+                font=theme.font(10),
+                relief="flat",
+                name=name,
+            )
+        else:
+            widget = tk.Entry(
+                grid, textvariable=text, width=18, font=theme.font(10), relief="flat", name=name
+            )
+        place(widget)
+        if self.first is None:
+            self.first = widget
+
     def focus(self) -> None:
         """Focus on the first field with its text selected, so typing replaces it."""
         self.window.lift()
         self.window.focus_force()
-        first = self.boxes[0]
-        first.focus_set()
-        first.selection_range(0, tk.END)  # type: ignore[arg-type]
-        first.icursor("end")  # type: ignore[no-untyped-call]
+        if self.first is not None:
+            self.first.focus_set()
+            self.first.selection_range(0, tk.END)  # type: ignore[arg-type]
+            self.first.icursor(tk.END)
 
-    def values(self) -> tuple[dict[str, int], list[str]]:
-        """What was typed, and the fields that are not whole numbers in range."""
-        values, problems = {}, []
-        for name, variable in self.fields.items():
-            low, high = RANGES[name]
+    def values(self) -> tuple[dict[str, object], list[str]]:
+        """What was entered, and the number fields that are not whole numbers."""
+        values: dict[str, object] = {name: flag.get() for name, flag in self.flags.items()}
+        problems = []
+        for name, variable in self.texts.items():
             text = variable.get().strip()
-            try:
-                number = int(text)
-            except ValueError:
-                problems.append(f"{DESCRIPTIONS[name]}: '{text}' is not a whole number")
-                continue
-            if not low <= number <= high:
-                problems.append(f"{DESCRIPTIONS[name]}: must be from {low} to {high}")
-                continue
-            values[name] = number
+            if name in RANGES:
+                try:
+                    values[name] = int(text)
+                except ValueError:
+                    problems.append(f"{DESCRIPTIONS[name]}: '{text}' is not a whole number")
+            elif name in HOTKEYS or name in CHOICES:
+                values[name] = text
         return values, problems
 
     def save(self) -> None:

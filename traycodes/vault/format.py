@@ -201,6 +201,7 @@ _RECORD_DEFAULTS: dict[str, Any] = {
     "favorite": False,
     "used": 0.0,
     "deleted": False,
+    "hotkey_action": "",
 }
 _OTP_DEFAULTS: dict[str, Any] = {
     "type": "totp",
@@ -244,6 +245,7 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "modified": record.modified,
         "used": record.used,
         "deleted": record.deleted,
+        "hotkey_action": record.hotkey_action,
     }
     return {
         k: v

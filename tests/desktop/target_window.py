@@ -1,0 +1,36 @@
+"""A window to type into, in its own process:
+``python target_window.py TITLE OUT CLASS [KEYLOG]``.
+
+Its one text field has the focus; every change is written to OUT, so the test reads back
+exactly what arrived (a stray Ctrl would have turned digits into shortcuts)."""
+
+import sys
+import time
+import tkinter as tk
+from pathlib import Path
+
+title, out, wm_class = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+root = tk.Tk(className=wm_class)
+root.title(title)
+root.geometry("480x80+100+200")
+value = tk.StringVar()
+value.trace_add("write", lambda *_: out.write_text(value.get()))
+entry = tk.Entry(root, textvariable=value, width=40, font=("DejaVu Sans", 14))
+entry.pack(padx=10, pady=20)
+out.write_text("")
+if len(sys.argv) > 4:  # each key press as it arrives, wall-clock ms (typed keys carry no
+    # X server time: injected events come with CurrentTime), for benchmarks
+    keylog = Path(sys.argv[4]).open("a", buffering=1)  # noqa: SIM115 - open while the window is
+    root.bind_all(
+        "<KeyPress>", lambda event: keylog.write(f"{event.keysym} {time.time() * 1000:.1f}\n")
+    )
+
+
+def focus() -> None:
+    root.focus_force()
+    entry.focus_set()
+
+
+root.after(100, focus)
+root.after(120_000, root.destroy)
+root.mainloop()

@@ -1,0 +1,235 @@
+"""The global hotkey on a real X desktop: the right code, into the right window, never a
+stale one, never garbled by held modifiers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, TrayApp, expected_codes
+from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+
+pytestmark = pytest.mark.desktop
+TARGET = Path(__file__).with_name("target_window.py")
+MICROSOFT_KEY = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[DesktopSession]:
+    require("xdotool", "xclip")
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        yield session
+
+
+class Target:
+    """A browser-like window with a focused text field, in its own process."""
+
+    made = 0
+
+    def __init__(self, app: TrayApp, title: str) -> None:
+        Target.made += 1
+        self.app = app
+        self.title = title
+        self.wm_class = f"target{Target.made}"
+        self.out = app.root / f"field-{Target.made}.txt"
+        self.process = subprocess.Popen(
+            [sys.executable, str(TARGET), title, str(self.out), self.wm_class], env=app.env
+        )
+        wait_for(lambda: self.out.exists() and self.window() is not None, f"the window {title!r}")
+        self.activate()
+
+    def window(self) -> str | None:
+        found = self.app.run(
+            "xdotool", "search", "--onlyvisible", "--classname", f"^{self.wm_class}$", check=False
+        ).split()
+        return found[-1] if found else None
+
+    def activate(self) -> None:
+        window = self.window()
+        assert window is not None
+        self.app.run("xdotool", "windowactivate", "--sync", window)
+        time.sleep(0.3)
+
+    def field(self) -> str:
+        return self.out.read_text()
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def hotkey_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[object]:
+    apps: list[TrayApp] = []
+    targets: list[Target] = []
+
+    def make(settings: str = "") -> tuple[TrayApp, object]:
+        app = TrayApp(desktop, tmp_path, backend="xorg", settings=settings)
+        app.init(
+            f"otpauth://totp/GitHub:octocat?secret={GITHUB_KEY}&issuer=GitHub",
+            f"otpauth://totp/Google:me@gmail.com?secret={GOOGLE_KEY}&issuer=Google",
+            f"otpauth://totp/Microsoft:me@outlook.com?secret={MICROSOFT_KEY}&issuer=Microsoft",
+        )
+        app.start()
+        apps.append(app)
+
+        def target(title: str) -> Target:
+            made = Target(app, title)
+            targets.append(made)
+            return made
+
+        return app, target
+
+    yield make
+    for target in targets:
+        target.close()
+    for app in apps:
+        app.kill()
+    (Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock").unlink(missing_ok=True)
+
+
+def press_hotkey(app: TrayApp) -> None:
+    app.run("xdotool", "key", "ctrl+alt+o")
+
+
+def test_types_the_code_for_the_site_in_front(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    press_hotkey(app)
+    wait_for(lambda: len(github.field()) == 6, "the code in the field")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    app.screenshot("hotkey-github.png")
+    google = target("Google Accounts — Mozilla Firefox")
+    press_hotkey(app)
+    wait_for(lambda: len(google.field()) == 6, "Google's code in its field")
+    assert google.field() in expected_codes(GOOGLE_KEY)
+    assert github.field() in expected_codes(GITHUB_KEY)  # untouched
+    assert app.stop() == 0
+
+
+def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    both = target("GitHub sign-in with Google — Mozilla Firefox")
+    press_hotkey(app)
+    wait_for(lambda: app.state()["chooser"], "the chooser")
+    wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
+    time.sleep(0.3)
+    app.screenshot("hotkey-chooser.png")
+    app.type_keys("Tab", "space", "shift+Tab")  # tick "always use this account here"
+    app.type_text("goo")
+    app.type_keys("Return")
+    wait_for(lambda: len(both.field()) == 6, "the chosen code in the field")
+    assert both.field() in expected_codes(GOOGLE_KEY)
+    # Remembered: the next press types straight away, no chooser.
+    app.run("xdotool", "key", "ctrl+slash", "BackSpace")  # Tk: select all, delete
+    wait_for(lambda: both.field() == "", "the field emptied")
+    press_hotkey(app)
+    wait_for(lambda: len(both.field()) == 6, "the remembered record's code")
+    assert both.field() in expected_codes(GOOGLE_KEY)
+    assert not app.state()["chooser"]
+    assert app.stop() == 0
+
+
+def test_microsoft_does_not_fire_on_an_edge_title_bar(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    edge = target("New tab - Microsoft\u200b Edge")
+    press_hotkey(app)
+    wait_for(lambda: app.state()["chooser"], "the chooser (no clear record)")
+    time.sleep(0.5)
+    assert edge.field() == ""
+    app.type_keys("Escape")
+    wait_for(lambda: not app.state()["chooser"], "the chooser to close")
+    assert edge.field() == ""
+    assert app.stop() == 0
+
+
+def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    other = target("Notes — Text Editor")
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    app.run("xdotool", "keydown", "ctrl+alt+o")  # the app waits for the keys to be let go
+    time.sleep(0.5)
+    other.activate()
+    app.run("xdotool", "keyup", "o", "alt", "ctrl")
+    time.sleep(1.5)
+    assert github.field() == ""
+    assert other.field() == ""
+    assert app.stop() == 0
+
+
+def test_held_modifiers_do_not_garble_the_code(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    app.run("xdotool", "keydown", "ctrl+alt+o")
+    time.sleep(0.8)
+    assert github.field() == ""  # nothing typed while Ctrl and Alt are down
+    app.run("xdotool", "keyup", "o", "alt", "ctrl")
+    wait_for(lambda: len(github.field()) == 6, "the code after the keys were let go")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.stop() == 0
+
+
+def test_a_code_about_to_expire_is_not_typed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    # The app's clock at 1.5 s before a boundary when the hotkey arrives (min 3 s left).
+    offset = int(30 - time.time() % 30 - 1.5) % 30
+    app.config.write_text(f"clock_offset = {offset}\n")
+    assert app.request("reload-settings")["ok"]
+    from traycodes.otp import totp
+    from traycodes.uri import decode_secret
+
+    pressed = time.time() + offset
+    stale = totp(decode_secret(GITHUB_KEY), pressed)
+    press_hotkey(app)
+    wait_for(lambda: len(github.field()) == 6, "the next code", timeout=8)
+    typed_at = time.time() + offset
+    assert github.field() != stale
+    assert github.field() == totp(decode_secret(GITHUB_KEY), typed_at)
+    assert app.stop() == 0
+
+
+def test_copy_mode_leaves_the_code_on_the_clipboard(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app('hotkey_action = "copy"\n')
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    press_hotkey(app)
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "the code copied")
+    assert github.field() == ""
+    assert app.stop() == 0
+
+
+def test_type_command_does_what_the_hotkey_does(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    done = app.cli("type")
+    assert done.returncode == 0
+    wait_for(lambda: len(github.field()) == 6, "the code from 'traycodes type'")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.cli("pick").returncode == 0
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window from 'traycodes pick'")
+    assert app.stop() == 0
+    stopped = app.cli("type", check=False)
+    assert stopped.returncode == 1
+    assert "not running" in stopped.stderr
+
+
+def test_pick_hotkey_opens_the_quickpick(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    target("Anything — Mozilla Firefox")
+    app.run("xdotool", "key", "ctrl+alt+p")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    assert app.stop() == 0
+
+
+def test_a_malformed_hotkey_is_reported_not_fatal(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, _ = hotkey_app('hotkey_type = "<ctrl>+<nonsense>+o"\n')
+    assert not app.state()["locked"]  # the bad setting kept its default, the app runs
+    assert "hotkey_type" in app.cli("doctor", check=False).stdout
+    assert app.stop() == 0

@@ -1,0 +1,202 @@
+"""Global hotkeys, and putting the right code into the window in front.
+
+pynput's listener only hands the request on (it must never block the keyboard hook). A
+worker thread does the rest, in order: read the window in front, find its record (one
+clear winner, else the chooser), wait until the hotkey's modifiers are released, check
+the same window is still in front, wait for the next code if this one is about to expire,
+advance and save an HOTP counter, then type (or copy, or both) and say so.
+The vault is only touched on the Tk thread, through ``app.call``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TrayCodesError
+from ..matching import clear_winner, remembered_pattern, window_candidates
+from ..model import OtpType, Record, Window
+from ..otp import code, remaining
+
+if TYPE_CHECKING:
+    from .main import App
+
+log = logging.getLogger(__name__)
+
+MODIFIER_WAIT = 3.0  # seconds to wait for the hotkey's keys to be let go
+OWN_APPS = ("traycodes",)
+
+
+class Hotkeys:
+    """pynput's global hotkeys; the callbacks only post to the app."""
+
+    def __init__(self, bindings: dict[str, Callable[[], None]]) -> None:
+        self.bindings = {key: action for key, action in bindings.items() if key}
+        self._listener: Any = None
+
+    def start(self) -> list[str]:
+        """Listen; returns problems (a hotkey pynput refuses, no keyboard access)."""
+        try:
+            from pynput import keyboard
+        except Exception as exc:  # no X display for pynput, or no backend on this platform
+            return [f"global hotkeys are not available here ({type(exc).__name__})"]
+        problems, usable = [], {}
+        for key, action in self.bindings.items():
+            try:
+                keyboard.HotKey.parse(key)
+            except ValueError:
+                problems.append(f"the hotkey '{key}' is not understood; change it in Settings")
+                continue
+            usable[key] = action
+        if usable:
+            try:
+                self._listener = keyboard.GlobalHotKeys(usable)
+                self._listener.daemon = True
+                self._listener.start()
+            except Exception as exc:
+                problems.append(f"global hotkeys could not start ({type(exc).__name__})")
+        return problems
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener.join(2)
+            self._listener = None
+
+
+class Typist:
+    """The worker that acts on hotkey requests, one at a time."""
+
+    def __init__(self, app: App, desktop: Any) -> None:
+        self.app = app
+        self.desktop = desktop  # X11Desktop (or a platform equivalent)
+        self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="typist", daemon=True)
+        self._keyboard: Any = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._requests.put(None)
+        self._thread.join(3)
+
+    def request(self, job: Callable[[], None]) -> None:
+        """Queue ``job`` (safe from any thread; never blocks)."""
+        self._requests.put(job)
+
+    def _run(self) -> None:
+        while (job := self._requests.get()) is not None:
+            try:
+                job()
+            except TrayCodesError as exc:
+                self.app.notify("traycodes", str(exc))
+            except Exception:
+                log.exception("a hotkey action failed")
+
+    # -- the hotkey ----------------------------------------------------------------------
+
+    def for_window_in_front(self) -> None:
+        """The type hotkey: find the record for the window in front and deliver its code."""
+        window = self.desktop.active_window()
+        if window is None:
+            self.app.notify("traycodes", "No window is in front to type into.")
+            return
+        if window.pid == os.getpid() or window.app in OWN_APPS:
+            return  # never into our own windows
+        state = self.app.call(lambda: self.app.vault is not None)
+        if not state:
+            self.app.post(self.app.show_password)
+            self.app.notify("traycodes is locked", "Unlock it, then press the hotkey again.")
+            return
+        candidates = self.app.call(lambda: window_candidates(self.app.records(), window))
+        winner = clear_winner(candidates)
+        if winner is None:
+            self.app.post(lambda: self.app.show_chooser(window, candidates))
+            return
+        self.deliver(winner.id, window, chosen=False)
+
+    def deliver(
+        self, record_id: str, window: Window | None, *, chosen: bool, remember: bool = False
+    ) -> None:
+        """Put the record's code into ``window`` (None: copy only, e.g. on Wayland)."""
+        record = self.app.call(lambda: self.app.record(record_id))
+        if record is None or record.otp is None:
+            return
+        if remember and window is not None:
+            self.app.call(lambda: self.app.remember_window(record_id, remembered_pattern(window)))
+        action = record.hotkey_action or self.app.settings.hotkey_action
+        if window is None:
+            action = "copy"
+        if (
+            action != "copy"
+            and window is not None
+            and not self._ready_to_type(window, chosen=chosen, label=record.label)
+        ):
+            return
+        shown = self._fresh_code(record)
+        if action != "copy" and window is not None:
+            active = self.desktop.active_window()
+            if active is None or active.id != window.id:
+                self._focus_changed(record, window)
+                return
+        if action in ("copy", "both"):
+            self.app.call(lambda: self.app.copy_code(record, shown, notify=False))
+        if action in ("type", "both") and window is not None:
+            self._type(shown)
+        self.app.call(lambda: self.app.mark_used(record_id))
+        where = f" into “{window.title}”" if window is not None and action != "copy" else ""
+        verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
+        self.app.notify(f"{verb} the code for {record.label}{where}", "")
+
+    def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
+        deadline = time.monotonic() + MODIFIER_WAIT
+        while self.desktop.modifiers_down():
+            if time.monotonic() > deadline:
+                self.app.notify("Nothing typed", "The hotkey's keys were still held.")
+                return False
+            time.sleep(0.02)
+        if chosen and not self.desktop.activate(window.id):
+            self.app.notify("Nothing typed", f"“{window.title}” could not be brought back.")
+            return False
+        active = self.desktop.active_window()
+        if active is None or active.id != window.id:
+            self.app.notify(
+                "Nothing typed", f"The window changed before the code for {label} was typed."
+            )
+            return False
+        return True
+
+    def _focus_changed(self, record: Record, window: Window) -> None:
+        self.app.notify(
+            "Nothing typed", f"The window changed before the code for {record.label} was typed."
+        )
+
+    def _fresh_code(self, record: Record) -> str:
+        """The code at the moment of typing; a nearly expired one is waited out. HOTP: the
+        counter is advanced and saved first."""
+        otp = record.otp
+        assert otp is not None
+        if otp.type is OtpType.HOTP:
+            return str(self.app.call(lambda: self.app.advance_hotp(record.id)))
+        now = self.app.clock.now()
+        left = remaining(otp, now)
+        if left < self.app.settings.min_seconds_left:
+            time.sleep(left + 0.05)
+            now = self.app.clock.now()
+        return code(otp, now)
+
+    def _type(self, text: str) -> None:
+        from pynput import keyboard
+
+        if self._keyboard is None:
+            self._keyboard = keyboard.Controller()
+        self._keyboard.type(text)
+        if self.app.settings.press_enter:
+            self._keyboard.press(keyboard.Key.enter)
+            self._keyboard.release(keyboard.Key.enter)
