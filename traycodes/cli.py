@@ -187,9 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_vault
 
     cli_vault.add_commands(commands, _add_key_options, _time_arg)
-    from . import cli_app
+    from . import cli_app, cli_transfer
 
     cli_app.add_commands(commands)
+    cli_transfer.add_commands(commands)
 
     return parser
 

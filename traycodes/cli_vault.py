@@ -114,12 +114,24 @@ def open_vault(args: argparse.Namespace, reader: PasswordReader | None = None) -
     settings = load_settings()
     for problem in settings.problems:
         say(f"traycodes: warning: {problem}")
-    return Vault.open(
+    vault = Vault.open(
         vault_path(args),
         keystore=keystore_for(args),
         password=reader.current,
         keep_backups=settings.backups,
     )
+    for copy, outcome in vault.absorb_conflicts():
+        if isinstance(outcome, int):
+            say(
+                f"Merged the sync conflict copy {copy.name} ({outcome} record(s) changed) and "
+                "removed it."
+            )
+        else:
+            say(
+                f"traycodes: warning: the sync conflict copy {copy.name} was left as it is: "
+                f"{outcome}"
+            )
+    return vault
 
 
 def find_one(vault: Vault, query: str) -> Record:
@@ -146,12 +158,45 @@ def _clock(args: argparse.Namespace) -> float:
 # --- commands --------------------------------------------------------------------------------
 
 
+def cmd_join(args: argparse.Namespace) -> int:
+    """``init --join PATH``: use a vault another computer made (in a synced folder)."""
+    from .errors import KeyUnavailable
+    from .keystore import system_store
+    from .settings import config_path, load_settings, save_settings
+    from .vault import Vault
+
+    path = Path(args.join).expanduser().resolve()
+    reader = PasswordReader(args)
+    vault = Vault.open(path, keystore=None, password=reader.current)
+    store, why = (None, "--no-keyring") if args.no_keyring else system_store()
+    how = "asks for its password each time"
+    if store is not None:
+        try:
+            vault.add_keyring(store)
+            how = "opens through this computer's keyring from now on"
+        except KeyUnavailable as exc:
+            why = str(exc)
+            store = None
+    if store is None:
+        say(f"traycodes: {why}: the vault will ask for its password each time")
+    from dataclasses import replace
+
+    save_settings(replace(load_settings(), vault=str(path)), config_path())
+    say(
+        f"Joined the vault at {path} ({len(vault.records)} records); it {how}. Saved as "
+        f"'vault' in {config_path()}."
+    )
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from .errors import KeyUnavailable
     from .keystore import system_store
     from .settings import load_settings
     from .vault import Vault, kdf_from_environment
 
+    if args.join:
+        return cmd_join(args)
     path = vault_path(args)
     if path.exists():
         from .errors import Conflict
@@ -541,6 +586,12 @@ def add_commands(
     )
     init.add_argument(
         "--no-keyring", action="store_true", help="do not keep a key in the OS keyring"
+    )
+    init.add_argument(
+        "--join",
+        metavar="PATH",
+        help="use the vault another computer made at PATH (a synced folder): open it with "
+        "its password, keep this computer's own keyring key, and remember PATH",
     )
     _vault_options(init)
     init.set_defaults(func=cmd_init)

@@ -17,10 +17,14 @@ VAULT_FILE = "vault.tcv"
 
 
 def default_vault_path() -> Path:
-    """``TRAYCODES_VAULT``, else :func:`platform_vault_path`."""
+    """``TRAYCODES_VAULT``, else the ``vault`` setting (a vault in a synced folder, set by
+    ``init --join``), else :func:`platform_vault_path`."""
     override = os.environ.get("TRAYCODES_VAULT", "").strip()
     if override:
         return Path(override).expanduser()
+    chosen = load_settings().vault
+    if chosen:
+        return Path(chosen).expanduser()
     return platform_vault_path()
 
 
@@ -55,6 +59,7 @@ class Settings:
     hotkey_action: str = "type"  # type, copy or both
     press_enter: bool = False  # press Enter after typing a code
     min_seconds_left: int = 3  # fewer left than this: wait for the next code
+    vault: str = ""  # the vault file, when not the usual one (e.g. in a synced folder)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -68,6 +73,7 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 CHOICES: dict[str, tuple[str, ...]] = {"hotkey_action": ("type", "copy", "both")}
 HOTKEYS = ("hotkey_type", "hotkey_pick")
+PATHS = ("vault",)
 FLAGS = ("press_enter",)
 DESCRIPTIONS = {  # in the order the settings window shows them
     "clipboard_seconds": "Clear a copied code after (seconds, 0 = never)",
@@ -80,6 +86,7 @@ DESCRIPTIONS = {  # in the order the settings window shows them
     "min_seconds_left": "Wait for the next code when fewer seconds are left",
     "backups": "Encrypted backups kept beside the vault",
     "clock_offset": "Clock correction (seconds added to this computer's time)",
+    "vault": "Vault file (empty: the usual place)",
 }
 MODIFIERS = frozenset(
     {
@@ -174,6 +181,9 @@ def _problem(key: str, value: Any) -> str | None:
     elif key in FLAGS:
         if not isinstance(value, bool):
             return f"'{key}' must be true or false"
+    elif key in PATHS:
+        if not isinstance(value, str):
+            return f"'{key}' must be a path in quotes"
     elif key in HOTKEYS:
         if not isinstance(value, str):
             return f"'{key}' must be text such as \"<ctrl>+<alt>+o\""

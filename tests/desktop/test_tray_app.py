@@ -382,3 +382,30 @@ def test_settings_window_validates_and_saves(make_app) -> None:  # type: ignore[
     wait_for(lambda: app.window_named("traycodes: settings") is None, "the window to close")
     assert "clipboard_seconds = 7" in app.config.read_text()
     assert app.stop() == 0
+
+
+def test_a_change_on_disk_reaches_the_menu(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Another device (here: another process) changes the synced file: the running app
+    notices without polling, merges conflict copies, and shows the result."""
+    import shutil
+
+    app = make_app(backend="gtk")
+    app.init_default()
+    app.start()
+    assert len(app.state()["menu"]) == 8
+    app.cli("add", "otpauth://totp/Dropbox:me?secret=MFRGGZDFMZTWQ2LK&issuer=Dropbox")
+    wait_for(lambda: any(line.startswith("Dropbox (me)") for line in app.state()["menu"]),
+             "the new account in the menu", timeout=10)
+    conflict = app.vault.with_name("vault (conflicted copy 2026-11-28).tcv")
+    backups = sorted((app.root / "vault.tcv.backups").iterdir())
+    shutil.copy(backups[-1], conflict)  # a copy from before the change: adds nothing new
+    app.cli("add", "otpauth://totp/Slack:me?secret=MFRGGZDFMZTWQ2LL&issuer=Slack")
+    wait_for(lambda: not conflict.exists(), "the conflict copy to be merged and removed")
+    wait_for(lambda: any(line.startswith("Slack (me)") for line in app.state()["menu"]),
+             "the next change in the menu")
+    assert any(line.startswith("Dropbox (me)") for line in app.state()["menu"])
+    # A conflict copy appearing while the app runs is merged by the app itself.
+    shutil.copy(backups[-1], conflict)
+    wait_for(lambda: not conflict.exists(), "the app to merge the new conflict copy")
+    assert sum(line.startswith(("Dropbox", "Slack")) for line in app.state()["menu"]) == 2
+    assert app.stop() == 0

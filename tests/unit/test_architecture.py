@@ -32,11 +32,17 @@ LAYERS = {
     "cli": 5,
     "cli_vault": 5,
     "cli_app": 5,
+    "cli_transfer": 5,
     "__main__": 5,
     "__init__": 0,
     "resources": 0,
 }
-SAME_LAYER_OK = {("errors", "model"), ("model", "errors"), ("vault", "keystore")}
+SAME_LAYER_OK = {
+    ("errors", "model"),
+    ("model", "errors"),
+    ("vault", "keystore"),
+    ("formats", "vault"),
+}
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),

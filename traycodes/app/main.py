@@ -103,11 +103,13 @@ class App:
         self.password_window: Any = None
         self.settings_window: Any = None
         self.desktop: Any = None  # X11Desktop where there is X11
+        self.watcher: Any = None  # tells us when the vault's folder changes (sync)
         self.typist: Any = None
         self.hotkeys: Any = None
         self._copied: str | None = None
         self._timers: dict[str, str] = {}
         self._quitting = False
+        self._seen: tuple[int, int, int] | None = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -240,6 +242,8 @@ class App:
             self.desktop.close()
         if self.lock_watcher is not None:
             self.lock_watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.notifier is not None:
             self.notifier.close()
         self.tray.stop()
@@ -336,9 +340,62 @@ class App:
 
     def _unlocked(self, vault: Vault) -> None:
         self.vault = vault
+        self._absorb_conflicts()
+        self._watch_vault()
         self.tray.set_image(self._image(locked=False), "traycodes")
         self.touch()
         self.refresh_menu()
+
+    def _watch_vault(self) -> None:
+        """Notice when a sync tool changes the vault (Linux: inotify; elsewhere the file is
+        looked at on each period boundary's refresh)."""
+        if self.watcher is not None or not sys.platform.startswith("linux"):
+            return
+        from ..desktop._inotify import FolderWatcher
+
+        name = self.vault_path.name
+
+        def changed(names: set[str]) -> None:
+            if name in names or any(n.startswith(self.vault_path.stem) for n in names):
+                self.post(lambda: self._after("vault-changed", 0.3, self.vault_changed))
+
+        watcher = FolderWatcher(self.vault_path.parent, changed)
+        if watcher.start():
+            self.watcher = watcher
+
+    def vault_changed(self) -> None:
+        """The file changed on disk (another device, another traycodes): read it again,
+        merge any conflict copies, and show the result."""
+        if self.vault is None:
+            return
+        signature = self._signature()
+        if signature is not None and signature != self._seen:
+            try:
+                self.vault.reload()
+            except TrayCodesError as exc:  # mid-sync or damaged: keep what we have
+                log.warning("the vault changed on disk but cannot be read now: %s", exc)
+                return
+        self._absorb_conflicts()
+        self.refresh_menu()
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.vault_path.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size, info.st_ino
+
+    def _absorb_conflicts(self) -> None:
+        if self.vault is None:
+            return
+        for copy, outcome in self.vault.absorb_conflicts():
+            if isinstance(outcome, int):
+                self.notify(
+                    "traycodes merged a sync conflict", f"{copy.name}: {outcome} account(s) updated"
+                )
+            else:
+                log.warning("conflict copy %s left as it is: %s", copy.name, outcome)
+        self._seen = self._signature()
 
     def lock(self) -> None:
         """Drop the secrets, show the locked icon and menu."""
@@ -470,6 +527,9 @@ class App:
 
     def refresh_menu(self) -> None:
         """Rebuild the menu now, and again at the next period boundary while it shows codes."""
+        if self.watcher is None and self.vault is not None and self._signature() != self._seen:
+            self.vault_changed()  # no inotify here: look at the file at each refresh
+            return
         self.tray.set_menu(self._menu())
         self._cancel("refresh")
         if self.vault is None or not self.backend.has_menu:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 
-from ..settings import CHOICES, DESCRIPTIONS, FLAGS, HOTKEYS, RANGES, Settings
+from ..settings import CHOICES, DESCRIPTIONS, FLAGS, HOTKEYS, PATHS, RANGES, Settings
 from . import theme
 
 
@@ -120,7 +120,7 @@ class SettingsWindow:
                     values[name] = int(text)
                 except ValueError:
                     problems.append(f"{DESCRIPTIONS[name]}: '{text}' is not a whole number")
-            elif name in HOTKEYS or name in CHOICES:
+            elif name in HOTKEYS or name in CHOICES or name in PATHS:
                 values[name] = text
         return values, problems
 

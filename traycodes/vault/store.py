@@ -491,6 +491,40 @@ class Vault:
         self._records = {r.id: r for r in self._open_records(self.path, file, self.master_key)}
         self._file = file
 
+    def absorb(self, other: Path) -> int:
+        """Merge another copy of this vault (a sync tool's conflict copy) into it, then
+        remove that copy. Returns how many records it changed or added here. A copy that
+        is not of this vault, or cannot be read, is left where it is (and raised)."""
+        from .merge import merge_records
+
+        file, _ = read_file(other)
+        if file.vault_id != self.vault_id:
+            raise Conflict(f"{other} is not a copy of this vault; it was left as it is")
+        theirs = self._open_records(other, file, self.master_key)
+
+        def merge(records: dict[str, Record]) -> int:
+            merged = merge_records(records.values(), theirs)
+            changed = sum(1 for key, record in merged.items() if records.get(key) != record)
+            records.clear()
+            records.update(merged)
+            return changed
+
+        changed = self.update(merge)
+        other.unlink(missing_ok=True)
+        return changed
+
+    def absorb_conflicts(self) -> list[tuple[Path, int | str]]:
+        """Merge every conflict copy beside the vault: (path, records changed or why not)."""
+        from .merge import conflict_copies
+
+        results: list[tuple[Path, int | str]] = []
+        for copy in conflict_copies(self.path):
+            try:
+                results.append((copy, self.absorb(copy)))
+            except TrayCodesError as exc:
+                results.append((copy, str(exc)))
+        return results
+
     def change_password(
         self, new_password: str, *, kdf: crypto.KdfParams = crypto.KDF_DEFAULT
     ) -> None:
@@ -502,13 +536,28 @@ class Vault:
 
         self.update(lambda records: None, slots=replace_password)
 
+    def _own_keyring_slots(self, keystore: KeyStore) -> list[Slot]:
+        """The keyring slots whose key this computer's keyring holds (other devices that
+        share the vault through a synced folder keep slots of their own)."""
+        own = []
+        for slot in self.slots:
+            if slot.type != SLOT_KEYRING:
+                continue
+            try:
+                if keystore.get(keyring_entry(self.vault_id, slot.id)) is not None:
+                    own.append(slot)
+            except KeyUnavailable:
+                continue
+        return own
+
     def add_keyring(self, keystore: KeyStore) -> None:
-        """Keep a key in ``keystore`` that opens this vault (replacing older keyring slots)."""
+        """Keep a key in ``keystore`` that opens this vault (replacing this computer's
+        older keyring slot; other computers' slots stay)."""
         slot = keyring_slot(self.vault_id, self.master_key, keystore)
-        old = [s for s in self.slots if s.type == SLOT_KEYRING]
+        old = {s.id for s in self._own_keyring_slots(keystore) if s.id != slot.id}
 
         def replace_keyring(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
-            return (*(s for s in slots if s.type != SLOT_KEYRING), slot)
+            return (*(s for s in slots if s.id not in old), slot)
 
         try:
             self.update(lambda records: None, slots=replace_keyring)
@@ -516,22 +565,24 @@ class Vault:
             keystore.delete(keyring_entry(self.vault_id, slot.id))
             raise
         for stale in old:
-            keystore.delete(keyring_entry(self.vault_id, stale.id))
+            keystore.delete(keyring_entry(self.vault_id, stale))
 
     def remove_keyring(self, keystore: KeyStore | None) -> None:
-        """Stop opening through the keyring; refused when it is the only slot."""
-        if not any(s.type == SLOT_PASSWORD for s in self.slots):
+        """Stop opening through this computer's keyring; refused when it is the only way
+        in."""
+        own = {s.id for s in self._own_keyring_slots(keystore)} if keystore else set()
+        if not own:
+            own = {s.id for s in self.slots if s.type == SLOT_KEYRING}
+        if not any(s.id not in own for s in self.slots):
             raise Conflict(
                 "the keyring is this vault's only key: set a password first ('traycodes passwd')"
             )
-        old = [s for s in self.slots if s.type == SLOT_KEYRING]
         self.update(
-            lambda records: None,
-            slots=lambda slots: tuple(s for s in slots if s.type != SLOT_KEYRING),
+            lambda records: None, slots=lambda slots: tuple(s for s in slots if s.id not in own)
         )
         if keystore is not None:
-            for stale in old:
-                keystore.delete(keyring_entry(self.vault_id, stale.id))
+            for stale in own:
+                keystore.delete(keyring_entry(self.vault_id, stale))
 
     def backups(self) -> list[Backup]:
         """The encrypted backups kept beside the vault, newest first."""

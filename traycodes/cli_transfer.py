@@ -1,0 +1,353 @@
+"""``traycodes import`` and ``traycodes export``: moving accounts in and out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .formats import Batch
+    from .model import Entry, Record
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+
+
+def _read_sources(args: argparse.Namespace) -> Batch:
+    """Every SOURCE read into one batch: files, '-', links, or QR images."""
+    from .errors import InvalidInput, StorageError
+    from .formats import Batch, detect, read
+
+    reader = _ImportPassword(args)
+    blobs: list[bytes] = []
+    for source in args.sources:
+        if source == "-":
+            blobs.append(sys.stdin.buffer.read())
+        elif "://" in source and not Path(source).exists():
+            blobs.append(source.encode())
+        else:
+            try:
+                blobs.append(Path(source).expanduser().read_bytes())
+            except OSError as exc:
+                raise StorageError(f"cannot read {source}: {exc.strerror}") from None
+    fmt = args.format
+    if len(blobs) > 1:
+        kinds = {detect(blob) for blob in blobs} if fmt == "auto" else {fmt}
+        if kinds == {"image"}:
+            return read(blobs[0], "image", images=blobs[1:])
+        items: list[Any] = []
+        notes: list[str] = []
+        for blob in blobs:
+            batch = read(blob, fmt, password=reader)
+            items += batch.items
+            notes += batch.notes
+        return Batch("several", items, tuple(notes))
+    if not blobs:
+        raise InvalidInput("give a file, '-', a link or QR images to import")
+    return read(blobs[0], fmt, password=reader)
+
+
+class _ImportPassword:
+    """The export's password: --password-stdin, TRAYCODES_IMPORT_PASSWORD, or a prompt."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.from_stdin = args.import_password_stdin
+        self._given: str | None = None
+
+    def __call__(self) -> str | None:
+        if self._given is not None:
+            return self._given
+        if self.from_stdin:
+            self._given = sys.stdin.readline().rstrip("\r\n") or None
+        elif os.environ.get("TRAYCODES_IMPORT_PASSWORD"):
+            self._given = os.environ["TRAYCODES_IMPORT_PASSWORD"]
+        elif sys.stdin.isatty():
+            import getpass
+
+            self._given = getpass.getpass("Password of the export: ") or None
+        return self._given
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """All or nothing: one save at the end, only if every account could be read (or
+    --skip-invalid); the same secret already in the vault is skipped."""
+    import uuid
+
+    from .cli_vault import open_vault, vault_path
+    from .errors import InvalidInput
+    from .matching import AddAction, plan_add
+    from .model import Record
+
+    if args.import_password_stdin and "-" in args.sources:
+        raise InvalidInput(
+            "--password-stdin and '-' both want standard input: pass the "
+            "file by name, or the password in TRAYCODES_IMPORT_PASSWORD"
+        )
+    batch = _read_sources(args)
+    bad = [item for item in batch.items if item.entry is None]
+    for note in batch.notes:
+        _say(f"traycodes: note: {note}")
+    if bad and not args.skip_invalid:
+        listed = "; ".join(f"{i.where}: {i.problem}" for i in bad[:3])
+        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+        raise InvalidInput(
+            f"{len(bad)} account(s) cannot be read, so nothing was imported: "
+            f"{listed}{more}; --skip-invalid imports the others"
+        )
+    good = [(item.where, item.entry) for item in batch.items if item.entry is not None]
+    if args.dry_run:
+        vault = open_vault(args) if vault_path(args).exists() else None
+        records = list(vault.records) if vault is not None else []
+        report = _plan(good, records)
+        for line in report + [f"skip (cannot be read)  {i.where}: {i.problem}" for i in bad]:
+            print(line)
+        print(
+            f"(dry run: nothing was changed; {sum(r.startswith('add') for r in report)} "
+            "would be added)"
+        )
+        return 0
+    vault = open_vault(args)
+    now = _now()
+    counts = {"added": 0, "skipped": 0, "filled": 0, "apart": 0}
+
+    def add_all(records: dict[str, Record]) -> None:
+        for _, entry in good:
+            plan = plan_add(records.values(), entry)
+            if plan.action is AddAction.DUPLICATE:
+                counts["skipped"] += 1
+                continue
+            if plan.action is AddAction.ATTACH and plan.record is not None:
+                target = plan.record
+                records[target.id] = target.edited(
+                    now,
+                    otp=entry.otp,
+                    account=target.account or entry.account,
+                    websites=target.websites + entry.websites,
+                    tags=target.tags + entry.tags,
+                )
+                counts["filled"] += 1
+                continue
+            if plan.action is AddAction.CONFLICT:
+                counts["apart"] += 1  # re-enrolled elsewhere: keep both, lose nothing
+            record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
+            records[record.id] = record
+            counts["added"] += 1
+
+    vault.update(add_all)
+    summary = f"Imported {counts['added']} account(s) from {batch.format}"
+    if counts["filled"]:
+        summary += f", {counts['filled']} into records that waited for one"
+    summary += f"; skipped {counts['skipped']} already in the vault"
+    if counts["apart"]:
+        summary += (
+            f"; {counts['apart']} had the name of an account with another secret "
+            "and were added beside it"
+        )
+    if bad:
+        summary += f"; left out {len(bad)} that cannot be read: " + "; ".join(
+            f"{i.where}: {i.problem}" for i in bad[:5]
+        )
+    _say(summary + ".")
+    return 0
+
+
+def _plan(good: list[tuple[str, Entry]], records: list[Record]) -> list[str]:
+    from .matching import AddAction, plan_add
+
+    lines = []
+    pending = list(records)
+    for where, entry in good:
+        plan = plan_add(pending, entry)
+        if plan.action is AddAction.DUPLICATE and plan.record is not None:
+            lines.append(
+                f"skip (already there)  {entry.label}  ({where}; same secret as "
+                f"{plan.record.label})"
+            )
+            continue
+        if plan.action is AddAction.ATTACH and plan.record is not None:
+            lines.append(f"add (to the waiting record {plan.record.label})  {entry.label}")
+            continue
+        note = (
+            "  (beside an account of that name with another secret)"
+            if plan.action is AddAction.CONFLICT
+            else ""
+        )
+        lines.append(f"add  {entry.label}{note}")
+        import uuid
+
+        from .model import Record as RecordType
+
+        pending.append(RecordType.from_entry(entry, id=uuid.uuid4().hex, now=0.0))
+    return lines
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .cli_vault import PasswordReader, open_vault
+    from .errors import InvalidInput
+    from .formats import writers
+
+    reader = PasswordReader(args)
+    vault = open_vault(args, reader)
+    # With --password-stdin: the vault's password first (unless the keyring opened it).
+    line = 1 if vault.unlocked_with == "password" else 0
+    entries = writers.entries_of(vault.records)
+    fmt = args.format
+    clear_warning = (
+        "traycodes: warning: this export holds your secrets in clear: keep it "
+        "private and delete it once used"
+    )
+    if fmt in ("qr", "google-qr"):
+        return _export_qr(args, entries, "each" if fmt == "qr" else "google")
+    if fmt == "otpauth":
+        data = writers.write_otpauth(entries)
+        _say(clear_warning)
+    elif fmt == "aegis":
+        password = None
+        if args.encrypt:
+            password = reader.new(
+                line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password"
+            )
+        data = writers.write_aegis(entries, password)
+        if password is None:
+            _say(clear_warning)
+    elif fmt == "traycodes":
+        password = reader.new(line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password")
+        data = writers.write_traycodes(vault.records, password)
+    else:  # pragma: no cover - argparse's choices
+        raise InvalidInput(f"unknown export format {fmt}")
+    if args.output in (None, "-"):
+        if fmt == "traycodes":
+            raise InvalidInput("the traycodes backup is binary: give -o PATH")
+        sys.stdout.buffer.write(data)
+        return 0
+    out = Path(args.output).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writers.write_private(out, data)
+    _say(f"Exported {len(entries)} account(s) to {out} (readable by you alone).")
+    return 0
+
+
+def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int:
+    from .errors import InvalidInput
+    from .formats import writers
+
+    links, left_out = writers.qr_links(entries, mode)
+    for label in left_out:
+        _say(f"traycodes: {label} cannot be exported to Google Authenticator: left out")
+    if args.show:
+        return _show_qr(args, links)
+    if not args.output:
+        raise InvalidInput("QR codes are written as PNG files into -o FOLDER, or shown with --show")
+    folder = Path(args.output).expanduser()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for number, (name, link) in enumerate(links, start=1):
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
+        writers.write_private(folder / f"{number:03d}-{safe}.png", writers.qr_png(link))
+    _say(
+        f"Wrote {len(links)} QR code(s) to {folder}: they hold your secrets; delete them "
+        "once scanned."
+    )
+    return 0
+
+
+def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
+    from .errors import InvalidInput
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("showing QR codes puts your secrets on screen: confirm with --yes")
+        answer = input(f"Show {len(links)} QR code(s) with your secrets on screen? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            _say("Nothing shown.")
+            return 0
+    from .formats.writers import qr_png
+    from .ui.qrviewer import show_codes
+
+    show_codes([(name, qr_png(link)) for name, link in links])
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    from .cli_vault import _vault_options
+    from .formats import FORMATS
+
+    imp = commands.add_parser(
+        "import",
+        help="import accounts from another authenticator",
+        description="Import from Google Authenticator (otpauth-migration:// links or QR "
+        "images), Aegis, 2FAS, andOTP (plain or encrypted), Bitwarden JSON, "
+        "Ente Auth, FreeOTP+, a text file of otpauth links, or a traycodes "
+        "backup. SOURCE is a file, '-' for standard input, a link, or QR "
+        "images (several for a multi-part Google export). All or nothing: one "
+        "unreadable account imports nothing (exit 2) unless --skip-invalid. "
+        "Accounts already in the vault are skipped. An encrypted export's "
+        "password comes from --password-stdin, TRAYCODES_IMPORT_PASSWORD or a "
+        "terminal prompt; the vault's from the keyring, TRAYCODES_PASSWORD or a "
+        "prompt.",
+    )
+    imp.add_argument("sources", nargs="+", metavar="SOURCE")
+    imp.add_argument(
+        "--format", choices=FORMATS, default="auto", help="the export's format (default: detected)"
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be added and skipped, and why; change nothing",
+    )
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the accounts that can be read, list the others",
+    )
+    imp.add_argument(
+        "--password-stdin",
+        dest="import_password_stdin",
+        action="store_true",
+        help="read the export's password from the first line of standard input",
+    )
+    imp.add_argument("--vault", metavar="PATH", default=argparse.SUPPRESS, help="the vault file")
+    imp.set_defaults(func=cmd_import)
+
+    exp = commands.add_parser(
+        "export",
+        help="export accounts (backup, Aegis, otpauth links, QR codes)",
+        description="traycodes: an encrypted backup that 'traycodes import' restores; "
+        "aegis: Aegis JSON (--encrypt for an encrypted one); otpauth: a text "
+        "list of links; qr: one QR code per account; google-qr: Google "
+        "Authenticator export QR codes. Plain exports hold your secrets in clear "
+        "and are written readable by you alone. A new password for the export "
+        "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD.",
+    )
+    exp.add_argument(
+        "--format", required=True, choices=["traycodes", "aegis", "otpauth", "qr", "google-qr"]
+    )
+    exp.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="the file (a folder for QR codes); default: standard output",
+    )
+    exp.add_argument("--encrypt", action="store_true", help="encrypt the Aegis export")
+    exp.add_argument(
+        "--show",
+        action="store_true",
+        help="QR codes: show them in a window instead of writing files",
+    )
+    exp.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --show: do not ask before showing secrets on screen",
+    )
+    _vault_options(exp)
+    exp.set_defaults(func=cmd_export)

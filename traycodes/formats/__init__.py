@@ -1,0 +1,142 @@
+"""Import from the authenticators people leave, and export to where they go.
+
+Each reader turns a file (bytes) into :class:`Item` s, one per account it holds, each
+either an :class:`~traycodes.model.Entry` or the reason it cannot be read. A file that is
+broken as a whole raises :class:`~traycodes.errors.InvalidInput` saying where. The caller
+decides what to do with unreadable items (all or nothing, or ``--skip-invalid``).
+
+Formats: Google Authenticator exports (links or QR images), Aegis (plain and encrypted),
+2FAS (plain and encrypted), andOTP (plain and encrypted), Bitwarden JSON, Ente Auth's
+plain export, FreeOTP+ JSON, text lists of otpauth links, traycodes backups.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidInput, TrayCodesError
+from ..model import Entry
+
+PasswordSource = Callable[[], "str | None"]
+
+FORMATS = (
+    "auto",
+    "otpauth",
+    "google",
+    "aegis",
+    "2fas",
+    "andotp",
+    "bitwarden",
+    "ente",
+    "freeotp",
+    "traycodes",
+    "image",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One account from an export: the entry, or why it could not be read."""
+
+    where: str  # "entry 3 (GitHub)", "line 7", ...
+    entry: Entry | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a file held, and anything about the file as a whole worth saying."""
+
+    format: str
+    items: list[Item]
+    notes: tuple[str, ...] = ()
+
+
+def item(where: str, make: Callable[[], Entry]) -> Item:
+    """Build one item; a refusal of the model or the link parser becomes its problem."""
+    try:
+        return Item(where, entry=make())
+    except TrayCodesError as exc:
+        return Item(where, problem=str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return Item(where, problem=f"missing or malformed field ({type(exc).__name__})")
+
+
+def load_json(data: bytes, what: str) -> Any:
+    """Parse JSON, saying where it broke."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InvalidInput(f"the {what} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno} (damaged or truncated?)"
+        ) from None
+
+
+def detect(data: bytes) -> str:
+    """The format of an export, from its content."""
+    head = data[:16]
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+        return "image"
+    if data.startswith(b"traycodes-vault "):
+        return "traycodes"
+    try:
+        text = data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        return "andotp"  # encrypted andOTP backups are raw bytes
+    if text.startswith(("{", "[")):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            return "json"  # broken JSON: the caller reports where
+        if isinstance(parsed, dict):
+            if "db" in parsed and "header" in parsed:
+                return "aegis"
+            if "services" in parsed or "servicesEncrypted" in parsed:
+                return "2fas"
+            if "items" in parsed:
+                return "bitwarden"
+            if "tokens" in parsed:
+                return "freeotp"
+        if isinstance(parsed, list):
+            return "andotp"
+        return "json"
+    lowered = text.lower()
+    if "otpauth-migration://" in lowered:
+        return "google"
+    if "codedisplay=" in lowered:
+        return "ente"
+    if "otpauth://" in lowered or "steam://" in lowered:
+        return "otpauth"
+    if not text:
+        raise InvalidInput("the file is empty")
+    return "andotp"
+
+
+def read(
+    data: bytes,
+    fmt: str = "auto",
+    *,
+    password: PasswordSource = lambda: None,
+    images: list[bytes] | None = None,
+) -> Batch:
+    """Read an export. ``images``: further QR images of a multi-part Google export."""
+    from . import readers
+
+    fmt = detect(data) if fmt == "auto" else fmt
+    if fmt == "json":
+        load_json(data, "file")  # says where it broke
+        raise InvalidInput(
+            "this JSON is not an export traycodes knows (Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+)"
+        )
+    reader = readers.READERS.get(fmt)
+    if reader is None:
+        raise InvalidInput(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    if fmt == "image":
+        return readers.read_images([data, *(images or [])])
+    return reader(data, password)

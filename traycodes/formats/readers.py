@@ -1,0 +1,464 @@
+"""One reader per source app, each from that app's export format as documented in
+../shared/reference/otp-facts.md (and the apps' own sources)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from ..errors import InvalidInput, WrongPassword
+from ..model import Algorithm, Entry, OtpParams, OtpType
+from ..uri import MigrationBatch, decode_secret, parse_link, parse_uri
+from . import Batch, Item, PasswordSource, item, load_json
+
+# --- text: otpauth lists, Ente, Google links -------------------------------------------------
+
+
+def read_lines(data: bytes, fmt: str) -> Batch:
+    """One link a line (``otpauth://``, ``steam://``, ``otpauth-migration://``); blank lines
+    and ``#`` comments skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text") from None
+    items: list[Item] = []
+    batches: list[MigrationBatch] = []
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"line {number}"
+        try:
+            parsed = parse_link(line)
+        except InvalidInput as exc:
+            items.append(Item(where, problem=str(exc)))
+            continue
+        if isinstance(parsed, MigrationBatch):
+            batches.append(parsed)
+            items += [
+                Item(f"{where}, account {n}", entry=e)
+                for n, e in enumerate(parsed.entries, start=1)
+            ]
+        else:
+            items.append(Item(where, entry=parsed))
+    return Batch(fmt, items, _batch_notes(batches))
+
+
+def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
+    """A multi-part Google export: say which parts are missing."""
+    notes = []
+    by_id: dict[int, tuple[int, set[int]]] = {}
+    for batch in batches:
+        size, seen = by_id.setdefault(batch.batch_id, (batch.batch_size, set()))
+        seen.add(batch.batch_index)
+    for size, seen in by_id.values():
+        missing = [str(n + 1) for n in range(size) if n not in seen]
+        if missing:
+            notes.append(
+                f"this Google Authenticator export has {size} parts; part(s) "
+                f"{', '.join(missing)} are missing: import their QR codes too"
+            )
+    return tuple(notes)
+
+
+def read_images(images: list[bytes]) -> Batch:
+    """QR codes in images (screenshots, photos, exported PNGs); several per image is fine."""
+    import io
+
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    texts = []
+    for number, data in enumerate(images, start=1):
+        try:
+            picture = Image.open(io.BytesIO(data))
+            picture.load()
+        except (UnidentifiedImageError, OSError):
+            raise InvalidInput(f"image {number} cannot be read (damaged or not an image)") from None
+        found = [
+            r.text
+            for r in zxingcpp.read_barcodes(picture)
+            if r.format == zxingcpp.BarcodeFormat.QRCode
+        ]
+        if not found:
+            raise InvalidInput(f"image {number} holds no QR code that could be read")
+        texts += found
+    batch = read_lines("\n".join(texts).encode(), "image")
+    return Batch("image", batch.items, batch.notes)
+
+
+# --- Aegis -----------------------------------------------------------------------------------
+
+
+def read_aegis(data: bytes, password: PasswordSource) -> Batch:
+    """Aegis vault export (docs/vault.md in its repository), plain or encrypted."""
+    parsed = load_json(data, "Aegis export")
+    try:
+        header, db = parsed["header"], parsed["db"]
+        if isinstance(db, str):
+            db = _aegis_decrypt(header, db, password)
+        entries = db["entries"]
+        groups = {g["uuid"]: g["name"] for g in db.get("groups", []) or []}
+    except (KeyError, TypeError) as exc:
+        raise InvalidInput(f"the Aegis export is missing its {exc} part") from None
+    items = []
+    for number, raw in enumerate(entries, start=1):
+        name = f"entry {number} ({_name(raw, 'issuer', 'name')})"
+        items.append(item(name, partial(_aegis_entry, raw, groups)))
+    return Batch("aegis", items)
+
+
+_AEGIS_TYPES = {"totp": OtpType.TOTP, "hotp": OtpType.HOTP, "steam": OtpType.STEAM}
+
+
+def _aegis_entry(raw: dict[str, Any], groups: dict[str, str]) -> Entry:
+    kind = raw["type"]
+    if kind not in _AEGIS_TYPES:
+        raise InvalidInput(f"{kind} codes are not supported")
+    info = raw["info"]
+    otp_type = _AEGIS_TYPES[kind]
+    tags = [groups[g] for g in raw.get("groups", []) or [] if g in groups]
+    if raw.get("group"):
+        tags.append(raw["group"])  # db version 2
+    return Entry(
+        otp=OtpParams(
+            decode_secret(info["secret"]),
+            otp_type,
+            Algorithm.parse(info.get("algo", "SHA1")),
+            5 if otp_type is OtpType.STEAM else int(info.get("digits", 6)),
+            int(info.get("period", 30) or 30),
+            int(info.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+        ),
+        issuer=raw.get("issuer", "") or "",
+        account=raw.get("name", "") or "",
+        note=raw.get("note", "") or "",
+        tags=tuple(tags),
+        favorite=bool(raw.get("favorite", False)),
+    )
+
+
+def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) -> Any:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    from ..vault.crypto import unseal
+
+    slots = [s for s in header.get("slots") or [] if s.get("type") == 1]
+    if not slots:
+        raise InvalidInput(
+            "the Aegis export is encrypted without a password slot "
+            "(only password-protected exports can be read)"
+        )
+    given = _ask(password, "Aegis")
+    master = None
+    for slot in slots:
+        try:
+            scrypt = Scrypt(
+                salt=bytes.fromhex(slot["salt"]), length=32, n=slot["n"], r=slot["r"], p=slot["p"]
+            )
+            key = scrypt.derive(given.encode("utf-8"))
+            params = slot["key_params"]
+            master = unseal(
+                key,
+                bytes.fromhex(params["nonce"]),
+                bytes.fromhex(slot["key"]) + bytes.fromhex(params["tag"]),
+                b"",
+            )
+        except (KeyError, ValueError, TypeError):
+            raise InvalidInput("the Aegis export's key slot is damaged") from None
+        if master is not None:
+            break
+    if master is None:
+        raise WrongPassword("wrong password for the Aegis export")
+    try:
+        params = header["params"]
+        plain = unseal(
+            master,
+            bytes.fromhex(params["nonce"]),
+            base64.b64decode(db) + bytes.fromhex(params["tag"]),
+            b"",
+        )
+    except (KeyError, ValueError, TypeError, binascii.Error):
+        raise InvalidInput("the Aegis export's encrypted part is damaged") from None
+    if plain is None:
+        raise InvalidInput("the Aegis export's encrypted part is damaged or altered")
+    return load_json(plain, "decrypted Aegis database")
+
+
+def _name(raw: object, *keys: str) -> str:
+    """A readable name for an entry in messages (its issuer, label...), or "?"."""
+    if isinstance(raw, dict):
+        for key in keys:
+            if raw.get(key):
+                return str(raw[key])
+    return "?"
+
+
+def _ask(password: PasswordSource, what: str) -> str:
+    given = password()
+    if not given:
+        from ..errors import Locked
+
+        raise Locked(
+            f"the {what} export is encrypted: give its password (a terminal "
+            "prompt, or --password-stdin)"
+        )
+    return given
+
+
+# --- 2FAS ------------------------------------------------------------------------------------
+
+_2FAS_TYPES = {"TOTP": OtpType.TOTP, "HOTP": OtpType.HOTP, "STEAM": OtpType.STEAM}
+
+
+def read_2fas(data: bytes, password: PasswordSource) -> Batch:
+    """A .2fas backup: ``services``, or ``servicesEncrypted`` (PBKDF2-SHA256, AES-GCM)."""
+    parsed = load_json(data, "2FAS backup")
+    services = parsed.get("services")
+    if parsed.get("servicesEncrypted"):
+        services = _2fas_decrypt(parsed["servicesEncrypted"], password)
+    if not isinstance(services, list):
+        raise InvalidInput("the 2FAS backup has no services")
+    return Batch(
+        "2fas",
+        [
+            item(
+                f"entry {n} ({_name(s, 'name')})",
+                partial(_2fas_entry, s),
+            )
+            for n, s in enumerate(services, start=1)
+        ],
+    )
+
+
+def _2fas_entry(raw: dict[str, Any]) -> Entry:
+    otp = raw.get("otp", {}) or {}
+    kind = str(otp.get("tokenType", "TOTP")).upper()
+    if kind not in _2FAS_TYPES:
+        raise InvalidInput(f"{kind} codes are not supported")
+    otp_type = _2FAS_TYPES[kind]
+    return Entry(
+        otp=OtpParams(
+            decode_secret(raw["secret"]),
+            otp_type,
+            Algorithm.parse(otp.get("algorithm", "SHA1") or "SHA1"),
+            5 if otp_type is OtpType.STEAM else int(otp.get("digits", 6) or 6),
+            int(otp.get("period", 30) or 30),
+            int(otp.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+        ),
+        issuer=otp.get("issuer") or raw.get("name", "") or "",
+        account=otp.get("account") or otp.get("label", "") or "",
+    )
+
+
+def _2fas_decrypt(blob: str, password: PasswordSource) -> Any:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    from ..vault.crypto import unseal
+
+    try:
+        ciphertext, salt, iv = (base64.b64decode(part) for part in blob.split(":"))
+    except (ValueError, binascii.Error):
+        raise InvalidInput("the 2FAS backup's encrypted part is damaged") from None
+    given = _ask(password, "2FAS")
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(given.encode("utf-8"))
+    plain = unseal(key, iv, ciphertext, b"")
+    if plain is None:
+        raise WrongPassword("wrong password for the 2FAS backup (or it is damaged)")
+    return load_json(plain, "decrypted 2FAS services")
+
+
+# --- andOTP ----------------------------------------------------------------------------------
+
+
+def read_andotp(data: bytes, password: PasswordSource) -> Batch:
+    """andOTP: a plain JSON array, or [iterations][salt][nonce][ciphertext+tag]."""
+    if not data.lstrip().startswith(b"["):
+        data = _andotp_decrypt(data, password)
+    parsed = load_json(data, "andOTP backup")
+    if not isinstance(parsed, list):
+        raise InvalidInput("the andOTP backup is not a list of accounts")
+    return Batch(
+        "andotp",
+        [
+            item(
+                f"entry {n} ({_name(a, 'issuer', 'label')})",
+                partial(_andotp_entry, a),
+            )
+            for n, a in enumerate(parsed, start=1)
+        ],
+    )
+
+
+def _andotp_entry(raw: dict[str, Any]) -> Entry:
+    kind = str(raw.get("type", "TOTP")).upper()
+    if kind not in _2FAS_TYPES:
+        raise InvalidInput(f"{kind} codes are not supported")
+    otp_type = _2FAS_TYPES[kind]
+    issuer, label = raw.get("issuer", "") or "", raw.get("label", "") or ""
+    if not issuer and ":" in label:
+        issuer, _, label = label.partition(":")
+    return Entry(
+        otp=OtpParams(
+            decode_secret(raw["secret"]),
+            otp_type,
+            Algorithm.parse(raw.get("algorithm", "SHA1") or "SHA1"),
+            5 if otp_type is OtpType.STEAM else int(raw.get("digits", 6) or 6),
+            int(raw.get("period", 30) or 30),
+            int(raw.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+        ),
+        issuer=issuer,
+        account=label,
+        tags=tuple(raw.get("tags", []) or ()),
+    )
+
+
+def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    from ..vault.crypto import unseal
+
+    if len(data) < 4 + 12 + 12 + 16:
+        raise InvalidInput("the andOTP backup is too short (truncated?)")
+    iterations = int.from_bytes(data[:4], "big")
+    if not 1 <= iterations <= 10_000_000:
+        raise InvalidInput("the file is not an andOTP backup (or its header is damaged)")
+    salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
+    given = _ask(password, "andOTP")
+    key = PBKDF2HMAC(hashes.SHA1(), 32, salt, iterations).derive(given.encode("utf-8"))  # noqa: S303 - andOTP's own choice
+    plain = unseal(key, nonce, ciphertext, b"")
+    if plain is None:
+        raise WrongPassword("wrong password for the andOTP backup (or it is damaged)")
+    return plain
+
+
+# --- Bitwarden -------------------------------------------------------------------------------
+
+
+def read_bitwarden(data: bytes, password: PasswordSource) -> Batch:
+    """A Bitwarden JSON export: logins with a ``totp`` (a link, ``steam://``, or a bare
+    key); the item's name is the issuer, its username the account, its URIs the websites."""
+    parsed = load_json(data, "Bitwarden export")
+    if parsed.get("encrypted"):
+        raise InvalidInput(
+            "this Bitwarden export is encrypted: export it again as plain "
+            "JSON (it is read once and can then be deleted)"
+        )
+    entries = []
+    for number, raw in enumerate(parsed.get("items") or [], start=1):
+        login = raw.get("login") if isinstance(raw, dict) else None
+        if raw.get("type") != 1 or not login or not login.get("totp"):
+            continue  # other items and logins without OTP carry nothing to import
+        entries.append(
+            item(
+                f"item {number} ({raw.get('name', '?')})",
+                partial(_bitwarden_entry, raw, login),
+            )
+        )
+    return Batch("bitwarden", entries)
+
+
+def _bitwarden_entry(raw: dict[str, Any], login: dict[str, Any]) -> Entry:
+    totp = login["totp"].strip()
+    if totp.lower().startswith(("otpauth://", "steam://")):
+        otp = parse_uri(totp).otp
+    else:
+        otp = OtpParams(decode_secret(totp))
+    websites = tuple(u["uri"] for u in login.get("uris") or [] if u.get("uri"))
+    return Entry(
+        otp=otp,
+        issuer=raw.get("name", "") or "",
+        account=login.get("username", "") or "",
+        websites=websites,
+        note=raw.get("notes", "") or "",
+        favorite=bool(raw.get("favorite")),
+    )
+
+
+# --- FreeOTP+ --------------------------------------------------------------------------------
+
+
+def read_freeotp(data: bytes, password: PasswordSource) -> Batch:
+    """FreeOTP+ JSON: ``tokens`` with the secret as a list of signed bytes."""
+    parsed = load_json(data, "FreeOTP+ export")
+    return Batch(
+        "freeotp",
+        [
+            item(
+                f"token {n} ({_name(t, 'issuerExt', 'label')})",
+                partial(_freeotp_entry, t),
+            )
+            for n, t in enumerate(parsed.get("tokens") or [], start=1)
+        ],
+    )
+
+
+def _freeotp_entry(raw: dict[str, Any]) -> Entry:
+    kind = str(raw.get("type", "TOTP")).upper()
+    if kind not in ("TOTP", "HOTP"):
+        raise InvalidInput(f"{kind} codes are not supported")
+    otp_type = OtpType(kind.lower())
+    secret = bytes(b & 0xFF for b in raw["secret"])
+    return Entry(
+        otp=OtpParams(
+            secret,
+            otp_type,
+            Algorithm.parse(raw.get("algo", "SHA1") or "SHA1"),
+            int(raw.get("digits", 6) or 6),
+            int(raw.get("period", 30) or 30),
+            int(raw.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+        ),
+        issuer=raw.get("issuerExt", "") or "",
+        account=raw.get("label", "") or "",
+    )
+
+
+# --- traycodes' own encrypted backup ---------------------------------------------------------
+
+
+def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
+    """A traycodes vault file or export (``traycodes export --format traycodes``)."""
+    from ..vault.format import loads
+    from ..vault.store import open_records, unlock
+
+    file = loads(data)
+    master, _ = unlock(file, None, password)
+    records = open_records(file, master)
+    items = []
+    for record in records:
+        if record.deleted or record.otp is None:
+            continue
+        otp = record.otp
+        items.append(
+            Item(
+                record.label,
+                entry=Entry(
+                    otp=otp,
+                    issuer=record.issuer,
+                    account=record.account,
+                    websites=record.websites,
+                    note=record.note,
+                    tags=record.tags,
+                    favorite=record.favorite,
+                ),
+            )
+        )
+    return Batch("traycodes", items)
+
+
+READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {
+    "otpauth": lambda data, password: read_lines(data, "otpauth"),
+    "google": lambda data, password: read_lines(data, "google"),
+    "ente": lambda data, password: read_lines(data, "ente"),
+    "image": lambda data, password: read_images([data]),
+    "aegis": read_aegis,
+    "2fas": read_2fas,
+    "andotp": read_andotp,
+    "bitwarden": read_bitwarden,
+    "freeotp": read_freeotp,
+    "traycodes": read_traycodes,
+}

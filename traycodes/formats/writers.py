@@ -1,0 +1,172 @@
+"""Exports: traycodes' encrypted backup, Aegis JSON (plain or encrypted), a text list of
+otpauth links, and QR codes (one per account, or Google Authenticator batches)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from ..model import Entry, OtpType, Record
+from ..uri import encode_secret, format_migration, format_uri
+
+GOOGLE_BATCH = 10  # accounts per Google Authenticator QR code: small enough to scan well
+
+
+def entries_of(records: Iterable[Record]) -> list[Entry]:
+    """The live records that have an OTP, as entries."""
+    return [
+        Entry(
+            otp=r.otp,
+            issuer=r.issuer,
+            account=r.account,
+            websites=r.websites,
+            note=r.note,
+            tags=r.tags,
+            favorite=r.favorite,
+        )
+        for r in records
+        if not r.deleted and r.otp is not None
+    ]
+
+
+def write_otpauth(entries: list[Entry]) -> bytes:
+    lines = ["# traycodes export: otpauth links. THEY HOLD YOUR SECRETS IN CLEAR."]
+    lines += [format_uri(e) for e in entries]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_traycodes(records: list[Record], password: str) -> bytes:
+    """A vault file of its own (new id, password only): ``traycodes import`` reads it."""
+    from ..vault.crypto import kdf_from_environment, random_key
+    from ..vault.store import password_slot, seal_file
+
+    vault_id = uuid.uuid4().hex
+    master = random_key()
+    slot = password_slot(vault_id, master, password, kdf_from_environment())
+    live = [r for r in records if not r.deleted]
+    return seal_file(vault_id, (slot,), master, live).dumps()
+
+
+def _aegis_entry(entry: Entry, groups: dict[str, str]) -> dict[str, Any]:
+    otp = entry.otp
+    info: dict[str, Any] = {
+        "secret": encode_secret(otp.secret),
+        "algo": otp.algorithm.value.upper(),
+        "digits": otp.digits,
+    }
+    if otp.type is OtpType.HOTP:
+        info["counter"] = otp.counter
+    else:
+        info["period"] = otp.period
+    return {
+        "type": otp.type.value,
+        "uuid": str(uuid.uuid4()),
+        "name": entry.account,
+        "issuer": entry.issuer,
+        "note": entry.note,
+        "favorite": entry.favorite,
+        "icon": None,
+        "info": info,
+        "groups": [groups[t] for t in entry.tags],
+    }
+
+
+def write_aegis(entries: list[Entry], password: str | None = None) -> bytes:
+    """Aegis' vault format (version 1, database version 3), encrypted when a password is
+    given: scrypt N=2^15 r=8 p=1 password slot, AES-256-GCM, as Aegis writes it."""
+    groups = {tag: str(uuid.uuid4()) for e in entries for tag in e.tags}
+    db = {
+        "version": 3,
+        "entries": [_aegis_entry(e, groups) for e in entries],
+        "groups": [{"uuid": u, "name": name} for name, u in groups.items()],
+    }
+    if password is None:
+        document: dict[str, Any] = {
+            "version": 1,
+            "header": {"slots": None, "params": None},
+            "db": db,
+        }
+        return json.dumps(document, indent=4, ensure_ascii=False).encode()
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    master = os.urandom(32)
+    salt = os.urandom(32)
+    key = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(password.encode("utf-8"))
+    key_nonce = os.urandom(12)
+    sealed_key = AESGCM(key).encrypt(key_nonce, master, None)
+    db_nonce = os.urandom(12)
+    sealed_db = AESGCM(master).encrypt(db_nonce, json.dumps(db).encode(), None)
+    slot = {
+        "type": 1,
+        "uuid": str(uuid.uuid4()),
+        "key": sealed_key[:-16].hex(),
+        "key_params": {"nonce": key_nonce.hex(), "tag": sealed_key[-16:].hex()},
+        "n": 2**15,
+        "r": 8,
+        "p": 1,
+        "salt": salt.hex(),
+        "repaired": True,
+        "is_backup": False,
+    }
+    document = {
+        "version": 1,
+        "header": {
+            "slots": [slot],
+            "params": {"nonce": db_nonce.hex(), "tag": sealed_db[-16:].hex()},
+        },
+        "db": base64.b64encode(sealed_db[:-16]).decode(),
+    }
+    return json.dumps(document, indent=4).encode()
+
+
+def qr_links(entries: list[Entry], mode: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(name, link) pairs to draw as QR codes, and accounts that could not be included.
+
+    ``each``: one otpauth link per account. ``google``: Google Authenticator export
+    batches (Steam and unusual periods or lengths cannot be expressed there)."""
+    if mode == "each":
+        return [(e.label, format_uri(e)) for e in entries], []
+    left_out = []
+    usable = []
+    for entry in entries:
+        try:
+            format_migration([entry])
+        except InvalidInput:
+            left_out.append(entry.label)
+            continue
+        usable.append(entry)
+    batches = [usable[i : i + GOOGLE_BATCH] for i in range(0, len(usable), GOOGLE_BATCH)]
+    batch_id = int.from_bytes(os.urandom(4), "big", signed=True)
+    links = [
+        (
+            f"Google Authenticator export {n + 1} of {len(batches)}",
+            format_migration(batch, batch_size=len(batches), batch_index=n, batch_id=batch_id),
+        )
+        for n, batch in enumerate(batches)
+    ]
+    return links, left_out
+
+
+def qr_png(link: str, scale: int = 6) -> bytes:
+    """A QR code of ``link`` as PNG bytes."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by the user alone (0600), atomically."""
+    from ..vault.store import atomic_write
+
+    atomic_write(path, data)
