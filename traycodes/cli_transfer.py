@@ -11,7 +11,7 @@ from typing import Any
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .formats import Batch
-    from .model import Entry, Record
+    from .model import Entry
 
 
 def _say(message: str) -> None:
@@ -76,12 +76,9 @@ class _ImportPassword:
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: one save at the end, only if every account could be read (or
     --skip-invalid); the same secret already in the vault is skipped."""
-    import uuid
-
     from .cli_vault import open_vault, vault_path
     from .errors import InvalidInput
-    from .matching import AddAction, plan_add
-    from .model import Record
+    from .matching import add_entries
 
     if args.import_password_stdin and "-" in args.sources:
         raise InvalidInput(
@@ -100,53 +97,36 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{listed}{more}; --skip-invalid imports the others"
         )
     good = [(item.where, item.entry) for item in batch.items if item.entry is not None]
+    entries = [entry for _, entry in good]
     if args.dry_run:
         vault = open_vault(args) if vault_path(args).exists() else None
-        records = list(vault.records) if vault is not None else []
-        report = _plan(good, records)
-        for line in report + [f"skip (cannot be read)  {i.where}: {i.problem}" for i in bad]:
-            print(line)
-        print(
-            f"(dry run: nothing was changed; {sum(r.startswith('add') for r in report)} "
-            "would be added)"
-        )
+        records = {r.id: r for r in vault.records} if vault is not None else {}
+        plan = add_entries(records, entries, _now())  # on a copy: nothing is saved
+        shown = {
+            "skip": "skip (already there)",
+            "fill": "add (to a waiting record)",
+            "add": "add",
+            "beside": "add (beside an account with another secret)",
+        }
+        for action, label, detail in plan.results:
+            print(f"{shown[action]}  {label}" + (f"  ({detail})" if detail else ""))
+        for i in bad:
+            print(f"skip (cannot be read)  {i.where}: {i.problem}")
+        added = len(entries) - plan.count("skip")
+        print(f"(dry run: nothing was changed; {added} would be added)")
         return 0
     vault = open_vault(args)
     now = _now()
-    counts = {"added": 0, "skipped": 0, "filled": 0, "apart": 0}
-
-    def add_all(records: dict[str, Record]) -> None:
-        for _, entry in good:
-            plan = plan_add(records.values(), entry)
-            if plan.action is AddAction.DUPLICATE:
-                counts["skipped"] += 1
-                continue
-            if plan.action is AddAction.ATTACH and plan.record is not None:
-                target = plan.record
-                records[target.id] = target.edited(
-                    now,
-                    otp=entry.otp,
-                    account=target.account or entry.account,
-                    websites=target.websites + entry.websites,
-                    tags=target.tags + entry.tags,
-                )
-                counts["filled"] += 1
-                continue
-            if plan.action is AddAction.CONFLICT:
-                counts["apart"] += 1  # re-enrolled elsewhere: keep both, lose nothing
-            record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
-            records[record.id] = record
-            counts["added"] += 1
-
-    vault.update(add_all)
-    summary = f"Imported {counts['added']} account(s) from {batch.format}"
-    if counts["filled"]:
-        summary += f", {counts['filled']} into records that waited for one"
-    summary += f"; skipped {counts['skipped']} already in the vault"
-    if counts["apart"]:
+    report = vault.update(lambda records: add_entries(records, entries, now))
+    added = report.count("add") + report.count("beside")
+    summary = f"Imported {added} account(s) from {batch.format}"
+    if report.count("fill"):
+        summary += f", {report.count('fill')} into records that waited for one"
+    summary += f"; skipped {report.count('skip')} already in the vault"
+    if report.count("beside"):
         summary += (
-            f"; {counts['apart']} had the name of an account with another secret "
-            "and were added beside it"
+            f"; {report.count('beside')} had the name of an account with another "
+            "secret and were added beside it"
         )
     if bad:
         summary += f"; left out {len(bad)} that cannot be read: " + "; ".join(
@@ -154,36 +134,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     _say(summary + ".")
     return 0
-
-
-def _plan(good: list[tuple[str, Entry]], records: list[Record]) -> list[str]:
-    from .matching import AddAction, plan_add
-
-    lines = []
-    pending = list(records)
-    for where, entry in good:
-        plan = plan_add(pending, entry)
-        if plan.action is AddAction.DUPLICATE and plan.record is not None:
-            lines.append(
-                f"skip (already there)  {entry.label}  ({where}; same secret as "
-                f"{plan.record.label})"
-            )
-            continue
-        if plan.action is AddAction.ATTACH and plan.record is not None:
-            lines.append(f"add (to the waiting record {plan.record.label})  {entry.label}")
-            continue
-        note = (
-            "  (beside an account of that name with another secret)"
-            if plan.action is AddAction.CONFLICT
-            else ""
-        )
-        lines.append(f"add  {entry.label}{note}")
-        import uuid
-
-        from .model import Record as RecordType
-
-        pending.append(RecordType.from_entry(entry, id=uuid.uuid4().hex, now=0.0))
-    return lines
 
 
 def _now() -> float:

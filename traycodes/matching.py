@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Entry, Record, Window
 
@@ -287,3 +287,55 @@ def remembered_pattern(window: Window) -> str:
     page, _ = page_title(window.title)
     pattern = glob.escape(page or window.title)
     return "[/]" + pattern[1:] if pattern.startswith("/") else pattern  # not a /regex/
+
+
+@dataclass
+class AddReport:
+    """What adding entries did, one ``(action, account, detail)`` per entry: ``skip`` (the
+    same secret is there), ``fill`` (a waiting record got it), ``add``, or ``beside`` (added
+    next to an account of that name with another secret)."""
+
+    results: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for done, _, _ in self.results if done == action)
+
+    def sentences(self) -> list[str]:
+        """One sentence per entry, for people."""
+        said = {
+            "skip": "{0} is already there ({1}).",
+            "fill": "Added the OTP to {1}.",
+            "add": "Added {0}.",
+            "beside": "Added {0} beside the one with another secret.",
+        }
+        return [said[action].format(label, detail) for action, label, detail in self.results]
+
+
+def add_entries(records: dict[str, Record], entries: Iterable[Entry], now: float) -> AddReport:
+    """Add ``entries`` to ``records`` (edited in place) the way imports do: the same secret
+    again is skipped, a record waiting for an OTP receives it, and an account whose name
+    is taken by another secret is kept beside it, so that nothing is lost."""
+    import uuid
+
+    report = AddReport()
+    for entry in entries:
+        plan = plan_add(records.values(), entry)
+        target = plan.record
+        if plan.action is AddAction.DUPLICATE and target is not None:
+            report.results.append(("skip", entry.label, f"same secret as {target.label}"))
+            continue
+        if plan.action is AddAction.ATTACH and target is not None:
+            records[target.id] = target.edited(
+                now,
+                otp=entry.otp,
+                account=target.account or entry.account,
+                websites=target.websites + entry.websites,
+                tags=target.tags + entry.tags,
+            )
+            report.results.append(("fill", entry.label, records[target.id].label))
+            continue
+        record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
+        records[record.id] = record
+        beside = plan.action is AddAction.CONFLICT
+        report.results.append(("beside" if beside else "add", entry.label, ""))
+    return report

@@ -77,7 +77,15 @@ def test_menu_lists_codes_and_a_click_copies(make_app) -> None:  # type: ignore[
     github = {f"GitHub (octocat)   {grouped(c)}" for c in expected_codes(GITHUB_KEY)}
     assert menu[0] in github
     assert menu[1].startswith("Google (me@gmail.com)   ")
-    assert menu[2:] == ["Search…", "Add account…", "Lock", "Start at login", "Settings…", "Quit"]
+    assert menu[2:] == [
+        "Search…",
+        "Add account…",
+        "Import…",
+        "Lock",
+        "Start at login",
+        "Settings…",
+        "Quit",
+    ]
     app.click_icon(3)  # right click: gtk opens the menu
     time.sleep(0.6)
     app.screenshot("tray-gtk-menu.png")
@@ -392,20 +400,56 @@ def test_a_change_on_disk_reaches_the_menu(make_app) -> None:  # type: ignore[no
     app = make_app(backend="gtk")
     app.init_default()
     app.start()
-    assert len(app.state()["menu"]) == 8
+    assert len(app.state()["menu"]) == 9
     app.cli("add", "otpauth://totp/Dropbox:me?secret=MFRGGZDFMZTWQ2LK&issuer=Dropbox")
-    wait_for(lambda: any(line.startswith("Dropbox (me)") for line in app.state()["menu"]),
-             "the new account in the menu", timeout=10)
+    wait_for(
+        lambda: any(line.startswith("Dropbox (me)") for line in app.state()["menu"]),
+        "the new account in the menu",
+        timeout=10,
+    )
     conflict = app.vault.with_name("vault (conflicted copy 2026-11-28).tcv")
     backups = sorted((app.root / "vault.tcv.backups").iterdir())
     shutil.copy(backups[-1], conflict)  # a copy from before the change: adds nothing new
     app.cli("add", "otpauth://totp/Slack:me?secret=MFRGGZDFMZTWQ2LL&issuer=Slack")
     wait_for(lambda: not conflict.exists(), "the conflict copy to be merged and removed")
-    wait_for(lambda: any(line.startswith("Slack (me)") for line in app.state()["menu"]),
-             "the next change in the menu")
+    wait_for(
+        lambda: any(line.startswith("Slack (me)") for line in app.state()["menu"]),
+        "the next change in the menu",
+    )
     assert any(line.startswith("Dropbox (me)") for line in app.state()["menu"])
     # A conflict copy appearing while the app runs is merged by the app itself.
     shutil.copy(backups[-1], conflict)
     wait_for(lambda: not conflict.exists(), "the app to merge the new conflict copy")
     assert sum(line.startswith(("Dropbox", "Slack")) for line in app.state()["menu"]) == 2
+    assert app.stop() == 0
+
+
+def test_import_from_the_menu(make_app) -> None:  # type: ignore[no-untyped-def]
+    from traycodes.formats import writers
+    from traycodes.model import Entry, OtpParams
+
+    app = make_app(backend="xorg")
+    app.init_default()
+    export = app.root / "aegis.json"
+    export.write_bytes(
+        writers.write_aegis(
+            [Entry(otp=OtpParams(b"imported-secret!"), issuer="Imported", account="me")], "pw"
+        )
+    )
+    app.start()
+    app.request("import")
+    wait_for(lambda: app.window_named("traycodes: import") is not None, "the file chooser")
+    time.sleep(0.5)
+    app.type_text(str(export))
+    app.type_keys("Return")
+    wait_for(lambda: app.window_named("traycodes: import") is not None, "the password")
+    time.sleep(0.5)
+    app.type_text("pw")
+    app.type_keys("Return")
+    wait_for(
+        lambda: any(line.startswith("Imported (me)") for line in app.state()["menu"]),
+        "the imported account in the menu",
+    )
+    app.screenshot("import-report.png")
+    app.type_keys("Return")  # the report's OK
     assert app.stop() == 0

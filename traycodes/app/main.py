@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import tkinter as tk
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -38,7 +37,7 @@ from ..errors import (
     WrongPassword,
 )
 from ..keystore import KeyStore, system_store
-from ..matching import AddAction, Candidate, menu_order, plan_add, rank
+from ..matching import Candidate, add_entries, menu_order, rank
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 from ..resources import icon_path
@@ -463,6 +462,7 @@ class App:
             sep,
             menu_item("Search…", self._menu_action(self.show_quickpick), default=True),
             menu_item("Add account…", self._menu_action(self.show_add)),
+            menu_item("Import…", self._menu_action(self.import_file)),
             menu_item("Lock", self._menu_action(self.lock)),
             menu_item(
                 "Start at login",
@@ -741,35 +741,62 @@ class App:
             return str(exc).capitalize()
         entries = list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
         now = self.clock.now()
-        messages: list[str] = []
-
-        def add(records: dict[str, Record]) -> None:
-            for entry in entries:
-                plan = plan_add(records.values(), entry)
-                if plan.action is AddAction.DUPLICATE and plan.record is not None:
-                    messages.append(f"{plan.record.label} already has this secret.")
-                elif plan.action is AddAction.CONFLICT and plan.record is not None:
-                    messages.append(
-                        f"{plan.record.label} already has another secret: "
-                        "use traycodes add --replace."
-                    )
-                elif plan.action is AddAction.ATTACH and plan.record is not None:
-                    target = plan.record
-                    records[target.id] = target.edited(
-                        now, otp=entry.otp, account=target.account or entry.account
-                    )
-                    messages.append(f"Added the OTP to {records[target.id].label}.")
-                else:
-                    record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
-                    records[record.id] = record
-                    messages.append(f"Added {record.label}.")
-
         try:
-            self.vault.update(add)
+            vault = self.vault
+            report = vault.update(lambda records: add_entries(records, entries, now))
         except TrayCodesError as exc:
             return str(exc)
         self.refresh_menu()
-        return " ".join(messages)
+        return " ".join(report.sentences())
+
+    def import_file(self) -> None:
+        """The menu's Import…: a file chooser, the export's password if it has one, and the
+        same all-or-nothing rule and report as ``traycodes import``, in windows."""
+        from tkinter import filedialog, messagebox, simpledialog
+
+        from ..formats import read
+
+        if self.vault is None:
+            self.show_password()
+            return
+        self.touch()
+        chosen = filedialog.askopenfilename(parent=self.root, title="traycodes: import")
+        if not chosen:
+            return
+        title = "traycodes: import"
+        try:
+            data = Path(chosen).read_bytes()
+            batch = read(
+                data,
+                password=lambda: simpledialog.askstring(
+                    title, "The export's password:", show="•", parent=self.root
+                ),
+            )
+        except (OSError, TrayCodesError) as exc:
+            messagebox.showerror(title, str(exc), parent=self.root)
+            return
+        bad = [i for i in batch.items if i.entry is None]
+        entries = [i.entry for i in batch.items if i.entry is not None]
+        notes = list(batch.notes)
+        if bad:
+            listed = "\n".join(f"{i.where}: {i.problem}" for i in bad[:8])
+            if not messagebox.askyesno(
+                title,
+                f"{len(bad)} account(s) cannot be read:\n{listed}\n\nImport the "
+                f"{len(entries)} others?",
+                parent=self.root,
+            ):
+                return
+        now = self.clock.now()
+        vault = self.vault
+        try:
+            report = vault.update(lambda records: add_entries(records, entries, now))
+        except TrayCodesError as exc:
+            messagebox.showerror(title, str(exc), parent=self.root)
+            return
+        self.refresh_menu()
+        lines = report.sentences() + notes + [f"Left out {i.where}: {i.problem}" for i in bad]
+        messagebox.showinfo(title, "\n".join(lines) or "Nothing to import.", parent=self.root)
 
     def toggle_autostart(self) -> None:
         adapter = desktop.autostart()
@@ -829,6 +856,7 @@ class App:
             "quit": self.quit,
             "state": self.state,
             "settings": self.show_settings,
+            "import": lambda: self.root.after(10, self.import_file),
             "reload-settings": lambda: self.apply_settings(load_settings()),
         }
         action = actions.get(command)
