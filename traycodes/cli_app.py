@@ -29,6 +29,31 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run(vault_path(args))
 
 
+def cmd_enrol(args: argparse.Namespace) -> int:
+    """``traycodes enrol [LINK]``: the running app's enrolment dialog (or start the app)."""
+    import logging
+
+    from .app.main import run
+    from .cli_vault import vault_path
+
+    logging.getLogger("traycodes").addHandler(logging.StreamHandler())
+    return run(vault_path(args), enrol=args.link or "")
+
+
+def cmd_handler(args: argparse.Namespace) -> int:
+    from . import desktop
+    from .app.main import autostart_command
+    from .cli_vault import vault_path
+
+    handler = desktop.link_handler()
+    if args.action == "on":
+        handler.enable([*autostart_command(vault_path(args)), "enrol"])
+    elif args.action == "off":
+        handler.disable()
+    print(handler.status())
+    return 0
+
+
 def cmd_autostart(args: argparse.Namespace) -> int:
     from . import desktop
     from .app.main import autostart_command
@@ -68,6 +93,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     """One line per part: OK or PROBLEM, what was found, and the fix."""
     from . import desktop
     from .cli_vault import vault_path
+    from .errors import TrayCodesError
     from .keystore import system_store
     from .settings import config_path, load_settings
     from .vault import list_backups
@@ -114,6 +140,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     )
     qr = _import_ok("zxingcpp")
     _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
+    try:
+        handled = desktop.link_handler().status()
+    except TrayCodesError as exc:
+        handled = str(exc)
+    findings.append(
+        (
+            "OK",
+            "otpauth: links",
+            handled
+            + ("" if handled.startswith("on") else " ('traycodes handler on' to open them here)"),
+            "",
+        )
+    )
     adapter = desktop.autostart()
     findings.append(
         (
@@ -195,6 +234,28 @@ def add_commands(commands: Any) -> None:
             "not running.",
         )
         ipc_command.set_defaults(func=cmd_ipc)
+
+    enrol = commands.add_parser(
+        "enrol",
+        help="add an account in the enrolment dialog",
+        description="Open the running app's enrolment dialog, with LINK filled in (an "
+        "otpauth:// link, as a browser passes it); starts the app when it is not "
+        "running. The dialog shows the live code before anything is saved.",
+    )
+    enrol.add_argument("link", nargs="?", metavar="LINK")
+    _vault_options(enrol, password=False)
+    enrol.set_defaults(func=cmd_enrol)
+
+    handler = commands.add_parser(
+        "handler",
+        help="open clicked otpauth: links with traycodes, or stop",
+        description="on: register traycodes for otpauth: links (Linux: a .desktop file and "
+        "xdg-mime; Windows: HKCU\\Software\\Classes\\otpauth); off: stop; "
+        "status: say which. A clicked link opens the enrolment dialog.",
+    )
+    handler.add_argument("action", choices=["on", "off", "status"])
+    _vault_options(handler, password=False)
+    handler.set_defaults(func=cmd_handler)
 
     doctor = commands.add_parser(
         "doctor",

@@ -107,10 +107,10 @@ class TrayApp:
         except Exception:
             return False
 
-    def request(self, command: str) -> dict[str, Any]:
+    def request(self, command: str, **fields: str) -> dict[str, Any]:
         code = (
             "import json, sys; from traycodes.app import ipc; "
-            f"print(json.dumps(ipc.request({command!r})))"
+            f"print(json.dumps(ipc.request({command!r}, **{fields!r})))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code],
@@ -217,6 +217,10 @@ class TrayApp:
     def type_keys(self, *keys: str) -> None:
         self.run("xdotool", "key", "--delay", "40", *keys)
 
+    def click(self, x: int, y: int, width: int, height: int) -> None:
+        """A left click in the middle of a rectangle on screen."""
+        self.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1")
+
     def type_text(self, text: str) -> None:
         self.run("xdotool", "type", "--delay", "40", text)
 
@@ -232,4 +236,6 @@ def expected_codes(key: str, offset: float = 0.0) -> set[str]:
 
 
 def grouped(code: str) -> str:
-    return f"{code[:3]} {code[3:]}"
+    """As traycodes shows codes: two halves."""
+    half = len(code) // 2
+    return f"{code[:half]} {code[half:]}"

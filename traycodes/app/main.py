@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import tkinter as tk
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -38,7 +39,7 @@ from ..errors import (
 )
 from ..keystore import KeyStore, system_store
 from ..matching import Candidate, add_entries, menu_order, rank
-from ..model import OtpType, Record, Window
+from ..model import Entry, OtpType, Record, Window
 from ..otp import code, remaining
 from ..resources import icon_path
 from ..settings import Settings, config_path, load_settings, save_settings, settings_from
@@ -101,6 +102,9 @@ class App:
         self.quick: Any = None
         self.password_window: Any = None
         self.settings_window: Any = None
+        self.enrol_window: Any = None
+        self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
+        self._screen: Any = None  # the last screenshot a scan found nothing in
         self.desktop: Any = None  # X11Desktop where there is X11
         self.watcher: Any = None  # tells us when the vault's folder changes (sync)
         self.typist: Any = None
@@ -339,6 +343,9 @@ class App:
 
     def _unlocked(self, vault: Vault) -> None:
         self.vault = vault
+        if self.after_unlock is not None:
+            self.post(self.after_unlock)
+            self.after_unlock = None
         self._absorb_conflicts()
         self._watch_vault()
         self.tray.set_image(self._image(locked=False), "traycodes")
@@ -461,7 +468,7 @@ class App:
             *items,
             sep,
             menu_item("Search…", self._menu_action(self.show_quickpick), default=True),
-            menu_item("Add account…", self._menu_action(self.show_add)),
+            menu_item("Add account…", self._menu_action(self.show_enrol)),
             menu_item("Import…", self._menu_action(self.import_file)),
             menu_item("Lock", self._menu_action(self.lock)),
             menu_item(
@@ -730,24 +737,9 @@ class App:
             self.quick.show_add()
 
     def add_link(self, text: str) -> str:
-        """Add an otpauth:// link from the quick-pick window; returns what happened."""
-        from ..uri import MigrationBatch, parse_link
-
-        if self.vault is None:
-            return "Locked."
-        try:
-            parsed = parse_link(text.strip())
-        except TrayCodesError as exc:
-            return str(exc).capitalize()
-        entries = list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
-        now = self.clock.now()
-        try:
-            vault = self.vault
-            report = vault.update(lambda records: add_entries(records, entries, now))
-        except TrayCodesError as exc:
-            return str(exc)
-        self.refresh_menu()
-        return " ".join(report.sentences())
+        """The quick-pick window's add field: the enrolment dialog, with what was pasted."""
+        self.show_enrol(text.strip())
+        return ""
 
     def import_file(self) -> None:
         """The menu's Import…: a file chooser, the export's password if it has one, and the
@@ -797,6 +789,186 @@ class App:
         self.refresh_menu()
         lines = report.sentences() + notes + [f"Left out {i.where}: {i.problem}" for i in bad]
         messagebox.showinfo(title, "\n".join(lines) or "Nothing to import.", parent=self.root)
+
+    # -- enrolment ----------------------------------------------------------------------
+
+    def show_enrol(self, link: str = "") -> None:
+        """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard)."""
+        from ..ui.enrol import EnrolDialog
+
+        if self.vault is None:
+            self.show_password()
+            return
+        self.touch()
+        if self.enrol_window is not None and self.enrol_window.window.winfo_exists():
+            if link:
+                self.enrol_window.link.set(link)
+            self.enrol_window.focus()
+            return
+        if not link:
+            link = self._clipboard_link()
+        self.enrol_window = EnrolDialog(
+            self.root,
+            link=link,
+            clock=self.clock.now,
+            propose=self.propose_targets,
+            on_save=self.save_enrolment,
+            scan_screen=self.scan_screen,
+            paste_image=self.paste_image,
+            open_image=self.open_image,
+            pick_region=self.pick_region,
+            on_close=self._enrol_closed,
+        )
+
+    def _enrol_closed(self) -> None:
+        self.enrol_window = None
+
+    def _clipboard_link(self) -> str:
+        try:
+            text = str(self.root.clipboard_get()).strip()
+        except tk.TclError:
+            return ""
+        return (
+            text
+            if text.lower().startswith(("otpauth://", "otpauth-migration://", "steam://"))
+            else ""
+        )
+
+    def propose_targets(self, entry: Entry) -> list[Any]:
+        """Where the entry could go: a new record, or records that look like the same site
+        (issuer, a website's domain, the account), waiting ones first."""
+        from ..matching import domain_of
+        from ..ui.enrol import Target
+
+        issuer, account = entry.issuer.casefold(), entry.account.casefold()
+        fits = []
+        for record in self.records():
+            same_issuer = bool(issuer) and record.issuer.casefold() == issuer
+            same_site = bool(issuer) and any(
+                issuer in domain_of(w).split(".") or domain_of(w) == issuer for w in record.websites
+            )
+            same_account = bool(account) and record.account.casefold() == account
+            if same_issuer or same_site or (same_account and not record.issuer):
+                fits.append(record)
+        fits.sort(key=lambda r: (r.otp is not None, r.account.casefold() != account))
+        return [Target(None, "a new record")] + [
+            Target(r.id, r.label, r.otp is not None) for r in fits
+        ]
+
+    def save_enrolment(self, pairs: list[tuple[Entry, Any]]) -> str:
+        """Store what the dialog confirmed: new records, or OTPs given to existing ones."""
+        assert self.vault is not None
+        now = self.clock.now()
+
+        def store(records: dict[str, Record]) -> list[str]:
+            said = []
+            for entry, target in pairs:
+                current = records.get(target.record_id) if target.record_id else None
+                if current is None:
+                    record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
+                    records[record.id] = record
+                    said.append(f"Added {record.label}.")
+                else:
+                    records[current.id] = current.edited(
+                        now, otp=entry.otp, account=current.account or entry.account
+                    )
+                    said.append(f"Added the OTP to {records[current.id].label}.")
+            return said
+
+        said = self.vault.update(store)
+        self.refresh_menu()
+        self.notify("traycodes", " ".join(said))
+        return " ".join(said)
+
+    def _scan_later(
+        self, work: Callable[[], list[str] | str], answer: Callable[[list[str] | str], None]
+    ) -> None:
+        """Run a QR scan off the Tk thread; its answer comes back on the Tk thread."""
+
+        def run() -> None:
+            try:
+                result = work()
+            except Exception as exc:  # an unreadable image, no screen access...
+                result = f"The QR code could not be read ({type(exc).__name__})."
+            self.post(lambda: answer(result))
+
+        threading.Thread(target=run, name="qr-scan", daemon=True).start()
+
+    def scan_screen(self, answer: Callable[[list[str] | str], None]) -> None:
+        """Every monitor, with our own dialog out of the way for the moment of capture."""
+        from ..formats.readers import qr_texts
+
+        dialog = self.enrol_window.window if self.enrol_window is not None else None
+        if dialog is not None:
+            dialog.withdraw()
+
+        def grab() -> list[str] | str:
+            from PIL import ImageGrab
+
+            time.sleep(0.25)  # let the window manager take the dialog away
+            picture = (
+                ImageGrab.grab(all_screens=True) if sys.platform == "win32" else ImageGrab.grab()
+            )
+            texts = qr_texts(picture)
+            if not texts:
+                self._screen = picture  # kept for "Pick a region…", dropped after it
+            return texts or (
+                "No QR code was found on the screen: pick the region it is "
+                "in, or show it larger and scan again."
+            )
+
+        def back(result: list[str] | str) -> None:
+            if dialog is not None and dialog.winfo_exists():
+                dialog.deiconify()
+                dialog.lift()
+            answer(result)
+
+        self._scan_later(grab, back)
+
+    def pick_region(self, answer: Callable[[list[str] | str], None]) -> None:
+        """Drag over the QR code on the frozen screen; that part is read at twice the size."""
+        from ..formats.readers import qr_texts
+        from ..ui.region import RegionPicker
+
+        picture, self._screen = self._screen, None
+        if picture is None:
+            answer("Scan the screen first.")
+            return
+
+        def picked(box: tuple[int, int, int, int] | None) -> None:
+            if box is None:
+                answer("No region was picked.")
+                return
+            part = picture.crop(box)
+            part = part.resize((part.width * 2, part.height * 2))
+            self._scan_later(lambda: qr_texts(part) or "No QR code in that region.", answer)
+
+        RegionPicker(self.root, picture, picked)
+
+    def paste_image(self, answer: Callable[[list[str] | str], None]) -> None:
+        from ..formats.readers import qr_texts
+
+        def grab() -> list[str] | str:
+            from PIL import Image, ImageGrab
+
+            picture = ImageGrab.grabclipboard()
+            if not isinstance(picture, Image.Image):
+                return "There is no image on the clipboard."
+            return qr_texts(picture) or "The image on the clipboard holds no QR code."
+
+        self._scan_later(grab, answer)
+
+    def open_image(self, path: str, answer: Callable[[list[str] | str], None]) -> None:
+        from ..formats.readers import qr_texts
+
+        def read() -> list[str] | str:
+            from PIL import Image
+
+            with Image.open(path) as picture:
+                picture.load()
+                return qr_texts(picture) or f"{Path(path).name} holds no QR code."
+
+        self._scan_later(read, answer)
 
     def toggle_autostart(self) -> None:
         adapter = desktop.autostart()
@@ -857,6 +1029,7 @@ class App:
             "state": self.state,
             "settings": self.show_settings,
             "import": lambda: self.root.after(10, self.import_file),
+            "enrol": lambda: self.show_enrol(str(request.get("link") or "")),
             "reload-settings": lambda: self.apply_settings(load_settings()),
         }
         action = actions.get(command)
@@ -878,6 +1051,7 @@ class App:
             "menu": self.menu_texts(),
             "quickpick": self.quick is not None and self.quick.window.title() == "traycodes",
             "chooser": self.quick is not None and self.quick.window.title() == "traycodes: choose",
+            "enrol": self.enrol_window.snapshot() if self.enrol_window is not None else None,
             "password_window": self.password_window is not None
             and bool(self.password_window.window.winfo_exists()),
         }
@@ -899,14 +1073,18 @@ def autostart_command(vault_path: Path) -> list[str]:
     return command
 
 
-def run(vault_path: Path) -> int:
-    """``traycodes`` with no command: start the app, or show the one already running."""
+def run(vault_path: Path, *, enrol: str | None = None) -> int:
+    """``traycodes`` with no command: start the app, or show the one already running.
+    ``enrol``: open the enrolment dialog (with that link, if any) once unlocked."""
     if sys.platform == "darwin":
         raise TrayCodesError(
             "the tray app does not run on macOS yet; the command line does (see 'traycodes --help')"
         )
     try:
-        reply = ipc.request("show", timeout=5)
+        if enrol is not None:
+            reply = ipc.request("enrol", link=enrol, timeout=5)
+        else:
+            reply = ipc.request("show", timeout=5)
     except (ipc.NotRunning, OSError, ValueError):
         pass
     else:
@@ -927,12 +1105,18 @@ def run(vault_path: Path) -> int:
     for problem in problems:
         log.info("tray backend not used: %s", problem)
     app = App(vault_path, keystore=store, backend=backend, settings=settings)
+    if enrol is not None:
+        link = enrol
+        app.after_unlock = lambda: app.show_enrol(link)
     try:
         app.start()
     except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself
         with contextlib.suppress(tk.TclError):
             app.root.destroy()
-        ipc.request("show")
+        if enrol is not None:
+            ipc.request("enrol", link=enrol)
+        else:
+            ipc.request("show")
         return 0
     except BaseException:
         app.shutdown()

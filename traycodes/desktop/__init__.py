@@ -56,6 +56,32 @@ def autostart() -> Autostart:
     return XdgAutostart()
 
 
+class LinkHandler(Protocol):
+    """Open clicked ``otpauth:`` links with traycodes."""
+
+    def enable(self, command: list[str]) -> None: ...
+
+    def disable(self) -> None: ...
+
+    def status(self) -> str: ...
+
+
+def link_handler() -> LinkHandler:
+    """The adapter for this platform (macOS: an app bundle's Info.plist, not done here)."""
+    if sys.platform == "win32":
+        from ._win32 import ProtocolHandler
+
+        return ProtocolHandler()
+    if sys.platform == "darwin":
+        raise DesktopError(
+            "on macOS, otpauth: links open the app bundle that declares "
+            "them (CFBundleURLTypes); traycodes has no bundle yet"
+        )
+    from ._xdg import XdgLinkHandler
+
+    return XdgLinkHandler()
+
+
 def display_server() -> str:
     """``x11``, ``wayland``, ``windows``, ``macos`` or ``none`` (no graphical session)."""
     if sys.platform == "win32":

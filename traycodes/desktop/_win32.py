@@ -63,6 +63,57 @@ class RunKeyAutostart:
             return False
 
 
+class ProtocolHandler:
+    """``HKCU\\Software\\Classes\\otpauth``: clicked otpauth: links open traycodes."""
+
+    KEY = r"Software\Classes\otpauth"
+
+    def __init__(self, registry: Any = None) -> None:
+        self._registry = registry
+
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            self._registry = _winreg()
+        return self._registry
+
+    def enable(self, command: list[str]) -> None:
+        reg = self.registry
+        line = subprocess.list2cmdline(command) + ' "%1"'
+        try:
+            with reg.CreateKey(reg.HKEY_CURRENT_USER, self.KEY) as key:
+                reg.SetValueEx(key, "", 0, reg.REG_SZ, "URL:otpauth")
+                reg.SetValueEx(key, "URL Protocol", 0, reg.REG_SZ, "")
+            with reg.CreateKey(reg.HKEY_CURRENT_USER, self.KEY + r"\shell\open\command") as key:
+                reg.SetValueEx(key, "", 0, reg.REG_SZ, line)
+        except OSError as exc:
+            raise DesktopError(f"cannot write HKCU\\{self.KEY}: {exc}") from None
+
+    def disable(self) -> None:
+        reg = self.registry
+        for path in (
+            self.KEY + r"\shell\open\command",
+            self.KEY + r"\shell\open",
+            self.KEY + r"\shell",
+            self.KEY,
+        ):
+            try:
+                reg.DeleteKey(reg.HKEY_CURRENT_USER, path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise DesktopError(f"cannot remove HKCU\\{path}: {exc}") from None
+
+    def status(self) -> str:
+        reg = self.registry
+        try:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, self.KEY + r"\shell\open\command") as key:
+                value, _ = reg.QueryValueEx(key, "")
+        except OSError:
+            return "off"
+        return "on" if "traycodes" in value else f"otpauth: links open with {value}"
+
+
 # Clipboard formats that keep a copied code out of clipboard history and cloud sync:
 # https://learn.microsoft.com/windows/win32/dataxchg/clipboard-formats#cloud-clipboard-and-clipboard-history-formats
 EXCLUDE_FORMATS = (

@@ -55,15 +55,16 @@ def _unescape_string(value: str) -> str:
     return "".join(out)
 
 
-def desktop_entry(command: list[str], *, autostart: bool) -> str:
-    """The text of traycodes' .desktop file."""
+def desktop_entry(command: list[str], *, autostart: bool, handler: bool = False) -> str:
+    """The text of traycodes' .desktop file (``handler``: the otpauth: link handler, whose
+    command gets the clicked link as ``%u``)."""
     lines = [
         "[Desktop Entry]",
         "Type=Application",
         "Name=traycodes",
         "GenericName=Two-factor authenticator",
         "Comment=Two-factor codes from the system tray",
-        f"Exec={_exec_line(command)}",
+        f"Exec={_exec_line(command)}{' %u' if handler else ''}",
         "Icon=traycodes",
         "Terminal=false",
         "Categories=Utility;Security;",
@@ -71,6 +72,9 @@ def desktop_entry(command: list[str], *, autostart: bool) -> str:
     ]
     if autostart:
         lines.append("X-GNOME-Autostart-enabled=true")
+    if handler:
+        lines += ["MimeType=x-scheme-handler/otpauth;", "NoDisplay=true"]
+        lines[2] = "Name=traycodes (add account)"
     return "\n".join(lines) + "\n"
 
 
@@ -287,3 +291,74 @@ class SessionLockWatcher:
             thread.join(2)
         self._connections.clear()
         self._threads.clear()
+
+
+HANDLER_FILE = f"{APP_ID}.handler.desktop"
+SCHEME = "x-scheme-handler/otpauth"
+
+
+class XdgLinkHandler:
+    """Opens ``otpauth:`` links with traycodes: a .desktop file with the scheme's MIME
+    type in ``$XDG_DATA_HOME/applications``, made the default with ``xdg-mime``."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or data_home() / "applications"
+
+    @property
+    def path(self) -> Path:
+        return self.folder / HANDLER_FILE
+
+    def enable(self, command: list[str]) -> None:
+        import subprocess
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(
+                desktop_entry(command, autostart=False, handler=True), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise DesktopError(f"cannot write {self.path}: {exc.strerror}") from None
+        for argv in (
+            ["update-desktop-database", str(self.folder)],
+            ["xdg-mime", "default", HANDLER_FILE, SCHEME],
+        ):
+            try:
+                subprocess.run(argv, capture_output=True, timeout=20, check=False)
+            except FileNotFoundError:
+                if argv[0] == "xdg-mime":
+                    raise DesktopError(
+                        "xdg-mime is missing (xdg-utils): the handler file "
+                        "was written but not made the default"
+                    ) from None
+
+    def disable(self) -> None:
+        self.path.unlink(missing_ok=True)
+        mimeapps = config_home() / "mimeapps.list"
+        try:
+            lines = mimeapps.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return
+        kept = [
+            line for line in lines if not (line.startswith(SCHEME + "=") and HANDLER_FILE in line)
+        ]
+        if kept != lines:
+            mimeapps.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    def status(self) -> str:
+        import subprocess
+
+        if not self.path.is_file():
+            return "off"
+        try:
+            default = subprocess.run(
+                ["xdg-mime", "query", "default", SCHEME],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            ).stdout.strip()
+        except FileNotFoundError:
+            return "on (xdg-mime is missing: cannot tell whether it is the default)"
+        if default == HANDLER_FILE:
+            return "on"
+        return f"installed, but otpauth: links open with {default or 'nothing'}"

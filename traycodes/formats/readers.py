@@ -64,11 +64,19 @@ def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def qr_texts(picture: Any) -> list[str]:
+    """The texts of the QR codes in a PIL image (any number, anywhere in it)."""
+    import zxingcpp
+
+    return [
+        r.text for r in zxingcpp.read_barcodes(picture) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
+
+
 def read_images(images: list[bytes]) -> Batch:
     """QR codes in images (screenshots, photos, exported PNGs); several per image is fine."""
     import io
 
-    import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
     texts = []
@@ -78,11 +86,7 @@ def read_images(images: list[bytes]) -> Batch:
             picture.load()
         except (UnidentifiedImageError, OSError):
             raise InvalidInput(f"image {number} cannot be read (damaged or not an image)") from None
-        found = [
-            r.text
-            for r in zxingcpp.read_barcodes(picture)
-            if r.format == zxingcpp.BarcodeFormat.QRCode
-        ]
+        found = qr_texts(picture)
         if not found:
             raise InvalidInput(f"image {number} holds no QR code that could be read")
         texts += found

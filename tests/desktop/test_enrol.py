@@ -1,0 +1,286 @@
+"""The enrolment dialog on a real desktop: links, setup keys, QR codes on screen, in files
+and on the clipboard, Google exports, existing records, and clicked otpauth: links."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.desktop.apphelper import TrayApp, expected_codes, grouped
+from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+from traycodes.formats import writers
+from traycodes.model import Entry, OtpParams
+from traycodes.uri import format_migration
+
+pytestmark = pytest.mark.desktop
+KEY = "JBSWY3DPEHPK3PXP"
+LINK = f"otpauth://totp/GitLab:dev@example.com?secret={KEY}&issuer=GitLab"
+TITLE = "traycodes: add account"
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[DesktopSession]:
+    require("xdotool", "xclip")
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        yield session
+
+
+@pytest.fixture
+def app(desktop: DesktopSession, tmp_path: Path) -> Iterator[TrayApp]:
+    made = TrayApp(desktop, tmp_path, backend="xorg")
+    made.init()
+    yield made
+    made.kill()
+    (Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock").unlink(missing_ok=True)
+
+
+def dialog(app: TrayApp) -> dict[str, Any]:
+    state = app.state()["enrol"]
+    assert state is not None, "the enrolment dialog is not open"
+    return state  # type: ignore[no-any-return]
+
+
+def open_dialog(app: TrayApp, link: str = "") -> None:
+    app.request("enrol", link=link)
+    wait_for(lambda: app.window_named(TITLE) is not None, "the enrolment dialog")
+    time.sleep(0.4)
+
+
+def click(app: TrayApp, name: str) -> None:
+    app.click(*dialog(app)["widgets"][name])
+
+
+def records(app: TrayApp) -> list[dict[str, Any]]:
+    return json.loads(app.cli("list", "--json").stdout)  # type: ignore[no-any-return]
+
+
+def code_shown(app: TrayApp, key: str = KEY) -> bool:
+    preview = dialog(app)["preview"]
+    return any(grouped(code) in preview for code in expected_codes(key))
+
+
+def test_paste_a_link_see_the_code_save(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app)
+    app.type_text(LINK)
+    wait_for(lambda: code_shown(app), "the live code")
+    assert dialog(app)["targets"] == ["a new record"]
+    app.screenshot("enrol-link.png")
+    assert records(app) == []  # nothing written before Save
+    app.type_keys("Return")
+    wait_for(lambda: app.state()["enrol"] is None, "the dialog to close")
+    (saved,) = records(app)
+    assert (saved["issuer"], saved["account"], saved["code"] in expected_codes(KEY)) == (
+        "GitLab",
+        "dev@example.com",
+        True,
+    )
+    assert app.stop() == 0
+
+
+def test_the_clipboard_link_is_offered(app: TrayApp) -> None:
+    app.start()
+    holder = subprocess.Popen(
+        ["xclip", "-quiet", "-selection", "clipboard"], stdin=subprocess.PIPE, env=app.env
+    )
+    assert holder.stdin is not None
+    holder.stdin.write(LINK.encode())
+    holder.stdin.close()
+    time.sleep(0.3)
+    open_dialog(app)
+    wait_for(lambda: code_shown(app), "the clipboard's link in the dialog")
+    holder.kill()  # -quiet: xclip stays in the foreground, so this ends its ownership
+    holder.wait(5)
+    assert app.stop() == 0
+
+
+def test_setup_key_with_advanced_options(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app)
+    for field, text in (
+        ("issuer", "ACME"),
+        ("account", "me"),
+        ("key", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+    ):
+        click(app, field)
+        app.type_text(text)
+    click(app, "advanced")
+    wait_for(lambda: "digits" in dialog(app)["widgets"], "the advanced options")
+    time.sleep(0.3)  # laid out and drawn before the click
+    click(app, "digits")
+    app.type_keys("ctrl+slash", "BackSpace")  # Tk: select all, delete
+    app.type_text("8")
+
+    from traycodes.otp import totp
+
+    wait_for(
+        lambda: any(
+            grouped(totp(b"12345678901234567890", time.time() + d, digits=8))
+            in dialog(app)["preview"]
+            for d in (-1.5, 0, 1.5)
+        ),
+        "an 8-digit preview",
+    )
+    app.screenshot("enrol-advanced.png")
+    click(app, "save")
+    wait_for(lambda: app.state()["enrol"] is None, "saved")
+    (saved,) = records(app)
+    assert (saved["issuer"], saved["digits"]) == ("ACME", 8)
+    assert app.stop() == 0
+
+
+def test_a_bad_key_is_shown_inline_and_nothing_saved(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app)
+    click(app, "issuer")
+    app.type_text("Broken")
+    click(app, "key")
+    app.type_text("JBSW1Y3D")
+    wait_for(lambda: "base32" in dialog(app)["message"], "the inline error")
+    assert not dialog(app)["can_save"]
+    app.type_keys("Return")
+    time.sleep(0.5)
+    assert dialog(app)["can_save"] is False
+    app.screenshot("enrol-bad-key.png")
+    app.type_keys("Escape")
+    wait_for(lambda: app.state()["enrol"] is None, "the dialog closed")
+    assert records(app) == []
+    assert app.stop() == 0
+
+
+def show_qr(app: TrayApp, link: str) -> subprocess.Popen[bytes]:
+    png = app.root / "qr.png"
+    png.write_bytes(writers.qr_png(link))
+    code = (
+        "import sys, tkinter as t; r=t.Tk(className='qrshow'); r.title('QR on a page'); "
+        "i=t.PhotoImage(file=sys.argv[1]); t.Label(r, image=i).pack(); "
+        "r.geometry('+40+60'); r.after(60000, r.destroy); r.mainloop()"
+    )
+    shown = subprocess.Popen([sys.executable, "-c", code, str(png)], env=app.env)
+    wait_for(lambda: app.window_named("QR on a page") is not None, "the QR code on screen")
+    return shown
+
+
+def test_scan_a_qr_code_on_screen(app: TrayApp) -> None:
+    app.start()
+    shown = show_qr(app, LINK)
+    try:
+        open_dialog(app)
+        click(app, "scan")
+        wait_for(lambda: code_shown(app), "the scanned code's preview")
+        app.screenshot("enrol-scanned.png")
+    finally:
+        shown.kill()
+    assert app.stop() == 0
+
+
+def test_open_an_image_file(app: TrayApp) -> None:
+    image = app.root / "screenshot.png"
+    image.write_bytes(writers.qr_png(LINK))
+    app.start()
+    open_dialog(app)
+    click(app, "open")
+    wait_for(lambda: app.window_named("traycodes: open image") is not None, "the chooser")
+    time.sleep(0.4)
+    app.type_text(str(image))
+    app.type_keys("Return")
+    wait_for(lambda: code_shown(app), "the image's code")
+    assert app.stop() == 0
+
+
+def test_paste_an_image_from_the_clipboard(app: TrayApp) -> None:
+    image = app.root / "copied.png"
+    image.write_bytes(writers.qr_png(LINK))
+    app.start()
+    open_dialog(app)
+    holder = subprocess.Popen(
+        ["xclip", "-quiet", "-selection", "clipboard", "-t", "image/png", "-i", str(image)],
+        env=app.env,
+    )
+    try:
+        time.sleep(0.4)
+        click(app, "paste")
+        wait_for(lambda: code_shown(app), "the clipboard image's code")
+    finally:
+        holder.kill()
+    assert app.stop() == 0
+
+
+def test_google_export_three_accounts_two_chosen(app: TrayApp) -> None:
+    entries = [
+        Entry(otp=OtpParams(bytes([n]) * 10), issuer=f"Site{n}", account="me") for n in (1, 2, 3)
+    ]
+    app.start()
+    open_dialog(app)
+    app.type_text(format_migration(entries))
+    wait_for(
+        lambda: dialog(app)["accounts"] == ["Site1 (me)", "Site2 (me)", "Site3 (me)"],
+        "the export's accounts",
+    )
+    click(app, "account1")  # untick Site2
+    time.sleep(0.2)
+    app.screenshot("enrol-google-export.png")
+    click(app, "save")
+    wait_for(lambda: app.state()["enrol"] is None, "saved")
+    assert sorted(r["issuer"] for r in records(app)) == ["Site1", "Site3"]
+    assert app.stop() == 0
+
+
+def test_add_to_an_existing_record_that_waits(app: TrayApp) -> None:
+    from traycodes.model import Record
+    from traycodes.vault import Vault
+
+    vault = Vault.open(app.vault, keystore=None, password=lambda: "pw")
+    waiting = Record(id=uuid.uuid4().hex, issuer="GitLab", websites=("gitlab.com",))
+    vault.update(lambda held: held.__setitem__(waiting.id, waiting))
+    app.start()
+    open_dialog(app, LINK)
+    wait_for(lambda: code_shown(app), "the preview")
+    assert dialog(app)["targets"] == ["a new record", "GitLab"]
+    assert dialog(app)["target"] == waiting.id  # the waiting record is proposed first
+    click(app, "save")
+    wait_for(lambda: app.state()["enrol"] is None, "saved")
+    (saved,) = records(app)
+    assert (saved["id"], saved["type"], saved["account"]) == (waiting.id, "totp", "dev@example.com")
+    assert app.stop() == 0
+
+
+def test_clicked_otpauth_link_opens_the_dialog(app: TrayApp) -> None:
+    require("xdg-open", "xdg-mime")
+    done = app.cli("handler", "on")
+    assert done.stdout.strip() == "on", done.stdout + done.stderr
+    app.start()
+    subprocess.run(["xdg-open", LINK], env=app.env, timeout=30, check=False)
+    wait_for(
+        lambda: app.state()["enrol"] is not None, "the dialog from the clicked link", timeout=20
+    )
+    wait_for(lambda: code_shown(app), "the link filled in")
+    assert app.cli("handler", "off").stdout.strip() == "off"
+    assert app.stop() == 0
+
+
+def test_no_code_on_screen_offers_a_region(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app)
+    click(app, "scan")  # nothing on this screen
+    wait_for(lambda: "pick the region" in dialog(app)["message"], "'none found'")
+    wait_for(lambda: "region" in dialog(app)["widgets"], "the region button")
+    click(app, "region")
+    wait_for(
+        lambda: app.window_named("traycodes: pick the QR code") is not None, "the region picker"
+    )
+    time.sleep(0.4)
+    app.screenshot("enrol-region-picker.png")
+    app.type_keys("Escape")
+    wait_for(lambda: "No region was picked" in dialog(app)["message"], "cancelled")
+    assert app.stop() == 0
