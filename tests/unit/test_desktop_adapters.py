@@ -303,3 +303,41 @@ def test_macos_frontmost_application() -> None:
     # Without the screen-recording permission there is no title: the application's name.
     untitled = [{"kCGWindowOwnerPID": 77, "kCGWindowLayer": 0}]
     assert DarwinDesktop(FakeWorkspace(), lambda: untitled).active_window().title == "Safari"
+
+
+# --- otpauth: link handlers ------------------------------------------------------------------
+
+
+def test_windows_protocol_handler() -> None:
+    from traycodes.desktop._win32 import ProtocolHandler
+
+    class Registry(FakeRegistry):
+        def DeleteKey(self, root: str, path: str) -> None:
+            if (root, path) not in self.keys:
+                raise FileNotFoundError(path)
+            del self.keys[(root, path)]
+
+    registry = Registry()
+    handler = ProtocolHandler(registry)
+    assert handler.status() == "off"
+    handler.enable(["C:\\Python\\python.exe", "-m", "traycodes", "enrol"])
+    base = registry.keys[("HKCU", r"Software\Classes\otpauth")]
+    assert base[""] == (registry.REG_SZ, "URL:otpauth")
+    assert "URL Protocol" in base
+    command = registry.keys[("HKCU", r"Software\Classes\otpauth\shell\open\command")]
+    assert command[""][1] == r'C:\Python\python.exe -m traycodes enrol "%1"'
+    assert handler.status() == "on"
+    handler.disable()
+    assert handler.status() == "off"
+    handler.disable()  # quiet when off
+
+
+def test_xdg_handler_entry(tmp_path: Path) -> None:
+    from traycodes.desktop._xdg import XdgLinkHandler
+
+    handler = XdgLinkHandler(tmp_path / "applications")
+    assert handler.status() == "off"
+    text = desktop_entry([*COMMAND, "enrol"], autostart=False, handler=True)
+    assert "MimeType=x-scheme-handler/otpauth;" in text
+    assert text.splitlines()[5].endswith(" enrol %u")  # the link, as the session passes it
+    assert parse_exec(text)[-2:] == ["enrol", "%u"]
