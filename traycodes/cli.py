@@ -79,25 +79,30 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link_from_args(args: argparse.Namespace, given: str) -> str:
+    """The link given (``-``: read from stdin), refusing setup-key options beside it."""
+    from .errors import InvalidInput
+
+    options = [
+        f"--{n}"
+        for n in ("digits", "period", "algorithm", "counter")
+        if getattr(args, n, None) is not None
+    ]
+    if options or args.steam or args.hotp:
+        raise InvalidInput(
+            f"{', '.join(options) or 'that option'} goes with --key, not with "
+            "a link (a link carries its own)"
+        )
+    return _read_stdin_line("a link") if given == "-" else given
+
+
 def _entry_from_args(args: argparse.Namespace) -> Entry:
     """An entry from ``--uri`` or from ``--key`` and its options (``-`` reads stdin)."""
-    from .errors import InvalidInput
     from .model import Algorithm, Entry, OtpParams, OtpType
     from .uri import decode_secret, parse_uri
 
     if args.uri:
-        text = _read_stdin_line("a link") if args.uri == "-" else args.uri
-        options = [
-            f"--{n}"
-            for n in ("digits", "period", "algorithm", "counter")
-            if getattr(args, n, None) is not None
-        ]
-        if options or args.steam or args.hotp:
-            raise InvalidInput(
-                f"{', '.join(options) or 'that option'} goes with --key, "
-                "not --uri (a link carries its own)"
-            )
-        return parse_uri(text)
+        return parse_uri(_link_from_args(args, args.uri))
     key = _read_stdin_line("a setup key") if args.key == "-" else args.key
     otp_type = OtpType.TOTP
     if args.steam:

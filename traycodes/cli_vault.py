@@ -222,7 +222,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _entries_from_args(args: argparse.Namespace) -> list[Entry]:
-    from .cli import _entry_from_args, _read_stdin_line
+    from .cli import _entry_from_args, _link_from_args
     from .errors import InvalidInput
     from .uri import MigrationBatch, parse_link
 
@@ -231,18 +231,7 @@ def _entries_from_args(args: argparse.Namespace) -> list[Entry]:
     if args.link:
         if args.issuer or args.account:
             raise InvalidInput("--issuer and --account go with --key (a link names its own)")
-        text = _read_stdin_line("a link") if args.link == "-" else args.link
-        options = [
-            f"--{n}"
-            for n in ("digits", "period", "algorithm", "counter")
-            if getattr(args, n, None) is not None
-        ]
-        if options or args.steam or args.hotp:
-            raise InvalidInput(
-                f"{', '.join(options) or 'that option'} goes with --key, "
-                "not with a link (a link carries its own)"
-            )
-        parsed = parse_link(text)
+        parsed = parse_link(_link_from_args(args, args.link))
         return list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
     if not args.key:
         raise InvalidInput("give an otpauth:// link, or --key KEY with --issuer")

@@ -220,6 +220,20 @@ class Record:
             modified=now,
         )
 
+    def to_entry(self) -> Entry:
+        """This record as an entry (for exports); it must have an OTP."""
+        if self.otp is None:
+            raise InvalidInput(f"{self.label} has no OTP")
+        return Entry(
+            otp=self.otp,
+            issuer=self.issuer,
+            account=self.account,
+            websites=self.websites,
+            note=self.note,
+            tags=self.tags,
+            favorite=self.favorite,
+        )
+
     def edited(self, now: float, **changes: Any) -> Record:
         """A copy with ``changes`` applied and ``modified`` set to ``now``."""
         return replace(self, modified=max(now, self.modified), **changes)

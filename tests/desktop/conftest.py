@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.desktop.session import DesktopSession, desktop_session
+from tests.desktop.session import DesktopSession, desktop_session, require
 
 
 @pytest.fixture(scope="module")
@@ -24,3 +24,13 @@ def keyring_session() -> Iterator[DesktopSession]:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[DesktopSession]:
+    """The whole desktop: X, a window manager, a tray, D-Bus, gnome-keyring, dunst."""
+    require("xclip", "xwininfo", "xdotool", "import")
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        yield session

@@ -61,6 +61,45 @@ class DesktopSession:
         self.processes.append((name, process))
         return process
 
+    def _start(
+        self,
+        name: str,
+        argv: list[str],
+        ready: Callable[[], bool],
+        *,
+        attempts: int = 2,
+        stdin_data: bytes | None = None,
+    ) -> subprocess.Popen[bytes]:
+        """Spawn a part and wait until ``ready()``; a part that dies or hangs while starting
+        (seen once for openbox on a fresh machine) is started again, and a second failure
+        says what the part printed."""
+        for attempt in range(1, attempts + 1):
+            if stdin_data is None:
+                process = self._spawn(name, argv)
+            else:
+                process = self._spawn(name, argv, stdin=subprocess.PIPE)
+                assert process.stdin is not None
+                process.stdin.write(stdin_data)
+                process.stdin.close()
+
+            def up(process: subprocess.Popen[bytes] = process) -> bool:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}")
+                return ready()
+
+            try:
+                wait_for(up, name, timeout=15)
+                return process
+            except (TimeoutError, RuntimeError) as exc:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+                self.processes.remove((name, process))
+                log = (self.root / f"{name}.log").read_text(errors="replace")[-2000:]
+                if attempt == attempts:
+                    raise TimeoutError(f"{name} did not start ({exc}); it said: {log}") from None
+        raise AssertionError("unreachable")
+
     def full_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
 
@@ -73,42 +112,44 @@ class DesktopSession:
             ):
                 break
         display = f":{number}"
-        self._spawn("xvfb", ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
         self.env["DISPLAY"] = display
-        wait_for(lambda: self.run_ok(["xdpyinfo"]), "Xvfb")
+        self._start(
+            "xvfb",
+            ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            lambda: self.run_ok(["xdpyinfo"]),
+        )
 
     def start_dbus(self) -> None:
         require("dbus-daemon", "dbus-send")
         address = f"unix:path={self.root}/bus"
-        self._spawn("dbus", ["dbus-daemon", "--session", "--nofork", f"--address={address}"])
         self.env["DBUS_SESSION_BUS_ADDRESS"] = address
-        wait_for(
+        self._start(
+            "dbus",
+            ["dbus-daemon", "--session", "--nofork", f"--address={address}"],
             lambda: Path(f"{self.root}/bus").exists() and self.has_owner("org.freedesktop.DBus"),
-            "the D-Bus session bus",
         )
 
     def start_keyring(self) -> None:
         require("gnome-keyring-daemon")
-        process = self._spawn(
+        password = self.keyring_password.encode()
+        self._start(
             "gnome-keyring",
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE,
+            lambda: self.has_owner("org.freedesktop.secrets"),
+            stdin_data=password,
         )
-        assert process.stdin is not None
-        process.stdin.write(self.keyring_password.encode())
-        process.stdin.close()
-        wait_for(lambda: self.has_owner("org.freedesktop.secrets"), "gnome-keyring")
 
     def start_window_manager(self) -> None:
         require("openbox", "xprop")
-        self._spawn("openbox", ["openbox", "--sm-disable"])
-        wait_for(
-            lambda: "_NET_SUPPORTING_WM_CHECK(WINDOW)" in self.output(["xprop", "-root"]), "openbox"
+        self._start(
+            "openbox",
+            ["openbox", "--sm-disable"],
+            lambda: "_NET_SUPPORTING_WM_CHECK(WINDOW)" in self.output(["xprop", "-root"]),
         )
 
     def start_tray(self) -> None:
         require("trayer", "xdotool")
-        self._spawn(
+        self._start(
             "trayer",
             [
                 "trayer",
@@ -129,8 +170,8 @@ class DesktopSession:
                 "--transparent",
                 "false",
             ],
+            self._tray_has_owner,
         )
-        wait_for(self._tray_has_owner, "the tray host")
 
     def _tray_has_owner(self) -> bool:
         from Xlib import display as xdisplay
@@ -147,8 +188,7 @@ class DesktopSession:
 
     def start_notifications(self) -> None:
         require("dunst")
-        self._spawn("dunst", ["dunst"])
-        wait_for(lambda: self.has_owner("org.freedesktop.Notifications"), "dunst")
+        self._start("dunst", ["dunst"], lambda: self.has_owner("org.freedesktop.Notifications"))
 
     # -- helpers
 

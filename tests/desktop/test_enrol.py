@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.desktop.apphelper import TrayApp, expected_codes, grouped
-from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+from tests.desktop.session import DesktopSession, require, wait_for
 from traycodes.formats import writers
 from traycodes.model import Entry, OtpParams
 from traycodes.uri import format_migration
@@ -24,15 +24,6 @@ pytestmark = pytest.mark.desktop
 KEY = "JBSWY3DPEHPK3PXP"
 LINK = f"otpauth://totp/GitLab:dev@example.com?secret={KEY}&issuer=GitLab"
 TITLE = "traycodes: add account"
-
-
-@pytest.fixture(scope="module")
-def desktop() -> Iterator[DesktopSession]:
-    require("xdotool", "xclip")
-    with desktop_session(
-        x=True, keyring=True, window_manager=True, tray=True, notifications=True
-    ) as session:
-        yield session
 
 
 @pytest.fixture

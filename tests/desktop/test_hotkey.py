@@ -12,20 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, TrayApp, expected_codes
-from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+from tests.desktop.session import DesktopSession, wait_for
 
 pytestmark = pytest.mark.desktop
 TARGET = Path(__file__).with_name("target_window.py")
 MICROSOFT_KEY = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
-
-
-@pytest.fixture(scope="module")
-def desktop() -> Iterator[DesktopSession]:
-    require("xdotool", "xclip")
-    with desktop_session(
-        x=True, keyring=True, window_manager=True, tray=True, notifications=True
-    ) as session:
-        yield session
 
 
 class Target:

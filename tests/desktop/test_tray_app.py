@@ -22,18 +22,9 @@ from tests.desktop.apphelper import (
     expected_codes,
     grouped,
 )
-from tests.desktop.session import DesktopSession, desktop_session, require, wait_for
+from tests.desktop.session import DesktopSession, require, wait_for
 
 pytestmark = pytest.mark.desktop
-
-
-@pytest.fixture(scope="module")
-def desktop() -> Iterator[DesktopSession]:
-    require("xclip", "xwininfo", "xdotool", "import")
-    with desktop_session(
-        x=True, keyring=True, window_manager=True, tray=True, notifications=True
-    ) as session:
-        yield session
 
 
 @pytest.fixture

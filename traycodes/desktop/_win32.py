@@ -19,8 +19,8 @@ def _winreg() -> Any:
     return winreg
 
 
-class RunKeyAutostart:
-    """``HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\traycodes``."""
+class _UsesRegistry:
+    """``winreg``, or a fake handed in by tests."""
 
     def __init__(self, registry: Any = None) -> None:
         self._registry = registry
@@ -30,6 +30,10 @@ class RunKeyAutostart:
         if self._registry is None:
             self._registry = _winreg()
         return self._registry
+
+
+class RunKeyAutostart(_UsesRegistry):
+    """``HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\traycodes``."""
 
     @property
     def location(self) -> str:
@@ -63,19 +67,10 @@ class RunKeyAutostart:
             return False
 
 
-class ProtocolHandler:
+class ProtocolHandler(_UsesRegistry):
     """``HKCU\\Software\\Classes\\otpauth``: clicked otpauth: links open traycodes."""
 
     KEY = r"Software\Classes\otpauth"
-
-    def __init__(self, registry: Any = None) -> None:
-        self._registry = registry
-
-    @property
-    def registry(self) -> Any:
-        if self._registry is None:
-            self._registry = _winreg()
-        return self._registry
 
     def enable(self, command: list[str]) -> None:
         reg = self.registry

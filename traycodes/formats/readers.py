@@ -128,13 +128,13 @@ def _aegis_entry(raw: dict[str, Any], groups: dict[str, str]) -> Entry:
     if raw.get("group"):
         tags.append(raw["group"])  # db version 2
     return Entry(
-        otp=OtpParams(
+        otp=_params(
             decode_secret(info["secret"]),
             otp_type,
-            Algorithm.parse(info.get("algo", "SHA1")),
-            5 if otp_type is OtpType.STEAM else int(info.get("digits", 6)),
-            int(info.get("period", 30) or 30),
-            int(info.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+            info.get("algo"),
+            info.get("digits"),
+            info.get("period"),
+            info.get("counter"),
         ),
         issuer=raw.get("issuer", "") or "",
         account=raw.get("name", "") or "",
@@ -191,6 +191,21 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
     return load_json(plain, "decrypted Aegis database")
 
 
+def _params(
+    secret: bytes, otp_type: OtpType, algorithm: Any, digits: Any, period: Any, counter: Any
+) -> OtpParams:
+    """OTP parameters as exports spell them: missing or empty fields take the usual
+    defaults (SHA1, 6 digits, 30 s); Steam codes are always 5 characters."""
+    return OtpParams(
+        secret,
+        otp_type,
+        Algorithm.parse(str(algorithm or "SHA1")),
+        5 if otp_type is OtpType.STEAM else int(digits or 6),
+        int(period or 30),
+        int(counter or 0) if otp_type is OtpType.HOTP else 0,
+    )
+
+
 def _name(raw: object, *keys: str) -> str:
     """A readable name for an entry in messages (its issuer, label...), or "?"."""
     if isinstance(raw, dict):
@@ -244,13 +259,13 @@ def _2fas_entry(raw: dict[str, Any]) -> Entry:
         raise InvalidInput(f"{kind} codes are not supported")
     otp_type = _2FAS_TYPES[kind]
     return Entry(
-        otp=OtpParams(
+        otp=_params(
             decode_secret(raw["secret"]),
             otp_type,
-            Algorithm.parse(otp.get("algorithm", "SHA1") or "SHA1"),
-            5 if otp_type is OtpType.STEAM else int(otp.get("digits", 6) or 6),
-            int(otp.get("period", 30) or 30),
-            int(otp.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+            otp.get("algorithm"),
+            otp.get("digits"),
+            otp.get("period"),
+            otp.get("counter"),
         ),
         issuer=otp.get("issuer") or raw.get("name", "") or "",
         account=otp.get("account") or otp.get("label", "") or "",
@@ -306,13 +321,13 @@ def _andotp_entry(raw: dict[str, Any]) -> Entry:
     if not issuer and ":" in label:
         issuer, _, label = label.partition(":")
     return Entry(
-        otp=OtpParams(
+        otp=_params(
             decode_secret(raw["secret"]),
             otp_type,
-            Algorithm.parse(raw.get("algorithm", "SHA1") or "SHA1"),
-            5 if otp_type is OtpType.STEAM else int(raw.get("digits", 6) or 6),
-            int(raw.get("period", 30) or 30),
-            int(raw.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+            raw.get("algorithm"),
+            raw.get("digits"),
+            raw.get("period"),
+            raw.get("counter"),
         ),
         issuer=issuer,
         account=label,
@@ -408,13 +423,13 @@ def _freeotp_entry(raw: dict[str, Any]) -> Entry:
     otp_type = OtpType(kind.lower())
     secret = bytes(b & 0xFF for b in raw["secret"])
     return Entry(
-        otp=OtpParams(
+        otp=_params(
             secret,
             otp_type,
-            Algorithm.parse(raw.get("algo", "SHA1") or "SHA1"),
-            int(raw.get("digits", 6) or 6),
-            int(raw.get("period", 30) or 30),
-            int(raw.get("counter", 0) or 0) if otp_type is OtpType.HOTP else 0,
+            raw.get("algo"),
+            raw.get("digits"),
+            raw.get("period"),
+            raw.get("counter"),
         ),
         issuer=raw.get("issuerExt", "") or "",
         account=raw.get("label", "") or "",
@@ -432,25 +447,9 @@ def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
     file = loads(data)
     master, _ = unlock(file, None, password)
     records = open_records(file, master)
-    items = []
-    for record in records:
-        if record.deleted or record.otp is None:
-            continue
-        otp = record.otp
-        items.append(
-            Item(
-                record.label,
-                entry=Entry(
-                    otp=otp,
-                    issuer=record.issuer,
-                    account=record.account,
-                    websites=record.websites,
-                    note=record.note,
-                    tags=record.tags,
-                    favorite=record.favorite,
-                ),
-            )
-        )
+    items = [
+        Item(r.label, entry=r.to_entry()) for r in records if not r.deleted and r.otp is not None
+    ]
     return Batch("traycodes", items)
 
 

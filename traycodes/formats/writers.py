@@ -20,19 +20,7 @@ GOOGLE_BATCH = 10  # accounts per Google Authenticator QR code: small enough to 
 
 def entries_of(records: Iterable[Record]) -> list[Entry]:
     """The live records that have an OTP, as entries."""
-    return [
-        Entry(
-            otp=r.otp,
-            issuer=r.issuer,
-            account=r.account,
-            websites=r.websites,
-            note=r.note,
-            tags=r.tags,
-            favorite=r.favorite,
-        )
-        for r in records
-        if not r.deleted and r.otp is not None
-    ]
+    return [r.to_entry() for r in records if not r.deleted and r.otp is not None]
 
 
 def write_otpauth(entries: list[Entry]) -> bytes:

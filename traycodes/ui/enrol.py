@@ -93,17 +93,8 @@ class EnrolDialog:
         return label
 
     def _entry(self, parent: tk.Misc, variable: tk.StringVar, width: int, name: str) -> tk.Entry:
-        entry = tk.Entry(
-            parent,
-            textvariable=variable,
-            width=width,
-            font=theme.font(10),
-            relief="flat",
-            background=theme.FIELD,
-            highlightthickness=1,
-            highlightcolor=theme.ACCENT,
-            highlightbackground=theme.BORDER,
-            name=name,
+        entry = theme.field(
+            parent, textvariable=variable, width=width, font=theme.font(10), name=name
         )
         return entry
 
@@ -287,19 +278,8 @@ class EnrolDialog:
         self.target = tk.StringVar(value="new")
         buttons = tk.Frame(w, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(10, 0))
-        self.save_button = tk.Button(
-            buttons,
-            text="Save",
-            command=self.save,
-            relief="flat",
-            background=theme.ACCENT,
-            foreground="white",
-            activebackground=theme.ACCENT_DARK,
-            activeforeground="white",
-            font=theme.font(10),
-            padx=14,
-            state="disabled",
-            name="save",
+        self.save_button = theme.accent_button(
+            buttons, "Save", self.save, padx=14, state="disabled", name="save"
         )
         self.save_button.pack(side="right")
         tk.Button(

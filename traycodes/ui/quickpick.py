@@ -91,18 +91,7 @@ class QuickPick:
                 foreground=theme.MUTED,
             ).pack(fill="x", pady=(0, 6))
         self.query = tk.StringVar()
-        self.search = tk.Entry(
-            frame,
-            textvariable=self.query,
-            font=theme.font(12),
-            relief="flat",
-            background=theme.FIELD,
-            foreground=theme.TEXT,
-            insertbackground=theme.TEXT,
-            highlightthickness=1,
-            highlightcolor=theme.ACCENT,
-            highlightbackground=theme.BORDER,
-        )
+        self.search = theme.field(frame, textvariable=self.query, font=theme.font(12))
         self.search.pack(fill="x", ipady=6)
         self.query.trace_add("write", lambda *_: self.refresh())
         keys: dict[str, Callable[[], None]] = {
@@ -167,32 +156,11 @@ class QuickPick:
         add = tk.Frame(frame, background=theme.BACKGROUND)
         add.pack(fill="x", pady=(6, 0))
         self.add_text = tk.StringVar()
-        self.add_entry = tk.Entry(
-            add,
-            textvariable=self.add_text,
-            font=theme.font(10),
-            relief="flat",
-            background=theme.FIELD,
-            foreground=theme.TEXT,
-            insertbackground=theme.TEXT,
-            highlightthickness=1,
-            highlightcolor=theme.ACCENT,
-            highlightbackground=theme.BORDER,
-        )
+        self.add_entry = theme.field(add, textvariable=self.add_text, font=theme.font(10))
         self.add_entry.pack(side="left", fill="x", expand=True, ipady=4)
         self.add_entry.bind("<Return>", lambda e: self.add())
         self.add_entry.bind("<Escape>", lambda e: self.close())
-        button = tk.Button(
-            add,
-            text="Add account",
-            command=self.add,
-            relief="flat",
-            background=theme.ACCENT,
-            foreground="white",
-            activebackground=theme.ACCENT_DARK,
-            activeforeground="white",
-            font=theme.font(10),
-        )
+        button = theme.accent_button(add, "Add account", self.add)
         button.pack(side="left", padx=(6, 0))
         tk.Label(
             frame,

@@ -47,18 +47,7 @@ class SettingsWindow:
         self.message.pack(fill="x", pady=(8, 0))
         buttons = tk.Frame(self.window, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(8, 0))
-        tk.Button(
-            buttons,
-            text="Save",
-            command=self.save,
-            relief="flat",
-            background=theme.ACCENT,
-            foreground="white",
-            font=theme.font(10),
-            activebackground=theme.ACCENT_DARK,
-            activeforeground="white",
-            padx=14,
-        ).pack(side="right")
+        theme.accent_button(buttons, "Save", self.save, padx=14).pack(side="right")
         tk.Button(
             buttons, text="Cancel", command=self.close, relief="flat", font=theme.font(10)
         ).pack(side="right", padx=(0, 8))

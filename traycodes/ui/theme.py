@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tkinter as tk
+from collections.abc import Callable
+from typing import Any
+
 BACKGROUND = "#f6f7f9"
 FIELD = "#ffffff"
 TEXT = "#1d1f23"
@@ -21,3 +25,33 @@ def font(size: int, weight: str = "normal") -> tuple[str, int, str]:
 
 def mono(size: int, weight: str = "normal") -> tuple[str, int, str]:
     return ("DejaVu Sans Mono", size, weight)
+
+
+def field(parent: tk.Misc, **options: Any) -> tk.Entry:
+    """A text field in the windows' style."""
+    style: dict[str, Any] = {
+        "relief": "flat",
+        "background": FIELD,
+        "foreground": TEXT,
+        "insertbackground": TEXT,
+        "highlightthickness": 1,
+        "highlightcolor": ACCENT,
+        "highlightbackground": BORDER,
+        "font": font(10),
+    }
+    return tk.Entry(parent, **{**style, **options})
+
+
+def accent_button(
+    parent: tk.Misc, text: str, command: Callable[[], object], **options: Any
+) -> tk.Button:
+    """The window's main button (Save, Unlock, ...)."""
+    style: dict[str, Any] = {
+        "relief": "flat",
+        "background": ACCENT,
+        "foreground": "white",
+        "activebackground": ACCENT_DARK,
+        "activeforeground": "white",
+        "font": font(10),
+    }
+    return tk.Button(parent, text=text, command=command, **{**style, **options})

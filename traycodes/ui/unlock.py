@@ -69,17 +69,8 @@ class PasswordWindow:
         self.message.pack(fill="x", pady=(6, 0))
         buttons = tk.Frame(self.window, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(10, 0))
-        self.button = tk.Button(
-            buttons,
-            text="Create" if create else "Unlock",
-            command=self.submit,
-            relief="flat",
-            background=theme.ACCENT,
-            foreground="white",
-            activebackground=theme.ACCENT_DARK,
-            activeforeground="white",
-            font=theme.font(10),
-            padx=14,
+        self.button = theme.accent_button(
+            buttons, "Create" if create else "Unlock", self.submit, padx=14
         )
         self.button.pack(side="right")
         tk.Button(
@@ -103,17 +94,7 @@ class PasswordWindow:
             background=theme.BACKGROUND,
             foreground=theme.TEXT,
         ).pack(fill="x")
-        entry = tk.Entry(
-            self.window,
-            show="•",
-            width=36,
-            font=theme.font(11),
-            relief="flat",
-            background=theme.FIELD,
-            highlightthickness=1,
-            highlightcolor=theme.ACCENT,
-            highlightbackground=theme.BORDER,
-        )
+        entry = theme.field(self.window, show="•", width=36, font=theme.font(11))
         entry.pack(fill="x", ipady=4, pady=(0, 6))
         return entry
 
