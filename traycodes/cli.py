@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
     from .model import Entry
 
@@ -142,8 +142,48 @@ def _add_key_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--steam", action="store_true", help="Steam Guard codes")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, for ``--help`` and for dispatch."""
+class _Skipped:
+    """Stands in for a sub-command's parser that this run does not need: it takes the
+    same calls and keeps nothing (building every command's options costs start-up time)."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
+        return lambda *args, **kwargs: self
+
+
+class _OnlyWanted:
+    """The sub-command table, building in full only the command being run; the others are
+    listed (for --help and error messages) without their options."""
+
+    def __init__(self, commands: argparse._SubParsersAction[_Parser], wanted: str | None):
+        self.commands = commands
+        self.wanted = wanted
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        if self.wanted is None or name == self.wanted:
+            return self.commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
+        self.commands.add_parser(name, help=kwargs.get("help"))  # type: ignore[arg-type]
+        return _Skipped()  # type: ignore[return-value]
+
+
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The sub-command named in ``argv`` (None: build them all, e.g. for top-level help)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    while args:
+        first = args.pop(0)
+        if first == "--vault":
+            args = args[1:]
+        elif not first.startswith("-"):
+            return first
+        elif first in ("-h", "--help"):
+            return None
+    return None
+
+
+def build_parser(
+    argv: Sequence[str] | None = None, *, all_commands: bool = False
+) -> argparse.ArgumentParser:
+    """The command line, for ``--help`` and for dispatch: only the command ``argv`` (by
+    default ``sys.argv``) names is built in full, unless ``all_commands``."""
     parser = _Parser(
         prog=PROG,
         description="Two-factor codes from an encrypted vault, in the tray and on the "
@@ -160,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    table = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands: Any = _OnlyWanted(table, None if all_commands else _command_in(argv))
 
     code = commands.add_parser(
         "code",
@@ -204,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from .errors import TrayCodesError
 
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:

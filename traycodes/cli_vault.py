@@ -6,17 +6,16 @@ list). Heavy modules are imported inside the commands.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from .model import OtpType
 from .otp import code, remaining
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from .keystore import KeyStore
@@ -24,6 +23,12 @@ if TYPE_CHECKING:
     from .vault import Vault
 
 AddKeyOptions = Callable[[argparse.ArgumentParser], None]
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text).expanduser()
 
 
 def say(message: str) -> None:
@@ -35,6 +40,8 @@ def say(message: str) -> None:
 
 
 def vault_path(args: argparse.Namespace) -> Path:
+    from pathlib import Path
+
     from .settings import default_vault_path
 
     given = getattr(args, "vault", None)
@@ -165,7 +172,7 @@ def cmd_join(args: argparse.Namespace) -> int:
     from .settings import config_path, load_settings, save_settings
     from .vault import Vault
 
-    path = Path(args.join).expanduser().resolve()
+    path = _path(args.join).resolve()
     reader = PasswordReader(args)
     vault = Vault.open(path, keystore=None, password=reader.current)
     store, why = (None, "--no-keyring") if args.no_keyring else system_store()
@@ -352,6 +359,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         vault.records, key=lambda r: (not r.favorite, r.issuer.casefold(), r.account.casefold())
     )
     if args.json:
+        import json
+
         rows = [_json_row(record, now) for record in records]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
@@ -499,7 +508,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from .vault import list_backups
 
     path = vault_path(args)
-    chosen = Path(args.backup).expanduser()
+    chosen = _path(args.backup)
     if args.backup.isdigit():
         backups = list_backups(path)
         index = int(args.backup) - 1
