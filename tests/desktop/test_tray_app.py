@@ -444,3 +444,30 @@ def test_import_from_the_menu(make_app) -> None:  # type: ignore[no-untyped-def]
     app.screenshot("import-report.png")
     app.type_keys("Return")  # the report's OK
     assert app.stop() == 0
+
+
+def test_export_qr_codes_in_a_window(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    refused = app.cli("export", "--format", "qr", "--show", check=False)
+    assert refused.returncode == 2  # secrets on screen need a confirmation
+    assert "--yes" in refused.stderr
+    shown = subprocess.Popen(
+        [sys.executable, "-m", "traycodes", "export", "--format", "qr", "--show", "--yes"],
+        env={**app.env, "TRAYCODES_PASSWORD": "pw"},
+    )
+    try:
+        wait_for(lambda: app.window_named("traycodes: QR export") is not None, "the window")
+        time.sleep(0.4)
+        app.type_keys("Right")
+        time.sleep(0.3)
+        shot = app.screenshot("export-qr-window.png")
+        import zxingcpp
+        from PIL import Image
+
+        texts = [r.text for r in zxingcpp.read_barcodes(Image.open(shot))]
+        assert any(t.startswith("otpauth://totp/Google:") for t in texts)  # the second code
+        app.type_keys("Escape")
+        assert shown.wait(10) == 0
+    finally:
+        shown.kill()
