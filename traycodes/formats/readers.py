@@ -115,15 +115,9 @@ def read_aegis(data: bytes, password: PasswordSource) -> Batch:
     return Batch("aegis", items)
 
 
-_AEGIS_TYPES = {"totp": OtpType.TOTP, "hotp": OtpType.HOTP, "steam": OtpType.STEAM}
-
-
 def _aegis_entry(raw: dict[str, Any], groups: dict[str, str]) -> Entry:
-    kind = raw["type"]
-    if kind not in _AEGIS_TYPES:
-        raise InvalidInput(f"{kind} codes are not supported")
+    otp_type = _otp_type(raw["type"])
     info = raw["info"]
-    otp_type = _AEGIS_TYPES[kind]
     tags = [groups[g] for g in raw.get("groups", []) or [] if g in groups]
     if raw.get("group"):
         tags.append(raw["group"])  # db version 2
@@ -191,6 +185,31 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
     return load_json(plain, "decrypted Aegis database")
 
 
+def _otp_type(text: object) -> OtpType:
+    """``totp``, ``HOTP``, ``Steam``... (missing: TOTP); other kinds (mOTP, Yandex) are
+    refused by name."""
+    kind = str(text or "totp").lower()
+    try:
+        return OtpType(kind)
+    except ValueError:
+        raise InvalidInput(f"{kind} codes are not supported") from None
+
+
+def _items(
+    fmt: str, raws: object, word: str, build: Callable[[Any], Entry], *name_keys: str
+) -> Batch:
+    """One item per raw account, each named by its number and a readable name."""
+    if not isinstance(raws, list):
+        raise InvalidInput(f"the {fmt} export has no list of accounts")
+    return Batch(
+        fmt,
+        [
+            item(f"{word} {n} ({_name(raw, *name_keys)})", partial(build, raw))
+            for n, raw in enumerate(raws, start=1)
+        ],
+    )
+
+
 def _params(
     secret: bytes, otp_type: OtpType, algorithm: Any, digits: Any, period: Any, counter: Any
 ) -> OtpParams:
@@ -229,8 +248,6 @@ def _ask(password: PasswordSource, what: str) -> str:
 
 # --- 2FAS ------------------------------------------------------------------------------------
 
-_2FAS_TYPES = {"TOTP": OtpType.TOTP, "HOTP": OtpType.HOTP, "STEAM": OtpType.STEAM}
-
 
 def read_2fas(data: bytes, password: PasswordSource) -> Batch:
     """A .2fas backup: ``services``, or ``servicesEncrypted`` (PBKDF2-SHA256, AES-GCM)."""
@@ -238,26 +255,12 @@ def read_2fas(data: bytes, password: PasswordSource) -> Batch:
     services = parsed.get("services")
     if parsed.get("servicesEncrypted"):
         services = _2fas_decrypt(parsed["servicesEncrypted"], password)
-    if not isinstance(services, list):
-        raise InvalidInput("the 2FAS backup has no services")
-    return Batch(
-        "2fas",
-        [
-            item(
-                f"entry {n} ({_name(s, 'name')})",
-                partial(_2fas_entry, s),
-            )
-            for n, s in enumerate(services, start=1)
-        ],
-    )
+    return _items("2fas", services, "entry", _2fas_entry, "name")
 
 
 def _2fas_entry(raw: dict[str, Any]) -> Entry:
     otp = raw.get("otp", {}) or {}
-    kind = str(otp.get("tokenType", "TOTP")).upper()
-    if kind not in _2FAS_TYPES:
-        raise InvalidInput(f"{kind} codes are not supported")
-    otp_type = _2FAS_TYPES[kind]
+    otp_type = _otp_type(otp.get("tokenType"))
     return Entry(
         otp=_params(
             decode_secret(raw["secret"]),
@@ -298,25 +301,11 @@ def read_andotp(data: bytes, password: PasswordSource) -> Batch:
     if not data.lstrip().startswith(b"["):
         data = _andotp_decrypt(data, password)
     parsed = load_json(data, "andOTP backup")
-    if not isinstance(parsed, list):
-        raise InvalidInput("the andOTP backup is not a list of accounts")
-    return Batch(
-        "andotp",
-        [
-            item(
-                f"entry {n} ({_name(a, 'issuer', 'label')})",
-                partial(_andotp_entry, a),
-            )
-            for n, a in enumerate(parsed, start=1)
-        ],
-    )
+    return _items("andotp", parsed, "entry", _andotp_entry, "issuer", "label")
 
 
 def _andotp_entry(raw: dict[str, Any]) -> Entry:
-    kind = str(raw.get("type", "TOTP")).upper()
-    if kind not in _2FAS_TYPES:
-        raise InvalidInput(f"{kind} codes are not supported")
-    otp_type = _2FAS_TYPES[kind]
+    otp_type = _otp_type(raw.get("type"))
     issuer, label = raw.get("issuer", "") or "", raw.get("label", "") or ""
     if not issuer and ":" in label:
         issuer, _, label = label.partition(":")
@@ -404,23 +393,15 @@ def _bitwarden_entry(raw: dict[str, Any], login: dict[str, Any]) -> Entry:
 def read_freeotp(data: bytes, password: PasswordSource) -> Batch:
     """FreeOTP+ JSON: ``tokens`` with the secret as a list of signed bytes."""
     parsed = load_json(data, "FreeOTP+ export")
-    return Batch(
-        "freeotp",
-        [
-            item(
-                f"token {n} ({_name(t, 'issuerExt', 'label')})",
-                partial(_freeotp_entry, t),
-            )
-            for n, t in enumerate(parsed.get("tokens") or [], start=1)
-        ],
+    return _items(
+        "freeotp", parsed.get("tokens") or [], "token", _freeotp_entry, "issuerExt", "label"
     )
 
 
 def _freeotp_entry(raw: dict[str, Any]) -> Entry:
-    kind = str(raw.get("type", "TOTP")).upper()
-    if kind not in ("TOTP", "HOTP"):
-        raise InvalidInput(f"{kind} codes are not supported")
-    otp_type = OtpType(kind.lower())
+    otp_type = _otp_type(raw.get("type"))
+    if otp_type is OtpType.STEAM:
+        raise InvalidInput("Steam codes are not supported in FreeOTP+ exports")
     secret = bytes(b & 0xFF for b in raw["secret"])
     return Entry(
         otp=_params(
