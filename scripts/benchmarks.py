@@ -256,6 +256,31 @@ def bench_list() -> None:
     )
 
 
+@contextlib.contextmanager
+def app_desktop(root: Path, backend: str, settings: str = "") -> Iterator[dict[str, str]]:
+    """The test desktop with a 10-record vault (keyring slot) and settings for the app:
+    the environment to start traycodes in."""
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.desktop.session import desktop_session
+
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        os.environ.update(session.env)
+        from traycodes.keystore import KeyringStore
+
+        (root / "settings.toml").write_text(settings)
+        vault = _vault_with(root, 10, keystore=KeyringStore())
+        yield {
+            **session.full_env(),
+            "TRAYCODES_VAULT": str(vault),
+            "TRAYCODES_CONFIG": str(root / "settings.toml"),
+            "TRAYCODES_TRAY_BACKEND": backend,
+        }
+
+
 BARE_ICON = """
 import sys, threading
 from gi.repository import GLib
@@ -309,27 +334,12 @@ def _embedded(env: dict[str, str], classname: str) -> bool:
 @section
 def bench_tray() -> None:
     """The tray app against a bare pystray icon, side by side on the test desktop."""
-    import os
     import tempfile
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.desktop.session import desktop_session
     from traycodes.resources import icon_path
 
     root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
-    with desktop_session(
-        x=True, keyring=True, window_manager=True, tray=True, notifications=True
-    ) as session:
-        os.environ.update(session.env)
-        from traycodes.keystore import KeyringStore
-
-        vault = _vault_with(root, 10, keystore=KeyringStore())
-        env = {
-            **session.full_env(),
-            "TRAYCODES_VAULT": str(vault),
-            "TRAYCODES_CONFIG": str(root / "none.toml"),
-            "TRAYCODES_TRAY_BACKEND": "gtk",
-        }
+    with app_desktop(root, "gtk") as env:
         started: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
         embedded: dict[str, float] = {}
         for name, argv in (
@@ -384,7 +394,7 @@ def bench_tray() -> None:
         for process, _ in started.values():
             process.terminate()
             process.wait(10)
-        _bench_menu_rebuild(root, session.full_env())
+        _bench_menu_rebuild(root, env)
 
 
 MENU_REBUILD = """
@@ -450,7 +460,6 @@ def _bench_menu_rebuild(root: Path, env: dict[str, str]) -> None:
 @section
 def bench_hotkey() -> None:
     """Hotkey press to last digit typed (X server times); matching against 10,000 records."""
-    import os
     import tempfile
     import uuid
 
@@ -484,25 +493,12 @@ def bench_hotkey() -> None:
     report("window matching", min(ours) * 1000, min(naive) * 1000, "ms", higher_is_better=False)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.desktop.session import desktop_session, wait_for
+    from tests.desktop.session import wait_for
 
     root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
     target_script = Path(__file__).resolve().parents[1] / "tests/desktop/target_window.py"
-    with desktop_session(
-        x=True, keyring=True, window_manager=True, tray=True, notifications=True
-    ) as session:
-        os.environ.update(session.env)
-        from traycodes.keystore import KeyringStore
-
-        vault = _vault_with(root, 10, keystore=KeyringStore())
-        env = {
-            **session.full_env(),
-            "TRAYCODES_VAULT": str(vault),
-            "TRAYCODES_CONFIG": str(root / "settings.toml"),
-            "TRAYCODES_TRAY_BACKEND": "xorg",
-        }
-        # Any time in the period: the app never waits here for a fresh code.
-        (root / "settings.toml").write_text("min_seconds_left = 0\n")
+    # Any time in the period: the app never waits here for a fresh code.
+    with app_desktop(root, "xorg", "min_seconds_left = 0\n") as env:
         app = subprocess.Popen(
             [str(BIN / "traycodes")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

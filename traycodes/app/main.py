@@ -902,6 +902,8 @@ class App:
         if dialog is not None:
             dialog.withdraw()
 
+        captured: list[Any] = []
+
         def grab() -> list[str] | str:
             from PIL import ImageGrab
 
@@ -911,13 +913,15 @@ class App:
             )
             texts = qr_texts(picture)
             if not texts:
-                self._screen = picture  # kept for "Pick a region…", dropped after it
+                captured.append(picture)  # handed to the Tk thread with the answer
             return texts or (
                 "No QR code was found on the screen: pick the region it is "
                 "in, or show it larger and scan again."
             )
 
         def back(result: list[str] | str) -> None:
+            # Kept for "Pick a region…" (and dropped after it), set here on the Tk thread.
+            self._screen = captured[0] if captured else None
             if dialog is not None and dialog.winfo_exists():
                 dialog.deiconify()
                 dialog.lift()
