@@ -336,14 +336,14 @@ def bench_tray() -> None:
     """The tray app against a bare pystray icon, side by side on the test desktop."""
     import tempfile
 
-    from traycodes.resources import icon_path
+    from traycodes.resources import icon_file
 
     root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
-    with app_desktop(root, "gtk") as env:
+    with app_desktop(root, "gtk") as env, icon_file("app", 64) as icon:
         started: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
         embedded: dict[str, float] = {}
         for name, argv in (
-            ("bare", [sys.executable, "-c", BARE_ICON, str(icon_path("app", 64))]),
+            ("bare", [sys.executable, "-c", BARE_ICON, str(icon)]),
             ("traycodes", [str(BIN / "traycodes")]),
         ):
             start = time.perf_counter()

@@ -245,14 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from .errors import TrayCodesError
 
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        from .cli_app import cmd_app
-
-        func = cmd_app
     try:
+        # Building the parser imports the command modules: inside the error handling, so
+        # that an install missing a part gives one line, not a traceback.
+        args = build_parser(argv).parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            from .cli_app import cmd_app
+
+            func = cmd_app
         return func(args)
     except TrayCodesError as exc:
         sys.stderr.write(f"{PROG}: {exc}\n")
@@ -265,13 +266,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except ImportError as exc:  # a broken install, or an optional part missing
+        _debug_traceback()
+        sys.stderr.write(
+            f"{PROG}: a part of traycodes or of what it needs cannot be loaded "
+            f"(module {exc.name or '?'}); reinstall traycodes (see the README)\n"
+        )
+        return 70
     except Exception as exc:  # a bug: one line for the user, the details on request
-        if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
-            import traceback
-
-            traceback.print_exc()
+        _debug_traceback()
         sys.stderr.write(
             f"{PROG}: unexpected error ({type(exc).__name__}); run again with "
             "TRAYCODES_LOG=debug for details\n"
         )
         return 70
+
+
+def _debug_traceback() -> None:
+    """The traceback of the error being handled, only with ``TRAYCODES_LOG=debug``."""
+    if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
+        import traceback
+
+        traceback.print_exc()

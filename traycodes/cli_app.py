@@ -25,7 +25,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     ours = logging.getLogger("traycodes")
     ours.addHandler(handler)
     ours.setLevel(getattr(logging, level, logging.WARNING))
-    if level == "DEBUG" and hasattr(signal, "SIGUSR1"):
+    if level == "DEBUG" and sys.platform != "win32":
         import faulthandler
 
         faulthandler.register(signal.SIGUSR1)  # kill -USR1: every thread's stack, for hangs

@@ -1,31 +1,44 @@
-"""Files shipped with traycodes: the icons (``icons/`` in the source tree, installed as the
-``traycodes.icons`` package data). One helper finds them either way."""
+"""Files shipped with traycodes: the icons, package data in ``traycodes/icons/``.
+
+They are found through :mod:`importlib.resources`, the same way from a source checkout, an
+editable install, a wheel and a zipped install; nothing here assumes they are files on disk.
+Where a caller needs a real path (a notification daemon reads the icon itself), use
+:func:`icon_file`, which extracts the icon for as long as it is needed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from importlib.resources import abc, as_file, files
 from pathlib import Path
 
 VARIANTS = ("app", "light", "dark", "mono")
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 
-def icons_folder() -> Path:
-    """The folder holding ``traycodes-<variant>[-locked]-<size>.png``."""
-    try:
-        from importlib.resources import files
-
-        installed = Path(str(files("traycodes.icons")))
-        if (installed / "traycodes-app-32.png").is_file():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[1] / "icons"  # a source checkout
-
-
-def icon_path(variant: str = "app", size: int = 32, *, locked: bool = False) -> Path:
-    """The icon file closest in size (at least ``size`` where one exists)."""
+def icon_name(variant: str = "app", size: int = 32, *, locked: bool = False) -> str:
+    """The file name of the icon closest in size (at least ``size`` where one exists)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown icon variant {variant!r}")
     chosen = next((s for s in SIZES if s >= size), SIZES[-1])
     suffix = "-locked" if locked else ""
-    return icons_folder() / f"traycodes-{variant}{suffix}-{chosen}.png"
+    return f"traycodes-{variant}{suffix}-{chosen}.png"
+
+
+def icon(variant: str = "app", size: int = 32, *, locked: bool = False) -> abc.Traversable:
+    """The shipped icon, as a resource (open it with ``.open("rb")`` or ``.read_bytes()``)."""
+    return files("traycodes").joinpath("icons", icon_name(variant, size, locked=locked))
+
+
+def icon_bytes(variant: str = "app", size: int = 32, *, locked: bool = False) -> bytes:
+    """The PNG bytes of :func:`icon`."""
+    return icon(variant, size, locked=locked).read_bytes()
+
+
+@contextlib.contextmanager
+def icon_file(variant: str = "app", size: int = 32, *, locked: bool = False) -> Iterator[Path]:
+    """A path to the icon, valid inside the ``with`` block (a temporary copy when the
+    package is zipped)."""
+    with as_file(icon(variant, size, locked=locked)) as path:
+        yield path

@@ -2,7 +2,8 @@
 
 Paths come from ``platformdirs``; ``TRAYCODES_VAULT`` and ``TRAYCODES_CONFIG`` override the
 vault and the settings file. A bad settings file never stops traycodes: each bad key is
-reported as a problem (naming the key) and its default is used meanwhile.
+reported as a problem (naming the key) and its default is used meanwhile; a file that
+cannot be parsed is reported with its line, kept as it is, and never written over.
 """
 
 from __future__ import annotations
@@ -154,19 +155,38 @@ def check_hotkey(text: str) -> str | None:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """The settings in ``path`` (default :func:`config_path`); defaults where missing or bad."""
-    import tomllib
+    """The settings in ``path`` (default :func:`config_path`); defaults where missing or bad.
 
+    A file that cannot be read at all gives the defaults for this run, with a problem that
+    says which line is wrong; the file itself is left alone (see :func:`save_settings`).
+    """
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = _read_toml(path)
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        return Settings(problems=(f"cannot read {path}: {exc}; using defaults",))
-    except tomllib.TOMLDecodeError as exc:
-        return Settings(problems=(f"{path} is not valid TOML ({exc}); using defaults",))
+    except _Unreadable as exc:
+        return Settings(problems=(f"{exc}; using the defaults until it is fixed",))
     return settings_from(raw, str(path))
+
+
+class _Unreadable(Exception):
+    """The settings file exists but cannot be read or parsed (the message says where)."""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _Unreadable(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise _Unreadable(f"{path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _Unreadable(f"{path} is not valid TOML: {exc}") from None
 
 
 def _problem(key: str, value: Any) -> str | None:
@@ -209,27 +229,29 @@ def settings_from(raw: dict[str, Any], source: str) -> Settings:
     return replace(Settings(), **values, problems=tuple(problems))
 
 
-def _toml_value(value: object) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string
-    return str(value)
-
-
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write ``settings`` as TOML (atomically: a crash leaves the old file or the new)."""
+    """Write ``settings`` as TOML (atomically: a crash leaves the old file or the new).
+
+    A file that is there but cannot be read is never written over: the user's hand edits
+    stay, and the error says which line to fix.
+    """
+    import tomli_w
+
     from .errors import StorageError
 
     path = path or config_path()
-    lines = ["# traycodes settings (see the README for each key)"]
-    lines += [f"{name} = {_toml_value(getattr(settings, name))}" for name in DESCRIPTIONS]
+    try:
+        _read_toml(path)
+    except FileNotFoundError:
+        pass
+    except _Unreadable as exc:
+        raise StorageError(f"{exc}; fix or remove it, then save again (it was kept)") from None
+    values = {name: getattr(settings, name) for name in DESCRIPTIONS}
+    text = "# traycodes settings (see the README for each key)\n" + tomli_w.dumps(values)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from None

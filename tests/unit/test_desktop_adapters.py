@@ -6,6 +6,7 @@ from __future__ import annotations
 import plistlib
 import shlex
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -99,6 +100,7 @@ class FakeUser32:
         self.sequence = 100
         self.open = False
         self.formats: dict[str, int] = {}
+        self.refuse = False
 
     def OpenClipboard(self, owner: object) -> bool:
         self.open = True
@@ -115,10 +117,13 @@ class FakeUser32:
     def RegisterClipboardFormatW(self, name: str) -> int:
         return self.formats.setdefault(name, 0xC000 + len(self.formats))
 
-    def SetClipboardData(self, fmt: int, handle: bytearray) -> None:
+    def SetClipboardData(self, fmt: int, handle: bytearray) -> bytearray | None:
         assert self.open
+        if self.refuse:
+            return None
         self.data[fmt] = bytes(handle)
         self.sequence += 1
+        return handle
 
     def GetClipboardSequenceNumber(self) -> int:
         return self.sequence
@@ -137,10 +142,60 @@ class FakeKernel32:
     def RtlMoveMemory(self, pointer: bytearray, data: bytes, size: int) -> None:
         pointer[:size] = data
 
+    def GlobalFree(self, handle: bytearray) -> None:
+        self.freed.append(handle)
+
+    def __init__(self) -> None:
+        self.freed: list[bytearray] = []
+
 
 class FakeWindll:
     def __init__(self) -> None:
         self.user32, self.kernel32 = FakeUser32(), FakeKernel32()
+
+
+def test_a_refused_clipboard_frees_its_memory_and_says_so() -> None:
+    api = FakeWindll()
+    api.user32.refuse = True
+    with pytest.raises(DesktopError, match="refused"):
+        Win32Clipboard(api).set_text("492039")
+    assert len(api.kernel32.freed) == 1
+    assert not api.user32.open
+
+
+class RecordingDll:
+    """Stands in for ctypes.WinDLL: each function remembers what was declared on it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.functions: dict[str, SimpleNamespace] = {}
+
+    def __getattr__(self, function: str) -> SimpleNamespace:
+        return self.functions.setdefault(function, SimpleNamespace())
+
+
+def test_every_win32_call_has_its_types_declared() -> None:
+    """ctypes' default (int) cuts 64-bit handles and pointers: each function traycodes calls
+    is declared, and each call in the module's source is one of those."""
+    import ctypes
+    import inspect
+    import re
+
+    from traycodes.desktop import _win32
+
+    api = _win32.Win32Api(load=RecordingDll)
+    declared = _win32.prototypes()
+    for (dll, function), (restype, argtypes) in declared.items():
+        seen = getattr(api, dll).functions[function]
+        assert seen.restype is restype and seen.argtypes == argtypes, function
+    called = set(re.findall(r"\b(user32|kernel32)\.([A-Z]\w+)\(", inspect.getsource(_win32)))
+    assert called, "the scan found no calls"
+    assert called <= set(declared), called - set(declared)
+    pointer = ctypes.sizeof(ctypes.c_void_p)
+    for restype, argtypes in declared.values():
+        for kind in [restype, *argtypes]:
+            if kind is not None and kind.__name__ in ("HWND", "HANDLE", "HGLOBAL", "c_void_p"):
+                assert ctypes.sizeof(kind) == pointer
 
 
 def test_windows_clipboard_is_kept_out_of_history() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from traycodes.errors import StorageError
 from traycodes.settings import (
     Settings,
     config_path,
@@ -41,6 +42,40 @@ def test_broken_toml_gives_defaults_and_says_so(tmp_path: Path) -> None:
     settings = load_settings(path)
     assert settings.clipboard_seconds == Settings().clipboard_seconds
     assert "not valid TOML" in settings.problems[0]
+    assert "line 1" in settings.problems[0]
+    assert path.read_text() == "clipboard_seconds = = 5\n"  # loading never writes
+
+
+def test_an_unreadable_file_is_never_written_over(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    broken = "# my notes\nclipboard_seconds = 5\nlock_minutes = five\nmenu_size = 9\n"
+    path.write_text(broken)
+    with pytest.raises(StorageError) as caught:
+        save_settings(Settings(menu_size=20), path)
+    assert "line 3" in str(caught.value)
+    assert "kept" in str(caught.value)
+    assert path.read_text() == broken
+
+
+@pytest.mark.parametrize(
+    "vault",
+    [
+        "/home/me/📱 phone/vault.tcv",
+        'C:\\Users\\me\\"quoted"\\vault.tcv',
+        "/tmp/line\nbreak/tab\there/vault.tcv",
+        "/tmp/ünïcödé/日本語/vault.tcv",
+        "it's a 'single' and a \"double\" quote",
+        "\u00a0 leading space and trailing \\",
+    ],
+)
+def test_round_trip_of_any_text(tmp_path: Path, vault: str) -> None:
+    path = tmp_path / "s.toml"
+    settings = Settings(vault=vault, hotkey_type="<ctrl>+<alt>+ö", press_enter=True)
+    save_settings(settings, path)
+    loaded = load_settings(path)
+    assert loaded.problems == ()
+    assert loaded == settings
+    assert loaded.vault == vault
 
 
 def test_save_then_load(tmp_path: Path) -> None:

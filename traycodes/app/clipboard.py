@@ -73,8 +73,9 @@ def system_clipboard(root: tk.Misc) -> Clipboard:
         from ..desktop._win32 import Win32Clipboard
 
         return TokenClipboard(Win32Clipboard())
-    if sys.platform == "darwin":
+    elif sys.platform == "darwin":
         from ..desktop._darwin import PasteboardClipboard
 
         return TokenClipboard(PasteboardClipboard())
-    return TkClipboard(root)
+    else:
+        return TkClipboard(root)

@@ -42,15 +42,18 @@ class AlreadyRunning(TrayCodesError):
 
 def socket_path() -> Path:
     """Where the app listens: private to the user."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
-        return Path(runtime) / "traycodes.sock"
-    folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    info = folder.stat()
-    if info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise TrayCodesError(f"{folder} is not private to this user; remove it and try again")
-    return folder / "traycodes.sock"
+    if sys.platform == "win32":
+        raise TrayCodesError("Windows uses a named pipe, not a socket")
+    else:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if runtime and Path(runtime).is_dir():
+            return Path(runtime) / "traycodes.sock"
+        folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise TrayCodesError(f"{folder} is not private to this user; remove it and try again")
+        return folder / "traycodes.sock"
 
 
 def pipe_name() -> str:  # Windows
@@ -58,37 +61,62 @@ def pipe_name() -> str:  # Windows
     return rf"\\.\pipe\traycodes-{user}"
 
 
+def answer(handler: Handler, data: bytes) -> dict[str, Any]:
+    """The reply to one raw request: whatever arrives (not JSON, not an object, no command,
+    a handler that fails) gets an answer, and the server goes on."""
+    try:
+        parsed = json.loads(data)
+    except ValueError:  # not JSON, or not UTF-8
+        return {"ok": False, "error": "malformed request"}
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("command"), str):
+        return {"ok": False, "error": "malformed request"}
+    try:
+        return handler(parsed)
+    except Exception as exc:
+        log.warning("an IPC command failed: %s", type(exc).__name__)
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def request(command: str, *, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
     """Send one command to the running app and return its answer."""
     message = json.dumps({"command": command, **fields}).encode() + b"\n"
     if sys.platform == "win32":
-        return _request_pipe(message, timeout)
-    path = socket_path()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.settimeout(timeout)
-        try:
-            client.connect(str(path))
-        except (FileNotFoundError, ConnectionRefusedError):
-            raise NotRunning("traycodes is not running") from None
-        client.sendall(message)
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = client.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    if not data:
-        raise NotRunning("traycodes did not answer")
-    reply: dict[str, Any] = json.loads(data)
-    return reply
+        return request_listener(message, timeout, pipe_name(), "AF_PIPE")
+    else:
+        return _request_socket(message, timeout)
 
 
-def _request_pipe(message: bytes, timeout: float) -> dict[str, Any]:  # pragma: no cover
+def _request_socket(message: bytes, timeout: float) -> dict[str, Any]:
+    if sys.platform == "win32":
+        raise TrayCodesError("Unix sockets are for Unix; Windows uses the named pipe")
+    else:
+        path = socket_path()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(timeout)
+            try:
+                client.connect(str(path))
+            except (FileNotFoundError, ConnectionRefusedError):
+                raise NotRunning("traycodes is not running") from None
+            client.sendall(message)
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = client.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        if not data:
+            raise NotRunning("traycodes did not answer")
+        reply: dict[str, Any] = json.loads(data)
+        return reply
+
+
+def request_listener(message: bytes, timeout: float, address: str, family: str) -> dict[str, Any]:
+    """One request to a :meth:`Server.start_listener` server (the Windows named pipe)."""
     from multiprocessing.connection import Client
 
     try:
-        connection = Client(pipe_name(), family="AF_PIPE")
-    except (FileNotFoundError, OSError):
+        connection = Client(address, family=family)
+    except OSError:
         raise NotRunning("traycodes is not running") from None
     with connection:
         connection.send_bytes(message)
@@ -111,56 +139,69 @@ class Server:
     def start(self) -> None:
         """Claim the socket, or raise AlreadyRunning when another app answers on it."""
         if sys.platform == "win32":  # pragma: no cover - cannot run here
-            self._start_pipe()
-            return
-        path = socket_path()
-        with contextlib.suppress(NotRunning, OSError, ValueError):
-            request("ping", timeout=2)
-            raise AlreadyRunning("traycodes is already running")
-        path.unlink(missing_ok=True)  # left by an app that died
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old_mask = os.umask(0o177)  # created 0600: no window in which others could connect
-        try:
-            server.bind(str(path))
-        except OSError:
-            server.close()
-            raise AlreadyRunning("traycodes is already running") from None
-        finally:
-            os.umask(old_mask)
-        server.listen(8)
-        self._socket, self._path = server, path
-        self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
-        self._thread.start()
+            self.start_listener(pipe_name(), "AF_PIPE")
+        else:
+            self._start_socket()
 
-    def _start_pipe(self) -> None:  # pragma: no cover - Windows only
+    def _start_socket(self) -> None:
+        if sys.platform == "win32":
+            raise TrayCodesError("Unix sockets are for Unix; Windows uses the named pipe")
+        else:
+            path = socket_path()
+            with contextlib.suppress(NotRunning, OSError, ValueError):
+                request("ping", timeout=2)
+                raise AlreadyRunning("traycodes is already running")
+            path.unlink(missing_ok=True)  # left by an app that died
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            old_mask = os.umask(0o177)  # created 0600: no window in which others could connect
+            try:
+                server.bind(str(path))
+            except OSError:
+                server.close()
+                raise AlreadyRunning("traycodes is already running") from None
+            finally:
+                os.umask(old_mask)
+            server.listen(8)
+            self._socket, self._path = server, path
+            self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
+            self._thread.start()
+
+    def start_listener(self, address: str, family: str) -> None:
+        """Serve on a ``multiprocessing.connection`` listener: the named pipe on Windows
+        (tests run the same loop on an ``AF_UNIX`` address)."""
         from multiprocessing.connection import Listener
 
         try:
-            listener = Listener(pipe_name(), family="AF_PIPE")
+            listener = Listener(address, family=family)
         except OSError:
             raise AlreadyRunning("traycodes is already running") from None
-        self._listener = listener
-
-        def serve() -> None:
-            while not self._stopping.is_set():
-                try:
-                    connection = listener.accept()
-                except OSError:
-                    return
-                with connection:
-                    try:
-                        parsed = json.loads(connection.recv_bytes(MAX_REQUEST))
-                        reply = (
-                            self.handler(parsed)
-                            if isinstance(parsed, dict)
-                            else {"ok": False, "error": "malformed request"}
-                        )
-                    except (OSError, ValueError):
-                        continue
-                    connection.send_bytes(json.dumps(reply).encode())
-
-        self._thread = threading.Thread(target=serve, name="ipc", daemon=True)
+        self._listener, self._family = listener, family
+        self._thread = threading.Thread(target=self._serve_listener, name="ipc", daemon=True)
         self._thread.start()
+
+    def _serve_listener(self) -> None:
+        listener = self._listener
+        while not self._stopping.is_set():
+            try:
+                connection = listener.accept()
+            except OSError:
+                if self._stopping.is_set():
+                    return  # closed by stop()
+                continue  # a client that went away mid-handshake
+            except Exception as exc:  # e.g. a failed authentication handshake
+                log.info("a bad IPC connection: %s", type(exc).__name__)
+                continue
+            with connection:
+                if self._stopping.is_set():
+                    return  # the wake-up call from stop()
+                try:
+                    if not connection.poll(5):
+                        continue
+                    data = connection.recv_bytes(MAX_REQUEST)
+                    reply = answer(self.handler, data)
+                    connection.send_bytes(json.dumps(reply).encode())
+                except (OSError, EOFError) as exc:  # too long, or the client went away
+                    log.info("a bad IPC request: %s", type(exc).__name__)
 
     def _serve(self) -> None:
         assert self._socket is not None
@@ -183,21 +224,20 @@ class Server:
             if not chunk:
                 break
             data += chunk
-        try:
-            parsed = json.loads(data)
-            if not isinstance(parsed, dict) or not isinstance(parsed.get("command"), str):
-                raise ValueError("not a request")
-            reply = self.handler(parsed)
-        except ValueError:
-            reply = {"ok": False, "error": "malformed request"}
+        reply = answer(self.handler, data)
         connection.sendall(json.dumps(reply).encode() + b"\n")
 
     def stop(self) -> None:
         """Stop answering and remove the socket."""
         self._stopping.set()
         listener = getattr(self, "_listener", None)
-        if listener is not None:  # pragma: no cover - Windows only
-            listener.close()
+        if listener is not None:
+            from multiprocessing.connection import Client
+
+            with contextlib.suppress(OSError), Client(listener.address, family=self._family):
+                pass  # wakes the accept() the serving thread is blocked in
+            with contextlib.suppress(OSError):
+                listener.close()
         if self._socket is not None:
             with contextlib.suppress(OSError):
                 self._socket.shutdown(socket.SHUT_RDWR)

@@ -41,7 +41,7 @@ from ..keystore import KeyStore, system_store
 from ..matching import Candidate, add_entries, menu_order, rank
 from ..model import Entry, OtpType, Record, Window
 from ..otp import code, remaining
-from ..resources import icon_path
+from ..resources import icon_bytes, icon_file
 from ..settings import Settings, config_path, load_settings, save_settings, settings_from
 from ..vault import NoVault, Vault, kdf_from_environment
 from . import ipc
@@ -52,6 +52,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
+POLL_MS = 50  # Windows only: how often the Tk loop looks at the queue
+
+
+def quit_signals() -> list[signal.Signals]:
+    """The signals that end the app cleanly (Windows has no SIGHUP)."""
+    if sys.platform == "win32":
+        return [signal.SIGTERM, signal.SIGINT]
+    else:
+        return [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
 
 
 def group_code(text: str) -> str:
@@ -89,12 +98,16 @@ class App:
         self.root.withdraw()
         self.clipboard: Clipboard = system_clipboard(self.root)
         self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_w, False)
-        if hasattr(self.root, "createfilehandler"):
-            self.root.createfilehandler(self._wake_r, tk.READABLE, self._drain)
-        else:  # pragma: no cover - Windows: no file handlers in Tk there
+        self._quitting = False
+        if sys.platform == "win32":  # pragma: no cover - cannot run here
+            # Tk has no file handlers on Windows (and pipes cannot be non-blocking before
+            # Python 3.12): the queue is drained by a short timer instead.
+            self._wake_r = self._wake_w = -1
             self._poll()
+        else:
+            self._wake_r, self._wake_w = os.pipe()
+            os.set_blocking(self._wake_w, False)
+            self.root.createfilehandler(self._wake_r, tk.READABLE, self._drain)
         self.tray = Tray(backend, self._image(locked=True), "traycodes (locked)", self._menu())
         self.ipc = ipc.Server(self._ipc)
         self.notifier: Any = None
@@ -111,7 +124,7 @@ class App:
         self.hotkeys: Any = None
         self._copied: str | None = None
         self._timers: dict[str, str] = {}
-        self._quitting = False
+        self._resources = contextlib.ExitStack()  # files that must exist while we run
         self._seen: tuple[int, int, int] | None = None
 
     # -- threads --------------------------------------------------------------------------
@@ -119,8 +132,9 @@ class App:
     def post(self, action: Callable[[], None]) -> None:
         """Run ``action`` on the Tk thread soon. Safe from any thread; never blocks."""
         self._queue.put(action)
-        with contextlib.suppress(BlockingIOError, OSError):
-            os.write(self._wake_w, b"!")
+        if self._wake_w >= 0:
+            with contextlib.suppress(BlockingIOError, OSError):
+                os.write(self._wake_w, b"!")
 
     def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
         """Run ``action`` on the Tk thread and wait for its result (from other threads)."""
@@ -136,8 +150,9 @@ class App:
         return future.result(timeout)
 
     def _drain(self, *_: object) -> None:
-        with contextlib.suppress(BlockingIOError, OSError):
-            os.read(self._wake_r, 4096)
+        if self._wake_r >= 0:
+            with contextlib.suppress(BlockingIOError, OSError):
+                os.read(self._wake_r, 4096)
         while True:
             try:
                 action = self._queue.get_nowait()
@@ -150,7 +165,8 @@ class App:
 
     def _poll(self) -> None:  # pragma: no cover - Windows
         self._drain()
-        self.root.after(100, self._poll)
+        if not self._quitting:
+            self.root.after(POLL_MS, self._poll)
 
     def _after(self, name: str, seconds: float, action: Callable[[], None]) -> None:
         """One named timer: setting it again replaces the pending one."""
@@ -172,13 +188,15 @@ class App:
     def start(self) -> None:
         """Claim the IPC socket, show the icon, unlock (keyring, else a window)."""
         self.ipc.start()  # AlreadyRunning propagates to the caller
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in quit_signals():
             signal.signal(sig, lambda *_: self.post(self.quit))
-        signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
+        if self._wake_w >= 0:
+            signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
         if sys.platform.startswith("linux"):
             from ..desktop._xdg import Notifier, SessionLockWatcher
 
-            self.notifier = Notifier(str(icon_path("app", 64)))
+            icon = self._resources.enter_context(icon_file("app", 64))
+            self.notifier = Notifier(str(icon))
             self.lock_watcher = SessionLockWatcher(lambda: self.post(self.lock))
             self.lock_watcher.start()
         self.tray.start()
@@ -249,15 +267,18 @@ class App:
             self.watcher.stop()
         if self.notifier is not None:
             self.notifier.close()
+        self._resources.close()
         self.tray.stop()
-        signal.set_wakeup_fd(-1)
+        if self._wake_w >= 0:
+            signal.set_wakeup_fd(-1)
         if self.vault is not None:
             self.vault.lock()
         with contextlib.suppress(tk.TclError):
             self.root.destroy()
         for fd in (self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     # -- locking --------------------------------------------------------------------------
 
@@ -355,8 +376,10 @@ class App:
     def _watch_vault(self) -> None:
         """Notice when a sync tool changes the vault (Linux: inotify; elsewhere the file is
         looked at on each period boundary's refresh)."""
-        if self.watcher is not None or not sys.platform.startswith("linux"):
-            return
+        if self.watcher is None and sys.platform.startswith("linux"):
+            self.watcher = self._inotify_watcher()
+
+    def _inotify_watcher(self) -> Any:
         from ..desktop._inotify import FolderWatcher
 
         name = self.vault_path.name
@@ -366,8 +389,7 @@ class App:
                 self.post(lambda: self._after("vault-changed", 0.3, self.vault_changed))
 
         watcher = FolderWatcher(self.vault_path.parent, changed)
-        if watcher.start():
-            self.watcher = watcher
+        return watcher if watcher.start() else None
 
     def vault_changed(self) -> None:
         """The file changed on disk (another device, another traycodes): read it again,
@@ -426,9 +448,11 @@ class App:
     # -- the menu -------------------------------------------------------------------------
 
     def _image(self, *, locked: bool) -> Any:
+        import io
+
         from PIL import Image
 
-        return Image.open(icon_path("app", 64, locked=locked))
+        return Image.open(io.BytesIO(icon_bytes("app", 64, locked=locked)))
 
     def records(self) -> list[Record]:
         return menu_order(self.vault.records) if self.vault is not None else []
@@ -1080,10 +1104,9 @@ def autostart_command(vault_path: Path) -> list[str]:
 def run(vault_path: Path, *, enrol: str | None = None) -> int:
     """``traycodes`` with no command: start the app, or show the one already running.
     ``enrol``: open the enrolment dialog (with that link, if any) once unlocked."""
-    if sys.platform == "darwin":
-        raise TrayCodesError(
-            "the tray app does not run on macOS yet; the command line does (see 'traycodes --help')"
-        )
+    unsupported = desktop.app_unsupported()
+    if unsupported is not None:
+        raise TrayCodesError(unsupported)
     try:
         if enrol is not None:
             reply = ipc.request("enrol", link=enrol, timeout=5)

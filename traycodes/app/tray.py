@@ -49,9 +49,10 @@ def candidates() -> tuple[str, ...]:
         return (forced,)
     if sys.platform == "win32":
         return ("win32",)
-    if sys.platform == "darwin":
+    elif sys.platform == "darwin":
         return ("darwin",)
-    return LINUX_BACKENDS
+    else:
+        return LINUX_BACKENDS
 
 
 def _import(name: str) -> Any:

@@ -47,13 +47,15 @@ def autostart() -> Autostart:
         from ._win32 import RunKeyAutostart
 
         return RunKeyAutostart()
-    if sys.platform == "darwin":
+    elif sys.platform == "darwin":
+        refuse_without_app("start at login")
         from ._darwin import LaunchAgentAutostart
 
         return LaunchAgentAutostart()
-    from ._xdg import XdgAutostart
+    else:
+        from ._xdg import XdgAutostart
 
-    return XdgAutostart()
+        return XdgAutostart()
 
 
 class LinkHandler(Protocol):
@@ -72,27 +74,49 @@ def link_handler() -> LinkHandler:
         from ._win32 import ProtocolHandler
 
         return ProtocolHandler()
-    if sys.platform == "darwin":
+    elif sys.platform == "darwin":
+        refuse_without_app("otpauth: links")
         raise DesktopError(
             "on macOS, otpauth: links open the app bundle that declares "
             "them (CFBundleURLTypes); traycodes has no bundle yet"
         )
-    from ._xdg import XdgLinkHandler
+    else:
+        from ._xdg import XdgLinkHandler
 
-    return XdgLinkHandler()
+        return XdgLinkHandler()
+
+
+def app_unsupported() -> str | None:
+    """Why the tray app cannot run on this platform yet, or None where it can."""
+    if sys.platform == "darwin":
+        return (
+            "the tray app does not run on macOS yet (pystray and Tk both need the main "
+            "thread there); the command line works (see 'traycodes --help')"
+        )
+    else:
+        return None
+
+
+def refuse_without_app(what: str) -> None:
+    """Entries that would launch the tray app are refused where it cannot run, rather than
+    installed to fail at every login or click."""
+    why = app_unsupported()
+    if why is not None:
+        raise DesktopError(f"{what}: not available here: {why}")
 
 
 def display_server() -> str:
     """``x11``, ``wayland``, ``windows``, ``macos`` or ``none`` (no graphical session)."""
     if sys.platform == "win32":
         return "windows"
-    if sys.platform == "darwin":
+    elif sys.platform == "darwin":
         return "macos"
-    if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
+    elif os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
         return "wayland"
-    if os.environ.get("DISPLAY"):
+    elif os.environ.get("DISPLAY"):
         return "x11"
-    return "none"
+    else:
+        return "none"
 
 
 def launch_command() -> list[str]:

@@ -120,9 +120,60 @@ CF_UNICODETEXT = 13
 GMEM_MOVEABLE = 0x0002
 
 
+def prototypes() -> dict[tuple[str, str], tuple[Any, list[Any]]]:
+    """``(dll, function) -> (restype, argtypes)`` for every Win32 call traycodes makes.
+    Declared, never left to ctypes' default (``int`` results and arguments, which cut
+    64-bit handles and pointers to 32 bits)."""
+    import ctypes
+    from ctypes import wintypes as w
+
+    return {
+        ("user32", "OpenClipboard"): (w.BOOL, [w.HWND]),
+        ("user32", "EmptyClipboard"): (w.BOOL, []),
+        ("user32", "CloseClipboard"): (w.BOOL, []),
+        ("user32", "SetClipboardData"): (w.HANDLE, [w.UINT, w.HANDLE]),
+        ("user32", "RegisterClipboardFormatW"): (w.UINT, [w.LPCWSTR]),
+        ("user32", "GetClipboardSequenceNumber"): (w.DWORD, []),
+        ("user32", "GetForegroundWindow"): (w.HWND, []),
+        ("user32", "GetWindowTextLengthW"): (ctypes.c_int, [w.HWND]),
+        ("user32", "GetWindowTextW"): (ctypes.c_int, [w.HWND, w.LPWSTR, ctypes.c_int]),
+        ("user32", "GetWindowThreadProcessId"): (w.DWORD, [w.HWND, ctypes.POINTER(w.DWORD)]),
+        ("user32", "SetForegroundWindow"): (w.BOOL, [w.HWND]),
+        ("user32", "GetAsyncKeyState"): (w.SHORT, [ctypes.c_int]),
+        ("kernel32", "GlobalAlloc"): (w.HGLOBAL, [w.UINT, ctypes.c_size_t]),
+        ("kernel32", "GlobalLock"): (w.LPVOID, [w.HGLOBAL]),
+        ("kernel32", "GlobalUnlock"): (w.BOOL, [w.HGLOBAL]),
+        ("kernel32", "GlobalFree"): (w.HGLOBAL, [w.HGLOBAL]),
+        ("kernel32", "RtlMoveMemory"): (None, [w.LPVOID, ctypes.c_void_p, ctypes.c_size_t]),
+        ("kernel32", "OpenProcess"): (w.HANDLE, [w.DWORD, w.BOOL, w.DWORD]),
+        ("kernel32", "QueryFullProcessImageNameW"): (
+            w.BOOL,
+            [w.HANDLE, w.DWORD, w.LPWSTR, ctypes.POINTER(w.DWORD)],
+        ),
+        ("kernel32", "CloseHandle"): (w.BOOL, [w.HANDLE]),
+    }
+
+
+class Win32Api:
+    """``user32`` and ``kernel32`` with every function traycodes calls declared.
+    ``load`` opens a DLL by name (``ctypes.WinDLL``; tests hand in a fake)."""
+
+    def __init__(self, load: Any = None) -> None:
+        if load is None:  # pragma: no cover - real Windows only
+            import ctypes
+
+            load = getattr(ctypes, "WinDLL")  # noqa: B009 - absent from ctypes off Windows
+        dlls = {name: load(name) for name in ("user32", "kernel32")}
+        for (dll, function), (restype, argtypes) in prototypes().items():
+            declared = getattr(dlls[dll], function)
+            declared.restype = restype
+            declared.argtypes = argtypes
+        self.user32, self.kernel32 = dlls["user32"], dlls["kernel32"]
+
+
 class Win32Clipboard:
-    """Text on the clipboard marked as sensitive. ``api`` is ctypes' user32/kernel32 pair
-    (or a fake with the same functions)."""
+    """Text on the clipboard marked as sensitive. ``api`` has ``user32`` and ``kernel32``
+    (:class:`Win32Api`, or a fake with the same functions)."""
 
     def __init__(self, api: Any = None) -> None:
         self._api = api
@@ -130,9 +181,7 @@ class Win32Clipboard:
     @property
     def api(self) -> Any:
         if self._api is None:
-            import ctypes
-
-            self._api = ctypes.windll  # type: ignore[attr-defined,unused-ignore]
+            self._api = Win32Api()
         return self._api
 
     def set_text(self, text: str) -> int:
@@ -154,10 +203,17 @@ class Win32Clipboard:
     @staticmethod
     def _put(kernel32: Any, user32: Any, fmt: int, data: bytes) -> None:
         handle = kernel32.GlobalAlloc(GMEM_MOVEABLE, len(data))
+        if not handle:
+            raise DesktopError("out of memory for the clipboard")
         pointer = kernel32.GlobalLock(handle)
+        if not pointer:
+            kernel32.GlobalFree(handle)
+            raise DesktopError("the clipboard's memory could not be locked")
         kernel32.RtlMoveMemory(pointer, data, len(data))
         kernel32.GlobalUnlock(handle)
-        user32.SetClipboardData(fmt, handle)
+        if not user32.SetClipboardData(fmt, handle):
+            kernel32.GlobalFree(handle)  # still ours: the clipboard did not take it
+            raise DesktopError("the clipboard refused the code")
 
     def clear_if_unchanged(self, token: int) -> bool:
         """Empty the clipboard if nothing was copied since ``token``; True if emptied."""
@@ -210,12 +266,12 @@ class User32Api:  # pragma: no cover - real Windows only
     """GetForegroundWindow, GetWindowTextW, GetWindowThreadProcessId,
     QueryFullProcessImageNameW, SetForegroundWindow and GetAsyncKeyState over ctypes."""
 
-    def __init__(self) -> None:
+    def __init__(self, api: Win32Api | None = None) -> None:
         import ctypes
 
         self.ctypes = ctypes
-        self.user32 = ctypes.windll.user32  # type: ignore[attr-defined,unused-ignore]
-        self.kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        api = api or Win32Api()
+        self.user32, self.kernel32 = api.user32, api.kernel32
 
     def foreground(self) -> int:
         return int(self.user32.GetForegroundWindow() or 0)
@@ -227,7 +283,9 @@ class User32Api:  # pragma: no cover - real Windows only
         return str(buffer.value)
 
     def window_pid(self, handle: int) -> int:
-        pid = self.ctypes.c_ulong()
+        from ctypes import wintypes
+
+        pid = wintypes.DWORD()
         self.user32.GetWindowThreadProcessId(handle, self.ctypes.byref(pid))
         return int(pid.value)
 
@@ -236,7 +294,9 @@ class User32Api:  # pragma: no cover - real Windows only
         if not process:
             return ""
         try:
-            size = self.ctypes.c_ulong(1024)
+            from ctypes import wintypes
+
+            size = wintypes.DWORD(1024)
             buffer = self.ctypes.create_unicode_buffer(size.value)
             ok = self.kernel32.QueryFullProcessImageNameW(
                 process, 0, buffer, self.ctypes.byref(size)
