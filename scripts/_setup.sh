@@ -70,3 +70,21 @@ ensure_venv() {
     echo "$stamp" > "$VENV/.traycodes-stamp"
   fi
 }
+
+# build_and_install DIR EXTRAS: the sdist and the wheel built as for a release (python -m
+# build: the wheel is built from the sdist), and a fresh environment in DIR with the wheel
+# installed (not editable) with EXTRAS. Sets WHEEL and SDIST.
+build_and_install() {
+  local dir="$1" extras="$2" dist="$ROOT/dist"
+  ensure_python || return 1
+  rm -rf "$dir" "$dist"
+  "$PYTHON" -m venv "$dir"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip build >/dev/null
+  say "building the sdist and the wheel"
+  "$dir/bin/python" -m build --outdir "$dist" "$ROOT" >"$dir/build.log" 2>&1 \
+    || { cat "$dir/build.log" >&2; return 1; }
+  WHEEL="$(ls "$dist"/traycodes-*.whl)"
+  SDIST="$(ls "$dist"/traycodes-*.tar.gz)"
+  say "installing $(basename "$WHEEL")[$extras] into a fresh ${dir#"$ROOT"/}"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[$extras]"
+}

@@ -74,6 +74,21 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_desktop(args: argparse.Namespace) -> int:
+    """``traycodes desktop on|off|status``: traycodes in the app menu."""
+    from . import desktop
+    from .app.main import autostart_command
+    from .cli_vault import vault_path
+
+    adapter = desktop.launcher()
+    if args.action == "on":
+        adapter.enable(autostart_command(vault_path(args)))
+    elif args.action == "off":
+        adapter.disable()
+    print(f"on: {adapter.location}" if adapter.enabled() else "off")
+    return 0
+
+
 def cmd_ipc(args: argparse.Namespace) -> int:
     """``traycodes type`` / ``traycodes pick``: ask the running app (bind these to desktop
     shortcuts where global hotkeys cannot work, such as Wayland)."""
@@ -143,6 +158,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     )
     qr = _import_ok("zxingcpp")
     _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
+    unsupported = desktop.app_unsupported()
+    _check(
+        findings,
+        "tray app",
+        unsupported is None,
+        "runs here" if unsupported is None else unsupported,
+        "use the command line on this platform for now",
+    )
     try:
         handled = desktop.link_handler().status()
     except TrayCodesError as exc:
@@ -156,17 +179,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             "",
         )
     )
-    adapter = desktop.autostart()
-    findings.append(
-        (
-            "OK",
-            "start at login",
-            ("on: " + adapter.location)
-            if adapter.enabled()
-            else "off ('traycodes autostart on' to start at login)",
-            "",
-        )
-    )
+    for part, factory, command in (
+        ("start at login", desktop.autostart, "autostart"),
+        ("app menu", desktop.launcher, "desktop"),
+    ):
+        try:
+            adapter = factory()
+            state = (
+                f"on: {adapter.location}"
+                if adapter.enabled()
+                else f"off ('traycodes {command} on' to turn it on)"
+            )
+        except TrayCodesError as exc:
+            state = str(exc)
+        findings.append(("OK", part, state, ""))
     path = vault_path(args)
     backups = list_backups(path)
     _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")
@@ -225,6 +251,17 @@ def add_commands(commands: Any) -> None:
     _vault_options(autostart, password=False)
     autostart.set_defaults(func=cmd_autostart)
 
+    launcher = commands.add_parser(
+        "desktop",
+        help="list traycodes in the app menu, or stop",
+        description="on: add traycodes to the desktop's app menu (Linux: a launcher in "
+        "$XDG_DATA_HOME/applications and its icons in the hicolor theme; Windows: a "
+        "Start-menu shortcut); off: remove exactly what 'on' added; status: say which.",
+    )
+    launcher.add_argument("action", choices=["on", "off", "status"])
+    _vault_options(launcher, password=False)
+    launcher.set_defaults(func=cmd_desktop)
+
     for name, text in (
         ("type", "type (or copy) the code for the window in front, like the hotkey"),
         ("pick", "open the running app's quick-pick window, like its hotkey"),
@@ -263,8 +300,9 @@ def add_commands(commands: Any) -> None:
     doctor = commands.add_parser(
         "doctor",
         help="check each part of traycodes on this machine",
-        description="One line per part (tray, keyring, display, hotkeys, clipboard, QR "
-        "reader, autostart, vault, backups, settings): OK or PROBLEM, with the "
+        description="One line per part (display, tray, keyring, hotkeys, clipboard, QR "
+        "reader, tray app, links, autostart, app menu, vault, backups, settings): OK or "
+        "PROBLEM, with the "
         "fix. Exits 1 when there is a problem.",
     )
     _vault_options(doctor, password=False)

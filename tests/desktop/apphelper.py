@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.desktop.session import DesktopSession, wait_for
+from tests.paths import ARTIFACTS
 
 GITHUB_KEY = "JBSWY3DPEHPK3PXP"
 GOOGLE_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 class TrayApp:

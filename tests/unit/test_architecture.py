@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "traycodes"
+from tests.paths import SOURCE
+
+PACKAGE = SOURCE / "traycodes"
 
 # module (or package) -> layer; a module may import traycodes modules of lower layers only,
 # and modules of its own layer where listed in SAME_LAYER_OK.
@@ -46,7 +48,7 @@ SAME_LAYER_OK = {
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),
-    2: {"cryptography", "keyring", "zxingcpp", "segno", "platformdirs", "PIL"},
+    2: {"cryptography", "keyring", "zxingcpp", "segno", "platformdirs", "PIL", "tomli_w"},
     3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},
     5: {"pystray", "pynput", "PIL", "tkinter", "platformdirs", "keyring", "gi"},

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import SOURCE
 from traycodes.errors import (
     Conflict,
     DamagedData,
@@ -518,7 +519,7 @@ def test_reference_decrypter_reads_what_traycodes_writes(path: Path) -> None:
     record = make_record()
     vault.update(lambda records: add(records, record))
     vault.change_password("second password", kdf=KDF_MINIMUM)
-    script = Path(__file__).resolve().parents[2] / "docs" / "reference_decrypt.py"
+    script = SOURCE / "docs" / "reference_decrypt.py"
     done = subprocess.run(
         [sys.executable, str(script), str(path)],
         capture_output=True,

@@ -58,6 +58,40 @@ def autostart() -> Autostart:
         return XdgAutostart()
 
 
+class Launcher(Protocol):
+    """traycodes in the desktop's app menu (Linux) or Start menu (Windows)."""
+
+    @property
+    def location(self) -> str:
+        """Where the entry lives, for messages."""
+        ...
+
+    def enable(self, command: list[str]) -> None:
+        """Add the entry (and its icons), starting ``command``; replaces an older one."""
+        ...
+
+    def disable(self) -> None:
+        """Remove exactly what :meth:`enable` wrote; quiet when it was not there."""
+        ...
+
+    def enabled(self) -> bool: ...
+
+
+def launcher() -> Launcher:
+    """The adapter for this platform (macOS: an app bundle, not done yet)."""
+    if sys.platform == "win32":
+        from ._win32 import StartMenuShortcut
+
+        return StartMenuShortcut()
+    elif sys.platform == "darwin":
+        refuse_without_app("the app menu")
+        raise DesktopError("on macOS, apps are listed from an app bundle; traycodes has none yet")
+    else:
+        from ._xdg import XdgLauncher
+
+        return XdgLauncher()
+
+
 class LinkHandler(Protocol):
     """Open clicked ``otpauth:`` links with traycodes."""
 
@@ -102,7 +136,7 @@ def refuse_without_app(what: str) -> None:
     installed to fail at every login or click."""
     why = app_unsupported()
     if why is not None:
-        raise DesktopError(f"{what}: not available here: {why}")
+        raise TrayCodesError(f"{what}: not available here: {why}")
 
 
 def display_server() -> str:
@@ -120,5 +154,22 @@ def display_server() -> str:
 
 
 def launch_command() -> list[str]:
-    """How to start this traycodes again: its own Python running the package."""
+    """How a login entry, a launcher or a link handler starts this traycodes again.
+
+    The ``traycodes`` command on ``PATH`` when it runs this same installation, by the path
+    a reinstall keeps (pipx's ``~/.local/bin/traycodes`` link survives ``pipx upgrade`` and
+    ``pipx reinstall``); else the command beside this Python (a virtual environment); else
+    this Python running the package (a checkout).
+    """
+    import shutil
+    from pathlib import Path
+
+    here = Path(os.path.realpath(Path(sys.executable).parent))
+    name = "traycodes.exe" if sys.platform == "win32" else "traycodes"
+    on_path = shutil.which("traycodes")
+    if on_path and Path(os.path.realpath(on_path)).parent == here:
+        return [os.path.abspath(on_path)]
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return [str(beside)]
     return [sys.executable, "-m", "traycodes"]

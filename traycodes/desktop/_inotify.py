@@ -44,6 +44,10 @@ class FolderWatcher:
         if not libc_name:
             return False
         libc = ctypes.CDLL(libc_name, use_errno=True)
+        libc.inotify_init1.restype = ctypes.c_int
+        libc.inotify_init1.argtypes = [ctypes.c_int]
+        libc.inotify_add_watch.restype = ctypes.c_int
+        libc.inotify_add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
         fd = libc.inotify_init1(IN_CLOEXEC | IN_NONBLOCK)
         if fd < 0:
             return False

@@ -109,6 +109,96 @@ class ProtocolHandler(_UsesRegistry):
         return "on" if "traycodes" in value else f"otpauth: links open with {value}"
 
 
+CREATE_SHORTCUT = (
+    "$s = (New-Object -ComObject WScript.Shell).CreateShortcut($env:TRAYCODES_LNK); "
+    "$s.TargetPath = $env:TRAYCODES_TARGET; $s.Arguments = $env:TRAYCODES_ARGS; "
+    "$s.IconLocation = $env:TRAYCODES_ICON; "
+    "$s.Description = 'Two-factor codes from the system tray'; $s.Save()"
+)
+
+
+class StartMenuShortcut:
+    """``%APPDATA%\\Microsoft\\Windows\\Start Menu\\Programs\\traycodes.lnk``, made by the
+    shell's own ``WScript.Shell`` through PowerShell (the values travel in environment
+    variables, never inside the script), with its icon in ``%LOCALAPPDATA%\\traycodes``.
+    ``run`` runs a command with extra environment and returns its exit code (tests fake it)."""
+
+    def __init__(
+        self, appdata: str | None = None, localappdata: str | None = None, run: Any = None
+    ) -> None:
+        import os
+        from pathlib import Path
+
+        self.lnk = Path(
+            appdata or os.environ.get("APPDATA", ""),
+            "Microsoft",
+            "Windows",
+            "Start Menu",
+            "Programs",
+            "traycodes.lnk",
+        )
+        self.icon = Path(
+            localappdata or os.environ.get("LOCALAPPDATA", ""), "traycodes", "traycodes.ico"
+        )
+        self.run = run or _run_with_env
+
+    @property
+    def location(self) -> str:
+        return str(self.lnk)
+
+    def enable(self, command: list[str]) -> None:
+        target, args = command[0], subprocess.list2cmdline(command[1:])
+        if target.lower().endswith("python.exe"):  # no console window for the tray app
+            target = target[: -len("python.exe")] + "pythonw.exe"
+        try:
+            self.icon.parent.mkdir(parents=True, exist_ok=True)
+            self.icon.write_bytes(windows_icon())
+        except OSError as exc:
+            raise DesktopError(f"cannot write {self.icon}: {exc.strerror}") from None
+        env = {
+            "TRAYCODES_LNK": str(self.lnk),
+            "TRAYCODES_TARGET": target,
+            "TRAYCODES_ARGS": args,
+            "TRAYCODES_ICON": str(self.icon),
+        }
+        argv = ["powershell", "-NoProfile", "-NonInteractive", "-Command", CREATE_SHORTCUT]
+        if self.run(argv, env) != 0:
+            raise DesktopError(f"PowerShell could not create {self.lnk}")
+
+    def disable(self) -> None:
+        for path in (self.lnk, self.icon):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise DesktopError(f"cannot remove {path}: {exc.strerror}") from None
+
+    def enabled(self) -> bool:
+        return self.lnk.is_file()
+
+
+def windows_icon() -> bytes:
+    """The app icon as a Windows .ico holding every size up to 256."""
+    import io
+
+    from PIL import Image
+
+    from ..resources import icon_bytes
+
+    with Image.open(io.BytesIO(icon_bytes("app", 256))) as image:
+        out = io.BytesIO()
+        image.save(out, format="ICO", sizes=[(s, s) for s in (16, 24, 32, 48, 64, 128, 256)])
+    return out.getvalue()
+
+
+def _run_with_env(argv: list[str], extra: dict[str, str]) -> int:  # pragma: no cover
+    import os
+
+    done = subprocess.run(
+        argv, env={**os.environ, **extra}, capture_output=True, timeout=60, check=False
+    )
+    return done.returncode
+
+
 # Clipboard formats that keep a copied code out of clipboard history and cloud sync:
 # https://learn.microsoft.com/windows/win32/dataxchg/clipboard-formats#cloud-clipboard-and-clipboard-history-formats
 EXCLUDE_FORMATS = (

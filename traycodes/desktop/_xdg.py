@@ -55,9 +55,12 @@ def _unescape_string(value: str) -> str:
     return "".join(out)
 
 
-def desktop_entry(command: list[str], *, autostart: bool, handler: bool = False) -> str:
-    """The text of traycodes' .desktop file (``handler``: the otpauth: link handler, whose
-    command gets the clicked link as ``%u``)."""
+def desktop_entry(
+    command: list[str], *, autostart: bool, handler: bool = False, launcher: bool = False
+) -> str:
+    """The text of traycodes' .desktop file: the login entry (``autostart``), the
+    ``otpauth:`` link handler (``handler``: its command gets the clicked link as ``%u``), or
+    the app-menu launcher (``launcher``, with an "Add account" action)."""
     lines = [
         "[Desktop Entry]",
         "Type=Application",
@@ -65,9 +68,10 @@ def desktop_entry(command: list[str], *, autostart: bool, handler: bool = False)
         "GenericName=Two-factor authenticator",
         "Comment=Two-factor codes from the system tray",
         f"Exec={_exec_line(command)}{' %u' if handler else ''}",
-        "Icon=traycodes",
+        f"Icon={APP_ID}",
         "Terminal=false",
-        "Categories=Utility;Security;",
+        "Categories=System;Security;",
+        "Keywords=2FA;TOTP;OTP;authenticator;two-factor;",
         "StartupNotify=false",
     ]
     if autostart:
@@ -75,6 +79,14 @@ def desktop_entry(command: list[str], *, autostart: bool, handler: bool = False)
     if handler:
         lines += ["MimeType=x-scheme-handler/otpauth;", "NoDisplay=true"]
         lines[2] = "Name=traycodes (add account)"
+    if launcher:
+        lines += [
+            "Actions=add-account;",
+            "",
+            "[Desktop Action add-account]",
+            "Name=Add account",
+            f"Exec={_exec_line([*command, 'enrol'])}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -135,13 +147,7 @@ class XdgAutostart:
         return str(self.path)
 
     def enable(self, command: list[str]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(desktop_entry(command, autostart=True), encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError as exc:
-            raise DesktopError(f"cannot write {self.path}: {exc.strerror}") from None
+        _write_atomically(self.path, desktop_entry(command, autostart=True).encode())
 
     def disable(self) -> None:
         try:
@@ -151,6 +157,61 @@ class XdgAutostart:
 
     def enabled(self) -> bool:
         return self.path.is_file()
+
+
+class XdgLauncher:
+    """traycodes in the app menu: ``$XDG_DATA_HOME/applications/io.github.traycodes.desktop``
+    and its icon at each size in the hicolor theme
+    (``$XDG_DATA_HOME/icons/hicolor/<size>x<size>/apps/io.github.traycodes.png``).
+    ``disable`` removes exactly the files ``enable`` writes."""
+
+    def __init__(self, data: Path | None = None) -> None:
+        self.data = data or data_home()
+
+    @property
+    def path(self) -> Path:
+        return self.data / "applications" / DESKTOP_FILE
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def icon_paths(self) -> dict[int, Path]:
+        from ..resources import SIZES
+
+        hicolor = self.data / "icons" / "hicolor"
+        return {size: hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png" for size in SIZES}
+
+    def files(self) -> list[Path]:
+        return [self.path, *self.icon_paths().values()]
+
+    def enable(self, command: list[str]) -> None:
+        from ..resources import icon_bytes
+
+        writes = {path: icon_bytes("app", size) for size, path in self.icon_paths().items()}
+        writes[self.path] = desktop_entry(command, autostart=False, launcher=True).encode()
+        for path, data in writes.items():  # the launcher last: it names the icons
+            _write_atomically(path, data)
+
+    def disable(self) -> None:
+        for path in self.files():
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise DesktopError(f"cannot remove {path}: {exc.strerror}") from None
+
+    def enabled(self) -> bool:
+        return self.path.is_file()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise DesktopError(f"cannot write {path}: {exc.strerror}") from None
 
 
 # --- D-Bus ----------------------------------------------------------------------------------
