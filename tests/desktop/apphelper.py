@@ -78,10 +78,11 @@ class TrayApp:
 
     # -- the app
 
-    def start(self, *, unlocked: bool = True) -> None:
+    def start(self, *, unlocked: bool = True, command: list[str] | None = None) -> None:
+        """Start the app (``command``: another installation's ``traycodes``)."""
         self.log = open(self.root / f"app-{self.backend}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "traycodes"],
+            command or [sys.executable, "-m", "traycodes"],
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

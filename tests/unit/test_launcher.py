@@ -54,7 +54,9 @@ def test_launcher_entry_is_valid(tmp_path: Path) -> None:
         pytest.skip("desktop-file-validate is not installed")
     launcher = XdgLauncher(tmp_path)
     launcher.enable(COMMAND)
-    done = subprocess.run([validate, str(launcher.path)], capture_output=True, text=True)
+    done = subprocess.run(
+        [validate, str(launcher.path)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 
@@ -94,7 +96,7 @@ def test_start_menu_shortcut_passes_values_outside_the_script(tmp_path: Path) ->
     command = ["C:\\Program Files\\Python311\\python.exe", "-m", "traycodes", "--vault", "$(x)'"]
     shortcut = StartMenuShortcut(str(tmp_path / "roaming"), str(tmp_path / "local"), run=shell)
     shortcut.enable(command)
-    (argv, env), = shell.calls
+    ((argv, env),) = shell.calls
     assert argv[-1] == CREATE_SHORTCUT  # fixed text: nothing of the user's inside it
     assert env["TRAYCODES_TARGET"].endswith("pythonw.exe")  # no console window
     assert env["TRAYCODES_ARGS"] == "-m traycodes --vault $(x)'"
