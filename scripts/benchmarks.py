@@ -507,7 +507,7 @@ def bench_hotkey() -> None:
             [
                 sys.executable,
                 str(target_script),
-                "Issuer 3 — Mozilla Firefox",
+                "Issuer 3 — sign in",  # an application: browsers ask first
                 str(field),
                 "benchtarget",
                 str(keylog),

@@ -171,6 +171,83 @@ BROWSERS = (
 _DASHES = (" — ", " – ", " - ", " | ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
+# Browsers by what the desktop says of the window (process name, WM_CLASS, app id), not by
+# the title, which the page sets. Lower-case.
+BROWSER_APPS = frozenset(
+    {
+        # Firefox and its relatives (WM_CLASS "Navigator" / "firefox"; Flatpak app ids)
+        "firefox",
+        "firefox-esr",
+        "firefox-bin",
+        "firefox-developer-edition",
+        "firefox-nightly",
+        "navigator",
+        "org.mozilla.firefox",
+        "librewolf",
+        "io.gitlab.librewolf-community",
+        "waterfox",
+        "floorp",
+        "one.ablaze.floorp",
+        "zen",
+        "zen-browser",
+        "tor-browser",
+        "torbrowser",
+        "mullvad-browser",
+        "icecat",
+        "seamonkey",
+        # Chromium and its relatives
+        "chromium",
+        "chromium-browser",
+        "org.chromium.chromium",
+        "chrome",
+        "google-chrome",
+        "google-chrome-stable",
+        "google-chrome-beta",
+        "google-chrome-unstable",
+        "com.google.chrome",
+        "msedge",
+        "microsoft-edge",
+        "microsoft-edge-stable",
+        "microsoft-edge-beta",
+        "microsoft-edge-dev",
+        "com.microsoft.edge",
+        "brave",
+        "brave-browser",
+        "brave-browser-stable",
+        "com.brave.browser",
+        "opera",
+        "opera-beta",
+        "vivaldi",
+        "vivaldi-stable",
+        "vivaldi-bin",
+        "com.vivaldi.vivaldi",
+        "thorium",
+        "thorium-browser",
+        "yandex-browser",
+        "yandex_browser",
+        "ungoogled-chromium",
+        "io.github.ungoogled_software.ungoogled_chromium",
+        "arc",
+        "company.thebrowser.browser",
+        # others
+        "safari",
+        "com.apple.safari",
+        "epiphany",
+        "org.gnome.epiphany",
+        "qutebrowser",
+        "org.qutebrowser.qutebrowser",
+        "falkon",
+        "org.kde.falkon",
+        "konqueror",
+        "midori",
+        "iexplore",
+        "nyxt",
+        "min",
+        "ladybird",
+        "orion",
+    }
+)
+
 PATTERN, DOMAIN, ISSUER = 300, 200, 100
 APP_BONUS = 50
 
@@ -277,6 +354,44 @@ def clear_winner(candidates: list[Candidate]) -> Record | None:
     if len(candidates) > 1 and candidates[1].score == candidates[0].score:
         return None
     return candidates[0].record
+
+
+def is_browser(window: Window) -> bool:
+    """A web browser's window, whose title the page in it chooses: known by its process,
+    WM_CLASS or app id (``BROWSER_APPS``), or by a browser's name ending its title."""
+    names = {window.app.casefold(), *(c.casefold() for c in window.classes)}
+    names |= {name.removesuffix(".exe") for name in names}
+    return bool(names & BROWSER_APPS) or bool(page_title(window.title)[1])
+
+
+UNVERIFIED = (
+    "This page could not be verified: a web page chooses its own title, so the title alone "
+    "does not decide. Check the address bar, then press Enter to type the code of {label}."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HotkeyPlan:
+    """What the type hotkey does in ``window``: type the code of ``record`` straight away,
+    or (``record`` None) open the chooser with ``candidates``, best first, and ``note``.
+    ``verified``: the window is known to be what the match says (never a browser page
+    matched by its title); Enter is only pressed after a code typed into such a window."""
+
+    record: Record | None
+    candidates: list[Candidate]
+    verified: bool
+    note: str = ""
+
+
+def plan_hotkey(records: Iterable[Record], window: Window) -> HotkeyPlan:
+    """In a browser a match rests on the page's title, which any page can copy: the chooser
+    opens with the best match first and says so, whatever the title (a remembered title
+    pattern included). Elsewhere one clear winner is typed, as before."""
+    candidates = window_candidates(records, window)
+    if is_browser(window):
+        note = UNVERIFIED.format(label=candidates[0].record.label) if candidates else ""
+        return HotkeyPlan(None, candidates, verified=False, note=note)
+    return HotkeyPlan(clear_winner(candidates), candidates, verified=True)
 
 
 def remembered_pattern(window: Window) -> str:

@@ -253,3 +253,4 @@ class Window:
     title: str
     app: str = ""  # process name, else WM_CLASS; lower-case
     pid: int = 0
+    classes: tuple[str, ...] = ()  # WM_CLASS instance and class, or the app id; lower-case

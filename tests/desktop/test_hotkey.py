@@ -20,18 +20,21 @@ MICROSOFT_KEY = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 
 
 class Target:
-    """A browser-like window with a focused text field, in its own process."""
+    """A window with a focused text field, in its own process: an application's, or a
+    browser's when its title ends with a browser's name or its class is a browser's."""
 
     made = 0
 
-    def __init__(self, app: TrayApp, title: str) -> None:
+    def __init__(self, app: TrayApp, title: str, wm_class: str = "") -> None:
         Target.made += 1
         self.app = app
         self.title = title
-        self.wm_class = f"target{Target.made}"
+        self.wm_class = wm_class or f"target{Target.made}"
         self.out = app.root / f"field-{Target.made}.txt"
+        self.keys = app.root / f"keys-{Target.made}.txt"
         self.process = subprocess.Popen(
-            [sys.executable, str(TARGET), title, str(self.out), self.wm_class], env=app.env
+            [sys.executable, str(TARGET), title, str(self.out), self.wm_class, str(self.keys)],
+            env=app.env,
         )
         wait_for(lambda: self.out.exists() and self.window() is not None, f"the window {title!r}")
         self.activate()
@@ -71,8 +74,8 @@ def hotkey_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[object]:
         app.start()
         apps.append(app)
 
-        def target(title: str) -> Target:
-            made = Target(app, title)
+        def target(title: str, wm_class: str = "") -> Target:
+            made = Target(app, title, wm_class)
             targets.append(made)
             return made
 
@@ -90,14 +93,17 @@ def press_hotkey(app: TrayApp) -> None:
     app.run("xdotool", "key", "ctrl+alt+o")
 
 
-def test_types_the_code_for_the_site_in_front(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+GITHUB_APP = "GitHub Desktop — sign in"  # an application's window, not a browser's
+
+
+def test_types_the_code_for_the_app_in_front(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     press_hotkey(app)
     wait_for(lambda: len(github.field()) == 6, "the code in the field")
     assert github.field() in expected_codes(GITHUB_KEY)
     app.screenshot("hotkey-github.png")
-    google = target("Google Accounts — Mozilla Firefox")
+    google = target("Google Drive — sign in")
     press_hotkey(app)
     wait_for(lambda: len(google.field()) == 6, "Google's code in its field")
     assert google.field() in expected_codes(GOOGLE_KEY)
@@ -105,9 +111,50 @@ def test_types_the_code_for_the_site_in_front(hotkey_app) -> None:  # type: igno
     assert app.stop() == 0
 
 
+def test_a_browser_page_asks_first_and_never_presses_enter(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    """A copy of GitHub's sign-in page has GitHub's title: in a browser the title alone
+    types nothing; the chooser offers GitHub first and says the page is unverified."""
+    app, target = hotkey_app("press_enter = true\n")
+    page = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    press_hotkey(app)
+    wait_for(lambda: app.state()["chooser"], "the chooser")
+    assert "could not be verified" in app.state()["chooser_heading"]
+    time.sleep(0.5)
+    assert page.field() == ""  # nothing typed without the user's word
+    wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
+    time.sleep(0.3)
+    app.screenshot("hotkey-unverified.png")
+    app.type_keys("Return")  # GitHub is first: Enter types it
+    wait_for(lambda: len(page.field()) == 6, "the code after Enter")
+    assert page.field() in expected_codes(GITHUB_KEY)
+    time.sleep(0.5)
+    assert "Return" not in page.keys.read_text().split()  # press_enter held back
+    assert app.stop() == 0
+
+
+def test_a_browser_is_known_by_its_class_not_only_its_title(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    page = target("Sign in to GitHub", wm_class="chromium")
+    press_hotkey(app)
+    wait_for(lambda: app.state()["chooser"], "the chooser")
+    time.sleep(0.5)
+    assert page.field() == ""
+    app.type_keys("Escape")
+    assert app.stop() == 0
+
+
+def test_outside_browsers_press_enter_follows_the_code(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app("press_enter = true\n")
+    github = target(GITHUB_APP)
+    press_hotkey(app)
+    wait_for(lambda: "Return" in github.keys.read_text().split(), "Enter after the code")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.stop() == 0
+
+
 def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
-    both = target("GitHub sign-in with Google — Mozilla Firefox")
+    both = target("GitHub sign-in with Google")
     press_hotkey(app)
     wait_for(lambda: app.state()["chooser"], "the chooser")
     wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
@@ -118,7 +165,7 @@ def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type:
     app.type_keys("Return")
     wait_for(lambda: len(both.field()) == 6, "the chosen code in the field")
     assert both.field() in expected_codes(GOOGLE_KEY)
-    # Remembered: the next press types straight away, no chooser.
+    # Remembered: outside a browser the next press types straight away, no chooser.
     app.run("xdotool", "key", "ctrl+slash", "BackSpace")  # Tk: select all, delete
     wait_for(lambda: both.field() == "", "the field emptied")
     press_hotkey(app)
@@ -144,7 +191,7 @@ def test_microsoft_does_not_fire_on_an_edge_title_bar(hotkey_app) -> None:  # ty
 def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
     other = target("Notes — Text Editor")
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     app.run("xdotool", "keydown", "ctrl+alt+o")  # the app waits for the keys to be let go
     time.sleep(0.5)
     other.activate()
@@ -157,7 +204,7 @@ def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-
 
 def test_held_modifiers_do_not_garble_the_code(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     app.run("xdotool", "keydown", "ctrl+alt+o")
     time.sleep(0.8)
     assert github.field() == ""  # nothing typed while Ctrl and Alt are down
@@ -169,7 +216,7 @@ def test_held_modifiers_do_not_garble_the_code(hotkey_app) -> None:  # type: ign
 
 def test_a_code_about_to_expire_is_not_typed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     # The app's clock at 1.5 s before a boundary when the hotkey arrives (min 3 s left).
     offset = int(30 - time.time() % 30 - 1.5) % 30
     app.config.write_text(f"clock_offset = {offset}\n")
@@ -189,7 +236,7 @@ def test_a_code_about_to_expire_is_not_typed(hotkey_app) -> None:  # type: ignor
 
 def test_copy_mode_leaves_the_code_on_the_clipboard(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app('hotkey_action = "copy"\n')
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     press_hotkey(app)
     wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "the code copied")
     assert github.field() == ""
@@ -198,7 +245,7 @@ def test_copy_mode_leaves_the_code_on_the_clipboard(hotkey_app) -> None:  # type
 
 def test_type_command_does_what_the_hotkey_does(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
-    github = target("Sign in to GitHub · GitHub — Mozilla Firefox")
+    github = target(GITHUB_APP)
     done = app.cli("type")
     assert done.returncode == 0
     wait_for(lambda: len(github.field()) == 6, "the code from 'traycodes type'")

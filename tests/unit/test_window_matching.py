@@ -9,8 +9,10 @@ import pytest
 from traycodes.matching import (
     Window,
     clear_winner,
+    is_browser,
     page_title,
     pattern_matches,
+    plan_hotkey,
     remembered_pattern,
     window_candidates,
 )
@@ -119,3 +121,63 @@ def test_remembered_pattern_matches_exactly_that_title(title: str) -> None:
     chosen = record("Chosen", title_patterns=(pattern,))
     assert clear_winner(window_candidates([chosen], window)) is chosen
     assert not pattern_matches(pattern, "Something else")
+
+
+# --- a web page chooses its own title: in browsers the title alone never types ---------------
+
+PHISHING = [
+    # a copy of GitHub's sign-in page on another domain, with GitHub's exact title
+    Window("1", "Sign in to GitHub · GitHub — Mozilla Firefox", "firefox-esr"),
+    # a page on another domain whose title names GitHub's domain
+    Window("2", "github.com/login - verify", "chromium", classes=("chromium", "chromium")),
+    # a question that mentions GitHub
+    Window("3", "How do I sign in to GitHub? - Stack Overflow - Google Chrome", "chrome"),
+    Window("4", "Google Search", "python3", classes=("navigator", "firefox")),
+    # known by its WM_CLASS only: no browser name in the title
+    Window("5", "Sign in to GitHub", "python3", classes=("chromium", "chromium")),
+    # known by its title only (a browser traycodes does not list by process)
+    Window("6", "Sign in to GitHub · GitHub — Mozilla Firefox", "somebrowser"),
+]
+
+
+@pytest.mark.parametrize("window", PHISHING, ids=lambda w: w.title)
+def test_a_title_in_a_browser_never_types_directly(window: Window) -> None:
+    """Each of these typed GitHub's code with no question asked before."""
+    assert is_browser(window)
+    plan = plan_hotkey(ALL, window)
+    assert plan.record is None and not plan.verified
+    if plan.candidates:
+        assert "could not be verified" in plan.note
+        assert plan.candidates[0].record.label in plan.note  # the one Enter will type
+
+
+def test_in_a_browser_the_best_match_comes_first_in_the_chooser() -> None:
+    plan = plan_hotkey(ALL, PHISHING[0])
+    assert plan.candidates[0].record is GITHUB
+
+
+def test_a_remembered_title_does_not_bypass_the_question_in_a_browser() -> None:
+    window = Window("1", "Sign in to GitHub · GitHub — Mozilla Firefox", "firefox")
+    remembered = record("GitHub", title_patterns=(remembered_pattern(window),))
+    plan = plan_hotkey([remembered, GITLAB], window)
+    assert plan.record is None and not plan.verified
+    assert plan.candidates[0].record is remembered
+
+
+def test_outside_browsers_a_clear_match_types_as_before() -> None:
+    for window in (
+        Window("1", "Steam Guard", "steam"),
+        Window("2", "GitHub Desktop", "github-desktop", classes=("github desktop",)),
+        Window("3", "Online Banking - Bank", "bankapp"),
+    ):
+        assert not is_browser(window)
+        plan = plan_hotkey(ALL, window)
+        assert plan.record is not None and plan.verified, window
+
+
+@pytest.mark.parametrize(
+    "app", ["firefox", "navigator", "chromium", "msedge.exe", "brave", "vivaldi-bin", "safari"]
+)
+def test_browsers_are_known_by_process_class_or_app_id(app: str) -> None:
+    assert is_browser(Window("1", "Anything", app))
+    assert is_browser(Window("1", "Anything", "python3", classes=(app,)))

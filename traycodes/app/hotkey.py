@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TrayCodesError
-from ..matching import clear_winner, remembered_pattern, window_candidates
+from ..matching import plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 
@@ -114,17 +114,28 @@ class Typist:
             self.app.post(self.app.show_password)
             self.app.notify("traycodes is locked", "Unlock it, then press the hotkey again.")
             return
-        candidates = self.app.call(lambda: window_candidates(self.app.records(), window))
-        winner = clear_winner(candidates)
-        if winner is None:
-            self.app.post(lambda: self.app.show_chooser(window, candidates))
+        plan = self.app.call(lambda: plan_hotkey(self.app.records(), window))
+        if plan.record is None:
+            self.app.post(
+                lambda: self.app.show_chooser(
+                    window, plan.candidates, note=plan.note, verified=plan.verified
+                )
+            )
             return
-        self.deliver(winner.id, window, chosen=False)
+        self.deliver(plan.record.id, window, chosen=False, verified=plan.verified)
 
     def deliver(
-        self, record_id: str, window: Window | None, *, chosen: bool, remember: bool = False
+        self,
+        record_id: str,
+        window: Window | None,
+        *,
+        chosen: bool,
+        remember: bool = False,
+        verified: bool = False,
     ) -> None:
-        """Put the record's code into ``window`` (None: copy only, e.g. on Wayland)."""
+        """Put the record's code into ``window`` (None: copy only, e.g. on Wayland).
+        ``verified``: the window is known to be the record's site or app; only then is
+        Enter pressed after the code (``press_enter``)."""
         record = self.app.call(lambda: self.app.record(record_id))
         if record is None or record.otp is None:
             return
@@ -141,14 +152,15 @@ class Typist:
             return
         shown = self._fresh_code(record)
         if action != "copy" and window is not None:
+            # Just before typing: the same window, showing the same page (a title that
+            # changed meanwhile is another page, maybe another site).
             active = self.desktop.active_window()
-            if active is None or active.id != window.id:
+            if active is None or active.id != window.id or active.title != window.title:
                 self._focus_changed(record, window)
                 return
-        if action in ("copy", "both"):
+            self._type(shown, enter=verified and self.app.settings.press_enter)
+        if action in ("copy", "both"):  # after typing: the clipboard is not raced
             self.app.call(lambda: self.app.copy_code(record, shown, notify=False))
-        if action in ("type", "both") and window is not None:
-            self._type(shown)
         self.app.call(lambda: self.app.mark_used(record_id))
         where = f" into “{window.title}”" if window is not None and action != "copy" else ""
         verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
@@ -191,12 +203,12 @@ class Typist:
             now = self.app.clock.now()
         return code(otp, now)
 
-    def _type(self, text: str) -> None:
+    def _type(self, text: str, *, enter: bool) -> None:
         from pynput import keyboard
 
         if self._keyboard is None:
             self._keyboard = keyboard.Controller()
         self._keyboard.type(text)
-        if self.app.settings.press_enter:
+        if enter:
             self._keyboard.press(keyboard.Key.enter)
             self._keyboard.release(keyboard.Key.enter)

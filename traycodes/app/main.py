@@ -655,8 +655,16 @@ class App:
 
         self.vault.update(remember)
 
-    def show_chooser(self, window: Window | None, candidates: list[Candidate]) -> None:
-        """Several records (or none) fit the window: let the user choose, near the pointer."""
+    def show_chooser(
+        self,
+        window: Window | None,
+        candidates: list[Candidate],
+        *,
+        note: str = "",
+        verified: bool = False,
+    ) -> None:
+        """Several records (or none) fit the window, or the window is a browser whose page
+        could not be verified (``note`` says so): the user chooses, near the pointer."""
         from ..ui.quickpick import QuickPick
 
         if self.vault is None:
@@ -680,7 +688,9 @@ class App:
                 return
             typist = self.typist
             typist.request(
-                lambda: typist.deliver(record_id, window, chosen=True, remember=remember)
+                lambda: typist.deliver(
+                    record_id, window, chosen=True, remember=remember, verified=verified
+                )
             )
 
         heading = (
@@ -688,6 +698,8 @@ class App:
             if window is not None
             else "Choose an account: its code is copied"
         )
+        if note:
+            heading += "\n\n" + note
         self.quick = QuickPick(
             self.root,
             rows,
@@ -1079,6 +1091,9 @@ class App:
             "menu": self.menu_texts(),
             "quickpick": self.quick is not None and self.quick.window.title() == "traycodes",
             "chooser": self.quick is not None and self.quick.window.title() == "traycodes: choose",
+            "chooser_heading": self.quick.heading
+            if self.quick is not None and self.quick.window.title() == "traycodes: choose"
+            else "",
             "enrol": self.enrol_window.snapshot() if self.enrol_window is not None else None,
             "password_window": self.password_window is not None
             and bool(self.password_window.window.winfo_exists()),

@@ -105,7 +105,8 @@ class X11Desktop:
         app = _process_name(pid) or (wm_class[1] or wm_class[0])
         if "traycodes" in (wm_class[0].lower(), wm_class[1].lower()):
             app = "traycodes"  # our own windows, whatever runs us (python3)
-        return Window(id=str(window.id), title=title, app=app.lower(), pid=pid)
+        classes = tuple(name.lower() for name in wm_class if name)
+        return Window(id=str(window.id), title=title, app=app.lower(), pid=pid, classes=classes)
 
     def activate(self, window_id: str, timeout: float = 1.0) -> bool:
         """Ask the window manager to bring ``window_id`` to front; True once it is."""

@@ -1,0 +1,131 @@
+"""The hotkey's worker with a fake app and a fake desktop: what it types, when, and where
+it refuses (a page whose title changed, a browser page it cannot verify)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from traycodes.app.hotkey import Typist
+from traycodes.model import OtpParams, Record, Window
+from traycodes.settings import Settings
+
+GITHUB = Record(id=uuid.uuid4().hex, issuer="GitHub", otp=OtpParams(b"12345678901234567890"))
+APP_WINDOW = Window("7", "GitHub Desktop", "github-desktop")
+BROWSER_WINDOW = Window("8", "Sign in to GitHub · GitHub — Mozilla Firefox", "firefox")
+
+
+class Clock:
+    def now(self) -> float:
+        return 1_000_000_015.0  # 15 s into a period: no waiting
+
+
+class FakeApp:
+    def __init__(self, **settings: Any) -> None:
+        self.settings = Settings(**settings)
+        self.clock = Clock()
+        self.vault = object()
+        self.events: list[tuple[str, Any]] = []
+
+    def call(self, action: Callable[[], Any], timeout: float = 10) -> Any:
+        return action()
+
+    def post(self, action: Callable[[], None]) -> None:
+        action()
+
+    def records(self) -> list[Record]:
+        return [GITHUB]
+
+    def record(self, record_id: str) -> Record | None:
+        return GITHUB if record_id == GITHUB.id else None
+
+    def copy_code(self, record: Record, shown: str, *, notify: bool) -> None:
+        self.events.append(("copy", shown))
+
+    def mark_used(self, record_id: str) -> None:
+        self.events.append(("used", record_id))
+
+    def notify(self, title: str, body: str) -> None:
+        self.events.append(("notify", f"{title} {body}"))
+
+    def show_chooser(self, window: Window | None, candidates: list[Any], **kw: Any) -> None:
+        self.events.append(("chooser", kw))
+
+    def show_password(self) -> None:
+        self.events.append(("password", None))
+
+
+class FakeDesktop:
+    def __init__(self, *windows: Window) -> None:
+        self.windows = list(windows)  # what active_window() answers, in turn (last repeats)
+
+    def active_window(self) -> Window | None:
+        return self.windows.pop(0) if len(self.windows) > 1 else self.windows[0]
+
+    def modifiers_down(self) -> bool:
+        return False
+
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:
+        return True
+
+
+def typist_for(app: FakeApp, desktop: FakeDesktop) -> Typist:
+    typist = Typist(app, desktop)  # type: ignore[arg-type]
+
+    def typed(text: str, *, enter: bool) -> None:
+        app.events.append(("type", (text, enter)))
+
+    typist._type = typed  # type: ignore[method-assign]
+    return typist
+
+
+def kinds(app: FakeApp) -> list[str]:
+    return [kind for kind, _ in app.events]
+
+
+def test_an_application_window_gets_the_code_and_enter() -> None:
+    app = FakeApp(press_enter=True)
+    typist_for(app, FakeDesktop(APP_WINDOW)).for_window_in_front()
+    typed = [value for kind, value in app.events if kind == "type"]
+    assert len(typed) == 1 and typed[0][1] is True and len(typed[0][0]) == 6
+
+
+def test_a_browser_page_opens_the_chooser_and_types_nothing() -> None:
+    app = FakeApp(press_enter=True)
+    typist_for(app, FakeDesktop(BROWSER_WINDOW)).for_window_in_front()
+    assert kinds(app) == ["chooser"]
+    options = app.events[0][1]
+    assert options["verified"] is False and "could not be verified" in options["note"]
+
+
+def test_a_chosen_unverified_page_gets_the_code_but_never_enter() -> None:
+    app = FakeApp(press_enter=True)
+    typist = typist_for(app, FakeDesktop(BROWSER_WINDOW))
+    typist.deliver(GITHUB.id, BROWSER_WINDOW, chosen=True, verified=False)
+    typed = [value for kind, value in app.events if kind == "type"]
+    assert len(typed) == 1 and typed[0][1] is False
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        Window("7", "Sign in to GitHub — evil page", "github-desktop"),  # same id, new title
+        Window("9", "GitHub Desktop", "github-desktop"),  # another window
+    ],
+)
+def test_nothing_is_typed_when_the_window_changed_just_before(later: Window) -> None:
+    app = FakeApp()
+    # looked up, ready to type (same window), then just before typing: changed
+    typist = typist_for(app, FakeDesktop(APP_WINDOW, APP_WINDOW, later))
+    typist.for_window_in_front()
+    assert "type" not in kinds(app) and "copy" not in kinds(app)
+    assert any("window changed" in str(value) for kind, value in app.events if kind == "notify")
+
+
+def test_both_types_before_it_copies() -> None:
+    app = FakeApp(hotkey_action="both")
+    typist_for(app, FakeDesktop(APP_WINDOW)).for_window_in_front()
+    assert kinds(app)[:2] == ["type", "copy"]
