@@ -475,6 +475,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    from .errors import Conflict
     from .vault import kdf_from_environment
 
     reader = PasswordReader(args)
@@ -482,11 +483,38 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     # With --password-stdin: line 1 opens the vault (unless the keyring did), the next is new.
     line = 1 if vault.unlocked_with == "password" else 0
     new = reader.new(line=line, env="TRAYCODES_NEW_PASSWORD")
-    vault.change_password(new, kdf=kdf_from_environment())
+    if not args.rekey:
+        vault.change_password(new, kdf=kdf_from_environment())
+        count = len(vault.backups())
+        say(
+            "Password changed. The vault's key is the same: the old password still opens "
+            f"older copies of the vault ({count} backup(s), a synced folder's history), and "
+            "with them the key to this one. 'traycodes passwd --rekey' changes the key too."
+        )
+        return 0
+    for copy, outcome in vault.absorb_conflicts():  # under the old key: merged, then gone
+        if isinstance(outcome, str):
+            raise Conflict(f"{copy} cannot be merged first ({outcome}); nothing was changed")
+    resealed, deleted = vault.rekey(new, keystore=keystore_for(args), kdf=kdf_from_environment())
+    _tell_running_app("lock")  # it holds the old key: unlocking again gets the new one
     say(
-        "Password changed (the records were not re-encrypted; older backups keep the old password)."
+        f"New password and a new key: the records and {resealed} backup(s) are sealed again"
+        + (f", {deleted} backup(s) that could not be were deleted" if deleted else "")
+        + ". The old password opens no file of this vault any more; other computers that "
+        "share it must join again ('traycodes init --join')."
     )
     return 0
+
+
+def _tell_running_app(command: str) -> None:
+    """Best effort: the running tray app, if any, does ``command``."""
+    import contextlib
+
+    from .app import ipc
+    from .errors import TrayCodesError
+
+    with contextlib.suppress(ipc.NotRunning, OSError, ValueError, TrayCodesError):
+        ipc.request(command, timeout=3)
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
@@ -545,7 +573,11 @@ def cmd_keyring(args: argparse.Namespace) -> int:
         say("The vault now opens through the keyring.")
     else:
         vault.remove_keyring(store)
-        say("The vault no longer opens through the keyring; it asks for its password.")
+        say(
+            "The vault no longer opens through the keyring; it asks for its password. Its key "
+            "is the same: a copy of the old keyring key (a keyring backup) still opens it. "
+            "'traycodes passwd --rekey' changes the key."
+        )
     return 0
 
 
@@ -697,10 +729,18 @@ def add_commands(
         "passwd",
         help="change (or set) the vault password",
         description="Change the vault password: the master key is rewrapped, the records "
-        "are not re-encrypted. The new password is asked twice on a terminal, "
+        "are not re-encrypted (so the old password still opens old copies of the vault); "
+        "with --rekey, a new master key: the records and every backup are sealed again, "
+        "other computers' keyring slots are dropped (they join again), and the old "
+        "password opens nothing any more. The new password is asked twice on a terminal, "
         "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
         "standard input (the current password first when the keyring does not "
         "open the vault, then the new one).",
+    )
+    passwd.add_argument(
+        "--rekey",
+        action="store_true",
+        help="also change the master key: old copies and the old password open nothing",
     )
     _vault_options(passwd)
     passwd.set_defaults(func=cmd_passwd)

@@ -246,6 +246,43 @@ def test_passwd(cli: Cli) -> None:
     assert len(cli.records()) == 1
 
 
+def test_passwd_says_what_old_copies_still_open(cli: Cli) -> None:
+    cli.ok("add", GITHUB)
+    done = cli.ok("passwd", TRAYCODES_NEW_PASSWORD="new-password")
+    assert "old password still opens" in done.stderr and "--rekey" in done.stderr
+    old_backup = cli.ok("backups").stdout.split()[-1]
+    opened = cli("list", TRAYCODES_VAULT=old_backup)  # an old copy: the old password
+    assert opened.returncode == 0, opened.stderr
+
+
+@pytest.mark.parametrize("how", ["environment", "stdin"])
+def test_passwd_rekey(cli: Cli, how: str) -> None:
+    cli.ok("add", GITHUB)
+    cli.ok("add", "--key", RFC_KEY, "--issuer", "RFC")
+    codes = {q: cli.ok("code", q, "--at", "59").stdout for q in ("github", "rfc")}
+    if how == "environment":
+        done = cli.ok("passwd", "--rekey", TRAYCODES_NEW_PASSWORD="new-password")
+    else:
+        done = cli.ok(
+            "passwd",
+            "--rekey",
+            "--password-stdin",
+            stdin=f"{PASSWORD}\nnew-password\n",
+            password=False,
+        )
+    assert "new key" in done.stderr and done.stdout == ""
+    files = [cli.vault, *cli.vault.parent.glob("*.backups/*.tcv")]
+    assert len(files) >= 3
+    for file in files:  # the old password opens nothing, the new one everything
+        assert cli("list", TRAYCODES_VAULT=str(file)).returncode == 3, file
+        assert cli("list", TRAYCODES_VAULT=str(file), TRAYCODES_PASSWORD="new-password")
+    after = {
+        q: cli.ok("code", q, "--at", "59", TRAYCODES_PASSWORD="new-password").stdout
+        for q in ("github", "rfc")
+    }
+    assert after == codes
+
+
 def test_backups_and_restore(cli: Cli) -> None:
     cli.ok("add", GITHUB)
     cli.ok("remove", "github")

@@ -42,7 +42,7 @@ def source_files() -> set[str]:
 def test_the_suite_runs_against_the_installed_package() -> None:
     needs_installed()
     installed = Path(traycodes.__file__).resolve()
-    assert SOURCE.resolve() not in installed.parents, installed
+    assert (SOURCE / "traycodes").resolve() not in installed.parents, installed
     assert "site-packages" in installed.parts
     # and so do the processes the tests start
     done = subprocess.run(
@@ -72,7 +72,15 @@ def test_the_sdist_holds_the_package_tests_and_docs() -> None:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     missing = source_files() - names
     assert not missing, f"the sdist lacks {sorted(missing)}"
-    for needed in ("pyproject.toml", "README.md", "CHANGELOG.md"):
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "tests/unit/test_packaging.py",
+        "docs/reference_decrypt.py",
+        "scripts/test",
+        ".ci/run",
+    ):
         assert needed in names
 
 

@@ -531,3 +531,61 @@ def test_reference_decrypter_reads_what_traycodes_writes(path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (only,) = json.loads(done.stdout)["records"]
     assert (only["issuer"], base64.b64decode(only["otp"]["secret"])) == ("GitHub", SECRET)
+
+
+def _reference_opens(path: Path, password: str) -> bool:
+    script = SOURCE / "docs" / "reference_decrypt.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "TRAYCODES_PASSWORD": password},
+    )
+    return done.returncode == 0
+
+
+def test_rekey_leaves_nothing_the_old_password_or_key_opens(path: Path) -> None:
+    """After 'passwd --rekey' no file of the vault (nor a backup) opens with the old
+    password, checked with the reference decrypter; the new password opens them all, the
+    records are whole, and other computers' keyring slots are gone."""
+    vault = create(path)
+    store, other = MemoryStore(), MemoryStore()
+    vault.add_keyring(store)
+    vault.add_keyring(other)  # another computer sharing the vault
+    for _ in range(3):
+        vault.update(lambda records: add(records, make_record()))
+    old_master = vault.master_key
+    before = sorted(r.id for r in vault.records)
+    backups = [b.path for b in list_backups(path)]
+    assert backups and all(_reference_opens(b, PASSWORD) for b in backups[:2])
+    resealed, deleted = vault.rekey("new password", keystore=store, kdf=KDF_MINIMUM)
+    assert (resealed, deleted) == (len(backups), 0)
+    files = [path, *(b.path for b in list_backups(path))]
+    assert len(files) == len(backups) + 1
+    for file in files:
+        assert not _reference_opens(file, PASSWORD), file
+        assert _reference_opens(file, "new password"), file
+    assert vault.master_key != old_master
+    reopened = Vault.open(path, keystore=store, password=lambda: None)
+    assert reopened.unlocked_with == "keyring"  # this computer's keyring: a new key
+    assert sorted(r.id for r in reopened.records) == before
+    with pytest.raises(Locked):  # the other computer joins again (with the password)
+        Vault.open(path, keystore=other, password=lambda: None)
+    # the old keyring key of this computer is gone from its keyring
+    from traycodes.vault.format import SLOT_KEYRING
+
+    (slot,) = [s for s in reopened.slots if s.type == SLOT_KEYRING]
+    assert list(store._keys) == [keyring_entry(vault.vault_id, slot.id)]
+
+
+def test_rekey_deletes_a_backup_it_cannot_seal_again(path: Path) -> None:
+    vault = create(path)
+    vault.update(lambda records: add(records, make_record()))
+    vault.update(lambda records: add(records, make_record()))
+    damaged = list_backups(path)[0].path
+    damaged.write_bytes(damaged.read_bytes()[:-5] + b"xxxxx")
+    resealed, deleted = vault.rekey("new password", keystore=None, kdf=KDF_MINIMUM)
+    assert deleted == 1 and not damaged.exists()
+    assert resealed == len(list_backups(path))

@@ -536,6 +536,65 @@ class Vault:
 
         self.update(lambda records: None, slots=replace_password)
 
+    def rekey(
+        self,
+        new_password: str,
+        *,
+        keystore: KeyStore | None,
+        kdf: crypto.KdfParams = crypto.KDF_DEFAULT,
+    ) -> tuple[int, int]:
+        """A new master key: the records sealed again under it, a new password slot, a new
+        keyring slot for this computer (when ``keystore`` is given and it had one), every
+        other computer's keyring slot dropped, and every backup sealed again under the new
+        key (or deleted when it cannot be opened). Afterwards no old password, keyring key
+        or copy of the old master key opens the vault, its later saves or its backups.
+        Returns (backups sealed again, backups deleted)."""
+        old_master = self.master_key
+        master = crypto.random_key()
+        with file_lock(self.path):
+            file, _ = read_file(self.path)
+            if file.vault_id != self._file.vault_id:
+                raise Conflict(f"{self.path} now holds another vault; nothing was changed")
+            records = self._open_records(self.path, file, old_master)
+            own = self._own_keyring_slots(keystore) if keystore is not None else []
+            slots = [password_slot(file.vault_id, master, new_password, kdf)]
+            if keystore is not None and own:
+                slots.append(keyring_slot(file.vault_id, master, keystore))
+            try:
+                new_file = seal_file(file.vault_id, tuple(slots), master, records)
+                _remove_stale_temporaries(self.path)
+                # The vault first: were the backups done first, a crash now would leave
+                # them under a key that nothing holds.
+                atomic_write(self.path, new_file.dumps())
+            except BaseException:
+                if keystore is not None and len(slots) > 1:
+                    keystore.delete(keyring_entry(file.vault_id, slots[1].id))
+                raise
+            self._file, self._master = new_file, master
+            self._records = {r.id: r for r in records}
+            resealed, deleted = self._reseal_backups(old_master, tuple(slots))
+        if keystore is not None:
+            for stale in own:
+                keystore.delete(keyring_entry(file.vault_id, stale.id))
+        return resealed, deleted
+
+    def _reseal_backups(self, old_master: bytes, slots: tuple[Slot, ...]) -> tuple[int, int]:
+        resealed = deleted = 0
+        for backup in list_backups(self.path):
+            try:
+                file, _ = read_file(backup.path)
+                if file.vault_id != self.vault_id:
+                    raise Conflict("another vault")
+                records = open_records(file, old_master)
+            except TrayCodesError:  # not openable with the old key: it cannot stay
+                backup.path.unlink(missing_ok=True)
+                deleted += 1
+                continue
+            sealed = seal_file(self.vault_id, slots, self.master_key, records)
+            atomic_write(backup.path, sealed.dumps())
+            resealed += 1
+        return resealed, deleted
+
     def _own_keyring_slots(self, keystore: KeyStore) -> list[Slot]:
         """The keyring slots whose key this computer's keyring holds (other devices that
         share the vault through a synced folder keep slots of their own)."""
