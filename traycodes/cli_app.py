@@ -33,14 +33,53 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    """``traycodes enrol [LINK]``: the running app's enrolment dialog (or start the app)."""
-    import logging
+    """``traycodes enrol [LINK]``: the running app's enrolment dialog. When no app runs,
+    one is started *without* the link and the link is handed over IPC, so the secret never
+    sits in a long-running process's command line (``/proc/PID/cmdline`` is readable by
+    every local user); this command exits as soon as the app has it."""
+    import subprocess
+    import time
 
-    from .app.main import run
+    from . import desktop
+    from .app import ipc
+    from .app.main import autostart_command
     from .cli_vault import vault_path
+    from .errors import TrayCodesError
 
-    logging.getLogger("traycodes").addHandler(logging.StreamHandler())
-    return run(vault_path(args), enrol=args.link or "")
+    link = args.link or ""
+    if link == "-":
+        link = sys.stdin.readline().strip()
+    unsupported = desktop.app_unsupported()
+    if unsupported is not None:
+        raise TrayCodesError(unsupported)
+    try:
+        if ipc.request("enrol", link=link, timeout=5).get("ok"):
+            return 0
+    except (ipc.NotRunning, OSError, ValueError):
+        pass
+    if desktop.display_server() == "none":
+        raise TrayCodesError(
+            "no graphical session (DISPLAY is not set): the enrolment dialog needs one; "
+            "'traycodes add LINK' works without"
+        )
+    subprocess.Popen(
+        autostart_command(vault_path(args)),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # it outlives this command
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            reply = ipc.request("enrol", link=link, timeout=5)
+        except (ipc.NotRunning, OSError, ValueError):
+            time.sleep(0.1)
+            continue
+        if reply.get("ok"):
+            return 0
+        raise TrayCodesError(f"the running traycodes refused: {reply.get('error', '?')}")
+    raise TrayCodesError("traycodes did not start within 20 s: try 'traycodes' to see why")
 
 
 def cmd_handler(args: argparse.Namespace) -> int:
@@ -280,9 +319,12 @@ def add_commands(commands: Any) -> None:
         help="add an account in the enrolment dialog",
         description="Open the running app's enrolment dialog, with LINK filled in (an "
         "otpauth:// link, as a browser passes it); starts the app when it is not "
-        "running. The dialog shows the live code before anything is saved.",
+        "running (without the link in its command line: the link is handed over when "
+        "it is up) and exits. The dialog shows the live code before anything is saved.",
     )
-    enrol.add_argument("link", nargs="?", metavar="LINK")
+    enrol.add_argument(
+        "link", nargs="?", metavar="LINK", help="the link ('-': read it from standard input)"
+    )
     _vault_options(enrol, password=False)
     enrol.set_defaults(func=cmd_enrol)
 

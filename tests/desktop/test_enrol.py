@@ -260,6 +260,36 @@ def test_clicked_otpauth_link_opens_the_dialog(app: TrayApp) -> None:
     assert app.stop() == 0
 
 
+def secret_in_a_command_line(secret: str) -> list[str]:
+    """Processes whose command line (readable by every local user) holds ``secret``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if secret.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+def test_enrol_starts_the_app_without_the_link_in_its_command_line(app: TrayApp) -> None:
+    """What the otpauth: handler runs when traycodes is not running: the app comes up
+    without the link in its argv, gets it over IPC, and the command exits."""
+    started = time.monotonic()
+    done = app.cli("enrol", LINK)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 20
+    wait_for(app.answers_without_process, "the app the command started")
+    wait_for(lambda: app.state()["enrol"] is not None, "the dialog with the link", timeout=20)
+    wait_for(lambda: code_shown(app), "the link's live code")
+    assert secret_in_a_command_line(KEY) == []
+    # and a second link while it runs goes over IPC too
+    assert app.cli("enrol", "-", stdin=LINK + "\n").returncode == 0
+    assert secret_in_a_command_line(KEY) == []
+    app.request("quit")
+    wait_for(lambda: not app.answers_without_process(), "the app to quit", timeout=20)
+
+
 def test_no_code_on_screen_offers_a_region(app: TrayApp) -> None:
     app.start()
     open_dialog(app)

@@ -832,7 +832,8 @@ class App:
         """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard)."""
         from ..ui.enrol import EnrolDialog
 
-        if self.vault is None:
+        if self.vault is None:  # the link waits for the unlock, not lost
+            self.after_unlock = lambda: self.show_enrol(link)
             self.show_password()
             return
         self.touch()
@@ -1116,17 +1117,14 @@ def autostart_command(vault_path: Path) -> list[str]:
     return command
 
 
-def run(vault_path: Path, *, enrol: str | None = None) -> int:
+def run(vault_path: Path) -> int:
     """``traycodes`` with no command: start the app, or show the one already running.
-    ``enrol``: open the enrolment dialog (with that link, if any) once unlocked."""
+    (``traycodes enrol`` starts it this way too, then hands it the link over IPC.)"""
     unsupported = desktop.app_unsupported()
     if unsupported is not None:
         raise TrayCodesError(unsupported)
     try:
-        if enrol is not None:
-            reply = ipc.request("enrol", link=enrol, timeout=5)
-        else:
-            reply = ipc.request("show", timeout=5)
+        reply = ipc.request("show", timeout=5)
     except (ipc.NotRunning, OSError, ValueError):
         pass
     else:
@@ -1147,18 +1145,12 @@ def run(vault_path: Path, *, enrol: str | None = None) -> int:
     for problem in problems:
         log.info("tray backend not used: %s", problem)
     app = App(vault_path, keystore=store, backend=backend, settings=settings)
-    if enrol is not None:
-        link = enrol
-        app.after_unlock = lambda: app.show_enrol(link)
     try:
         app.start()
     except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself
         with contextlib.suppress(tk.TclError):
             app.root.destroy()
-        if enrol is not None:
-            ipc.request("enrol", link=enrol)
-        else:
-            ipc.request("show")
+        ipc.request("show")
         return 0
     except BaseException:
         app.shutdown()
