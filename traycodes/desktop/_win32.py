@@ -150,9 +150,10 @@ class StartMenuShortcut:
         target, args = command[0], subprocess.list2cmdline(command[1:])
         if target.lower().endswith("python.exe"):  # no console window for the tray app
             target = target[: -len("python.exe")] + "pythonw.exe"
+        icon = windows_icon()
         try:
             self.icon.parent.mkdir(parents=True, exist_ok=True)
-            self.icon.write_bytes(windows_icon())
+            self.icon.write_bytes(icon)
         except OSError as exc:
             raise DesktopError(f"cannot write {self.icon}: {exc.strerror}") from None
         env = {
