@@ -42,6 +42,7 @@ class TrayApp:
             "TRAYCODES_KDF_COST": "minimum",
             "TRAYCODES_TRAY_BACKEND": backend,
             "TRAYCODES_LOG": "debug",
+            "TRAYCODES_DIAGNOSTICS": "codes",  # the tests read codes from state()
         }
         self.process: subprocess.Popen[str] | None = None
         self.keyring = keyring

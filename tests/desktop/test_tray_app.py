@@ -59,6 +59,25 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     assert app.stop() == 0
 
 
+def test_state_over_ipc_carries_no_codes(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Another process that reaches the socket learns what the app shows, but not a code
+    (only an app started with TRAYCODES_DIAGNOSTICS=codes, as the tests do, says them)."""
+    app = make_app(backend="gtk")
+    del app.env["TRAYCODES_DIAGNOSTICS"]
+    app.init_default()
+    app.start()
+    app.request("enrol", link=f"otpauth://totp/Google:x?secret={GOOGLE_KEY}&issuer=Google")
+    wait_for(lambda: app.state()["enrol"] is not None, "the enrolment dialog")
+    wait_for(lambda: "•••" in app.state()["enrol"]["preview"], "its masked preview")
+    state = app.state()
+    assert state["menu"][:2] == ["GitHub (octocat)   ••• •••", "Google (me@gmail.com)   ••• •••"]
+    text = repr(state)
+    for key in (GITHUB_KEY, GOOGLE_KEY):
+        for code in expected_codes(key):
+            assert code not in text.replace(" ", "") and grouped(code) not in text
+    assert app.stop() == 0
+
+
 def test_menu_lists_codes_and_a_click_copies(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="gtk", settings="clipboard_seconds = 3\n")
     app.init_default()

@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import socket
+import stat
+import struct
 import sys
 import tempfile
 import threading
@@ -41,19 +43,66 @@ class AlreadyRunning(TrayCodesError):
 
 
 def socket_path() -> Path:
-    """Where the app listens: private to the user."""
+    """Where the app listens: a folder private to the user (``$XDG_RUNTIME_DIR`` when it
+    is one, else ``traycodes-UID`` in the temp folder, which must be a real folder of
+    ours: never followed through a symlink)."""
     if sys.platform == "win32":
         raise TrayCodesError("Windows uses a named pipe, not a socket")
     else:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if runtime and Path(runtime).is_dir():
+        if runtime and _private_folder(Path(runtime)):
             return Path(runtime) / "traycodes.sock"
         folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o077:
-            raise TrayCodesError(f"{folder} is not private to this user; remove it and try again")
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        if not _private_folder(folder):
+            raise TrayCodesError(
+                f"{folder} is not a folder private to this user (a link, another owner, or "
+                "open to others); remove it and try again"
+            )
         return folder / "traycodes.sock"
+
+
+def _private_folder(folder: Path) -> bool:
+    """A folder itself (not a link to one), owned by this user, closed to everyone else."""
+    if sys.platform == "win32":
+        return False  # no Unix sockets there
+    else:
+        try:
+            info = os.lstat(folder)
+        except OSError:
+            return False
+        owned = info.st_uid == os.getuid()
+        return stat.S_ISDIR(info.st_mode) and owned and not info.st_mode & 0o077
+
+
+def peer_uid(connection: socket.socket) -> int | None:
+    """The user id of the process at the other end of a Unix socket (None where the
+    platform cannot say)."""
+    if sys.platform.startswith("linux"):
+        raw = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _pid, uid, _gid = struct.unpack("3i", raw)
+        return int(uid)
+    elif sys.platform == "darwin":
+        local_peercred, sol_local = 0x001, 0  # struct xucred: version, uid, ...
+        raw = connection.getsockopt(sol_local, local_peercred, struct.calcsize("2I"))
+        return int(struct.unpack("2I", raw)[1])
+    else:
+        return None
+
+
+def _same_user(uid: int | None) -> bool:
+    """A peer of this user (or one whose user the platform cannot tell)."""
+    if sys.platform == "win32":
+        return True  # named pipes: see the pipe's own checks
+    else:
+        return uid is None or uid == os.getuid()
+
+
+class NotOurs(TrayCodesError):
+    """The other end of the socket is another user's process."""
+
+    exit_code = 5
 
 
 def pipe_name() -> str:  # Windows
@@ -97,6 +146,8 @@ def _request_socket(message: bytes, timeout: float) -> dict[str, Any]:
                 client.connect(str(path))
             except (FileNotFoundError, ConnectionRefusedError):
                 raise NotRunning("traycodes is not running") from None
+            if not _same_user(peer_uid(client)):  # nothing is sent to it
+                raise NotOurs(f"{path} is served by another user's process; nothing was sent")
             client.sendall(message)
             data = b""
             while not data.endswith(b"\n"):
@@ -211,6 +262,13 @@ class Server:
             except OSError:
                 return  # closed by stop()
             with connection:
+                try:
+                    uid = peer_uid(connection)
+                except OSError:
+                    uid = -1
+                if not _same_user(uid):
+                    log.warning("refused an IPC connection from another user (uid %s)", uid)
+                    continue
                 connection.settimeout(5)
                 try:
                     self._answer(connection)

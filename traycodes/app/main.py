@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
+CODE_GAP = "   "  # between an account's name and its code in the menu
 POLL_MS = 50  # Windows only: how often the Tk loop looks at the queue
 
 
@@ -124,6 +125,7 @@ class App:
         self.hotkeys: Any = None
         self._copied: str | None = None
         self._timers: dict[str, str] = {}
+        self._diagnostic_codes = os.environ.get("TRAYCODES_DIAGNOSTICS") == "codes"
         self._resources = contextlib.ExitStack()  # files that must exist while we run
         self._seen: tuple[int, int, int] | None = None
 
@@ -460,7 +462,7 @@ class App:
     def entry_text(self, record: Record, now: float) -> str:
         if record.otp is None:
             return f"{record.label}   (no OTP yet)"
-        return f"{record.label}   {group_code(code(record.otp, now))}"
+        return f"{record.label}{CODE_GAP}{group_code(code(record.otp, now))}"
 
     def _menu(self) -> Any:
         import pystray
@@ -1083,22 +1085,38 @@ class App:
         return {"ok": True, **(result if isinstance(result, dict) else {})}
 
     def state(self) -> dict[str, Any]:
-        """What the app shows, for diagnostics and tests: never a secret (codes, yes)."""
+        """What the app shows, for diagnostics and tests, over IPC. Never a secret, and no
+        code either (each shown as dots), unless this app was started with
+        ``TRAYCODES_DIAGNOSTICS=codes`` in its own environment (the test suite does)."""
+        chooser = self.quick is not None and self.quick.window.title() == "traycodes: choose"
+        enrol = self.enrol_window.snapshot() if self.enrol_window is not None else None
+        menu = self.menu_texts()
+        if not self._diagnostic_codes:
+            menu = [mask_code(line) for line in menu]
+            if enrol is not None:
+                enrol["preview"] = mask_code(str(enrol["preview"]))
         return {
             "locked": self.vault is None,
             "backend": self.backend.name,
             "menus": self.backend.has_menu,
             "records": len(self.vault.records) if self.vault is not None else 0,
-            "menu": self.menu_texts(),
+            "menu": menu,
             "quickpick": self.quick is not None and self.quick.window.title() == "traycodes",
-            "chooser": self.quick is not None and self.quick.window.title() == "traycodes: choose",
-            "chooser_heading": self.quick.heading
-            if self.quick is not None and self.quick.window.title() == "traycodes: choose"
-            else "",
-            "enrol": self.enrol_window.snapshot() if self.enrol_window is not None else None,
+            "chooser": chooser,
+            "chooser_heading": self.quick.heading if chooser and self.quick is not None else "",
+            "enrol": enrol,
             "password_window": self.password_window is not None
             and bool(self.password_window.window.winfo_exists()),
         }
+
+
+def mask_code(text: str) -> str:
+    """``GitHub (octocat)   492 039`` -> ``GitHub (octocat)   ••• •••``: a menu entry or a
+    preview with its code (after the last run of three spaces, as shown) hidden."""
+    label, sep, shown = text.rpartition(CODE_GAP)
+    if not sep:
+        return text
+    return label + sep + "".join("•" if c.isalnum() else c for c in shown)
 
 
 def remaining_in(now: float, period: int) -> float:

@@ -574,7 +574,8 @@ class EnrolDialog:
     def snapshot(self) -> dict[str, object]:
         """What the dialog shows, for diagnostics and tests (codes, never secrets)."""
         return {
-            "preview": " ".join(
+            # the code after three spaces, as in the menu: state() masks it there
+            "preview": "   ".join(
                 (self.preview_label.cget("text"), self.preview_code.cget("text"))
             ).strip(),
             "message": self.message_text,
