@@ -72,8 +72,7 @@ class KeyringStore:
 
     @property
     def description(self) -> str:
-        backend = type(self._backend)
-        return f"{backend.__module__.removeprefix('keyring.backends.')}.{backend.__name__}"
+        return _describe(self._backend)
 
     def get(self, name: str) -> bytes | None:
         text = self._call("read", lambda: self._backend.get_password(SERVICE, name))
@@ -127,7 +126,30 @@ def system_store() -> tuple[KeyStore | None, str]:
         return None, f"no usable keyring ({type(exc).__name__})"
     if isinstance(backend, fail.Keyring):
         return None, "no usable keyring backend was found"
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return None, "no usable keyring backend was found"
+    if isinstance(backend, chainer.ChainerBackend):
+        # keyring chains every backend above priority 0, plain-text files included: take
+        # the best one that keeps keys safe
+        safe = [b for b in backend.backends if _keeps_keys_safe(b)]
+        if not safe:
+            return None, "no keyring backend that keeps keys safe was found"
+        backend = safe[0]
+    if not _keeps_keys_safe(backend):
+        return None, (
+            f"the keyring backend {_describe(backend)} keeps keys in clear or weakly "
+            "protected (priority below 1): traycodes does not keep its key there"
+        )
     store = KeyringStore(backend)
     return store, f"keyring: {store.description}"
+
+
+def _keeps_keys_safe(backend: Any) -> bool:
+    """keyring ranks backends that store in clear (keyrings.alt's plaintext file) below 1."""
+    try:
+        return float(backend.priority) >= 1
+    except Exception:  # a backend that cannot say is not trusted
+        return False
+
+
+def _describe(backend: object) -> str:
+    kind = type(backend)
+    return f"{kind.__module__.removeprefix('keyring.backends.')}.{kind.__name__}"

@@ -46,13 +46,26 @@ class KeyStoreContract:
         assert store.get(name) is None
 
     def test_delete_missing_is_quiet(self, store: KeyStore, name: str) -> None:
-        store.delete(name)
+        store.set(name + "-kept", b"k" * 32)
+        store.delete(name)  # never stored: no error, and nothing else goes
+        assert store.get(name) is None
+        assert store.get(name + "-kept") == b"k" * 32
+        store.delete(name + "-kept")
 
     def test_binary_keys_survive(self, store: KeyStore, name: str) -> None:
         key = bytes(range(256))
         store.set(name, key)
         assert store.get(name) == key
 
-    def test_description(self, store: KeyStore) -> None:
-        assert isinstance(store.description, str)
-        assert store.description
+    @pytest.fixture
+    def described_as(self) -> str:
+        """A part of the description that names the backend under test."""
+        raise NotImplementedError
+
+    def test_description_names_the_backend(
+        self, store: KeyStore, described_as: str, name: str
+    ) -> None:
+        store.set(name, b"\x01" * 32)
+        assert described_as in store.description
+        assert "\n" not in store.description and "AQEB" not in store.description  # no key
+        store.delete(name)

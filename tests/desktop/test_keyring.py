@@ -29,6 +29,10 @@ class TestSecretService(KeyStoreContract):
     def store(self, keyring_session: DesktopSession) -> KeyStore:
         return secret_service()
 
+    @pytest.fixture
+    def described_as(self) -> str:
+        return "SecretService.Keyring"
+
 
 def test_vault_opens_through_the_real_keyring(
     keyring_session: DesktopSession, tmp_path: Path
