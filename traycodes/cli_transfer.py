@@ -8,6 +8,7 @@ import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from .formats import Batch
@@ -227,11 +228,36 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             _say("Nothing shown.")
             return 0
+    import threading
+
     from .formats.writers import qr_png
     from .ui.qrviewer import show_codes
 
-    show_codes([(name, qr_png(link)) for name, link in links])
+    locked = threading.Event()
+    watcher = _lock_watcher(locked.set)  # the screen locking closes the window
+    try:
+        why = show_codes([(name, qr_png(link)) for name, link in links], should_close=locked.is_set)
+    finally:
+        if watcher is not None:
+            watcher.stop()
+    if why != "closed":
+        _say(
+            "The QR codes were taken off the screen: "
+            + ("the screen locked." if why == "locked" else "nobody used the window for a while.")
+        )
     return 0
+
+
+def _lock_watcher(on_lock: Callable[[], None]) -> Any:
+    """The screen-lock watcher where there is one (Linux), started; else None."""
+    if sys.platform.startswith("linux"):
+        from .desktop._xdg import SessionLockWatcher
+
+        watcher = SessionLockWatcher(on_lock)
+        watcher.start()
+        return watcher
+    else:
+        return None
 
 
 class _FormatNames:

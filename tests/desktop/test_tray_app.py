@@ -490,3 +490,72 @@ def test_export_qr_codes_in_a_window(make_app) -> None:  # type: ignore[no-untyp
         assert shown.wait(10) == 0
     finally:
         shown.kill()
+
+
+def test_the_qr_export_window_closes_when_the_screen_locks(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    shown = subprocess.Popen(
+        [sys.executable, "-m", "traycodes", "export", "--format", "qr", "--show", "--yes"],
+        env={**app.env, "TRAYCODES_PASSWORD": "pw"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: app.window_named("traycodes: QR export") is not None, "the window")
+        time.sleep(0.5)  # the watcher subscribes as the window opens
+        app.run(
+            "dbus-send",
+            "--session",
+            "--type=signal",
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver.ActiveChanged",
+            "boolean:true",
+        )
+        assert shown.wait(10) == 0
+        assert "the screen locked" in (shown.stderr.read() if shown.stderr else "")
+        assert app.window_named("traycodes: QR export") is None
+    finally:
+        shown.kill()
+
+
+def notifications(app: TrayApp) -> str:
+    """What dunst has shown since it started (its history), as JSON text."""
+    done = subprocess.run(
+        ["dunstctl", "history"], capture_output=True, text=True, env=app.env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_copy_notification_names_the_account_not_the_code(make_app) -> None:  # type: ignore[no-untyped-def]
+    require("dunstctl")
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the quick-pick window")
+    time.sleep(0.3)
+    app.type_text("goo")
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
+    copied = app.clipboard()
+    wait_for(lambda: "Copied the code for Google" in notifications(app), "the notification")
+    shown = notifications(app)
+    assert copied not in shown and grouped(copied) not in shown
+    assert app.stop() == 0
+
+
+def test_lock_closes_every_window_that_shows_a_secret(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    link = f"otpauth://totp/GitLab:dev?secret={GITHUB_KEY}&issuer=GitLab"
+    app.request("enrol", link=link)
+    wait_for(lambda: app.window_named("traycodes: add account") is not None, "the dialog")
+    assert app.request("lock")["ok"]
+    wait_for(lambda: app.state()["locked"], "the lock")
+    state = app.state()
+    assert state["enrol"] is None and not state["chooser"] and not state["quickpick"]
+    wait_for(lambda: app.window_named("traycodes: add account") is None, "the dialog gone")
+    assert app.stop() == 0

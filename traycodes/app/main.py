@@ -119,6 +119,7 @@ class App:
         self.enrol_window: Any = None
         self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
         self._screen: Any = None  # the last screenshot a scan found nothing in
+        self.region_picker: Any = None
         self.desktop: Any = None  # X11Desktop where there is X11
         self.watcher: Any = None  # tells us when the vault's folder changes (sync)
         self.typist: Any = None
@@ -434,12 +435,28 @@ class App:
         self._clear_clipboard()
         self.vault.lock()
         self.vault = None
-        if self.quick is not None:
-            self.quick.close()
+        self.close_secret_windows()
         for name in ("refresh", "idle"):
             self._cancel(name)
         self.tray.set_image(self._image(locked=True), "traycodes (locked)")
         self.refresh_menu()
+
+    def close_secret_windows(self) -> None:
+        """Every window that shows a code, a secret or the screen: the quick-pick window
+        and the chooser, the enrolment dialog, the region picker; and the screenshot kept
+        for it."""
+        if self.quick is not None:
+            self.quick.close()
+        if self.enrol_window is not None:
+            with contextlib.suppress(tk.TclError):
+                self.enrol_window.close()
+            self.enrol_window = None
+        if self.region_picker is not None:
+            with contextlib.suppress(tk.TclError):
+                self.region_picker.window.destroy()
+            self.region_picker = None
+        self._screen = None
+        self.after_unlock = None  # a link that waited for the unlock is not kept either
 
     def touch(self) -> None:
         """The user did something: the idle lock starts counting again."""
@@ -610,8 +627,12 @@ class App:
         if seconds:
             self._after("clipboard", seconds, self._clear_clipboard)
         if notify:
-            clears = f"; the clipboard clears in {seconds} s" if seconds else ""
-            self.notify(f"Copied the code for {record.label}", f"{group_code(shown)}{clears}")
+            # the code itself only where the user asked for it: notifications are kept in
+            # histories and shown on the lock screen
+            said = [group_code(shown)] if self.settings.notify_codes else []
+            if seconds:
+                said.append(f"the clipboard clears in {seconds} s")
+            self.notify(f"Copied the code for {record.label}", "; ".join(said))
 
     def advance_hotp(self, record_id: str) -> str:
         """The HOTP code at the stored counter, after saving the counter moved on by one."""
@@ -986,7 +1007,7 @@ class App:
             part = part.resize((part.width * 2, part.height * 2))
             self._scan_later(lambda: qr_texts(part) or "No QR code in that region.", answer)
 
-        RegionPicker(self.root, picture, picked)
+        self.region_picker = RegionPicker(self.root, picture, picked)
 
     def paste_image(self, answer: Callable[[list[str] | str], None]) -> None:
         from ..formats.readers import qr_texts

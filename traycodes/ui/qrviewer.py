@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import base64
+import time
 import tkinter as tk
+from collections.abc import Callable
 from typing import Any
 
 from . import theme
 
+IDLE_SECONDS = 300  # the window closes after this long without a key or a click
 
-def show_codes(codes: list[tuple[str, bytes]]) -> None:
+
+def show_codes(
+    codes: list[tuple[str, bytes]],
+    *,
+    should_close: Callable[[], bool] = lambda: False,
+    idle_seconds: float = IDLE_SECONDS,
+) -> str:
     """Show ``(name, png)`` pairs: Next/Previous (or the arrow keys), Esc to close.
-    Blocks until the window is closed; the images never touch the disk."""
+    Blocks until the window is closed; the images never touch the disk. It also closes
+    when ``should_close()`` (asked from the Tk loop; e.g. the screen locked) and after
+    ``idle_seconds`` untouched. Returns why it closed: ``closed``, ``locked`` or ``idle``."""
     if not codes:
-        return
+        return "closed"
     root = tk.Tk(className="traycodes")
     root.title("traycodes: QR export")
     root.configure(background=theme.BACKGROUND, padx=16, pady=16)
@@ -46,5 +57,22 @@ def show_codes(codes: list[tuple[str, bytes]]) -> None:
     root.bind("<Right>", lambda e: show(shown["index"] + 1))
     root.bind("<Left>", lambda e: show(shown["index"] - 1))
     root.bind("<Escape>", lambda e: root.destroy())
+    why = {"closed": "closed"}
+    touched = [time.monotonic()]
+    root.bind_all("<Key>", lambda e: touched.__setitem__(0, time.monotonic()), add="+")
+    root.bind_all("<Button>", lambda e: touched.__setitem__(0, time.monotonic()), add="+")
+
+    def watch() -> None:
+        if should_close():
+            why["closed"] = "locked"
+        elif time.monotonic() - touched[0] > idle_seconds:
+            why["closed"] = "idle"
+        else:
+            root.after(250, watch)
+            return
+        root.destroy()
+
     show(0)
+    root.after(250, watch)
     root.mainloop()
+    return why["closed"]
