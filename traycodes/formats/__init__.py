@@ -68,10 +68,16 @@ def item(where: str, make: Callable[[], Entry]) -> Item:
         return Item(where, problem=f"missing or malformed field ({type(exc).__name__})")
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real export, icons included
+
+
 def load_json(data: bytes, what: str) -> Any:
-    """Parse JSON, saying where it broke."""
+    """Parse JSON, saying where it broke; too large or too deeply nested is refused."""
+    check_size(data, what)
     try:
         return json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        raise InvalidInput(f"the {what} is nested too deeply to be an export") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"the {what} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -79,6 +85,13 @@ def load_json(data: bytes, what: str) -> Any:
             f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno} (damaged or truncated?)"
         ) from None
+
+
+def check_size(data: bytes, what: str) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            f"the {what} is {len(data) // (1024 * 1024)} MiB, more than any export: not read"
+        )
 
 
 def detect(data: bytes) -> str:
@@ -95,7 +108,7 @@ def detect(data: bytes) -> str:
     if text.startswith(("{", "[")):
         try:
             parsed = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return "json"  # broken JSON: the caller reports where
         if isinstance(parsed, dict):
             if "db" in parsed and "header" in parsed:
@@ -131,6 +144,7 @@ def read(
     """Read an export. ``images``: further QR images of a multi-part Google export."""
     from . import readers
 
+    check_size(data, "file")
     fmt = detect(data) if fmt == "auto" else fmt
     if fmt == "json":
         load_json(data, "file")  # says where it broke

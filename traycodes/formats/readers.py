@@ -73,6 +73,9 @@ def qr_texts(picture: Any) -> list[str]:
     ]
 
 
+MAX_IMAGE_PIXELS = 64_000_000  # an 8K screenshot is 33 million; a phone photo 12 to 50
+
+
 def read_images(images: list[bytes]) -> Batch:
     """QR codes in images (screenshots, photos, exported PNGs); several per image is fine."""
     import io
@@ -83,9 +86,20 @@ def read_images(images: list[bytes]) -> Batch:
     for number, data in enumerate(images, start=1):
         try:
             picture = Image.open(io.BytesIO(data))
-            picture.load()
-        except (UnidentifiedImageError, OSError):
+            width, height = picture.size
+            if width * height <= MAX_IMAGE_PIXELS:
+                picture.load()
+        except Image.DecompressionBombError:
+            raise InvalidInput(
+                f"image {number} would take too much memory to read (a decompression bomb?)"
+            ) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise InvalidInput(f"image {number} cannot be read (damaged or not an image)") from None
+        if width * height > MAX_IMAGE_PIXELS:
+            raise InvalidInput(
+                f"image {number} is {width}x{height} pixels, more than any screenshot or "
+                "photo of a QR code needs: not read"
+            )
         found = qr_texts(picture)
         if not found:
             raise InvalidInput(f"image {number} holds no QR code that could be read")
@@ -138,6 +152,33 @@ def _aegis_entry(raw: dict[str, Any], groups: dict[str, str]) -> Entry:
     )
 
 
+# What an export's own key-derivation parameters may ask for. Real exports use far less
+# (Aegis: scrypt N=2^15 r=8 p=1; andOTP: PBKDF2 about 150,000 rounds; 2FAS: 10,000); a
+# crafted file must not pin the CPU for minutes or take gigabytes of memory.
+SCRYPT_MAX_N, SCRYPT_MAX_R, SCRYPT_MAX_P = 2**20, 16, 16
+SCRYPT_MAX_MEMORY = 1024**3  # 128 * N * r bytes
+PBKDF2_MAX_ROUNDS = 2_000_000
+
+
+def _check_scrypt(n: object, r: object, p: object) -> None:
+    whole = all(type(v) is int for v in (n, r, p))
+    if not (
+        whole
+        and isinstance(n, int)
+        and isinstance(r, int)
+        and isinstance(p, int)
+        and 2 <= n <= SCRYPT_MAX_N
+        and n & (n - 1) == 0  # a power of two
+        and 1 <= r <= SCRYPT_MAX_R
+        and 1 <= p <= SCRYPT_MAX_P
+        and 128 * n * r <= SCRYPT_MAX_MEMORY
+    ):
+        raise InvalidInput(
+            f"the Aegis export asks for scrypt parameters no Aegis export uses (n={n}, r={r}, "
+            f"p={p}): it is damaged or was crafted"
+        )
+
+
 def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) -> Any:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -152,6 +193,7 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
     given = _ask(password, "Aegis")
     master = None
     for slot in slots:
+        _check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"))
         try:
             scrypt = Scrypt(
                 salt=bytes.fromhex(slot["salt"]), length=32, n=slot["n"], r=slot["r"], p=slot["p"]
@@ -333,7 +375,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     if len(data) < 4 + 12 + 12 + 16:
         raise InvalidInput("the andOTP backup is too short (truncated?)")
     iterations = int.from_bytes(data[:4], "big")
-    if not 1 <= iterations <= 10_000_000:
+    if not 1 <= iterations <= PBKDF2_MAX_ROUNDS:
         raise InvalidInput("the file is not an andOTP backup (or its header is damaged)")
     salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
     given = _ask(password, "andOTP")
@@ -422,16 +464,34 @@ def _freeotp_entry(raw: dict[str, Any]) -> Entry:
 
 def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
     """A traycodes vault file or export (``traycodes export --format traycodes``)."""
+    from ..vault.crypto import KDF_IMPORT_MAXIMUM
     from ..vault.format import loads
     from ..vault.store import open_records, unlock
 
     file = loads(data)
-    master, _ = unlock(file, None, password)
+    master, _ = unlock(file, None, password, ceiling=KDF_IMPORT_MAXIMUM)
     records = open_records(file, master)
+    # A vault's own records are trusted on load (they are authenticated), but a backup
+    # from elsewhere was sealed by whoever made it: each entry is built and checked anew.
     items = [
-        Item(r.label, entry=r.to_entry()) for r in records if not r.deleted and r.otp is not None
+        item(r.label, partial(_checked_entry, r))
+        for r in records
+        if not r.deleted and r.otp is not None
     ]
     return Batch("traycodes", items)
+
+
+def _checked_entry(record: Any) -> Entry:
+    otp = record.otp
+    return Entry(
+        otp=OtpParams(otp.secret, otp.type, otp.algorithm, otp.digits, otp.period, otp.counter),
+        issuer=record.issuer,
+        account=record.account,
+        websites=tuple(record.websites),
+        note=record.note,
+        tags=tuple(record.tags),
+        favorite=bool(record.favorite),
+    )
 
 
 READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {

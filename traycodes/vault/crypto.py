@@ -42,6 +42,9 @@ KDF_DEFAULT = KdfParams(memory_kib=128 * 1024, iterations=3, lanes=4)
 KDF_MINIMUM = KdfParams(memory_kib=19 * 1024, iterations=2, lanes=1)
 # The most a vault may ask for: a damaged or hostile header must not exhaust memory.
 KDF_MAXIMUM = KdfParams(memory_kib=4 * 1024 * 1024, iterations=64, lanes=64)
+# The most an imported backup may ask for: it comes from elsewhere, and traycodes itself
+# never makes slots above KDF_DEFAULT.
+KDF_IMPORT_MAXIMUM = KdfParams(memory_kib=1024 * 1024, iterations=16, lanes=16)
 
 
 def kdf_from_environment() -> KdfParams:

@@ -84,9 +84,14 @@ PasswordSource = Callable[[], "str | None"]
 
 
 def unlock(
-    file: VaultFile, keystore: KeyStore | None, password: PasswordSource
+    file: VaultFile,
+    keystore: KeyStore | None,
+    password: PasswordSource,
+    *,
+    ceiling: crypto.KdfParams = crypto.KDF_MAXIMUM,
 ) -> tuple[bytes, str]:
-    """The master key and how it was had: ``"keyring"`` first, then ``"password"``."""
+    """The master key and how it was had: ``"keyring"`` first, then ``"password"``. A
+    password slot asking for more than ``ceiling`` is refused before any work."""
     keyring_problem = ""
     if keystore is not None:
         for slot in file.slots:
@@ -123,7 +128,7 @@ def unlock(
                 "the vault asks for a weaker password hashing than traycodes "
                 "allows: it may have been tampered with"
             )
-        if not crypto.KDF_MAXIMUM.at_least(slot.kdf):
+        if not ceiling.at_least(slot.kdf):
             raise DamagedData(
                 "the vault asks for more password-hashing memory or time than "
                 "traycodes allows: it is damaged or was tampered with"
