@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference decrypter for traycodes vaults (format 1). Needs only `cryptography`.
+"""Reference decrypter for traycodes vaults (formats 1 and 2). Needs only `cryptography`.
 
     python3 reference_decrypt.py vault.tcv        # asks for the password
     TRAYCODES_PASSWORD=... python3 reference_decrypt.py vault.tcv
@@ -24,22 +24,43 @@ def canonical(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+# The most a file may ask of Argon2id (a damaged or hostile header must not exhaust memory),
+# and the least (a lowered header): the same bounds as traycodes'.
+KDF_MAXIMUM = {"memory_kib": 4 * 1024 * 1024, "iterations": 64, "lanes": 64}
+KDF_MINIMUM = {"memory_kib": 19 * 1024, "iterations": 2, "lanes": 1}
+
+
+def exact_keys(value, keys, what):
+    if not isinstance(value, dict) or set(value) != set(keys):
+        sys.exit(f"unknown or missing keys in the {what}: the file is damaged or was altered")
+
+
 def main(path, password):
     first, _, rest = Path(path).read_bytes().partition(b"\n")
     body, _, rest = rest.partition(b"\n")
     checksum, _, ciphertext = rest.partition(b"\n")
-    if first != b"traycodes-vault 1":
-        sys.exit("not a traycodes vault of format 1")
+    if first not in (b"traycodes-vault 1", b"traycodes-vault 2"):
+        sys.exit("not a traycodes vault of format 1 or 2")
+    version = int(first.split(b" ")[1])
     digest = hashlib.sha256(first + b"\n" + body + b"\n" + ciphertext).hexdigest()
     if checksum != b"sha256 " + digest.encode():
         sys.exit("checksum mismatch: the file is damaged")
     vault = json.loads(body)
+    keys = ["payload", "slots", "vault_id"] + (["versions"] if version == 2 else [])
+    exact_keys(vault, keys, "header")
+    exact_keys(vault["payload"], ["cipher", "nonce", "size"], "payload")
     b64 = base64.b64decode
     master = None
     for slot in vault["slots"]:
         if slot["type"] != "password":
+            exact_keys(slot, ["type", "id", "nonce", "wrapped"], "slot")
             continue
+        exact_keys(slot, ["type", "id", "kdf", "nonce", "wrapped"], "slot")
         kdf = slot["kdf"]
+        exact_keys(kdf, ["name", "salt", "memory_kib", "iterations", "lanes"], "slot's KDF")
+        for name, most in KDF_MAXIMUM.items():
+            if not KDF_MINIMUM[name] <= kdf[name] <= most:
+                sys.exit(f"the slot asks for an Argon2id {name} outside the allowed range")
         key = Argon2id(
             salt=b64(kdf["salt"]),
             length=32,
@@ -48,6 +69,7 @@ def main(path, password):
             memory_cost=kdf["memory_kib"],
         ).derive(password.encode())
         params = {k: v for k, v in slot.items() if k not in ("nonce", "wrapped")}
+        # Slots keep the associated data of format 1 in every format.
         ad = canonical(
             {
                 "format": "traycodes-vault",
@@ -63,16 +85,22 @@ def main(path, password):
             continue  # not this slot's password: try the next
     if master is None:
         sys.exit("wrong password (or no password slot)")
-    header = canonical(
-        {
-            "format": "traycodes-vault",
-            "version": 1,
-            "vault_id": vault["vault_id"],
-            "slots": vault["slots"],
-        }
-    )
+    if version == 2:  # the first two lines exactly as stored
+        header = first + b"\n" + body + b"\n"
+    else:
+        header = canonical(
+            {
+                "format": "traycodes-vault",
+                "version": 1,
+                "vault_id": vault["vault_id"],
+                "slots": vault["slots"],
+            }
+        )
     payload = vault["payload"]
-    records = AESGCM(master).decrypt(b64(payload["nonce"]), ciphertext, header)
+    try:
+        records = AESGCM(master).decrypt(b64(payload["nonce"]), ciphertext, header)
+    except InvalidTag:
+        sys.exit("the records fail authentication: the file was altered")
     # Fields at their default value are left out of each record: see vault-format.md.
     print(json.dumps(json.loads(records), indent=2, ensure_ascii=False))
 

@@ -127,6 +127,8 @@ def open_vault(args: argparse.Namespace, reader: PasswordReader | None = None) -
         password=reader.current,
         keep_backups=settings.backups,
     )
+    for warning in vault.warnings:
+        say(f"traycodes: warning: {warning}")
     for copy, outcome in vault.absorb_conflicts():
         if isinstance(outcome, int):
             say(
@@ -545,7 +547,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         chosen = backups[index].path
     vault = open_vault(args)
     count = vault.restore(chosen)
-    say(f"Restored {count} record(s) from {chosen}; the state it replaced is the newest backup.")
+    say(
+        f"Restored {count} record(s) from {chosen}: the deliberate way back (a vault file "
+        "copied back by hand is merged with this computer's last save instead). The state "
+        "it replaced is the newest backup."
+    )
     return 0
 
 

@@ -20,7 +20,7 @@ from traycodes.errors import DamagedData, InvalidInput
 from traycodes.formats import MAX_FILE_BYTES, read
 from traycodes.model import OtpParams, Record
 from traycodes.vault import crypto
-from traycodes.vault.format import VaultFile, dump_records, header_for
+from traycodes.vault.format import VaultFile, dump_records, stored_header
 from traycodes.vault.store import password_slot
 
 
@@ -60,8 +60,10 @@ def crafted_backup(records_json: bytes, kdf: crypto.KdfParams) -> bytes:
     master, vault_id = crypto.random_key(), "crafted"
     slot = password_slot(vault_id, master, "pw", crypto.KDF_MINIMUM)
     slot = dataclasses.replace(slot, kdf=kdf)  # what the header claims
-    nonce, ciphertext = crypto.seal(master, records_json, header_for(vault_id, (slot,)))
-    return VaultFile(vault_id, (slot,), nonce, ciphertext).dumps()
+    nonce = crypto.random_nonce()
+    header = stored_header(vault_id, (slot,), nonce, len(records_json) + 16, ())
+    _, ciphertext = crypto.seal(master, records_json, header, nonce)
+    return VaultFile(vault_id, (slot,), nonce, ciphertext, (), header).dumps()
 
 
 def test_a_backups_kdf_has_a_lower_ceiling_on_import() -> None:

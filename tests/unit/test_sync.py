@@ -3,8 +3,11 @@ a deletion back, conflict copies absorbed, a second computer joining."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,6 +111,20 @@ def test_conflict_copy_names(tmp_path: Path) -> None:
     assert [p.name for p in conflict_copies(vault)] == sorted(names)
 
 
+@contextlib.contextmanager
+def computer(name: str, root: Path) -> Iterator[None]:
+    """Act as another computer: a state folder (computer id, last saves) of its own."""
+    saved = os.environ.get("TRAYCODES_STATE")
+    os.environ["TRAYCODES_STATE"] = str(root / f"state-{name}")
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TRAYCODES_STATE", None)
+        else:
+            os.environ["TRAYCODES_STATE"] = saved
+
+
 @pytest.fixture
 def shared(tmp_path: Path) -> tuple[Path, Vault]:
     path = tmp_path / "Sync" / "vault.tcv"
@@ -118,12 +135,15 @@ def shared(tmp_path: Path) -> tuple[Path, Vault]:
 
 def test_a_conflict_copy_is_absorbed_and_removed(shared: tuple[Path, Vault]) -> None:
     path, vault = shared
-    other = Vault.open(path, keystore=None, password=lambda: "pw")
     # Device B edits its copy, the sync tool cannot reconcile it with A's: a conflict copy.
     copy = path.with_name("vault.sync-conflict-20261128-101010-B.tcv")
-    other.update(
-        lambda records: records.__setitem__(IDS[1], records[IDS[1]].edited(300.0, note="from B"))
-    )
+    with computer("B", path.parent.parent):
+        other = Vault.open(path, keystore=None, password=lambda: "pw")
+        other.update(
+            lambda records: records.__setitem__(
+                IDS[1], records[IDS[1]].edited(300.0, note="from B")
+            )
+        )
     shutil.copy(path, copy)
     shutil.copy(
         path.with_name("vault.tcv.backups")
@@ -188,16 +208,18 @@ def test_two_devices_through_vault_files(
     for copy, changes, device in ((copy_a, a_edits, "A"), (copy_b, b_edits, "B")):
         copy.parent.mkdir()
         shutil.copy(path, copy)
-        on_device = Vault.open(copy, keystore=None, password=lambda: "pw")
-        on_device.update(
-            lambda records, c=changes, d=device: _replace_all(records, apply(records, c, d))
-        )
+        with computer(device, root):
+            on_device = Vault.open(copy, keystore=None, password=lambda: "pw")
+            on_device.update(
+                lambda records, c=changes, d=device: _replace_all(records, apply(records, c, d))
+            )
     results = []
-    for target, other in ((copy_a, copy_b), (copy_b, copy_a)):
+    for target, other, device in ((copy_a, copy_b, "A"), (copy_b, copy_a, "B")):
         merged_copy = target.with_name("vault.sync-conflict-1.tcv")
         shutil.copy(other, merged_copy)
-        opened = Vault.open(target, keystore=None, password=lambda: "pw")
-        opened.absorb_conflicts()
+        with computer(device, root):
+            opened = Vault.open(target, keystore=None, password=lambda: "pw")
+            opened.absorb_conflicts()
         results.append({r.id: r for r in opened.all_records()})
     assert results[0] == results[1]
 

@@ -367,6 +367,8 @@ class App:
 
     def _unlocked(self, vault: Vault) -> None:
         self.vault = vault
+        for warning in vault.warnings:
+            self.notify("traycodes merged the vault", warning)
         if self.after_unlock is not None:
             self.post(self.after_unlock)
             self.after_unlock = None
@@ -402,10 +404,12 @@ class App:
         signature = self._signature()
         if signature is not None and signature != self._seen:
             try:
-                self.vault.reload()
+                warning = self.vault.reload()  # merges, never simply replaces
             except TrayCodesError as exc:  # mid-sync or damaged: keep what we have
                 log.warning("the vault changed on disk but cannot be read now: %s", exc)
                 return
+            if warning:
+                self.notify("traycodes merged the vault", warning)
         self._absorb_conflicts()
         self.refresh_menu()
 

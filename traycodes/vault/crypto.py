@@ -81,12 +81,20 @@ def derive(password: str, salt: bytes, params: KdfParams) -> bytes:
     return kdf.derive(password.encode("utf-8"))
 
 
-def seal(key: bytes, plaintext: bytes, associated: bytes) -> tuple[bytes, bytes]:
-    """AES-256-GCM: (nonce, ciphertext with its 16-byte tag)."""
+def seal(
+    key: bytes, plaintext: bytes, associated: bytes, nonce: bytes | None = None
+) -> tuple[bytes, bytes]:
+    """AES-256-GCM: (nonce, ciphertext with its 16-byte tag). ``nonce``: a fresh random one
+    chosen by the caller (when the associated data must name it); by default made here."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = nonce or os.urandom(NONCE_BYTES)
     return nonce, AESGCM(key).encrypt(nonce, plaintext, associated)
+
+
+def random_nonce() -> bytes:
+    """A fresh 96-bit nonce for AES-GCM."""
+    return os.urandom(NONCE_BYTES)
 
 
 def unseal(key: bytes, nonce: bytes, ciphertext: bytes, associated: bytes) -> bytes | None:

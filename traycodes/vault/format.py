@@ -2,15 +2,17 @@
 
 Three lines, then the sealed records as raw bytes::
 
-    traycodes-vault 1
-    {"payload":{"cipher":"aes-256-gcm","nonce":"...","size":N},"slots":[...],"vault_id":"..."}
+    traycodes-vault 2
+    {"payload":{...},"slots":[...],"vault_id":"...","versions":{"<computer>":N,...}}
     sha256 <hex digest of the two lines above (newlines included) and the N bytes below>
     <N bytes: AES-256-GCM ciphertext and tag>
 
 The checksum needs no key: it tells accidental damage (exit 4) apart from a wrong password
 (exit 3). Authenticity comes from AES-GCM: every slot binds its own parameters as
-associated data, and the records are sealed with the whole header (version, vault id, every
-slot) as associated data, so any change to the header is detected once the vault is opened.
+associated data, and the records are sealed with the first two lines exactly as stored as
+associated data, so any change to them (the format line, a slot, the version vector, a key
+added) fails authentication once the vault is opened; unknown keys are refused before that.
+Format 1 (read, never written) sealed the records with a re-serialised header instead.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from ..model import Algorithm, OtpParams, OtpType, Record
 from .crypto import KdfParams
 
 MAGIC = "traycodes-vault"
-VERSION = 1
+VERSION = 2  # what traycodes writes; format 1 files are read and saved as format 2
+SLOT_AAD_VERSION = 1  # slots keep the associated data they were sealed with in format 1
+MAX_VERSIONS = 1000  # computers in a version vector
+MAX_COUNTER = 2**53
 SLOT_PASSWORD = "password"  # noqa: S105 - a slot type, not a password
 SLOT_KEYRING = "keyring"
 
@@ -75,7 +80,12 @@ class Slot:
     def associated(self, vault_id: str) -> bytes:
         """Associated data for sealing this slot's copy of the master key."""
         return canonical(
-            {"format": MAGIC, "version": VERSION, "vault_id": vault_id, "slot": self.params()}
+            {
+                "format": MAGIC,
+                "version": SLOT_AAD_VERSION,
+                "vault_id": vault_id,
+                "slot": self.params(),
+            }
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -84,16 +94,27 @@ class Slot:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Slot:
         kind, slot_id = data["type"], data["id"]
-        if not isinstance(kind, str) or not isinstance(slot_id, str):
+        if kind not in (SLOT_PASSWORD, SLOT_KEYRING) or not isinstance(slot_id, str):
             raise ValueError("bad slot")
+        expected = {"type", "id", "nonce", "wrapped"} | (
+            {"kdf"} if kind == SLOT_PASSWORD else set()
+        )
+        _exact_keys(data, expected)
         salt, kdf = b"", None
         if kind == SLOT_PASSWORD:
             params = data["kdf"]
+            _exact_keys(params, {"name", "salt", "memory_kib", "iterations", "lanes"})
             if params["name"] != "argon2id":
                 raise ValueError("unknown KDF")
             salt = _unb64(params["salt"])
             kdf = KdfParams(*(_int(params[k]) for k in ("memory_kib", "iterations", "lanes")))
         return cls(kind, slot_id, _unb64(data["nonce"]), _unb64(data["wrapped"]), salt, kdf)
+
+
+def _exact_keys(data: object, expected: set[str]) -> None:
+    """A JSON object with exactly these keys: an unknown one is refused, not ignored."""
+    if not isinstance(data, dict) or set(data) != expected:
+        raise ValueError("unexpected or missing keys")
 
 
 def _int(value: object) -> int:
@@ -102,69 +123,87 @@ def _int(value: object) -> int:
     return value
 
 
+Versions = tuple[tuple[str, int], ...]  # (computer, saves) pairs, sorted
+
+
 @dataclass(frozen=True, slots=True)
 class VaultFile:
-    """A vault file as stored: header (id, slots) and the sealed records."""
+    """A vault file as stored: header (id, slots, version vector) and the sealed records.
+
+    ``versions`` counts, per computer, the saves it made: a file whose vector does not
+    reach a computer's last save lost that save (rolled back, or written over).
+    ``stored_header``: the first two lines exactly as stored, the records' associated data
+    (format 2); empty for format 1, whose associated data is :func:`header_for`."""
 
     vault_id: str
     slots: tuple[Slot, ...]
     nonce: bytes = field(repr=False)
     ciphertext: bytes = field(repr=False)
+    versions: Versions = ()
+    stored_header: bytes = field(default=b"", repr=False)
 
     def header(self) -> bytes:
-        """Associated data for the records: everything in the file but the records."""
-        return header_for(self.vault_id, self.slots)
+        """Associated data for the records."""
+        return self.stored_header or header_for(self.vault_id, self.slots)
 
     def dumps(self) -> bytes:
         """The file's bytes."""
-        first = f"{MAGIC} {VERSION}\n".encode()
-        body = (
-            canonical(
-                {
-                    "vault_id": self.vault_id,
-                    "slots": [slot.to_json() for slot in self.slots],
-                    "payload": {
-                        "cipher": "aes-256-gcm",
-                        "nonce": _b64(self.nonce),
-                        "size": len(self.ciphertext),
-                    },
-                }
-            )
-            + b"\n"
-        )
-        digest = hashlib.sha256(first + body + self.ciphertext).hexdigest()
-        return first + body + f"sha256 {digest}\n".encode() + self.ciphertext
+        digest = hashlib.sha256(self.stored_header + self.ciphertext).hexdigest()
+        return self.stored_header + f"sha256 {digest}\n".encode() + self.ciphertext
+
+
+def stored_header(
+    vault_id: str, slots: tuple[Slot, ...], nonce: bytes, size: int, versions: Versions
+) -> bytes:
+    """The first two lines of a format 2 file (newlines included)."""
+    body = {
+        "vault_id": vault_id,
+        "slots": [slot.to_json() for slot in slots],
+        "payload": {"cipher": "aes-256-gcm", "nonce": _b64(nonce), "size": size},
+        "versions": dict(versions),
+    }
+    return f"{MAGIC} {VERSION}\n".encode() + canonical(body) + b"\n"
 
 
 def header_for(vault_id: str, slots: tuple[Slot, ...]) -> bytes:
-    """The associated data the records are sealed with."""
+    """The associated data format 1 sealed the records with (read only)."""
     return canonical(
         {
             "format": MAGIC,
-            "version": VERSION,
+            "version": 1,
             "vault_id": vault_id,
             "slots": [slot.to_json() for slot in slots],
         }
     )
 
 
+def _versions(value: object) -> Versions:
+    if not isinstance(value, dict) or len(value) > MAX_VERSIONS:
+        raise ValueError("bad version vector")
+    pairs = []
+    for computer, count in value.items():
+        if not isinstance(computer, str) or not 0 < len(computer) <= 64:
+            raise ValueError("bad computer id")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count < MAX_COUNTER:
+            raise ValueError("bad save count")
+        pairs.append((computer, count))
+    return tuple(sorted(pairs))
+
+
 def loads(data: bytes) -> VaultFile:
     """Parse and check a vault file; :class:`DamagedData` for anything not right."""
     first, sep, rest = data.partition(b"\n")
-    magic, _, version_text = first.partition(b" ")
-    if magic != MAGIC.encode() or not sep:
+    magic, space, version_text = first.partition(b" ")
+    if magic != MAGIC.encode() or not sep or not space:
         raise DamagedData("not a traycodes vault (or its first line is damaged)")
-    try:
-        version = int(version_text.decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        raise DamagedData("the vault's format line is damaged") from None
+    if not version_text.isdigit() or version_text.startswith(b"0"):
+        raise DamagedData("the vault's format line is damaged")
+    version = int(version_text)
     if version > VERSION:
         raise UnsupportedVersion(
             f"the vault was written by a newer traycodes (format {version}; this one reads "
             f"format {VERSION}): upgrade traycodes to open it"
         )
-    if version < 1:
-        raise DamagedData("the vault's format line is damaged")
     body, sep, rest = rest.partition(b"\n")
     checksum, sep2, ciphertext = rest.partition(b"\n")
     digest = hashlib.sha256(first + b"\n" + body + b"\n" + ciphertext).hexdigest()
@@ -172,15 +211,22 @@ def loads(data: bytes) -> VaultFile:
         raise DamagedData("the vault's checksum does not match: the file is damaged or incomplete")
     try:
         parsed = json.loads(body)
+        keys = {"payload", "slots", "vault_id"} | ({"versions"} if version >= 2 else set())
+        _exact_keys(parsed, keys)
         payload = parsed["payload"]
+        _exact_keys(payload, {"cipher", "nonce", "size"})
         if payload["cipher"] != "aes-256-gcm" or payload["size"] != len(ciphertext):
             raise ValueError("unknown cipher or wrong size")
         vault_id = parsed["vault_id"]
         if not isinstance(vault_id, str) or not vault_id:
             raise ValueError("bad vault id")
+        if not isinstance(parsed["slots"], list):
+            raise ValueError("bad slots")
         slots = tuple(Slot.from_json(s) for s in parsed["slots"])
-        return VaultFile(vault_id, slots, _unb64(payload["nonce"]), ciphertext)
-    except (ValueError, KeyError, TypeError, binascii.Error):
+        versions = _versions(parsed["versions"]) if version >= 2 else ()
+        header = first + b"\n" + body + b"\n" if version >= 2 else b""
+        return VaultFile(vault_id, slots, _unb64(payload["nonce"]), ciphertext, versions, header)
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise DamagedData("the vault's header is damaged") from None
 
 

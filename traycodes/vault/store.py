@@ -39,10 +39,11 @@ from .format import (
     SLOT_PASSWORD,
     Slot,
     VaultFile,
+    Versions,
     dump_records,
-    header_for,
     load_records,
     loads,
+    stored_header,
 )
 
 log = logging.getLogger(__name__)
@@ -174,11 +175,141 @@ def keyring_slot(vault_id: str, master: bytes, keystore: KeyStore) -> Slot:
 
 
 def seal_file(
-    vault_id: str, slots: tuple[Slot, ...], master: bytes, records: list[Record]
+    vault_id: str,
+    slots: tuple[Slot, ...],
+    master: bytes,
+    records: list[Record],
+    versions: Versions = (),
 ) -> VaultFile:
-    """A vault file holding ``records`` under ``master``."""
-    nonce, ciphertext = crypto.seal(master, dump_records(records), header_for(vault_id, slots))
-    return VaultFile(vault_id, slots, nonce, ciphertext)
+    """A vault file holding ``records`` under ``master``, sealed with its first two lines
+    (which name the nonce and the size) as associated data."""
+    plaintext = dump_records(records)
+    nonce = crypto.random_nonce()
+    header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions)
+    _, ciphertext = crypto.seal(master, plaintext, header, nonce)
+    return VaultFile(vault_id, slots, nonce, ciphertext, versions, header)
+
+
+# --- the version vector: which saves a file holds ----------------------------------------------
+
+
+def state_folder() -> Path:
+    """This computer's own traycodes state, never in a synced folder: ``TRAYCODES_STATE``,
+    else the user state folder (``~/.local/state/traycodes`` on Linux)."""
+    override = os.environ.get("TRAYCODES_STATE", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("traycodes", appauthor=False))
+
+
+def computer_id() -> str:
+    """A random id for this computer (per user), made on first use."""
+    path = state_folder() / "computer-id"
+    try:
+        found = path.read_text(encoding="ascii").strip()
+        if found and len(found) <= 64 and found.isalnum():
+            return found
+    except (OSError, UnicodeDecodeError):
+        pass
+    made = uuid.uuid4().hex[:16]
+    make_private_folder(path.parent)
+    atomic_write(path, made.encode())
+    return made
+
+
+def last_save_path(vault_id: str) -> Path:
+    """This computer's copy of its last save of the vault ``vault_id`` (encrypted)."""
+    safe = "".join(c for c in vault_id if c.isalnum())[:64] or "vault"
+    return state_folder() / "last-saves" / f"{safe}.tcv"
+
+
+def _remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
+    """Keep a copy of what this computer just wrote to ``vault``, and where."""
+    path = last_save_path(file.vault_id)
+    try:
+        make_private_folder(path.parent)
+        atomic_write(path, data)
+        atomic_write(path.with_suffix(".path"), os.fsencode(os.path.realpath(vault)))
+    except StorageError as exc:  # the save itself worked: say so, do not fail it
+        log.warning("could not keep this computer's copy of the save: %s", exc)
+
+
+def _last_save(vault: Path, vault_id: str) -> VaultFile | None:
+    """This computer's last save of the vault at ``vault`` (None for another path: a
+    backup or a copy opened on purpose is read as it is)."""
+    path = last_save_path(vault_id)
+    try:
+        if path.with_suffix(".path").read_bytes() != os.fsencode(os.path.realpath(vault)):
+            return None
+        file = loads(path.read_bytes())
+    except (OSError, DamagedData):
+        return None
+    return file if file.vault_id == vault_id else None
+
+
+def includes(big: Versions, small: Versions) -> bool:
+    """Every save ``small`` counts, ``big`` counts too."""
+    have = dict(big)
+    return all(have.get(computer, 0) >= count for computer, count in small)
+
+
+def joined(*vectors: Versions) -> Versions:
+    merged: dict[str, int] = {}
+    for vector in vectors:
+        for computer, count in vector:
+            merged[computer] = max(merged.get(computer, 0), count)
+    return tuple(sorted(merged.items()))
+
+
+def next_versions(versions: Versions) -> Versions:
+    """``versions`` with one more save by this computer."""
+    counts = dict(versions)
+    me = computer_id()
+    counts[me] = counts.get(me, 0) + 1
+    return tuple(sorted(counts.items()))
+
+
+@dataclass
+class CaughtUp:
+    """The vault as it should be: the file's records, merged with this computer's last
+    save when the file lost it; the slots and version vector to write next."""
+
+    records: list[Record]
+    slots: tuple[Slot, ...]
+    versions: Versions
+    warning: str = ""
+
+
+def catch_up(path: Path, file: VaultFile, master: bytes) -> CaughtUp:
+    """The file at ``path``, unless it does not hold this computer's last save (copied
+    back from an older state, or written over by a sync tool with another computer's
+    concurrent save): then that save is merged in by the record rules (newest change wins,
+    deletions kept), and key slots are never taken from the older file."""
+    from .merge import merge_records
+
+    records = Vault._open_records(path, file, master)
+    ours = _last_save(path, file.vault_id)
+    if ours is None or includes(file.versions, ours.versions):
+        return CaughtUp(records, file.slots, file.versions)
+    try:
+        our_records = open_records(ours, master)
+    except DamagedData:  # sealed under another key (re-keyed since): nothing to merge
+        log.warning("this computer's last save of the vault no longer opens; not merged")
+        return CaughtUp(records, file.slots, file.versions)
+    merged = list(merge_records(records, our_records).values())
+    older = includes(ours.versions, file.versions)
+    warning = (
+        f"{path} went back to an older state"
+        if older
+        else f"{path} was written over by another computer's save"
+    ) + (
+        " and lost this computer's last save: it was merged back in (the newer change of "
+        "each account kept, deletions kept)"
+    )
+    slots = ours.slots if older else file.slots
+    return CaughtUp(merged, slots, joined(file.versions, ours.versions), warning)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -360,6 +491,7 @@ class Vault:
         self._file = file
         self._master: bytes | None = master
         self._records = {r.id: r for r in records}
+        self.warnings: list[str] = []  # what a person should hear about (a rollback merged)
 
     def __repr__(self) -> str:
         return f"Vault({str(self.path)!r}, {len(self.records)} records)"
@@ -389,11 +521,13 @@ class Vault:
             slots.append(password_slot(vault_id, master, password, kdf))
         if keystore is not None:
             slots.append(keyring_slot(vault_id, master, keystore))
-        file = seal_file(vault_id, tuple(slots), master, [])
+        file = seal_file(vault_id, tuple(slots), master, [], next_versions(()))
         with file_lock(path):
             if path.exists():
                 raise Conflict(f"a vault already exists at {path}; nothing was changed")
-            atomic_write(path, file.dumps())
+            data = file.dumps()
+            atomic_write(path, data)
+            _remember_save(path, file, data)
         unlocked_with = "keyring" if keystore is not None else "password"
         return cls(path, file, master, [], unlocked_with=unlocked_with, keep_backups=keep_backups)
 
@@ -408,9 +542,22 @@ class Vault:
     ) -> Vault:
         """Open the vault at ``path``: keyring slot first, then ``password()``."""
         file, _ = read_file(path)
-        master, how = unlock(file, keystore, password)
-        records = cls._open_records(path, file, master)
-        return cls(path, file, master, records, unlocked_with=how, keep_backups=keep_backups)
+        ours = _last_save(path, file.vault_id)
+        # A file older than this computer's last save (copied back) must not bring back
+        # the key slots it had then (an old password): unlock with the newer slots.
+        older = (
+            ours is not None
+            and includes(ours.versions, file.versions)
+            and not includes(file.versions, ours.versions)
+        )
+        master, how = unlock(ours if ours is not None and older else file, keystore, password)
+        caught = catch_up(path, file, master)
+        vault = cls(
+            path, file, master, caught.records, unlocked_with=how, keep_backups=keep_backups
+        )
+        if caught.warning:  # saved at once, as a new version: the merge must not be lost
+            vault.update(lambda records: None)
+        return vault
 
     @staticmethod
     def _open_records(path: Path, file: VaultFile, master: bytes) -> list[Record]:
@@ -473,28 +620,46 @@ class Vault:
             file, old = read_file(self.path)
             if file.vault_id != self._file.vault_id:
                 raise Conflict(f"{self.path} now holds another vault; nothing was saved")
-            records = {r.id: r for r in self._open_records(self.path, file, master)}
+            caught = catch_up(self.path, file, master)
+            records = {r.id: r for r in caught.records}
             before = dict(records)
             result = change(records)
-            new_slots = file.slots if slots is None else slots(file.slots)
-            if records == before and new_slots == file.slots:
+            new_slots = caught.slots if slots is None else slots(caught.slots)
+            if records == before and new_slots == file.slots and not caught.warning:
                 self._file, self._records = file, records  # nothing changed: no write
                 return result
-            new_file = seal_file(file.vault_id, new_slots, master, list(records.values()))
+            new_file = seal_file(
+                file.vault_id,
+                new_slots,
+                master,
+                list(records.values()),
+                next_versions(caught.versions),
+            )
             _remove_stale_temporaries(self.path)
-            if keep_backup:
+            if keep_backup or caught.warning:
                 _keep_backup(self.path, old, self.keep_backups)
-            atomic_write(self.path, new_file.dumps())
+            data = new_file.dumps()
+            atomic_write(self.path, data)
+            _remember_save(self.path, new_file, data)
+        if caught.warning:
+            log.warning("%s", caught.warning)
+            self.warnings.append(caught.warning)
         self._file, self._records = new_file, records
         return result
 
-    def reload(self) -> None:
-        """Read the file again (another process or device may have changed it)."""
+    def reload(self) -> str:
+        """Read the file again (another process or device may have changed it). A file
+        that lost this computer's last save is merged with it and saved, never simply
+        taken; returns the warning that says so ("" when all was well)."""
         file, _ = read_file(self.path)
         if file.vault_id != self._file.vault_id:
             raise Conflict(f"{self.path} now holds another vault")
-        self._records = {r.id: r for r in self._open_records(self.path, file, self.master_key)}
+        caught = catch_up(self.path, file, self.master_key)
+        self._records = {r.id: r for r in caught.records}
         self._file = file
+        if caught.warning:
+            self.update(lambda records: None)
+        return caught.warning
 
     def absorb(self, other: Path) -> int:
         """Merge another copy of this vault (a sync tool's conflict copy) into it, then
@@ -560,17 +725,22 @@ class Vault:
             file, _ = read_file(self.path)
             if file.vault_id != self._file.vault_id:
                 raise Conflict(f"{self.path} now holds another vault; nothing was changed")
-            records = self._open_records(self.path, file, old_master)
+            caught = catch_up(self.path, file, old_master)
+            records = caught.records
             own = self._own_keyring_slots(keystore) if keystore is not None else []
             slots = [password_slot(file.vault_id, master, new_password, kdf)]
             if keystore is not None and own:
                 slots.append(keyring_slot(file.vault_id, master, keystore))
             try:
-                new_file = seal_file(file.vault_id, tuple(slots), master, records)
+                new_file = seal_file(
+                    file.vault_id, tuple(slots), master, records, next_versions(caught.versions)
+                )
                 _remove_stale_temporaries(self.path)
                 # The vault first: were the backups done first, a crash now would leave
                 # them under a key that nothing holds.
-                atomic_write(self.path, new_file.dumps())
+                data = new_file.dumps()
+                atomic_write(self.path, data)
+                _remember_save(self.path, new_file, data)
             except BaseException:
                 if keystore is not None and len(slots) > 1:
                     keystore.delete(keyring_entry(file.vault_id, slots[1].id))
@@ -595,7 +765,7 @@ class Vault:
                 backup.path.unlink(missing_ok=True)
                 deleted += 1
                 continue
-            sealed = seal_file(self.vault_id, slots, self.master_key, records)
+            sealed = seal_file(self.vault_id, slots, self.master_key, records, file.versions)
             atomic_write(backup.path, sealed.dumps())
             resealed += 1
         return resealed, deleted
