@@ -54,8 +54,22 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     state = app.state()
     assert state["backend"] == backend
     assert state["menus"] is (backend == "gtk")
+    wait_for(lambda: not state["locked"] or not app.state()["locked"], "the unlock")
+    time.sleep(0.5)  # the unlocked icon replaces the padlock
     shot = app.screenshot(f"tray-{backend}.png")
-    assert shot.stat().st_size > 1000
+    icon = app.tray_icon()
+    assert icon is not None
+    from PIL import Image
+
+    x, y, width, height = icon
+    with Image.open(shot) as picture:
+        region = picture.convert("RGB").crop((x, y, x + width, y + height))
+        pixels = [region.getpixel((i, j)) for i in range(width) for j in range(height)]
+    # the app icon's teal (18, 110, 130) is what the tray shows there, not the panel's grey
+    teal = [
+        p for p in pixels if abs(p[0] - 18) < 40 and abs(p[1] - 110) < 40 and abs(p[2] - 130) < 40
+    ]
+    assert len(teal) > len(pixels) // 4, f"{len(teal)} of {len(pixels)} pixels are the icon's"
     assert app.stop() == 0
 
 

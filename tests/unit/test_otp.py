@@ -75,11 +75,30 @@ def test_steam_vectors(key: bytes, at: int, code: str) -> None:
     assert otp.steam(key, at) == code
 
 
+def reference_hotp(key: bytes, counter: int, digits: int = 6, digest: str = "sha1") -> str:
+    """RFC 4226 section 5.3, in five lines over the standard library's HMAC: an oracle
+    independent of otp.py (whose HMAC is its own), for keys pyotp refuses."""
+    import hmac
+
+    mac = hmac.new(key, counter.to_bytes(8, "big"), digest).digest()
+    offset = mac[-1] & 0x0F
+    value = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    return str(value % 10**digits).zfill(digits)
+
+
 def test_eighty_bit_keys_work() -> None:
+    """Real sites still issue 80-bit keys (16 base32 characters); pyotp refuses them
+    ("at least 112 bits"), so the oracle here is RFC 4226 over hmac."""
+    import pyotp
+
     key = bytes(range(10))
-    code = otp.totp(key, 1_700_000_000)
-    assert len(code) == 6
-    assert code.isdigit()
+    with pytest.raises(ValueError, match="112 bits"):
+        pyotp.TOTP(base64.b32encode(key).decode()).at(1_700_000_000)
+    for at in (0, 59, 1_700_000_000, 2_000_000_000):
+        assert otp.totp(key, at) == reference_hotp(key, int(at // 30))
+    assert otp.totp(key, 1_700_000_000, digits=8, algorithm="sha256") == reference_hotp(
+        key, 1_700_000_000 // 30, 8, "sha256"
+    )
 
 
 @pytest.mark.parametrize("digits", range(1, 11))
@@ -101,9 +120,12 @@ def test_fractional_time_and_odd_periods() -> None:
     assert otp.totp(RFC4226_KEY, 100, period=1) == otp.hotp(RFC4226_KEY, 100)
 
 
-def test_large_counters() -> None:
-    assert len(otp.hotp(RFC4226_KEY, 2**63 - 1)) == 6
-    assert otp.hotp(RFC4226_KEY, 64) == otp.hotp(RFC4226_KEY, 64)
+def test_large_counters_against_pyotp() -> None:
+    import pyotp
+
+    oracle = pyotp.HOTP(base64.b32encode(RFC4226_KEY).decode())
+    for counter in (64, 2**31, 2**32 + 7, 2**63 - 1):
+        assert otp.hotp(RFC4226_KEY, counter) == oracle.at(counter), counter
 
 
 @pytest.mark.parametrize(
@@ -149,9 +171,20 @@ def test_seconds_left_is_within_the_period(at: float, period: int) -> None:
     algorithm=st.sampled_from(["sha1", "sha256", "sha512"]),
 )
 def test_any_key_any_counter(key: bytes, counter: int, digits: int, algorithm: str) -> None:
+    """Against pyotp where it takes the key (112 bits and more) and the length (6 to 10
+    digits), else the RFC's own steps."""
+    import hashlib
+
+    import pyotp
+
     code = otp.hotp(key, counter, digits=digits, algorithm=algorithm)
-    assert len(code) == digits
-    assert code.isdigit()
+    if len(key) >= 14 and digits >= 6:
+        oracle = pyotp.HOTP(
+            base64.b32encode(key).decode(), digits=digits, digest=getattr(hashlib, algorithm)
+        )
+        assert code == oracle.at(counter)
+    else:
+        assert code == reference_hotp(key, counter, digits, algorithm)
 
 
 @given(

@@ -734,7 +734,7 @@ class App:
             on_close=self._quick_closed,
             title="traycodes: choose",
             heading=heading,
-            offer_remember=window is not None,
+            offer_remember=window is not None and verified,  # a title proves nothing in a browser
             near_pointer=True,
         )
 
