@@ -154,6 +154,15 @@ def read(
     reader = readers.READERS.get(fmt)
     if reader is None:
         raise InvalidInput(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    if fmt == "image":
-        return readers.read_images([data, *(images or [])])
-    return reader(data, password)
+    try:
+        if fmt == "image":
+            return readers.read_images([data, *(images or [])])
+        return reader(data, password)
+    except TrayCodesError:
+        raise
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, RecursionError):
+        # A file of another shape than the format's (a JSON number where an object was
+        # due...): readers check what they use, and this catches what they could not foresee.
+        raise InvalidInput(
+            f"this is not a {fmt} export traycodes can read (or it is damaged)"
+        ) from None
