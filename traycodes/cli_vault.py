@@ -282,10 +282,14 @@ def cmd_add(args: argparse.Namespace) -> int:
                 records[target.id] = target.edited(
                     now,
                     otp=entry.otp,
+                    previous_otp=target.otp,
                     websites=target.websites + extra_websites,
                     tags=target.tags + extra_tags,
                 )
-                messages.append(f"Replaced the secret of {target.label}.")
+                messages.append(
+                    f"Replaced the secret of {target.label} (the old one is kept: "
+                    "'traycodes edit QUERY --restore-previous-key' brings it back)."
+                )
                 continue
             if plan.action is AddAction.ATTACH and target is not None:
                 records[target.id] = target.edited(
@@ -433,21 +437,24 @@ def cmd_edit(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     record = find_one(vault, args.query)
     now = _clock(args)
-    if not any(
-        getattr(args, n) is not None
-        for n in (
-            "issuer",
-            "account",
-            "note",
-            "website",
-            "tag",
-            "title_pattern",
-            "app",
-            "favorite",
-            "clear_websites",
-            "clear_tags",
-            "hotkey_action",
+    if (
+        not any(
+            getattr(args, n) is not None
+            for n in (
+                "issuer",
+                "account",
+                "note",
+                "website",
+                "tag",
+                "title_pattern",
+                "app",
+                "favorite",
+                "clear_websites",
+                "clear_tags",
+                "hotkey_action",
+            )
         )
+        and not args.restore_previous_key
     ):
         raise InvalidInput("nothing to change: see 'traycodes edit --help'")
 
@@ -467,6 +474,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
         changes["tags"] = tags + tuple(args.tag or ())
         changes["title_patterns"] = current.title_patterns + tuple(args.title_pattern or ())
         changes["apps"] = current.apps + tuple(args.app or ())
+        if args.restore_previous_key:
+            if current.previous_otp is None:
+                raise InvalidInput(f"{current.label} has no previous key to bring back")
+            # the two swap: restoring again undoes the restore
+            changes["otp"], changes["previous_otp"] = current.previous_otp, current.otp
         edited = current.edited(now, **changes)
         records[record.id] = edited
         return edited
@@ -727,6 +739,11 @@ def add_commands(
         "--hotkey-action",
         choices=["type", "copy", "both", "default"],
         help="what the hotkey does for this record (default: the setting)",
+    )
+    edit.add_argument(
+        "--restore-previous-key",
+        action="store_true",
+        help="bring back the key a re-enrolment replaced (the two swap)",
     )
     _vault_options(edit)
     edit.set_defaults(func=cmd_edit)

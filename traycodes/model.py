@@ -177,12 +177,14 @@ class Record:
     used: float = 0.0
     deleted: bool = False
     hotkey_action: str = ""  # "", or type / copy / both: overrides the setting
+    previous_otp: OtpParams | None = field(default=None, repr=False)  # before a re-enrolment
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or len(self.id) != 32 or self.id.strip(_HEX_DIGITS):
             raise InvalidInput("a record id is 32 lower-case hex digits")
-        if self.otp is not None and not isinstance(self.otp, OtpParams):
-            raise InvalidInput("otp must be OTP parameters or None")
+        for name in ("otp", "previous_otp"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), OtpParams):
+                raise InvalidInput(f"{name} must be OTP parameters or None")
         for name in ("issuer", "account"):
             object.__setattr__(self, name, _clean_text(name, getattr(self, name)))
         for name in ("websites", "title_patterns", "apps", "tags"):

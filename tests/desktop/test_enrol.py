@@ -305,3 +305,58 @@ def test_no_code_on_screen_offers_a_region(app: TrayApp) -> None:
     app.type_keys("Escape")
     wait_for(lambda: "No region was picked" in dialog(app)["message"], "cancelled")
     assert app.stop() == 0
+
+
+OTHER_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+OTHER_LINK = f"otpauth://totp/Example:me?secret={OTHER_KEY}&issuer=Example"
+
+
+def test_a_link_from_outside_says_so_and_wants_a_click(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app, LINK)  # over IPC: what the otpauth: handler does
+    wait_for(lambda: code_shown(app), "the link's code")
+    assert "another program" in dialog(app)["origin"]
+    assert "origin" in dialog(app)["widgets"]  # the warning is on screen
+    app.screenshot("enrol-from-outside.png")
+    app.type_keys("Return")  # Enter does not save what arrived on its own
+    time.sleep(0.6)
+    assert app.state()["enrol"] is not None and records(app) == []
+    click(app, "save")
+    wait_for(lambda: app.state()["enrol"] is None, "saved by the click")
+    assert [r["issuer"] for r in records(app)] == ["GitLab"]
+    assert app.stop() == 0
+
+
+def test_a_second_link_never_changes_an_open_dialog(app: TrayApp) -> None:
+    app.start()
+    open_dialog(app, LINK)
+    wait_for(lambda: code_shown(app), "the first link's code")
+    app.request("enrol", link=OTHER_LINK)  # a page sends another link meanwhile
+    time.sleep(0.8)
+    assert code_shown(app, KEY) and not code_shown(app, OTHER_KEY)  # untouched
+    app.type_keys("Escape")  # the user closes the first: the second opens on its own
+    wait_for(lambda: app.state()["enrol"] is not None and code_shown(app, OTHER_KEY), "the next")
+    assert "another program" in dialog(app)["origin"]
+    assert app.stop() == 0
+
+
+def test_replacing_a_key_shows_both_codes_and_keeps_the_old_key(app: TrayApp) -> None:
+    app.cli("add", LINK, TRAYCODES_PASSWORD="pw")
+    before = app.cli("code", "gitlab", "--at", "59", TRAYCODES_PASSWORD="pw").stdout
+    app.start()
+    replacing = f"otpauth://totp/GitLab:dev@example.com?secret={OTHER_KEY}&issuer=GitLab"
+    open_dialog(app)
+    app.type_text(replacing)
+    wait_for(lambda: code_shown(app, OTHER_KEY), "the new key's code")
+    click(app, "target2")  # "Add to GitLab (dev@example.com) (replaces its OTP)"
+    click(app, "save")
+    wait_for(lambda: app.window_named("traycodes: replace the key") is not None, "the question")
+    time.sleep(0.3)
+    app.screenshot("enrol-replace-question.png")
+    app.type_keys("Return")  # Yes
+    wait_for(lambda: app.state()["enrol"] is None, "saved")
+    replaced = app.cli("code", "gitlab", "--at", "59", TRAYCODES_PASSWORD="pw").stdout
+    assert replaced != before
+    app.cli("edit", "gitlab", "--restore-previous-key", TRAYCODES_PASSWORD="pw")
+    assert app.cli("code", "gitlab", "--at", "59", TRAYCODES_PASSWORD="pw").stdout == before
+    assert app.stop() == 0

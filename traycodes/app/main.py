@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
+EXTERNAL_ORIGIN = "another program (a clicked otpauth: link, or 'traycodes enrol')"
 CODE_GAP = "   "  # between an account's name and its code in the menu
 POLL_MS = 50  # Windows only: how often the Tk loop looks at the queue
 
@@ -120,6 +121,7 @@ class App:
         self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
         self._screen: Any = None  # the last screenshot a scan found nothing in
         self.region_picker: Any = None
+        self._waiting_links: list[tuple[str, str]] = []  # (link, origin) for the next dialogs
         self.desktop: Any = None  # X11Desktop where there is X11
         self.watcher: Any = None  # tells us when the vault's folder changes (sync)
         self.typist: Any = None
@@ -461,6 +463,7 @@ class App:
             self.region_picker = None
         self._screen = None
         self.after_unlock = None  # a link that waited for the unlock is not kept either
+        self._waiting_links.clear()
 
     def touch(self) -> None:
         """The user did something: the idle lock starts counting again."""
@@ -855,18 +858,25 @@ class App:
 
     # -- enrolment ----------------------------------------------------------------------
 
-    def show_enrol(self, link: str = "") -> None:
-        """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard)."""
+    def show_enrol(self, link: str = "", origin: str = "") -> None:
+        """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard).
+        ``origin``: where a link that arrived on its own came from (the dialog says so and
+        wants a click on Save). A link never changes a dialog that is open: it waits for
+        that one to close, then opens its own."""
         from ..ui.enrol import EnrolDialog
 
         if self.vault is None:  # the link waits for the unlock, not lost
-            self.after_unlock = lambda: self.show_enrol(link)
+            self.after_unlock = lambda: self.show_enrol(link, origin)
             self.show_password()
             return
         self.touch()
         if self.enrol_window is not None and self.enrol_window.window.winfo_exists():
             if link:
-                self.enrol_window.link.set(link)
+                self._waiting_links.append((link, origin))
+                self.notify(
+                    "Another account waits to be added",
+                    "It opens in its own dialog when you close this one.",
+                )
             self.enrol_window.focus()
             return
         if not link:
@@ -882,10 +892,14 @@ class App:
             open_image=self.open_image,
             pick_region=self.pick_region,
             on_close=self._enrol_closed,
+            origin=origin,
         )
 
     def _enrol_closed(self) -> None:
         self.enrol_window = None
+        if self._waiting_links and self.vault is not None:
+            link, origin = self._waiting_links.pop(0)
+            self.post(lambda: self.show_enrol(link, origin))
 
     def _clipboard_link(self) -> str:
         try:
@@ -915,8 +929,10 @@ class App:
             if same_issuer or same_site or (same_account and not record.issuer):
                 fits.append(record)
         fits.sort(key=lambda r: (r.otp is not None, r.account.casefold() != account))
+        now = self.clock.now()
         return [Target(None, "a new record")] + [
-            Target(r.id, r.label, r.otp is not None) for r in fits
+            Target(r.id, r.label, r.otp is not None, code(r.otp, now) if r.otp else "")
+            for r in fits
         ]
 
     def save_enrolment(self, pairs: list[tuple[Entry, Any]]) -> str:
@@ -934,7 +950,10 @@ class App:
                     said.append(f"Added {record.label}.")
                 else:
                     records[current.id] = current.edited(
-                        now, otp=entry.otp, account=current.account or entry.account
+                        now,
+                        otp=entry.otp,
+                        previous_otp=current.otp or current.previous_otp,  # restorable
+                        account=current.account or entry.account,
                     )
                     said.append(f"Added the OTP to {records[current.id].label}.")
             return said
@@ -1097,7 +1116,10 @@ class App:
             "state": self.state,
             "settings": self.show_settings,
             "import": lambda: self.root.after(10, self.import_file),
-            "enrol": lambda: self.show_enrol(str(request.get("link") or "")),
+            "enrol": lambda: self.show_enrol(
+                str(request.get("link") or ""),
+                EXTERNAL_ORIGIN if request.get("link") else "",
+            ),
             "reload-settings": lambda: self.apply_settings(load_settings()),
         }
         action = actions.get(command)

@@ -28,6 +28,14 @@ class Target:
     record_id: str | None
     label: str
     has_otp: bool = False
+    current_code: str = ""  # its code now, shown beside the new one before a replace
+
+
+def _grouped(shown: str) -> str:
+    """``492039`` -> ``492 039`` (as the menu shows codes)."""
+    if shown.isdigit() and len(shown) >= 6:
+        return f"{shown[: len(shown) // 2]} {shown[len(shown) // 2 :]}"
+    return shown
 
 
 # Scanners call back (on the Tk thread) with the QR codes' texts, or why there are none.
@@ -51,7 +59,11 @@ class EnrolDialog:
         open_image: Callable[[str, Callable[[list[str] | str], None]], None],
         pick_region: QrSource | None = None,
         on_close: Callable[[], None] = lambda: None,
+        origin: str = "",
     ) -> None:
+        """``origin``: where a link that arrived on its own came from (another program
+        through the otpauth: handler or 'traycodes enrol'): the dialog says so, and only a
+        click on Save saves it (Enter does not)."""
         self.clock = clock
         self.propose = propose
         self.on_save = on_save
@@ -64,6 +76,7 @@ class EnrolDialog:
         self.warnings: list[str] = []
         self.targets: list[Target] = []
         self.message_text = ""
+        self.origin = origin
         self._tick: str | None = None
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=16, pady=14)
         self.window.title("traycodes: add account")
@@ -71,8 +84,9 @@ class EnrolDialog:
         self.window.protocol("WM_DELETE_WINDOW", self.close)
         self._build()
         self.window.bind("<Escape>", lambda e: self.close())
-        self.window.bind("<Return>", lambda e: self.save())
-        self.window.bind("<KP_Enter>", lambda e: self.save())
+        if not origin:  # a link from elsewhere needs a deliberate click on Save
+            self.window.bind("<Return>", lambda e: self.save())
+            self.window.bind("<KP_Enter>", lambda e: self.save())
         if link:
             self.link.set(link)
         self._schedule()
@@ -108,6 +122,19 @@ class EnrolDialog:
             background=theme.BACKGROUND,
             foreground=theme.TEXT,
         ).pack(fill="x")
+        if self.origin:
+            tk.Label(
+                w,
+                name="origin",
+                text=f"This link came from {self.origin}. Check the site and the account "
+                "before you click Save.",
+                font=theme.font(9, "bold"),
+                anchor="w",
+                wraplength=520,
+                justify="left",
+                background=theme.BACKGROUND,
+                foreground=theme.WARN,
+            ).pack(fill="x", pady=(2, 4))
         tk.Label(
             w,
             text="Paste the otpauth:// link, scan the site's QR code, or type its setup "
@@ -438,9 +465,7 @@ class EnrolDialog:
             return
         entry = self.entries[0]
         now = self.clock()
-        shown = code(entry.otp, now)
-        if shown.isdigit() and len(shown) >= 6:
-            shown = f"{shown[: len(shown) // 2]} {shown[len(shown) // 2 :]}"
+        shown = _grouped(code(entry.otp, now))
         self.preview_label.configure(text=f"{entry.label}: type this code into the site")
         self.preview_code.configure(text=shown)
         if entry.otp.type is not OtpType.HOTP:
@@ -547,9 +572,12 @@ class EnrolDialog:
         if len(entries) == 1:
             target = self.chosen_target()
             if target.has_otp and not messagebox.askyesno(
-                "traycodes",
-                f"{target.label} already has an OTP. Replace it? (The old "
-                "secret stays in the encrypted backups.)",
+                "traycodes: replace the key",
+                f"{target.label} already has an OTP.\n\n"
+                f"Its code now:\t{_grouped(target.current_code)}\n"
+                f"The new key's code:\t{_grouped(code(entries[0].otp, self.clock()))}\n\n"
+                "Replace its key with the new one? The old key is kept: 'traycodes edit "
+                "QUERY --restore-previous-key' brings it back.",
                 parent=self.window,
             ):
                 return
@@ -579,6 +607,7 @@ class EnrolDialog:
                 (self.preview_label.cget("text"), self.preview_code.cget("text"))
             ).strip(),
             "message": self.message_text,
+            "origin": self.origin,
             "accounts": [e.label for e in self.entries],
             "targets": [t.label for t in self.targets],
             "target": self.target.get(),

@@ -248,6 +248,7 @@ _RECORD_DEFAULTS: dict[str, Any] = {
     "used": 0.0,
     "deleted": False,
     "hotkey_action": "",
+    "previous_otp": None,
 }
 _OTP_DEFAULTS: dict[str, Any] = {
     "type": "totp",
@@ -258,6 +259,25 @@ _OTP_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _otp_to_json(otp: OtpParams | None) -> dict[str, Any] | None:
+    if otp is None:
+        return None
+    return {
+        "secret": _b64(otp.secret),
+        **{
+            k: v
+            for k, v in (
+                ("type", otp.type.value),
+                ("algorithm", otp.algorithm.value),
+                ("digits", otp.digits),
+                ("period", otp.period),
+                ("counter", otp.counter),
+            )
+            if _OTP_DEFAULTS[k] != v
+        },
+    }
+
+
 def record_to_json(record: Record) -> dict[str, Any]:
     """A record as stored inside the sealed payload (fields at their default left out)."""
     otp = record.otp
@@ -265,22 +285,8 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "id": record.id,
         "issuer": record.issuer,
         "account": record.account,
-        "otp": None
-        if otp is None
-        else {
-            "secret": _b64(otp.secret),
-            **{
-                k: v
-                for k, v in (
-                    ("type", otp.type.value),
-                    ("algorithm", otp.algorithm.value),
-                    ("digits", otp.digits),
-                    ("period", otp.period),
-                    ("counter", otp.counter),
-                )
-                if _OTP_DEFAULTS[k] != v
-            },
-        },
+        "otp": _otp_to_json(otp),
+        "previous_otp": _otp_to_json(record.previous_otp),
         "websites": list(record.websites),
         "title_patterns": list(record.title_patterns),
         "apps": list(record.apps),
@@ -310,6 +316,21 @@ _TUPLES = ("websites", "title_patterns", "apps", "tags")
 _new = object.__new__
 
 
+def _otp_from_json(data: dict[str, Any]) -> OtpParams:
+    otp = _new(OtpParams)
+    otp_fields = otp.__dict__
+    otp_fields.update(_OTP_FIELDS)
+    otp_fields.update(data)
+    if len(otp_fields) != len(_OTP_FIELDS):
+        raise ValueError("unknown OTP fields")
+    otp_fields["secret"] = base64.b64decode(data["secret"], validate=True)
+    otp_fields["type"] = _TYPES[otp_fields["type"]]
+    otp_fields["algorithm"] = _ALGORITHMS[otp_fields["algorithm"]]
+    if not otp_fields["secret"]:
+        raise ValueError("empty secret")
+    return otp
+
+
 def record_from_json(data: dict[str, Any]) -> Record:
     """The inverse of :func:`record_to_json`; ValueError (or KeyError) when malformed.
 
@@ -327,20 +348,9 @@ def record_from_json(data: dict[str, Any]) -> Record:
         fields[name] = tuple(fields[name]) if fields[name] else ()
     if type(fields["id"]) is not str or len(fields["id"]) != 32:
         raise ValueError("bad record id")
-    otp_data = fields["otp"]
-    if otp_data is not None:
-        otp = _new(OtpParams)
-        otp_fields = otp.__dict__
-        otp_fields.update(_OTP_FIELDS)
-        otp_fields.update(otp_data)
-        if len(otp_fields) != len(_OTP_FIELDS):
-            raise ValueError("unknown OTP fields")
-        otp_fields["secret"] = base64.b64decode(otp_data["secret"], validate=True)
-        otp_fields["type"] = _TYPES[otp_fields["type"]]
-        otp_fields["algorithm"] = _ALGORITHMS[otp_fields["algorithm"]]
-        if not otp_fields["secret"]:
-            raise ValueError("empty secret")
-        fields["otp"] = otp
+    for name in ("otp", "previous_otp"):
+        if fields[name] is not None:
+            fields[name] = _otp_from_json(fields[name])
     return record
 
 
