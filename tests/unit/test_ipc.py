@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import socket
 import stat
@@ -103,32 +104,186 @@ def failing_on_boom(request: dict[str, Any]) -> dict[str, Any]:
     return echo(request)
 
 
-def test_the_pipe_server_loop_survives_any_request(runtime: Path) -> None:
-    """The Windows named-pipe server's loop, run here on an AF_UNIX listener (the pipe
-    family needs Windows): each malformed request gets an answer and the next one works."""
-    from multiprocessing.connection import Client
+# --- Windows named pipes, over a fake of the Win32 calls (they cannot run here) -------------
 
-    address = str(runtime / "pipe.sock")
+GONE = object()  # what a reader sees when the other end closed
+
+
+class Connection:
+    def __init__(self, name: str, client_sid: str) -> None:
+        self.name, self.client_sid = name, client_sid
+        self.to_server: queue.Queue[object] = queue.Queue()
+        self.to_client: queue.Queue[object] = queue.Queue()
+
+
+class PipeServerEnd:
+    def __init__(self, name: str, owner: str) -> None:
+        self.name, self.owner = name, owner
+        self.pending: queue.Queue[Connection] = queue.Queue()
+        self.current: Connection | None = None
+        self.received: list[bytes] = []
+
+
+class FakePipes:
+    """What Win32Pipes does, in memory: one world of pipes shared by every user's fake."""
+
+    def __init__(self, world: dict[str, PipeServerEnd], sid: str) -> None:
+        self.world, self.sid = world, sid
+
+    def user_sid(self) -> str:
+        return self.sid
+
+    def session_id(self) -> int:
+        return 1
+
+    def create(self, name: str, sid: str) -> PipeServerEnd:
+        from traycodes.desktop import DesktopError
+
+        if name in self.world:  # FILE_FLAG_FIRST_PIPE_INSTANCE
+            raise DesktopError("the pipe exists already")
+        self.world[name] = PipeServerEnd(name, self.sid)
+        return self.world[name]
+
+    def accept(self, handle: PipeServerEnd) -> bool:
+        handle.current = handle.pending.get(timeout=10)
+        return True
+
+    def connect(self, name: str) -> Connection | None:
+        server = self.world.get(name)
+        if server is None:
+            return None
+        connection = Connection(name, self.sid)
+        server.pending.put(connection)
+        return connection
+
+    def peer_sid(self, handle: object, *, server: bool) -> str | None:
+        if server:
+            assert isinstance(handle, Connection)
+            return self.world[handle.name].owner
+        assert isinstance(handle, PipeServerEnd) and handle.current is not None
+        return handle.current.client_sid
+
+    def read(self, handle: object, limit: int) -> bytes:
+        if isinstance(handle, Connection):
+            data = handle.to_client.get(timeout=10)
+        else:
+            assert isinstance(handle, PipeServerEnd) and handle.current is not None
+            data = handle.current.to_server.get(timeout=10)
+        if data is GONE:
+            raise OSError("the other end went away")
+        assert isinstance(data, bytes)
+        if len(data) > limit:
+            raise OSError("more data than the buffer")
+        if isinstance(handle, PipeServerEnd):
+            handle.received.append(data)
+        return data
+
+    def write(self, handle: object, data: bytes) -> None:
+        if isinstance(handle, Connection):
+            handle.to_server.put(data)
+        else:
+            assert isinstance(handle, PipeServerEnd) and handle.current is not None
+            handle.current.to_client.put(data)
+
+    def disconnect(self, handle: PipeServerEnd) -> None:
+        if handle.current is not None:
+            handle.current.to_client.put(GONE)
+            handle.current = None
+
+    def close(self, handle: object) -> None:
+        if isinstance(handle, Connection):
+            handle.to_server.put(GONE)
+        else:
+            assert isinstance(handle, PipeServerEnd)
+            self.world.pop(handle.name, None)
+
+
+ME, OTHER = "S-1-5-21-1000-1001", "S-1-5-21-1000-1002"
+
+
+@pytest.fixture
+def pipe_world() -> dict[str, PipeServerEnd]:
+    return {}
+
+
+def test_the_pipe_name_holds_the_user_session_and_a_secret_part(
+    pipe_world: dict[str, PipeServerEnd],
+) -> None:
+    pipes = FakePipes(pipe_world, ME)
+    with pytest.raises(ipc.NotRunning):  # a client finds no name before a server made one
+        ipc.pipe_name(pipes, create=False)
+    name, sid = ipc.pipe_name(pipes, create=True)
+    assert sid == ME
+    prefix = rf"\\.\pipe\traycodes-{ME}-1-"
+    assert name.startswith(prefix) and len(name) - len(prefix) == 32
+    assert ipc.pipe_name(pipes, create=False) == (name, ME)  # what clients then use
+
+
+def test_the_pipe_serves_its_user_and_survives_any_request(
+    pipe_world: dict[str, PipeServerEnd],
+) -> None:
+    pipes = FakePipes(pipe_world, ME)
+    name, sid = ipc.pipe_name(pipes, create=True)
     server = ipc.Server(failing_on_boom)
-    server.start_listener(address, "AF_UNIX")
+    server.start_pipe(pipes, name, sid)
     try:
+        with pytest.raises(ipc.AlreadyRunning):
+            ipc.Server(echo).start_pipe(FakePipes(pipe_world, ME), name, sid)
         for payload in MALFORMED:
-            with Client(address, family="AF_UNIX") as connection:
-                connection.send_bytes(payload)
-                assert connection.poll(5), payload
-                reply = json.loads(connection.recv_bytes())
-                assert reply["ok"] is False, payload
-        with Client(address, family="AF_UNIX") as connection:  # too long: dropped
-            connection.send_bytes(b"x" * (ipc.MAX_REQUEST + 1))
-        with Client(address, family="AF_UNIX") as connection:  # gone before asking
-            pass
+            reply = ipc.request_pipe(payload, pipes, name, sid)
+            assert reply["ok"] is False, payload
+        with pytest.raises(ipc.NotRunning):  # too long: dropped, no answer
+            ipc.request_pipe(b"x" * (ipc.MAX_REQUEST + 1), pipes, name, sid)
+        gone = pipes.connect(name)  # a client that goes away before asking
+        assert gone is not None
+        pipes.close(gone)
         message = json.dumps({"command": "still"}).encode()
-        assert ipc.request_listener(message, 5, address, "AF_UNIX") == {
-            "ok": True,
-            "got": "still",
-        }
+        assert ipc.request_pipe(message, pipes, name, sid) == {"ok": True, "got": "still"}
     finally:
         server.stop()
+    assert name not in pipe_world
+
+
+def test_the_pipe_answers_no_other_user(pipe_world: dict[str, PipeServerEnd]) -> None:
+    asked: list[str] = []
+
+    def handler(request: dict[str, Any]) -> dict[str, Any]:
+        asked.append(request["command"])
+        return {"ok": True}
+
+    pipes = FakePipes(pipe_world, ME)
+    name, sid = ipc.pipe_name(pipes, create=True)
+    server = ipc.Server(handler)
+    server.start_pipe(pipes, name, sid)
+    try:
+        intruder = FakePipes(pipe_world, OTHER)  # got past the DACL, say
+        with pytest.raises(ipc.NotRunning):
+            # it expects the real owner, so its own check passes: the server's must refuse
+            ipc.request_pipe(b'{"command": "state"}', intruder, name, ME)
+        assert asked == []
+    finally:
+        server.stop()
+
+
+def test_the_client_sends_nothing_to_another_users_pipe(
+    pipe_world: dict[str, PipeServerEnd],
+) -> None:
+    mine = FakePipes(pipe_world, ME)
+    name, sid = ipc.pipe_name(mine, create=True)
+    squatter = FakePipes(pipe_world, OTHER).create(name, OTHER)  # took the name first
+    with pytest.raises(ipc.NotOurs):
+        ipc.request_pipe(b'{"command": "enrol", "link": "otpauth://..."}', mine, name, sid)
+    sent = squatter.pending.get_nowait().to_server
+    assert [sent.get_nowait() for _ in range(sent.qsize())] == [GONE]  # closed, nothing sent
+
+
+def test_the_pipe_dacl_names_the_user_alone() -> None:
+    from traycodes.desktop._win32 import pipe_sddl
+
+    sddl = pipe_sddl(ME)
+    assert sddl == f"O:{ME}D:P(A;;GA;;;{ME})"
+    for everyone in ("WD", "AU", "BU", "BA", "SY", "AN"):  # well-known groups: none
+        assert f";;;{everyone})" not in sddl
 
 
 def test_a_failing_command_is_answered_on_the_socket_too(runtime: Path) -> None:

@@ -1,9 +1,13 @@
-"""One running app per user, and a way for the CLI to talk to it.
+"""One running app per user, and a way for the CLI to talk to it, for that user alone.
 
-A Unix socket in ``$XDG_RUNTIME_DIR`` (else a private folder in the temp dir), mode 0600;
-a named pipe on Windows. One JSON object per line each way: ``{"command": "show"}`` ->
-``{"ok": true, ...}``. The socket is removed when the app stops; a socket left by an app
-that died is noticed (nobody answers) and replaced.
+Unix: a socket in ``$XDG_RUNTIME_DIR`` when that folder is private to the user, else in a
+private ``traycodes-UID`` folder in the temp dir (never followed through a link), mode
+0600; each end checks the other's uid (``SO_PEERCRED``) before anything is said. Windows: a
+named pipe whose name holds the user's SID, the session and a random part, created with a
+DACL for that user alone and as the first instance (no squatting); the client checks the
+server's user before it sends. One JSON object each way: ``{"command": "show"}`` ->
+``{"ok": true, ...}``; a malformed request gets an answer and the server goes on. The
+socket is removed when the app stops; one left by an app that died is replaced.
 """
 
 from __future__ import annotations
@@ -105,9 +109,27 @@ class NotOurs(TrayCodesError):
     exit_code = 5
 
 
-def pipe_name() -> str:  # Windows
-    user = os.environ.get("USERNAME", "user")
-    return rf"\\.\pipe\traycodes-{user}"
+def pipe_name(pipes: Any, *, create: bool) -> tuple[str, str]:
+    """Windows: the pipe's name and this user's SID. The name holds the SID, the session and
+    a random part kept in this user's state folder (made by the server, read by clients),
+    so another user can neither guess it nor take it first."""
+    import secrets
+
+    from ..vault.store import atomic_write, make_private_folder, state_folder
+
+    sid, session = pipes.user_sid(), pipes.session_id()
+    path = state_folder() / f"pipe-{session}"
+    try:
+        part = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        part = ""
+    if create and not part.isalnum():
+        part = secrets.token_hex(16)
+        make_private_folder(path.parent)
+        atomic_write(path, part.encode())
+    if not part.isalnum():
+        raise NotRunning("traycodes is not running")
+    return rf"\\.\pipe\traycodes-{sid}-{session}-{part}", sid
 
 
 def answer(handler: Handler, data: bytes) -> dict[str, Any]:
@@ -129,8 +151,12 @@ def answer(handler: Handler, data: bytes) -> dict[str, Any]:
 def request(command: str, *, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
     """Send one command to the running app and return its answer."""
     message = json.dumps({"command": command, **fields}).encode() + b"\n"
-    if sys.platform == "win32":
-        return request_listener(message, timeout, pipe_name(), "AF_PIPE")
+    if sys.platform == "win32":  # pragma: no cover - cannot run here
+        from ..desktop._win32 import Win32Pipes
+
+        pipes = Win32Pipes()
+        name, sid = pipe_name(pipes, create=False)
+        return request_pipe(message, pipes, name, sid)
     else:
         return _request_socket(message, timeout)
 
@@ -161,20 +187,23 @@ def _request_socket(message: bytes, timeout: float) -> dict[str, Any]:
         return reply
 
 
-def request_listener(message: bytes, timeout: float, address: str, family: str) -> dict[str, Any]:
-    """One request to a :meth:`Server.start_listener` server (the Windows named pipe)."""
-    from multiprocessing.connection import Client
-
+def request_pipe(message: bytes, pipes: Any, name: str, sid: str) -> dict[str, Any]:
+    """One request over a Windows named pipe (``pipes``: :class:`Win32Pipes` or a fake).
+    Nothing is sent before the pipe's server is known to run as this user."""
+    handle = pipes.connect(name)
+    if handle is None:
+        raise NotRunning("traycodes is not running")
     try:
-        connection = Client(address, family=family)
+        if pipes.peer_sid(handle, server=True) != sid:
+            raise NotOurs(f"{name} is served by another user's process; nothing was sent")
+        pipes.write(handle, message)
+        data = pipes.read(handle, 1024 * 1024)
     except OSError:
-        raise NotRunning("traycodes is not running") from None
-    with connection:
-        connection.send_bytes(message)
-        if not connection.poll(timeout):
-            raise NotRunning("traycodes did not answer")
-        reply: dict[str, Any] = json.loads(connection.recv_bytes())
-        return reply
+        raise NotRunning("traycodes did not answer") from None
+    finally:
+        pipes.close(handle)
+    reply: dict[str, Any] = json.loads(data)
+    return reply
 
 
 class Server:
@@ -190,7 +219,10 @@ class Server:
     def start(self) -> None:
         """Claim the socket, or raise AlreadyRunning when another app answers on it."""
         if sys.platform == "win32":  # pragma: no cover - cannot run here
-            self.start_listener(pipe_name(), "AF_PIPE")
+            from ..desktop._win32 import Win32Pipes
+
+            pipes = Win32Pipes()
+            self.start_pipe(pipes, *pipe_name(pipes, create=True))
         else:
             self._start_socket()
 
@@ -217,42 +249,36 @@ class Server:
             self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
             self._thread.start()
 
-    def start_listener(self, address: str, family: str) -> None:
-        """Serve on a ``multiprocessing.connection`` listener: the named pipe on Windows
-        (tests run the same loop on an ``AF_UNIX`` address)."""
-        from multiprocessing.connection import Listener
+    def start_pipe(self, pipes: Any, name: str, sid: str) -> None:
+        """Serve on a Windows named pipe private to the user ``sid`` (``pipes``:
+        :class:`Win32Pipes`; tests run this same loop over a fake)."""
+        from ..desktop import DesktopError
 
         try:
-            listener = Listener(address, family=family)
-        except OSError:
+            handle = pipes.create(name, sid)
+        except DesktopError:
             raise AlreadyRunning("traycodes is already running") from None
-        self._listener, self._family = listener, family
-        self._thread = threading.Thread(target=self._serve_listener, name="ipc", daemon=True)
+        self._pipe = (pipes, handle, name, sid)
+        self._thread = threading.Thread(target=self._serve_pipe, name="ipc", daemon=True)
         self._thread.start()
 
-    def _serve_listener(self) -> None:
-        listener = self._listener
+    def _serve_pipe(self) -> None:
+        pipes, handle, _name, sid = self._pipe
         while not self._stopping.is_set():
-            try:
-                connection = listener.accept()
-            except OSError:
-                if self._stopping.is_set():
-                    return  # closed by stop()
-                continue  # a client that went away mid-handshake
-            except Exception as exc:  # e.g. a failed authentication handshake
-                log.info("a bad IPC connection: %s", type(exc).__name__)
+            if not pipes.accept(handle):
                 continue
-            with connection:
+            try:
                 if self._stopping.is_set():
                     return  # the wake-up call from stop()
-                try:
-                    if not connection.poll(5):
-                        continue
-                    data = connection.recv_bytes(MAX_REQUEST)
-                    reply = answer(self.handler, data)
-                    connection.send_bytes(json.dumps(reply).encode())
-                except (OSError, EOFError) as exc:  # too long, or the client went away
-                    log.info("a bad IPC request: %s", type(exc).__name__)
+                if pipes.peer_sid(handle, server=False) != sid:
+                    log.warning("refused an IPC connection from another user")
+                    continue
+                reply = answer(self.handler, pipes.read(handle, MAX_REQUEST))
+                pipes.write(handle, json.dumps(reply).encode())
+            except OSError as exc:  # too long, or the client went away
+                log.info("a bad IPC request: %s", exc)
+            finally:
+                pipes.disconnect(handle)
 
     def _serve(self) -> None:
         assert self._socket is not None
@@ -288,14 +314,15 @@ class Server:
     def stop(self) -> None:
         """Stop answering and remove the socket."""
         self._stopping.set()
-        listener = getattr(self, "_listener", None)
-        if listener is not None:
-            from multiprocessing.connection import Client
-
-            with contextlib.suppress(OSError), Client(listener.address, family=self._family):
-                pass  # wakes the accept() the serving thread is blocked in
-            with contextlib.suppress(OSError):
-                listener.close()
+        pipe = getattr(self, "_pipe", None)
+        if pipe is not None:
+            pipes, handle, name, _sid = pipe
+            woken = pipes.connect(name)  # wakes the accept() the serving thread waits in
+            if woken is not None:
+                pipes.close(woken)
+            if self._thread is not None:
+                self._thread.join(2)
+            pipes.close(handle)
         if self._socket is not None:
             with contextlib.suppress(OSError):
                 self._socket.shutdown(socket.SHUT_RDWR)
