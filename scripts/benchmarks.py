@@ -170,8 +170,7 @@ def bench_vault() -> None:
     import tempfile
 
     from traycodes.keystore import MemoryStore
-    from traycodes.vault import KDF_DEFAULT, Vault
-    from traycodes.vault.store import password_slot
+    from traycodes.vault import KDF_DEFAULT, Vault, password_slot
 
     root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
     store = MemoryStore()

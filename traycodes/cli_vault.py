@@ -570,11 +570,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_keyring(args: argparse.Namespace) -> int:
     from .errors import KeyUnavailable
     from .keystore import system_store
-    from .vault.format import SLOT_KEYRING, SLOT_PASSWORD
+    from .vault import SLOT_KEYRING, SLOT_PASSWORD
 
     store, why = system_store()
     if args.action == "status":
-        from .vault.store import read_file
+        from .vault import read_file
 
         file, _ = read_file(vault_path(args))
         kinds = [s.type for s in file.slots]

@@ -43,8 +43,9 @@ SAME_LAYER_OK = {
     ("errors", "model"),
     ("model", "errors"),
     ("vault", "keystore"),
-    ("formats", "vault"),
+    ("formats", "vault"),  # through the package's public API only: see below
 }
+PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),
@@ -141,3 +142,51 @@ def test_importing_the_package_starts_nothing() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["1", "False"]
+
+
+def module_imports(path: Path, text: str | None = None) -> set[str]:
+    """The dotted traycodes modules the file at ``path`` imports (relative imports
+    resolved); ``text``: its source, when not the file's own."""
+    tree = ast.parse(path.read_text() if text is None else text)
+    package = list(path.relative_to(PACKAGE).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+            elif (node.module or "").startswith("traycodes."):
+                target = (node.module or "").split(".")[1:]
+            else:
+                continue
+            found.add(".".join(target))
+        elif isinstance(node, ast.Import):
+            found.update(
+                ".".join(a.name.split(".")[1:])
+                for a in node.names
+                if a.name.startswith("traycodes.")
+            )
+    return found
+
+
+def public_api_violations(path: Path, text: str | None = None) -> list[str]:
+    own = path.relative_to(PACKAGE).parts[0]
+    return [
+        module
+        for module in module_imports(path, text)
+        if module.partition(".")[0] in PUBLIC_API_PACKAGES
+        and module.partition(".")[0] != own
+        and module.partition(".")[2]
+    ]
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_packages_are_used_through_their_public_api(path: Path) -> None:
+    """Outside vault/, nothing imports vault.store, vault.format, ...: only traycodes.vault."""
+    assert public_api_violations(path) == []
+
+
+def test_the_public_api_rule_catches_a_planted_violation() -> None:
+    readers = PACKAGE / "formats" / "readers.py"
+    planted = readers.read_text() + "\nfrom ..vault.store import Vault\n"
+    assert public_api_violations(readers, planted) == ["vault.store"]

@@ -19,9 +19,8 @@ from tests.unit.test_formats import aegis_db, aegis_encrypted
 from traycodes.errors import DamagedData, InvalidInput
 from traycodes.formats import MAX_FILE_BYTES, read
 from traycodes.model import OtpParams, Record
-from traycodes.vault import crypto
+from traycodes.vault import crypto, password_slot
 from traycodes.vault.format import VaultFile, dump_records, stored_header
-from traycodes.vault.store import password_slot
 
 
 def timed_refusal(data: bytes, match: str) -> None:

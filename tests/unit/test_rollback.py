@@ -186,7 +186,7 @@ def test_the_header_as_stored_is_authenticated(path: Path) -> None:
 
 
 def test_a_format_1_vault_opens_and_is_saved_as_format_2(path: Path) -> None:
-    from traycodes.vault.store import password_slot
+    from traycodes.vault import password_slot
 
     master, vault_id = crypto.random_key(), uuid.uuid4().hex
     slot: Slot = password_slot(vault_id, master, PASSWORD, KDF_MINIMUM)

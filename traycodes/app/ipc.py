@@ -115,7 +115,7 @@ def pipe_name(pipes: Any, *, create: bool) -> tuple[str, str]:
     so another user can neither guess it nor take it first."""
     import secrets
 
-    from ..vault.store import atomic_write, make_private_folder, state_folder
+    from ..vault import atomic_write, make_private_folder, state_folder
 
     sid, session = pipes.user_sid(), pipes.session_id()
     path = state_folder() / f"pipe-{session}"

@@ -182,7 +182,7 @@ def _check_scrypt(n: object, r: object, p: object) -> None:
 def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) -> Any:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    from ..vault.crypto import unseal
+    from ..vault import unseal
 
     slots = [s for s in header.get("slots") or [] if s.get("type") == 1]
     if not slots:
@@ -321,7 +321,7 @@ def _2fas_decrypt(blob: str, password: PasswordSource) -> Any:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-    from ..vault.crypto import unseal
+    from ..vault import unseal
 
     try:
         ciphertext, salt, iv = (base64.b64decode(part) for part in blob.split(":"))
@@ -370,7 +370,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-    from ..vault.crypto import unseal
+    from ..vault import unseal
 
     if len(data) < 4 + 12 + 12 + 16:
         raise InvalidInput("the andOTP backup is too short (truncated?)")
@@ -464,9 +464,7 @@ def _freeotp_entry(raw: dict[str, Any]) -> Entry:
 
 def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
     """A traycodes vault file or export (``traycodes export --format traycodes``)."""
-    from ..vault.crypto import KDF_IMPORT_MAXIMUM
-    from ..vault.format import loads
-    from ..vault.store import open_records, unlock
+    from ..vault import KDF_IMPORT_MAXIMUM, loads, open_records, unlock
 
     file = loads(data)
     master, _ = unlock(file, None, password, ceiling=KDF_IMPORT_MAXIMUM)

@@ -31,8 +31,7 @@ def write_otpauth(entries: list[Entry]) -> bytes:
 
 def write_traycodes(records: list[Record], password: str) -> bytes:
     """A vault file of its own (new id, password only): ``traycodes import`` reads it."""
-    from ..vault.crypto import kdf_from_environment, random_key
-    from ..vault.store import password_slot, seal_file
+    from ..vault import kdf_from_environment, password_slot, random_key, seal_file
 
     vault_id = uuid.uuid4().hex
     master = random_key()
@@ -155,6 +154,6 @@ def qr_png(link: str, scale: int = 6) -> bytes:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write a file readable by the user alone (0600), atomically."""
-    from ..vault.store import atomic_write
+    from ..vault import atomic_write
 
     atomic_write(path, data)
