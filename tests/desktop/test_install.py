@@ -52,7 +52,7 @@ def test_the_app_menu_launcher_starts_traycodes(app: TrayApp) -> None:
     try:
         wait_for(app.answers_without_process, "the launched app's IPC socket", timeout=30)
         wait_for(lambda: not app.state()["locked"], "the launched app to unlock", timeout=20)
-        wait_for(lambda: app.tray_icon() is not None, "its icon in the tray", timeout=20)
+        wait_for(lambda: app.tray_icon() is not None, "its icon in the tray", timeout=30)
     finally:
         if app.answers_without_process():
             app.request("quit")
@@ -97,7 +97,7 @@ def test_pipx_install_gives_a_command_that_starts_the_tray_app(
     assert listed.returncode == 0 and "GitHub" in listed.stdout, listed.stderr
     app.start(command=[str(command)])
     try:
-        wait_for(lambda: app.tray_icon() is not None, "the icon in the tray", timeout=20)
+        wait_for(lambda: app.tray_icon() is not None, "the icon in the tray", timeout=30)
         state = app.state()
         assert state["backend"] == "xorg" and state["records"] == 2
         # its entries launch the command pipx keeps across upgrades (on PATH, as

@@ -50,7 +50,7 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     app = make_app(backend=backend)
     app.init_default()
     app.start()
-    wait_for(lambda: app.tray_icon() is not None, f"the {backend} icon in the tray")
+    wait_for(lambda: app.tray_icon() is not None, f"the {backend} icon in the tray", timeout=30)
     state = app.state()
     assert state["backend"] == backend
     assert state["menus"] is (backend == "gtk")
@@ -96,7 +96,7 @@ def test_menu_lists_codes_and_a_click_copies(make_app) -> None:  # type: ignore[
     app = make_app(backend="gtk", settings="clipboard_seconds = 3\n")
     app.init_default()
     app.start()
-    wait_for(lambda: app.tray_icon() is not None, "the icon")
+    wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
     menu = app.state()["menu"]
     github = {f"GitHub (octocat)   {grouped(c)}" for c in expected_codes(GITHUB_KEY)}
     assert menu[0] in github
@@ -124,7 +124,7 @@ def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type:
     app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
     app.init_default()
     app.start()
-    wait_for(lambda: app.tray_icon() is not None, "the icon")
+    wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
     app.click_icon(1)
     wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window on screen")
