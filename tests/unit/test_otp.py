@@ -185,25 +185,3 @@ def test_any_key_any_counter(key: bytes, counter: int, digits: int, algorithm: s
         assert code == oracle.at(counter)
     else:
         assert code == reference_hotp(key, counter, digits, algorithm)
-
-
-@given(
-    key=st.binary(min_size=1, max_size=300),
-    message=st.binary(max_size=16),
-    algorithm=st.sampled_from(["sha1", "sha256", "sha512"]),
-)
-def test_own_hmac_equals_the_standard_library(key: bytes, message: bytes, algorithm: str) -> None:
-    import hmac
-
-    assert otp._hmac(key, message, algorithm) == hmac.digest(key, message, algorithm)
-
-
-@pytest.mark.parametrize("length", [1, 63, 64, 65, 127, 128, 129, 1000])
-@pytest.mark.parametrize("algorithm", ["sha1", "sha256", "sha512"])
-def test_own_hmac_at_block_size_edges(length: int, algorithm: str) -> None:
-    import hmac
-
-    key = bytes(range(256)) * 4
-    assert otp._hmac(key[:length], b"\x00" * 8, algorithm) == hmac.digest(
-        key[:length], b"\x00" * 8, algorithm
-    )
