@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     good = [(item.where, item.entry) for item in batch.items if item.entry is not None]
     entries = [entry for _, entry in good]
     if args.dry_run:
-        vault = open_vault(args) if vault_path(args).exists() else None
+        vault = open_vault(args, writing=False) if vault_path(args).exists() else None
         records = {r.id: r for r in vault.records} if vault is not None else {}
         plan = add_entries(records, entries, _now())  # on a copy: nothing is saved
         shown = {
@@ -153,7 +153,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .formats import writers
 
     reader = PasswordReader(args)
-    vault = open_vault(args, reader)
+    vault = open_vault(args, reader, writing=False)
     # With --password-stdin: the vault's password first (unless the keyring opened it).
     line = 1 if vault.unlocked_with == "password" else 0
     entries = writers.entries_of(vault.records)

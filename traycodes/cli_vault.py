@@ -113,7 +113,13 @@ def keystore_for(args: argparse.Namespace) -> KeyStore | None:
     return store
 
 
-def open_vault(args: argparse.Namespace, reader: PasswordReader | None = None) -> Vault:
+def open_vault(
+    args: argparse.Namespace, reader: PasswordReader | None = None, *, writing: bool = True
+) -> Vault:
+    """The vault, unlocked. Only a command that changes it (``writing``) merges and removes
+    sync conflict copies; a read (list, a TOTP code, export) leaves every file as it is:
+    it only says that copies wait. (The one write a read may cause: repairing a vault file
+    that lost this computer's last save, see Vault.open.)"""
     from .settings import load_settings
     from .vault import Vault
 
@@ -129,6 +135,16 @@ def open_vault(args: argparse.Namespace, reader: PasswordReader | None = None) -
     )
     for warning in vault.warnings:
         say(f"traycodes: warning: {warning}")
+    if not writing:
+        from .vault import conflict_copies
+
+        waiting = conflict_copies(vault.path)
+        if waiting:
+            say(
+                f"traycodes: note: {len(waiting)} sync conflict copy(ies) beside the vault "
+                "will be merged at the next change (or by the running app)"
+            )
+        return vault
     for copy, outcome in vault.absorb_conflicts():
         if isinstance(outcome, int):
             say(
@@ -359,7 +375,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     # A one-shot listing builds many small objects and holds no cycles: the cyclic GC
     # would only walk them over and over (a third of the time at 10,000 records).
     gc.disable()
-    vault = open_vault(args)
+    vault = open_vault(args, writing=False)
     now = _clock(args)
     records = sorted(
         vault.records, key=lambda r: (not r.favorite, r.issuer.casefold(), r.account.casefold())
@@ -394,7 +410,7 @@ def cmd_code_query(args: argparse.Namespace) -> int:
     from .model import OtpType
     from .otp import code
 
-    vault = open_vault(args)
+    vault = open_vault(args, writing=False)  # an HOTP code still saves its counter
     record = find_one(vault, args.query)
     if record.otp is None:
         raise NoMatch(f"{record.label} has no OTP yet: add one with 'traycodes add'")

@@ -339,3 +339,30 @@ def test_bad_settings_file_does_not_stop_anything(cli: Cli) -> None:
     (cli.root / "s.toml").write_text("backups = 'many'\n")
     done = cli.ok("add", GITHUB)
     assert "'backups' must be a whole number" in done.stderr
+
+
+def test_reads_do_not_write(cli: Cli) -> None:
+    """list, a TOTP code and export leave the vault, its backups and a sync conflict copy
+    as they are; the next change merges the copy."""
+    cli.ok("add", GITHUB)
+    cli.ok("add", "--key", RFC_KEY, "--issuer", "Later")
+    older = sorted(cli.vault.parent.glob("*.backups/*.tcv"))[-1]  # the state before "Later"
+    copy = cli.vault.with_name("vault.sync-conflict-20261128-101010-B.tcv")
+    copy.write_bytes(older.read_bytes())
+    folder = cli.vault.parent
+
+    def snapshot() -> dict[str, tuple[bytes, int]]:
+        return {
+            str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    before = snapshot()
+    listed = cli.ok("list")
+    assert "conflict copy" in listed.stderr and "next change" in listed.stderr
+    cli.ok("code", "github")
+    cli.ok("export", "--format", "otpauth", "-o", str(cli.root / "out.txt"), "--yes")
+    assert snapshot() == before
+    cli.ok("edit", "github", "--note", "a change")
+    assert not copy.exists()  # merged and removed by the write

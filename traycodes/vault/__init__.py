@@ -25,6 +25,7 @@ from .files import (
 )
 from .format import SLOT_KEYRING, SLOT_PASSWORD, VaultFile, loads
 from .history import state_folder
+from .merge import conflict_copies
 from .seal import keyring_entry, open_records, password_slot, seal_file, unlock
 from .store import Vault
 
@@ -42,6 +43,7 @@ __all__ = [
     "VaultFile",
     "atomic_write",
     "backups_folder",
+    "conflict_copies",
     "kdf_from_environment",
     "keyring_entry",
     "list_backups",
