@@ -159,9 +159,12 @@ def test_join_from_a_synced_folder(cli: Cli, tmp_path: Path) -> None:
     assert f'vault = "{synced}"' in (second.root / "s.toml").read_text()
     listed = json.loads(second.ok("list", "--json", **environment).stdout)
     assert [r["issuer"] for r in listed] == ["Deno"]
-    # A conflict copy left by the sync tool is merged by the next command and removed.
+    # A conflict copy left by the sync tool waits through reads, and the next change merges
+    # it and removes it.
     conflict = synced.with_name("vault.sync-conflict-20261128-1.tcv")
     shutil.copy(synced, conflict)
-    merged = second.ok("list", **environment)
+    assert "next change" in second.ok("list", **environment).stderr
+    assert conflict.exists()
+    merged = second.ok("edit", "deno", "--note", "joined", **environment)
     assert "Merged the sync conflict copy" in merged.stderr
     assert not conflict.exists()
