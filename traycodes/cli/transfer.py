@@ -6,25 +6,23 @@ import argparse
 import os
 import sys
 
+from .common import say
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .formats import Batch
-    from .model import Entry
-
-
-def _say(message: str) -> None:
-    sys.stderr.write(f"{message}\n")
+    from ..formats import Batch
+    from ..model import Entry
 
 
 def _read_sources(args: argparse.Namespace) -> Batch:
     """Every SOURCE read into one batch: files, '-', links, or QR images."""
     from pathlib import Path
 
-    from .errors import InvalidInput, StorageError
-    from .formats import Batch, detect, read
+    from ..errors import InvalidInput, StorageError
+    from ..formats import Batch, detect, read
 
     reader = _ImportPassword(args)
     blobs: list[bytes] = []
@@ -79,9 +77,9 @@ class _ImportPassword:
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: one save at the end, only if every account could be read (or
     --skip-invalid); the same secret already in the vault is skipped."""
-    from .cli_vault import open_vault, vault_path
-    from .errors import InvalidInput
-    from .matching import add_entries
+    from ..errors import InvalidInput
+    from ..matching import add_entries
+    from .common import open_vault, vault_path
 
     if args.import_password_stdin and "-" in args.sources:
         raise InvalidInput(
@@ -91,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     batch = _read_sources(args)
     bad = [item for item in batch.items if item.entry is None]
     for note in batch.notes:
-        _say(f"traycodes: note: {note}")
+        say(f"traycodes: note: {note}")
     if bad and not args.skip_invalid:
         listed = "; ".join(f"{i.where}: {i.problem}" for i in bad[:3])
         more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
@@ -119,8 +117,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"(dry run: nothing was changed; {added} would be added)")
         return 0
     vault = open_vault(args)
-    now = _now()
-    report = vault.update(lambda records: add_entries(records, entries, now))
+    at = _now()
+    report = vault.update(lambda records: add_entries(records, entries, at))
     added = report.count("add") + report.count("beside")
     summary = f"Imported {added} account(s) from {batch.format}"
     if report.count("fill"):
@@ -135,7 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         summary += f"; left out {len(bad)} that cannot be read: " + "; ".join(
             f"{i.where}: {i.problem}" for i in bad[:5]
         )
-    _say(summary + ".")
+    say(summary + ".")
     return 0
 
 
@@ -148,9 +146,9 @@ def _now() -> float:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .cli_vault import PasswordReader, open_vault
-    from .errors import InvalidInput
-    from .formats import writers
+    from ..errors import InvalidInput
+    from ..formats import writers
+    from .common import PasswordReader, open_vault
 
     reader = PasswordReader(args)
     vault = open_vault(args, reader, writing=False)
@@ -166,7 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_qr(args, entries, "each" if fmt == "qr" else "google")
     if fmt == "otpauth":
         data = writers.write_otpauth(entries)
-        _say(clear_warning)
+        say(clear_warning)
     elif fmt == "aegis":
         password = None
         if args.encrypt:
@@ -175,7 +173,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         data = writers.write_aegis(entries, password)
         if password is None:
-            _say(clear_warning)
+            say(clear_warning)
     elif fmt == "traycodes":
         password = reader.new(line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password")
         data = writers.write_traycodes(vault.records, password)
@@ -189,19 +187,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output).expanduser()
     out.parent.mkdir(parents=True, exist_ok=True)
     writers.write_private(out, data)
-    _say(f"Exported {len(entries)} account(s) to {out} (readable by you alone).")
+    say(f"Exported {len(entries)} account(s) to {out} (readable by you alone).")
     return 0
 
 
 def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int:
     from pathlib import Path
 
-    from .errors import InvalidInput
-    from .formats import writers
+    from ..errors import InvalidInput
+    from ..formats import writers
 
     links, left_out = writers.qr_links(entries, mode)
     for label in left_out:
-        _say(f"traycodes: {label} cannot be exported to Google Authenticator: left out")
+        say(f"traycodes: {label} cannot be exported to Google Authenticator: left out")
     if args.show:
         return _show_qr(args, links)
     if not args.output:
@@ -211,7 +209,7 @@ def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int
     for number, (name, link) in enumerate(links, start=1):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
         writers.write_private(folder / f"{number:03d}-{safe}.png", writers.qr_png(link))
-    _say(
+    say(
         f"Wrote {len(links)} QR code(s) to {folder}: they hold your secrets; delete them "
         "once scanned."
     )
@@ -219,19 +217,19 @@ def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int
 
 
 def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
-    from .errors import InvalidInput
+    from ..errors import InvalidInput
 
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput("showing QR codes puts your secrets on screen: confirm with --yes")
         answer = input(f"Show {len(links)} QR code(s) with your secrets on screen? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
-            _say("Nothing shown.")
+            say("Nothing shown.")
             return 0
     import threading
 
-    from .formats.writers import qr_png
-    from .ui.qrviewer import show_codes
+    from ..formats.writers import qr_png
+    from ..ui.qrviewer import show_codes
 
     locked = threading.Event()
     watcher = _lock_watcher(locked.set)  # the screen locking closes the window
@@ -241,7 +239,7 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
         if watcher is not None:
             watcher.stop()
     if why != "closed":
-        _say(
+        say(
             "The QR codes were taken off the screen: "
             + ("the screen locked." if why == "locked" else "nobody used the window for a while.")
         )
@@ -251,7 +249,7 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
 def _lock_watcher(on_lock: Callable[[], None]) -> Any:
     """The screen-lock watcher where there is one (Linux), started; else None."""
     if sys.platform.startswith("linux"):
-        from .desktop._xdg import SessionLockWatcher
+        from ..desktop._xdg import SessionLockWatcher
 
         watcher = SessionLockWatcher(on_lock)
         watcher.start()
@@ -265,18 +263,18 @@ class _FormatNames:
     the formats package at every start would slow down one-shot commands)."""
 
     def __iter__(self) -> Any:
-        from .formats import FORMATS
+        from ..formats import FORMATS
 
         return iter(FORMATS)
 
     def __contains__(self, name: object) -> bool:
-        from .formats import FORMATS
+        from ..formats import FORMATS
 
         return name in FORMATS
 
 
 def add_commands(commands: Any) -> None:
-    from .cli_vault import _vault_options
+    from .common import vault_options
 
     imp = commands.add_parser(
         "import",
@@ -348,5 +346,5 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="with --show: do not ask before showing secrets on screen",
     )
-    _vault_options(exp)
+    vault_options(exp)
     exp.set_defaults(func=cmd_export)

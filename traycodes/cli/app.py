@@ -16,8 +16,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     import os
     import signal
 
-    from .app.main import run
-    from .cli_vault import vault_path
+    from ..app.main import run
+    from .common import vault_path
 
     level = os.environ.get("TRAYCODES_LOG", "warning").upper()
     handler = logging.StreamHandler()
@@ -40,11 +40,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     import subprocess
     import time
 
-    from . import desktop
-    from .app import ipc
-    from .app.main import autostart_command
-    from .cli_vault import vault_path
-    from .errors import TrayCodesError
+    from .. import desktop
+    from ..app import ipc
+    from ..app.main import autostart_command
+    from ..errors import TrayCodesError
+    from .common import vault_path
 
     link = args.link or ""
     if link == "-":
@@ -83,9 +83,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_handler(args: argparse.Namespace) -> int:
-    from . import desktop
-    from .app.main import autostart_command
-    from .cli_vault import vault_path
+    from .. import desktop
+    from ..app.main import autostart_command
+    from .common import vault_path
 
     handler = desktop.link_handler()
     if args.action == "on":
@@ -97,9 +97,9 @@ def cmd_handler(args: argparse.Namespace) -> int:
 
 
 def cmd_autostart(args: argparse.Namespace) -> int:
-    from . import desktop
-    from .app.main import autostart_command
-    from .cli_vault import vault_path
+    from .. import desktop
+    from ..app.main import autostart_command
+    from .common import vault_path
 
     adapter = desktop.autostart()
     if args.action == "on":
@@ -115,9 +115,9 @@ def cmd_autostart(args: argparse.Namespace) -> int:
 
 def cmd_desktop(args: argparse.Namespace) -> int:
     """``traycodes desktop on|off|status``: traycodes in the app menu."""
-    from . import desktop
-    from .app.main import autostart_command
-    from .cli_vault import vault_path
+    from .. import desktop
+    from ..app.main import autostart_command
+    from .common import vault_path
 
     adapter = desktop.launcher()
     if args.action == "on":
@@ -131,8 +131,8 @@ def cmd_desktop(args: argparse.Namespace) -> int:
 def cmd_ipc(args: argparse.Namespace) -> int:
     """``traycodes type`` / ``traycodes pick``: ask the running app (bind these to desktop
     shortcuts where global hotkeys cannot work, such as Wayland)."""
-    from .app import ipc
-    from .errors import TrayCodesError
+    from ..app import ipc
+    from ..errors import TrayCodesError
 
     reply = ipc.request(args.command)
     if not reply.get("ok"):
@@ -148,12 +148,12 @@ def _check(
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """One line per part: OK or PROBLEM, what was found, and the fix."""
-    from . import desktop
-    from .cli_vault import vault_path
-    from .errors import TrayCodesError
-    from .keystore import system_store
-    from .settings import config_path, load_settings
-    from .vault import list_backups
+    from .. import desktop
+    from ..errors import TrayCodesError
+    from ..keystore import system_store
+    from ..settings import config_path, load_settings
+    from ..vault import list_backups
+    from .common import vault_path
 
     findings: list[tuple[str, str, str, str]] = []
     server = desktop.display_server()
@@ -262,7 +262,7 @@ def _import_ok(module: str) -> bool:
 
 
 def _tray_finding() -> tuple[bool, str, str]:
-    from .app.tray import NoTray, load_backend
+    from ..app.tray import NoTray, load_backend
 
     try:
         backend, _ = load_backend()
@@ -278,7 +278,7 @@ def _tray_finding() -> tuple[bool, str, str]:
 
 
 def add_commands(commands: Any) -> None:
-    from .cli_vault import _vault_options
+    from .common import vault_options
 
     autostart = commands.add_parser(
         "autostart",
@@ -287,7 +287,7 @@ def add_commands(commands: Any) -> None:
         "on macOS, the Run key on Windows); off: stop; status: say which.",
     )
     autostart.add_argument("action", choices=["on", "off", "status"])
-    _vault_options(autostart, password=False)
+    vault_options(autostart, password=False)
     autostart.set_defaults(func=cmd_autostart)
 
     launcher = commands.add_parser(
@@ -298,7 +298,7 @@ def add_commands(commands: Any) -> None:
         "Start-menu shortcut); off: remove exactly what 'on' added; status: say which.",
     )
     launcher.add_argument("action", choices=["on", "off", "status"])
-    _vault_options(launcher, password=False)
+    vault_options(launcher, password=False)
     launcher.set_defaults(func=cmd_desktop)
 
     for name, text in (
@@ -325,7 +325,7 @@ def add_commands(commands: Any) -> None:
     enrol.add_argument(
         "link", nargs="?", metavar="LINK", help="the link ('-': read it from standard input)"
     )
-    _vault_options(enrol, password=False)
+    vault_options(enrol, password=False)
     enrol.set_defaults(func=cmd_enrol)
 
     handler = commands.add_parser(
@@ -336,7 +336,7 @@ def add_commands(commands: Any) -> None:
         "status: say which. A clicked link opens the enrolment dialog.",
     )
     handler.add_argument("action", choices=["on", "off", "status"])
-    _vault_options(handler, password=False)
+    vault_options(handler, password=False)
     handler.set_defaults(func=cmd_handler)
 
     doctor = commands.add_parser(
@@ -347,7 +347,7 @@ def add_commands(commands: Any) -> None:
         "PROBLEM, with the "
         "fix. Exits 1 when there is a problem.",
     )
-    _vault_options(doctor, password=False)
+    vault_options(doctor, password=False)
     doctor.set_defaults(func=cmd_doctor)
 
 

@@ -1,0 +1,152 @@
+"""The ``traycodes`` command: the front door for scripts and terminals.
+
+This package (and the app) alone prints or exits. This module builds the parser and runs
+a command; one module per command group adds its commands (``code``, ``records``,
+``vault``, ``app``, ``transfer``), each importing only :mod:`.common` and the layers below.
+Everything beyond argparse is imported inside the command that needs it, so a one-shot
+``traycodes code`` stays fast.
+Errors are one line on stderr, ``traycodes: ...``, with the exit codes listed in
+:mod:`traycodes.errors`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
+PROG = "traycodes"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``traycodes: ...`` and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{PROG}: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(2)
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+class _Skipped:
+    """Stands in for a sub-command's parser that this run does not need: it takes the
+    same calls and keeps nothing (building every command's options costs start-up time)."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
+        return lambda *args, **kwargs: self
+
+
+class _OnlyWanted:
+    """The sub-command table, building in full only the command being run; the others are
+    listed (for --help and error messages) without their options."""
+
+    def __init__(self, commands: argparse._SubParsersAction[_Parser], wanted: str | None):
+        self.commands = commands
+        self.wanted = wanted
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        if self.wanted is None or name == self.wanted:
+            return self.commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
+        self.commands.add_parser(name, help=kwargs.get("help"))  # type: ignore[arg-type]
+        return _Skipped()  # type: ignore[return-value]
+
+
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The sub-command named in ``argv`` (None: build them all, e.g. for top-level help)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    while args:
+        first = args.pop(0)
+        if first == "--vault":
+            args = args[1:]
+        elif not first.startswith("-"):
+            return first
+        elif first in ("-h", "--help"):
+            return None
+    return None
+
+
+def build_parser(
+    argv: Sequence[str] | None = None, *, all_commands: bool = False
+) -> argparse.ArgumentParser:
+    """The command line, for ``--help`` and for dispatch: only the command ``argv`` (by
+    default ``sys.argv``) names is built in full, unless ``all_commands``."""
+    parser = _Parser(
+        prog=PROG,
+        description="Two-factor codes from an encrypted vault, in the tray and on the "
+        "command line. With no command, starts the tray app (or shows the running one).",
+        epilog="Exit codes: 0 success; 1 nothing matched; 2 bad input or usage; "
+        "3 locked, wrong password or key unavailable; 4 damaged data; "
+        "5 the system refused a read or write; 70 an unexpected error (a bug).",
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--vault",
+        metavar="PATH",
+        help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
+    )
+    table = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands: Any = _OnlyWanted(table, None if all_commands else _command_in(argv))
+
+    from . import app, code, records, transfer, vault
+
+    for group in (code, vault, records, app, transfer):
+        group.add_commands(commands)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    from ..errors import TrayCodesError
+
+    try:
+        # Building the parser imports the command modules: inside the error handling, so
+        # that an install missing a part gives one line, not a traceback.
+        args = build_parser(argv).parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            from .app import cmd_app
+
+            func = cmd_app
+        return func(args)
+    except TrayCodesError as exc:
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``traycodes list | head``): nothing left to say to it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except ImportError as exc:  # a broken install, or an optional part missing
+        _debug_traceback()
+        sys.stderr.write(
+            f"{PROG}: a part of traycodes or of what it needs cannot be loaded "
+            f"(module {exc.name or '?'}); reinstall traycodes (see the README)\n"
+        )
+        return 70
+    except Exception as exc:  # a bug: one line for the user, the details on request
+        _debug_traceback()
+        sys.stderr.write(
+            f"{PROG}: unexpected error ({type(exc).__name__}); run again with "
+            "TRAYCODES_LOG=debug for details\n"
+        )
+        return 70
+
+
+def _debug_traceback() -> None:
+    """The traceback of the error being handled, only with ``TRAYCODES_LOG=debug``."""
+    if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
+        import traceback
+
+        traceback.print_exc()

@@ -1,0 +1,262 @@
+"""The vault commands of the CLI: init (and --join), passwd, backups, restore, keyring.
+Messages go to stderr. Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import (
+    PasswordReader,
+    keystore_for,
+    open_vault,
+    path_arg,
+    say,
+    tell_running_app,
+    vault_options,
+    vault_path,
+)
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+if TYPE_CHECKING:
+    from typing import Any
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    """``init --join PATH``: use a vault another computer made (in a synced folder)."""
+    from ..errors import KeyUnavailable
+    from ..keystore import system_store
+    from ..settings import config_path, load_settings, save_settings
+    from ..vault import Vault
+
+    path = path_arg(args.join).resolve()
+    reader = PasswordReader(args)
+    vault = Vault.open(path, keystore=None, password=reader.current)
+    store, why = (None, "--no-keyring") if args.no_keyring else system_store()
+    how = "asks for its password each time"
+    if store is not None:
+        try:
+            vault.add_keyring(store)
+            how = "opens through this computer's keyring from now on"
+        except KeyUnavailable as exc:
+            why = str(exc)
+            store = None
+    if store is None:
+        say(f"traycodes: {why}: the vault will ask for its password each time")
+    from dataclasses import replace
+
+    save_settings(replace(load_settings(), vault=str(path)), config_path())
+    say(
+        f"Joined the vault at {path} ({len(vault.records)} records); it {how}. Saved as "
+        f"'vault' in {config_path()}."
+    )
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..errors import KeyUnavailable
+    from ..keystore import system_store
+    from ..settings import load_settings
+    from ..vault import Vault, kdf_from_environment
+
+    if args.join:
+        return cmd_join(args)
+    path = vault_path(args)
+    if path.exists():
+        from ..errors import Conflict
+
+        raise Conflict(f"a vault already exists at {path}; nothing was changed")
+    password = PasswordReader(args).new(line=0, env="TRAYCODES_PASSWORD", what="Password")
+    store = None
+    if not args.no_keyring:
+        store, why = system_store()
+        if store is None:
+            say(f"traycodes: {why}: the vault will ask for its password each time")
+    kdf = kdf_from_environment()
+    keep = load_settings().backups
+    try:
+        vault = Vault.create(path, password=password, keystore=store, kdf=kdf, keep_backups=keep)
+    except KeyUnavailable as exc:
+        say(f"traycodes: {exc}: the vault will ask for its password each time")
+        vault = Vault.create(path, password=password, keystore=None, kdf=kdf, keep_backups=keep)
+        store = None
+    how = "password and keyring" if store is not None else "password only"
+    say(f"Created the vault at {vault.path} ({how}).")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from ..errors import Conflict
+    from ..vault import kdf_from_environment
+
+    reader = PasswordReader(args)
+    vault = open_vault(args, reader)
+    # With --password-stdin: line 1 opens the vault (unless the keyring did), the next is new.
+    line = 1 if vault.unlocked_with == "password" else 0
+    new = reader.new(line=line, env="TRAYCODES_NEW_PASSWORD")
+    if not args.rekey:
+        vault.change_password(new, kdf=kdf_from_environment())
+        count = len(vault.backups())
+        say(
+            "Password changed. The vault's key is the same: the old password still opens "
+            f"older copies of the vault ({count} backup(s), a synced folder's history), and "
+            "with them the key to this one. 'traycodes passwd --rekey' changes the key too."
+        )
+        return 0
+    for copy, outcome in vault.absorb_conflicts():  # under the old key: merged, then gone
+        if isinstance(outcome, str):
+            raise Conflict(f"{copy} cannot be merged first ({outcome}); nothing was changed")
+    resealed, deleted = vault.rekey(new, keystore=keystore_for(args), kdf=kdf_from_environment())
+    tell_running_app("lock")  # it holds the old key: unlocking again gets the new one
+    say(
+        f"New password and a new key: the records and {resealed} backup(s) are sealed again"
+        + (f", {deleted} backup(s) that could not be were deleted" if deleted else "")
+        + ". The old password opens no file of this vault any more; other computers that "
+        "share it must join again ('traycodes init --join')."
+    )
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from ..vault import list_backups
+
+    path = vault_path(args)
+    backups = list_backups(path)
+    if not backups:
+        say(f"No backups of {path} yet (one is kept at each save).")
+        return 0
+    for number, backup in enumerate(backups, start=1):
+        when = backup.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{number:>3}  {when}  {backup.size:>9,} bytes  {backup.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..errors import InvalidInput
+    from ..vault import list_backups
+
+    path = vault_path(args)
+    chosen = path_arg(args.backup)
+    if args.backup.isdigit():
+        backups = list_backups(path)
+        index = int(args.backup) - 1
+        if not 0 <= index < len(backups):
+            raise InvalidInput(f"there is no backup number {args.backup}: see 'traycodes backups'")
+        chosen = backups[index].path
+    vault = open_vault(args)
+    count = vault.restore(chosen)
+    say(
+        f"Restored {count} record(s) from {chosen}: the deliberate way back (a vault file "
+        "copied back by hand is merged with this computer's last save instead). The state "
+        "it replaced is the newest backup."
+    )
+    return 0
+
+
+def cmd_keyring(args: argparse.Namespace) -> int:
+    from ..errors import KeyUnavailable
+    from ..keystore import system_store
+    from ..vault import SLOT_KEYRING, SLOT_PASSWORD
+
+    store, why = system_store()
+    if args.action == "status":
+        from ..vault import read_file
+
+        file, _ = read_file(vault_path(args))
+        kinds = [s.type for s in file.slots]
+        print(
+            f"keyring slot: {'yes' if SLOT_KEYRING in kinds else 'no'}; "
+            f"password slot: {'yes' if SLOT_PASSWORD in kinds else 'no'}; {why}"
+        )
+        return 0
+    vault = open_vault(args)
+    if args.action == "on":
+        if store is None:
+            raise KeyUnavailable(why)
+        vault.add_keyring(store)
+        say("The vault now opens through the keyring.")
+    else:
+        vault.remove_keyring(store)
+        say(
+            "The vault no longer opens through the keyring; it asks for its password. Its key "
+            "is the same: a copy of the old keyring key (a keyring backup) still opens it. "
+            "'traycodes passwd --rekey' changes the key."
+        )
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def add_commands(commands: Any) -> None:
+    """Register the vault commands on the CLI's sub-command table."""
+    init = commands.add_parser(
+        "init",
+        help="create a vault",
+        description="Create an encrypted vault. The password is asked twice on a terminal, "
+        "read from standard input with --password-stdin, or taken from "
+        "$TRAYCODES_PASSWORD (for automation). A key is also kept in the OS "
+        "keyring so that daily use needs no password, unless --no-keyring.",
+    )
+    init.add_argument(
+        "--no-keyring", action="store_true", help="do not keep a key in the OS keyring"
+    )
+    init.add_argument(
+        "--join",
+        metavar="PATH",
+        help="use the vault another computer made at PATH (a synced folder): open it with "
+        "its password, keep this computer's own keyring key, and remember PATH",
+    )
+    vault_options(init)
+    init.set_defaults(func=cmd_init)
+
+    passwd = commands.add_parser(
+        "passwd",
+        help="change (or set) the vault password",
+        description="Change the vault password: the master key is rewrapped, the records "
+        "are not re-encrypted (so the old password still opens old copies of the vault); "
+        "with --rekey, a new master key: the records and every backup are sealed again, "
+        "other computers' keyring slots are dropped (they join again), and the old "
+        "password opens nothing any more. The new password is asked twice on a terminal, "
+        "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
+        "standard input (the current password first when the keyring does not "
+        "open the vault, then the new one).",
+    )
+    passwd.add_argument(
+        "--rekey",
+        action="store_true",
+        help="also change the master key: old copies and the old password open nothing",
+    )
+    vault_options(passwd)
+    passwd.set_defaults(func=cmd_passwd)
+
+    backups = commands.add_parser(
+        "backups",
+        help="list the encrypted backups",
+        description="List the encrypted backups, newest first.",
+    )
+    vault_options(backups, password=False)
+    backups.set_defaults(func=cmd_backups)
+
+    restore = commands.add_parser(
+        "restore",
+        help="restore the records from a backup",
+        description="Restore the records from BACKUP (a number from 'traycodes backups' or a "
+        "path). The current password and keyring keep working.",
+    )
+    restore.add_argument("backup", metavar="BACKUP")
+    vault_options(restore)
+    restore.set_defaults(func=cmd_restore)
+
+    keyring = commands.add_parser(
+        "keyring",
+        help="open the vault through the OS keyring, or stop",
+        description="on: keep a key in the OS keyring so the vault opens without its "
+        "password; off: forget it; status: say which keys open the vault.",
+    )
+    keyring.add_argument("action", choices=["on", "off", "status"])
+    vault_options(keyring)
+    keyring.set_defaults(func=cmd_keyring)
