@@ -187,3 +187,117 @@ def test_the_public_api_rule_catches_a_planted_violation() -> None:
     readers = PACKAGE / "formats" / "readers.py"
     planted = readers.read_text() + "\nfrom ..vault.store import Vault\n"
     assert public_api_violations(readers, planted) == ["vault.store"]
+
+
+# --- the module graph: no cycles, no private names or private modules across boundaries -------
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in modules()}
+
+
+def edges(path: Path, text: str | None = None) -> list[tuple[str, str]]:
+    """(module imported, name taken from it) for every traycodes import in the file, at any
+    depth (an import inside a function still ties the modules together)."""
+    tree = ast.parse(path.read_text() if text is None else text)
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    package = parts[:-1]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            elif (node.module or "").startswith("traycodes"):
+                target = ".".join((node.module or "").split(".")[1:])
+            else:
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}" if target else alias.name
+                found.append((sub, "") if sub in MODULES else (target, alias.name))
+        elif isinstance(node, ast.Import):
+            found += [
+                (".".join(a.name.split(".")[1:]), "")
+                for a in node.names
+                if a.name.startswith("traycodes.")
+            ]
+    return found
+
+
+def graph(overrides: dict[str, str] | None = None) -> dict[str, set[str]]:
+    result = {}
+    for name, path in MODULES.items():
+        text = (overrides or {}).get(name)
+        result[name] = {m for m, _ in edges(path, text) if m in MODULES and m != name}
+    return result
+
+
+def cycles(links: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in links[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in links:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    assert cycles(graph()) == []
+
+
+def test_a_planted_cycle_is_found() -> None:
+    planted = MODULES["model"].read_text() + "\nfrom .otp import hotp\n"  # otp imports model
+    assert ["model", "otp"] in cycles(graph({"model": planted}))
+
+
+def private_crossings(name: str, text: str | None = None) -> list[str]:
+    """Private names taken from another module, and private modules (``desktop._xdg``)
+    imported from outside their own package."""
+    own_package = name.split(".", maxsplit=1)[0]
+    wrong = []
+    for module, taken in edges(MODULES[name], text):
+        if taken.startswith("_") and not taken.startswith("__") and module != name:
+            wrong.append(f"{module}.{taken}")
+        private_module = any(part.startswith("_") for part in module.split(".")[1:])
+        if private_module and module.split(".")[0] != own_package:
+            wrong.append(module)
+    return wrong
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_private_names_across_modules(name: str) -> None:
+    assert private_crossings(name) == []
+
+
+def test_a_planted_private_import_is_found() -> None:
+    planted = MODULES["app.main"].read_text() + "\nfrom ..desktop._xdg import Notifier\n"
+    assert "desktop._xdg" in private_crossings("app.main", planted)
+    planted = MODULES["cli.code"].read_text() + "\nfrom .common import _hidden\n"
+    assert "cli.common._hidden" in private_crossings("cli.code", planted)

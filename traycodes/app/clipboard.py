@@ -9,7 +9,6 @@ the clipboard still holds what we put there.
 
 from __future__ import annotations
 
-import sys
 import tkinter as tk
 from typing import Any, Protocol
 
@@ -69,13 +68,7 @@ class TokenClipboard:
 
 def system_clipboard(root: tk.Misc) -> Clipboard:
     """The clipboard for this platform."""
-    if sys.platform == "win32":
-        from ..desktop._win32 import Win32Clipboard
+    from .. import desktop
 
-        return TokenClipboard(Win32Clipboard())
-    elif sys.platform == "darwin":
-        from ..desktop._darwin import PasteboardClipboard
-
-        return TokenClipboard(PasteboardClipboard())
-    else:
-        return TkClipboard(root)
+    adapter = desktop.clipboard_adapter()
+    return TokenClipboard(adapter) if adapter is not None else TkClipboard(root)

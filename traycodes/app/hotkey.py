@@ -16,15 +16,63 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from ..errors import TrayCodesError
-from ..matching import plan_hotkey, remembered_pattern
+from ..matching import Candidate, plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
+from ..settings import Settings
 
-if TYPE_CHECKING:
-    from .main import App
+T = TypeVar("T")
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+class TypistHost(Protocol):
+    """What the typist needs of the app (the App in main.py; a fake in tests): the vault's
+    records and its changes run on the app's thread through ``call``/``post``."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def vault(self) -> Any: ...  # None while locked
+
+    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T: ...
+
+    def post(self, action: Callable[[], None]) -> None: ...
+
+    def notify(self, title: str, body: str) -> None: ...
+
+    def records(self) -> list[Record]: ...
+
+    def record(self, record_id: str) -> Record | None: ...
+
+    def show_password(self) -> None: ...
+
+    def show_chooser(
+        self,
+        window: Window | None,
+        candidates: list[Candidate],
+        *,
+        note: str = "",
+        verified: bool = False,
+    ) -> None: ...
+
+    def remember_window(self, record_id: str, pattern: str) -> None: ...
+
+    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None: ...
+
+    def mark_used(self, record_id: str) -> None: ...
+
+    def advance_hotp(self, record_id: str) -> str: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +120,7 @@ class Hotkeys:
 class Typist:
     """The worker that acts on hotkey requests, one at a time."""
 
-    def __init__(self, app: App, desktop: Any) -> None:
+    def __init__(self, app: TypistHost, desktop: Any) -> None:
         self.app = app
         self.desktop = desktop  # X11Desktop (or a platform equivalent)
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()

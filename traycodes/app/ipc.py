@@ -152,9 +152,9 @@ def request(command: str, *, timeout: float = 10.0, **fields: Any) -> dict[str, 
     """Send one command to the running app and return its answer."""
     message = json.dumps({"command": command, **fields}).encode() + b"\n"
     if sys.platform == "win32":  # pragma: no cover - cannot run here
-        from ..desktop._win32 import Win32Pipes
+        from .. import desktop
 
-        pipes = Win32Pipes()
+        pipes = desktop.named_pipes()
         name, sid = pipe_name(pipes, create=False)
         return request_pipe(message, pipes, name, sid)
     else:
@@ -219,9 +219,9 @@ class Server:
     def start(self) -> None:
         """Claim the socket, or raise AlreadyRunning when another app answers on it."""
         if sys.platform == "win32":  # pragma: no cover - cannot run here
-            from ..desktop._win32 import Win32Pipes
+            from .. import desktop
 
-            pipes = Win32Pipes()
+            pipes = desktop.named_pipes()
             self.start_pipe(pipes, *pipe_name(pipes, create=True))
         else:
             self._start_socket()

@@ -197,13 +197,9 @@ class App:
             signal.signal(sig, lambda *_: self.post(self.quit))
         if self._wake_w >= 0:
             signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
-        if sys.platform.startswith("linux"):
-            from ..desktop._xdg import Notifier, SessionLockWatcher
-
-            icon = self._resources.enter_context(icon_file("app", 64))
-            self.notifier = Notifier(str(icon))
-            self.lock_watcher = SessionLockWatcher(lambda: self.post(self.lock))
-            self.lock_watcher.start()
+        icon = self._resources.enter_context(icon_file("app", 64))
+        self.notifier = desktop.notifier(str(icon))
+        self.lock_watcher = desktop.lock_watcher(lambda: self.post(self.lock))
         self.tray.start()
         self._start_hotkeys()
         self._open_with_keyring()
@@ -212,11 +208,9 @@ class App:
         """Global hotkeys where they can work (X11); elsewhere 'traycodes type' over IPC."""
         from .hotkey import Hotkeys, Typist
 
-        if self.desktop is None and desktop.display_server() == "x11":
+        if self.desktop is None:
             try:
-                from ..desktop._x11 import X11Desktop
-
-                self.desktop = X11Desktop()
+                self.desktop = desktop.window_reader()
             except Exception as exc:  # no usable X connection
                 log.info("no X11 window lookups: %s", type(exc).__name__)
         if self.desktop is not None and self.typist is None:
@@ -383,20 +377,15 @@ class App:
     def _watch_vault(self) -> None:
         """Notice when a sync tool changes the vault (Linux: inotify; elsewhere the file is
         looked at on each period boundary's refresh)."""
-        if self.watcher is None and sys.platform.startswith("linux"):
-            self.watcher = self._inotify_watcher()
-
-    def _inotify_watcher(self) -> Any:
-        from ..desktop._inotify import FolderWatcher
-
+        if self.watcher is not None:
+            return
         name = self.vault_path.name
 
         def changed(names: set[str]) -> None:
             if name in names or any(n.startswith(self.vault_path.stem) for n in names):
                 self.post(lambda: self._after("vault-changed", 0.3, self.vault_changed))
 
-        watcher = FolderWatcher(self.vault_path.parent, changed)
-        return watcher if watcher.start() else None
+        self.watcher = desktop.folder_watcher(self.vault_path.parent, changed)
 
     def vault_changed(self) -> None:
         """The file changed on disk (another device, another traycodes): read it again,

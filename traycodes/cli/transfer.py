@@ -10,7 +10,6 @@ from .common import say
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from ..formats import Batch
@@ -232,7 +231,9 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
     from ..ui.qrviewer import show_codes
 
     locked = threading.Event()
-    watcher = _lock_watcher(locked.set)  # the screen locking closes the window
+    from .. import desktop
+
+    watcher = desktop.lock_watcher(locked.set)  # the screen locking closes the window
     try:
         why = show_codes([(name, qr_png(link)) for name, link in links], should_close=locked.is_set)
     finally:
@@ -244,18 +245,6 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
             + ("the screen locked." if why == "locked" else "nobody used the window for a while.")
         )
     return 0
-
-
-def _lock_watcher(on_lock: Callable[[], None]) -> Any:
-    """The screen-lock watcher where there is one (Linux), started; else None."""
-    if sys.platform.startswith("linux"):
-        from ..desktop._xdg import SessionLockWatcher
-
-        watcher = SessionLockWatcher(on_lock)
-        watcher.start()
-        return watcher
-    else:
-        return None
 
 
 class _FormatNames:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from ..errors import TrayCodesError
+from ._base import APP_ID, DesktopError
 
-APP_ID = "io.github.traycodes"
-
-
-class DesktopError(TrayCodesError):
-    """The desktop refused (a registry, a D-Bus call, a file in the user's config)."""
-
-    exit_code = 5
+__all__ = ["APP_ID", "DesktopError"]  # and the factories below
 
 
 class Autostart(Protocol):
@@ -173,3 +169,74 @@ def launch_command() -> list[str]:
     if beside.is_file():
         return [str(beside)]
     return [sys.executable, "-m", "traycodes"]
+
+
+# --- services of the running app, one factory each: callers never pick a platform module ----
+
+
+def notifier(icon: str) -> Any:
+    """Desktop notifications (``notify(title, body)``, ``close()``), or None where the
+    tray's own notifications serve (Windows, macOS)."""
+    if sys.platform.startswith("linux"):
+        from ._xdg import Notifier
+
+        return Notifier(icon)
+    else:
+        return None
+
+
+def lock_watcher(on_lock: Callable[[], None]) -> Any:
+    """Calls ``on_lock`` (in a thread of its own) when the screen locks; started. None where
+    traycodes cannot hear it yet."""
+    if sys.platform.startswith("linux"):
+        from ._xdg import SessionLockWatcher
+
+        watcher = SessionLockWatcher(on_lock)
+        watcher.start()
+        return watcher
+    else:
+        return None
+
+
+def folder_watcher(folder: Any, on_change: Callable[[set[str]], None]) -> Any:
+    """Calls ``on_change(names)`` (in a thread) when files in ``folder`` change; started.
+    None where there is no such notice (the app then looks at each refresh)."""
+    if sys.platform.startswith("linux"):
+        from ._inotify import FolderWatcher
+
+        watcher = FolderWatcher(folder, on_change)
+        return watcher if watcher.start() else None
+    else:
+        return None
+
+
+def window_reader() -> Any:
+    """The window in front and the keyboard state (``active_window``, ``activate``,
+    ``modifiers_down``, ``close``) where they can be read (X11), else None."""
+    if display_server() != "x11":
+        return None
+    from ._x11 import X11Desktop
+
+    return X11Desktop()
+
+
+def clipboard_adapter() -> Any:
+    """The OS clipboard with a change token (Windows, macOS), or None where the app's Tk
+    root owns the clipboard (X11)."""
+    if sys.platform == "win32":
+        from ._win32 import Win32Clipboard
+
+        return Win32Clipboard()
+    elif sys.platform == "darwin":
+        from ._darwin import PasteboardClipboard
+
+        return PasteboardClipboard()
+    else:
+        return None
+
+
+def named_pipes() -> Any:  # pragma: no cover - Windows only
+    """Windows named pipes for the app's IPC (:class:`._win32.Win32Pipes`)."""
+    from ._win32 import Win32Pipes
+
+    return Win32Pipes()

@@ -8,7 +8,7 @@ import plistlib
 from pathlib import Path
 from typing import Any
 
-from . import APP_ID, DesktopError
+from ._base import APP_ID, DesktopError
 
 CONCEALED_TYPE = "org.nspasteboard.ConcealedType"
 STRING_TYPE = "public.utf8-plain-text"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import APP_ID, DesktopError
+from ._base import APP_ID, DesktopError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InvalidInput, WrongPassword
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from ..uri import MigrationBatch, decode_secret, parse_link, parse_uri
-from . import Batch, Item, PasswordSource, item, load_json
+from .base import Batch, Item, PasswordSource, item, load_json
 
 # --- text: otpauth lists, Ente, Google links -------------------------------------------------
 
