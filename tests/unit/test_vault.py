@@ -589,3 +589,20 @@ def test_rekey_deletes_a_backup_it_cannot_seal_again(path: Path) -> None:
     resealed, deleted = vault.rekey("new password", keystore=None, kdf=KDF_MINIMUM)
     assert deleted == 1 and not damaged.exists()
     assert resealed == len(list_backups(path))
+
+
+def test_advance_hotp_saves_the_counter_before_the_code(path: Path) -> None:
+    """One rule for the CLI and the app: the counter is saved first, then the code shown."""
+    from traycodes.model import OtpType
+    from traycodes.otp import hotp
+
+    vault = create(path)
+    record = Record(
+        id=uuid.uuid4().hex, issuer="Bank", otp=OtpParams(SECRET, OtpType.HOTP, counter=7)
+    )
+    vault.update(lambda records: add(records, record))
+    assert vault.advance_hotp(record.id, 100.0) == hotp(SECRET, 7)
+    assert reopen(path).records[0].otp.counter == 8  # type: ignore[union-attr]
+    assert vault.advance_hotp(record.id, 200.0, used=True) == hotp(SECRET, 8)
+    saved = reopen(path).records[0]
+    assert saved.otp.counter == 9 and saved.used == 200.0  # type: ignore[union-attr]

@@ -40,7 +40,7 @@ from ..errors import (
 from ..keystore import KeyStore, system_store
 from ..matching import Candidate, add_entries, menu_order, rank
 from ..model import Entry, OtpType, Record, Window
-from ..otp import code, remaining
+from ..otp import code, remaining, seconds_left
 from ..resources import icon_bytes, icon_file
 from ..settings import Settings, config_path, load_settings, save_settings, settings_from
 from ..vault import NoVault, Vault, kdf_from_environment
@@ -587,7 +587,7 @@ class App:
         }
         if periods:
             now = self.clock.now()
-            wait = min(remaining_in(now, p) for p in periods)
+            wait = min(seconds_left(now, p) for p in periods)
             self._after("refresh", wait + 0.05, self.refresh_menu)
 
     # -- actions --------------------------------------------------------------------------
@@ -633,15 +633,7 @@ class App:
     def advance_hotp(self, record_id: str) -> str:
         """The HOTP code at the stored counter, after saving the counter moved on by one."""
         assert self.vault is not None
-        now = self.clock.now()
-
-        def advance(records: dict[str, Record]) -> str:
-            current = records[record_id]
-            assert current.otp is not None
-            records[record_id] = current.edited(now, otp=current.otp.advanced(), used=now)
-            return code(current.otp, now)
-
-        return self.vault.update(advance)
+        return self.vault.advance_hotp(record_id, self.clock.now(), used=True)
 
     def mark_used(self, record_id: str) -> None:
         """Remember when a code was used (menu order), without a backup or a new version."""
@@ -1153,11 +1145,6 @@ def mask_code(text: str) -> str:
     if not sep:
         return text
     return label + sep + "".join("•" if c.isalnum() else c for c in shown)
-
-
-def remaining_in(now: float, period: int) -> float:
-    """Seconds to the next multiple of ``period``."""
-    return period - (now % period)
 
 
 def autostart_command(vault_path: Path) -> list[str]:

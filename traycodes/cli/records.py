@@ -196,18 +196,7 @@ def cmd_code_query(args: argparse.Namespace) -> int:
     if record.otp.type is not OtpType.HOTP:
         print(code(record.otp, clock(args)))
         return 0
-    now = clock(args)
-
-    def advance(records: dict[str, Record]) -> str:
-        current = records.get(record.id)
-        if current is None or current.deleted or current.otp is None:
-            raise NoMatch(f"{record.label} was removed meanwhile")
-        if current.otp.type is not OtpType.HOTP:
-            raise NoMatch(f"{record.label} changed meanwhile; try again")
-        records[current.id] = current.edited(now, otp=current.otp.advanced())
-        return code(current.otp, now)
-
-    print(vault.update(advance))
+    print(vault.advance_hotp(record.id, clock(args)))
     return 0
 
 

@@ -216,6 +216,28 @@ class Vault:
         self._file, self._records = new_file, records
         return result
 
+    def advance_hotp(self, record_id: str, now: float, *, used: bool = False) -> str:
+        """An HOTP record's code at its stored counter, after saving the counter moved on
+        by one (the code is never shown before the save: a crash cannot reuse it).
+        ``used``: also note the time it was used (menu order)."""
+        from ..errors import NoMatch
+        from ..model import OtpType
+        from ..otp import code
+
+        def advance(records: dict[str, Record]) -> str:
+            current = records.get(record_id)
+            if current is None or current.deleted or current.otp is None:
+                raise NoMatch("that record was removed meanwhile")
+            if current.otp.type is not OtpType.HOTP:
+                raise NoMatch(f"{current.label} is no longer an HOTP record; try again")
+            changes: dict[str, object] = {"otp": current.otp.advanced()}
+            if used:
+                changes["used"] = now
+            records[record_id] = current.edited(now, **changes)
+            return code(current.otp, now)
+
+        return self.update(advance)
+
     def reload(self) -> str:
         """Read the file again (another process or device may have changed it). A file
         that lost this computer's last save is merged with it and saved, never simply
