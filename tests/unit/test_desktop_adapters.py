@@ -188,7 +188,10 @@ def test_every_win32_call_has_its_types_declared() -> None:
     for (dll, function), (restype, argtypes) in declared.items():
         seen = getattr(api, dll).functions[function]
         assert seen.restype is restype and seen.argtypes == argtypes, function
-    called = set(re.findall(r"\b(user32|kernel32)\.([A-Z]\w+)\(", inspect.getsource(_win32)))
+    from traycodes.desktop import _win32_pipe
+
+    source = inspect.getsource(_win32) + inspect.getsource(_win32_pipe)
+    called = set(re.findall(r"\b(user32|kernel32|advapi32)\.([A-Z]\w+)\(", source))
     assert called, "the scan found no calls"
     assert called <= set(declared), called - set(declared)
     pointer = ctypes.sizeof(ctypes.c_void_p)

@@ -278,7 +278,7 @@ def test_the_client_sends_nothing_to_another_users_pipe(
 
 
 def test_the_pipe_dacl_names_the_user_alone() -> None:
-    from traycodes.desktop._win32 import pipe_sddl
+    from traycodes.desktop._win32_pipe import pipe_sddl
 
     sddl = pipe_sddl(ME)
     assert sddl == f"O:{ME}D:P(A;;GA;;;{ME})"

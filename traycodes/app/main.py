@@ -960,7 +960,7 @@ class App:
 
     def scan_screen(self, answer: Callable[[list[str] | str], None]) -> None:
         """Every monitor, with our own dialog out of the way for the moment of capture."""
-        from ..formats.readers import qr_texts
+        from ..formats import qr_texts
 
         dialog = self.enrol_window.window if self.enrol_window is not None else None
         if dialog is not None:
@@ -995,7 +995,7 @@ class App:
 
     def pick_region(self, answer: Callable[[list[str] | str], None]) -> None:
         """Drag over the QR code on the frozen screen; that part is read at twice the size."""
-        from ..formats.readers import qr_texts
+        from ..formats import qr_texts
         from ..ui.region import RegionPicker
 
         picture, self._screen = self._screen, None
@@ -1014,7 +1014,7 @@ class App:
         self.region_picker = RegionPicker(self.root, picture, picked)
 
     def paste_image(self, answer: Callable[[list[str] | str], None]) -> None:
-        from ..formats.readers import qr_texts
+        from ..formats import qr_texts
 
         def grab() -> list[str] | str:
             from PIL import Image, ImageGrab
@@ -1027,7 +1027,7 @@ class App:
         self._scan_later(grab, answer)
 
     def open_image(self, path: str, answer: Callable[[list[str] | str], None]) -> None:
-        from ..formats.readers import qr_texts
+        from ..formats import qr_texts
 
         def read() -> list[str] | str:
             from PIL import Image

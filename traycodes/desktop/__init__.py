@@ -236,7 +236,7 @@ def clipboard_adapter() -> Any:
 
 
 def named_pipes() -> Any:  # pragma: no cover - Windows only
-    """Windows named pipes for the app's IPC (:class:`._win32.Win32Pipes`)."""
-    from ._win32 import Win32Pipes
+    """Windows named pipes for the app's IPC (:class:`._win32_pipe.Win32Pipes`)."""
+    from ._win32_pipe import Win32Pipes
 
     return Win32Pipes()

@@ -16,6 +16,7 @@ import json
 
 from ..errors import InvalidInput, TrayCodesError
 from .base import MAX_FILE_BYTES, Batch, Item, PasswordSource, check_size, item, load_json
+from .images import qr_texts
 
 __all__ = [
     "FORMATS",
@@ -27,6 +28,7 @@ __all__ = [
     "detect",
     "item",
     "load_json",
+    "qr_texts",
     "read",
 ]
 

@@ -13,6 +13,7 @@ from ..errors import InvalidInput, WrongPassword
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from ..uri import MigrationBatch, decode_secret, parse_link, parse_uri
 from .base import Batch, Item, PasswordSource, item, load_json
+from .images import texts_in_images
 
 # --- text: otpauth lists, Ente, Google links -------------------------------------------------
 
@@ -64,47 +65,9 @@ def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def qr_texts(picture: Any) -> list[str]:
-    """The texts of the QR codes in a PIL image (any number, anywhere in it)."""
-    import zxingcpp
-
-    return [
-        r.text for r in zxingcpp.read_barcodes(picture) if r.format == zxingcpp.BarcodeFormat.QRCode
-    ]
-
-
-MAX_IMAGE_PIXELS = 64_000_000  # an 8K screenshot is 33 million; a phone photo 12 to 50
-
-
 def read_images(images: list[bytes]) -> Batch:
-    """QR codes in images (screenshots, photos, exported PNGs); several per image is fine."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    texts = []
-    for number, data in enumerate(images, start=1):
-        try:
-            picture = Image.open(io.BytesIO(data))
-            width, height = picture.size
-            if width * height <= MAX_IMAGE_PIXELS:
-                picture.load()
-        except Image.DecompressionBombError:
-            raise InvalidInput(
-                f"image {number} would take too much memory to read (a decompression bomb?)"
-            ) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise InvalidInput(f"image {number} cannot be read (damaged or not an image)") from None
-        if width * height > MAX_IMAGE_PIXELS:
-            raise InvalidInput(
-                f"image {number} is {width}x{height} pixels, more than any screenshot or "
-                "photo of a QR code needs: not read"
-            )
-        found = qr_texts(picture)
-        if not found:
-            raise InvalidInput(f"image {number} holds no QR code that could be read")
-        texts += found
-    batch = read_lines("\n".join(texts).encode(), "image")
+    """The accounts in QR codes in images (a multi-part Google export across several)."""
+    batch = read_lines("\n".join(texts_in_images(images)).encode(), "image")
     return Batch("image", batch.items, batch.notes)
 
 
@@ -496,7 +459,7 @@ READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {
     "otpauth": lambda data, password: read_lines(data, "otpauth"),
     "google": lambda data, password: read_lines(data, "google"),
     "ente": lambda data, password: read_lines(data, "ente"),
-    "image": lambda data, password: read_images([data]),
+    "image": lambda data, password: read_images([data]),  # formats.images
     "aegis": read_aegis,
     "2fas": read_2fas,
     "andotp": read_andotp,

@@ -1,0 +1,177 @@
+"""Windows: the named pipe the app's IPC runs on, private to the user (its DACL names the
+user alone, it is created as the first instance, and each end checks the other's user).
+Over :class:`._win32.Win32Api`; tests drive the IPC loop with a fake of this class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import DesktopError
+from ._win32 import PROCESS_QUERY_LIMITED_INFORMATION, Win32Api
+
+# --- the IPC pipe ---------------------------------------------------------------------------
+
+PIPE_ACCESS_DUPLEX = 0x3
+FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
+PIPE_TYPE_MESSAGE, PIPE_READMODE_MESSAGE, PIPE_WAIT = 0x4, 0x2, 0x0
+PIPE_REJECT_REMOTE_CLIENTS = 0x8
+GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING = 0x80000000, 0x40000000, 3
+INVALID_HANDLE_VALUE = -1
+ERROR_PIPE_CONNECTED = 535
+TOKEN_QUERY, TOKEN_USER_CLASS = 0x0008, 1
+SDDL_REVISION_1 = 1
+
+
+def pipe_sddl(sid: str) -> str:
+    """A security descriptor for the pipe: owned by the user, protected (no inherited
+    entries), one entry granting that user alone full access."""
+    return f"O:{sid}D:P(A;;GA;;;{sid})"
+
+
+class Win32Pipes:  # pragma: no cover - real Windows only; the logic is tested with fakes
+    """Named pipes over :class:`Win32Api`: create one private to the user, wait for a
+    client, read and write one message, and tell whose process is at the other end."""
+
+    def __init__(self, api: Any = None) -> None:
+        import ctypes
+
+        self.ctypes = ctypes
+        self.api = api or Win32Api()
+        self.kernel32, self.advapi32 = self.api.kernel32, self.api.advapi32
+
+    def _sid_of_process(self, process: int) -> str | None:
+        from ctypes import wintypes
+
+        token = wintypes.HANDLE()
+        if not self.advapi32.OpenProcessToken(process, TOKEN_QUERY, self.ctypes.byref(token)):
+            return None
+        try:
+            size = wintypes.DWORD(0)
+            self.advapi32.GetTokenInformation(
+                token, TOKEN_USER_CLASS, None, 0, self.ctypes.byref(size)
+            )
+            buffer = self.ctypes.create_string_buffer(size.value or 256)
+            if not self.advapi32.GetTokenInformation(
+                token, TOKEN_USER_CLASS, buffer, len(buffer), self.ctypes.byref(size)
+            ):
+                return None
+            sid_pointer = self.ctypes.cast(buffer, self.ctypes.POINTER(wintypes.LPVOID))[0]
+            text = wintypes.LPWSTR()
+            if not self.advapi32.ConvertSidToStringSidW(sid_pointer, self.ctypes.byref(text)):
+                return None
+            try:
+                return str(text.value)
+            finally:
+                self.kernel32.LocalFree(text)
+        finally:
+            self.kernel32.CloseHandle(token)
+
+    def user_sid(self) -> str:
+        sid = self._sid_of_process(self.kernel32.GetCurrentProcess())
+        if not sid:
+            raise DesktopError("cannot read this user's SID")
+        return sid
+
+    def session_id(self) -> int:
+        from ctypes import wintypes
+
+        session = wintypes.DWORD()
+        self.kernel32.ProcessIdToSessionId(
+            self.kernel32.GetCurrentProcessId(), self.ctypes.byref(session)
+        )
+        return int(session.value)
+
+    def create(self, name: str, sid: str) -> int:
+        from ctypes import wintypes
+
+        descriptor, size = wintypes.LPVOID(), wintypes.ULONG()
+        if not self.advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            pipe_sddl(sid), SDDL_REVISION_1, self.ctypes.byref(descriptor), self.ctypes.byref(size)
+        ):
+            raise DesktopError("cannot build the pipe's security descriptor")
+
+        class Attributes(self.ctypes.Structure):  # type: ignore[name-defined,misc]
+            _fields_ = (
+                ("nLength", wintypes.DWORD),
+                ("lpSecurityDescriptor", wintypes.LPVOID),
+                ("bInheritHandle", wintypes.BOOL),
+            )
+
+        attributes = Attributes(self.ctypes.sizeof(Attributes), descriptor, False)
+        try:
+            handle = self.kernel32.CreateNamedPipeW(
+                name,
+                PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
+                1,
+                65536,
+                65536,
+                0,
+                self.ctypes.byref(attributes),
+            )
+        finally:
+            self.kernel32.LocalFree(descriptor)
+        if handle in (None, 0, INVALID_HANDLE_VALUE) or handle == 2**64 - 1:
+            raise DesktopError("the pipe exists already (another traycodes, or a squatter)")
+        return int(handle)
+
+    def accept(self, handle: int) -> bool:
+        ok = self.kernel32.ConnectNamedPipe(handle, None)
+        last_error = getattr(self.ctypes, "get_last_error")  # noqa: B009 - Windows only
+        return bool(ok) or last_error() == ERROR_PIPE_CONNECTED
+
+    def connect(self, name: str) -> int | None:
+        from ctypes import wintypes
+
+        handle = self.kernel32.CreateFileW(
+            name, GENERIC_READ | GENERIC_WRITE, 0, None, OPEN_EXISTING, 0, None
+        )
+        if handle in (None, 0, INVALID_HANDLE_VALUE) or handle == 2**64 - 1:
+            return None
+        mode = wintypes.DWORD(PIPE_READMODE_MESSAGE)
+        self.kernel32.SetNamedPipeHandleState(handle, self.ctypes.byref(mode), None, None)
+        return int(handle)
+
+    def read(self, handle: int, limit: int) -> bytes:
+        from ctypes import wintypes
+
+        buffer = self.ctypes.create_string_buffer(limit)
+        got = wintypes.DWORD()
+        if not self.kernel32.ReadFile(handle, buffer, limit, self.ctypes.byref(got), None):
+            raise OSError("the pipe read failed (too long, or the other end went away)")
+        return bytes(buffer.raw[: got.value])
+
+    def write(self, handle: int, data: bytes) -> None:
+        from ctypes import wintypes
+
+        done = wintypes.DWORD()
+        if not self.kernel32.WriteFile(handle, data, len(data), self.ctypes.byref(done), None):
+            raise OSError("the pipe write failed")
+        self.kernel32.FlushFileBuffers(handle)
+
+    def peer_sid(self, handle: int, *, server: bool) -> str | None:
+        """The user of the process at the other end: the server's (seen from a client)
+        or the client's (seen from the server)."""
+        from ctypes import wintypes
+
+        pid = wintypes.ULONG()
+        get = (
+            self.kernel32.GetNamedPipeServerProcessId
+            if server
+            else self.kernel32.GetNamedPipeClientProcessId
+        )
+        if not get(handle, self.ctypes.byref(pid)):
+            return None
+        process = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid.value)
+        if not process:
+            return None
+        try:
+            return self._sid_of_process(process)
+        finally:
+            self.kernel32.CloseHandle(process)
+
+    def disconnect(self, handle: int) -> None:
+        self.kernel32.DisconnectNamedPipe(handle)
+
+    def close(self, handle: int) -> None:
+        self.kernel32.CloseHandle(handle)
