@@ -427,6 +427,7 @@ import sys, time, threading
 from pathlib import Path
 from gi.repository import GLib
 from traycodes.app.main import App
+from traycodes.app.menu import entry_text
 from traycodes.app.tray import load_backend
 from traycodes.settings import Settings
 from traycodes.keystore import MemoryStore
@@ -448,7 +449,7 @@ for _ in range(5):
     start = time.perf_counter()
     if flat:
         now = app.clock.now()
-        menu = pystray.Menu(*(pystray.MenuItem(app.entry_text(r, now), None)
+        menu = pystray.Menu(*(pystray.MenuItem(entry_text(r, now), None)
                               for r in app.records()))
     else:
         menu = app._menu()

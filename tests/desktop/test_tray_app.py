@@ -76,7 +76,7 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
 def test_state_over_ipc_carries_no_codes(make_app) -> None:  # type: ignore[no-untyped-def]
     """Another process that reaches the socket learns what the app shows, but not a code
     (only an app started with TRAYCODES_DIAGNOSTICS=codes, as the tests do, says them)."""
-    app = make_app(backend="gtk")
+    app = make_app(backend="xorg")
     del app.env["TRAYCODES_DIAGNOSTICS"]
     app.init_default()
     app.start()

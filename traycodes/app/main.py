@@ -38,22 +38,23 @@ from ..errors import (
     WrongPassword,
 )
 from ..keystore import KeyStore, system_store
-from ..matching import Candidate, add_entries, menu_order, rank
+from ..matching import Candidate, add_entries, rank
 from ..model import Entry, OtpType, Record, Window
-from ..otp import code, remaining, seconds_left
+from ..otp import code, remaining
 from ..resources import icon_bytes, icon_file
 from ..settings import Settings, config_path, load_settings, save_settings, settings_from
 from ..vault import NoVault, Vault, kdf_from_environment
 from . import ipc
 from .clipboard import Clipboard, system_clipboard
+from .menu import SEPARATOR, group_code, mask_code, menu_model, next_refresh, shown_records
+from .menu import Entry as MenuEntry
+from .menu import texts as menu_texts
 from .tray import Backend, Tray, load_backend, menu_item
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
 EXTERNAL_ORIGIN = "another program (a clicked otpauth: link, or 'traycodes enrol')"
-CODE_GAP = "   "  # between an account's name and its code in the menu
 POLL_MS = 50  # Windows only: how often the Tk loop looks at the queue
 
 
@@ -63,14 +64,6 @@ def quit_signals() -> list[signal.Signals]:
         return [signal.SIGTERM, signal.SIGINT]
     else:
         return [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
-
-
-def group_code(text: str) -> str:
-    """``492039`` -> ``492 039``."""
-    if not text.isdigit() or len(text) < 6:
-        return text
-    half = len(text) // 2
-    return f"{text[:half]} {text[half:]}"
 
 
 class Clock:
@@ -470,82 +463,59 @@ class App:
         return Image.open(io.BytesIO(icon_bytes("app", 64, locked=locked)))
 
     def records(self) -> list[Record]:
-        return menu_order(self.vault.records) if self.vault is not None else []
-
-    def entry_text(self, record: Record, now: float) -> str:
-        if record.otp is None:
-            return f"{record.label}   (no OTP yet)"
-        return f"{record.label}{CODE_GAP}{group_code(code(record.otp, now))}"
+        return shown_records(self.vault.records) if self.vault is not None else []
 
     def _menu(self) -> Any:
+        """The menu model (app/menu.py) as the tray's items."""
+        self._menu_entries = menu_model(
+            self.vault.records if self.vault is not None else None,
+            self.clock.now(),
+            self.settings.menu_size,
+        )
+        return self._tray_menu(self._menu_entries)
+
+    def _tray_menu(self, entries: tuple[MenuEntry, ...]) -> Any:
         import pystray
 
-        sep = pystray.Menu.SEPARATOR
-        if self.vault is None:
-            return pystray.Menu(
-                menu_item("Unlock…", self._menu_action(self.show_password), default=True),
-                sep,
-                menu_item("Quit", self._menu_action(self.quit)),
+        autostart = desktop.autostart() if self.vault is not None else None
+        actions: dict[str, Callable[[], None]] = {
+            "unlock": self.show_password,
+            "search": self.show_quickpick,
+            "add": self.show_enrol,
+            "import": self.import_file,
+            "lock": self.lock,
+            "autostart": self.toggle_autostart,
+            "settings": self.show_settings,
+            "quit": self.quit,
+        }
+        items = []
+        for entry in entries:
+            if entry is SEPARATOR:
+                items.append(pystray.Menu.SEPARATOR)
+                continue
+            if entry.action == "copy":
+                action: Callable[[], None] | None = self._copy_action(entry.record_id)
+            elif entry.action:
+                action = self._menu_action(actions[entry.action])
+            else:
+                action = None
+            submenu = self._tray_menu(entry.submenu) if entry.submenu else None
+            checked = (
+                (lambda item: autostart.enabled())
+                if entry.toggle and autostart is not None
+                else None
             )
-        now = self.clock.now()
-        records = self.records()
-        size = self.settings.menu_size
-        items = [
-            menu_item(self.entry_text(r, now), self._copy_action(r.id)) for r in records[:size]
-        ]
-        if not records:
-            items.append(menu_item("No accounts yet", None, enabled=False))
-        rest = records[size:]
-        if rest:
             items.append(
                 menu_item(
-                    f"More ({len(rest)})", None, submenu=pystray.Menu(*self._groups(rest, now))
+                    entry.text,
+                    action,
+                    default=entry.default,
+                    enabled=entry.enabled,
+                    submenu=submenu,
+                    checked=checked,
                 )
             )
-        autostart = desktop.autostart()
-        return pystray.Menu(
-            *items,
-            sep,
-            menu_item("Search…", self._menu_action(self.show_quickpick), default=True),
-            menu_item("Add account…", self._menu_action(self.show_enrol)),
-            menu_item("Import…", self._menu_action(self.import_file)),
-            menu_item("Lock", self._menu_action(self.lock)),
-            menu_item(
-                "Start at login",
-                self._menu_action(self.toggle_autostart),
-                checked=lambda item: autostart.enabled(),
-            ),
-            menu_item("Settings…", self._menu_action(self.show_settings)),
-            sep,
-            menu_item("Quit", self._menu_action(self.quit)),
-        )
-
-    def _groups(self, records: list[Record], now: float) -> list[Any]:
-        """Submenus by first tag, else by first letter; long ones point to Search…."""
-        import pystray
-
-        groups: dict[str, list[Record]] = {}
-        for record in records:
-            name = record.tags[0] if record.tags else (record.label[:1].upper() or "#")
-            groups.setdefault(name, []).append(record)
-        submenus = []
-        for name in sorted(groups, key=str.casefold):
-            members = groups[name]
-            entries = [
-                menu_item(self.entry_text(r, now), self._copy_action(r.id))
-                for r in members[:SUBMENU_LIMIT]
-            ]
-            if len(members) > SUBMENU_LIMIT:
-                entries.append(
-                    menu_item(
-                        f"{len(members) - SUBMENU_LIMIT} more: Search…",
-                        self._menu_action(self.show_quickpick),
-                    )
-                )
-            submenus.append(
-                menu_item(f"{name} ({len(members)})", None, submenu=pystray.Menu(*entries))
-            )
-        return submenus
+        return pystray.Menu(*items)
 
     def _menu_action(self, action: Callable[[], None]) -> Callable[[], None]:
         """Menu callbacks run on the tray's thread: hand the action to Tk."""
@@ -555,21 +525,8 @@ class App:
         return lambda: self.post(lambda: self.copy(record_id))
 
     def menu_texts(self) -> list[str]:
-        """The menu as text, submenus flattened (for ``state`` over IPC)."""
-        import pystray
-
-        texts: list[str] = []
-
-        def walk(menu: Any, depth: int) -> None:
-            for item in menu.items:
-                if item is pystray.Menu.SEPARATOR:
-                    continue
-                texts.append("  " * depth + str(item.text))
-                if item.submenu:
-                    walk(item.submenu, depth + 1)
-
-        walk(self.tray.menu, 0)
-        return texts
+        """The menu as text, submenus indented (for ``state`` over IPC)."""
+        return menu_texts(self._menu_entries)
 
     def refresh_menu(self) -> None:
         """Rebuild the menu now, and again at the next period boundary while it shows codes."""
@@ -580,14 +537,8 @@ class App:
         self._cancel("refresh")
         if self.vault is None or not self.backend.has_menu:
             return
-        periods = {
-            r.otp.period
-            for r in self.records()[: self.settings.menu_size + 1000]
-            if r.otp is not None and r.otp.type is not OtpType.HOTP
-        }
-        if periods:
-            now = self.clock.now()
-            wait = min(seconds_left(now, p) for p in periods)
+        wait = next_refresh(self.vault.records, self.clock.now(), self.settings.menu_size)
+        if wait is not None:
             self._after("refresh", wait + 0.05, self.refresh_menu)
 
     # -- actions --------------------------------------------------------------------------
@@ -1136,15 +1087,6 @@ class App:
             "password_window": self.password_window is not None
             and bool(self.password_window.window.winfo_exists()),
         }
-
-
-def mask_code(text: str) -> str:
-    """``GitHub (octocat)   492 039`` -> ``GitHub (octocat)   ••• •••``: a menu entry or a
-    preview with its code (after the last run of three spaces, as shown) hidden."""
-    label, sep, shown = text.rpartition(CODE_GAP)
-    if not sep:
-        return text
-    return label + sep + "".join("•" if c.isalnum() else c for c in shown)
 
 
 def autostart_command(vault_path: Path) -> list[str]:

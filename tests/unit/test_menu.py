@@ -1,0 +1,107 @@
+"""The tray menu as data: order, grouping, codes, the locked menu and when it refreshes,
+with no tray and no clock (time is an argument)."""
+
+from __future__ import annotations
+
+import uuid
+
+from traycodes.app.menu import (
+    SEPARATOR,
+    SUBMENU_LIMIT,
+    Entry,
+    entry_text,
+    mask_code,
+    menu_model,
+    next_refresh,
+    texts,
+)
+from traycodes.model import OtpParams, OtpType, Record
+from traycodes.otp import hotp, totp
+
+KEY = b"12345678901234567890"
+
+
+def record(issuer: str, **fields: object) -> Record:
+    fields.setdefault("otp", OtpParams(KEY))
+    return Record(id=uuid.uuid4().hex, issuer=issuer, **fields)  # type: ignore[arg-type]
+
+
+def test_the_locked_menu_offers_unlock_and_quit() -> None:
+    assert menu_model(None, 59, 15) == (
+        Entry("Unlock…", "unlock", default=True),
+        SEPARATOR,
+        Entry("Quit", "quit"),
+    )
+    assert next_refresh(None, 59, 15) is None
+
+
+def test_codes_order_and_the_fixed_entries() -> None:
+    github = record("GitHub", account="octocat")
+    bank = record("Bank", favorite=True)
+    used = record("Mail", used=500.0)
+    entries = menu_model([github, bank, used], 59, 15)
+    code = totp(KEY, 59)
+    assert (
+        texts(entries)[:3]
+        == [
+            f"Bank   {code[:3]} {code[3:]}",  # favourites first
+            f"Mail   {code[:3]} {code[3:]}",  # then the most recently used
+            f"GitHub (octocat)   {code[:3]} {code[3:]}",
+        ]
+    )
+    assert [e.action for e in entries[:3]] == ["copy", "copy", "copy"]
+    assert entries[0].record_id == bank.id
+    assert texts(entries)[3:] == [
+        "Search…",
+        "Add account…",
+        "Import…",
+        "Lock",
+        "Start at login",
+        "Settings…",
+        "Quit",
+    ]
+    assert next(e for e in entries if e.action == "autostart").toggle
+
+
+def test_an_empty_vault_says_so() -> None:
+    assert texts(menu_model([], 0, 15))[0] == "No accounts yet"
+
+
+def test_past_menu_size_the_rest_is_grouped_by_tag_then_letter() -> None:
+    top = [record(f"Top{n}", favorite=True) for n in range(3)]
+    rest = [record("Alpha"), record("apple"), record("Beta"), record("Work1", tags=("Work",))]
+    entries = menu_model(top + rest, 0, 3)
+    more = entries[3]
+    assert more.text == "More (4)"
+    assert [g.text for g in more.submenu] == ["A (2)", "B (1)", "Work (1)"]
+    assert [e.text.split("   ")[0] for e in more.submenu[0].submenu] == ["Alpha", "apple"]
+
+
+def test_a_long_group_points_to_search() -> None:
+    many = [record(f"Site{n:03}") for n in range(SUBMENU_LIMIT + 5)]
+    (group,) = menu_model(many, 0, 0)[0].submenu
+    assert len(group.submenu) == SUBMENU_LIMIT + 1
+    assert group.submenu[-1] == Entry("5 more: Search…", "search")
+
+
+def test_hotp_and_waiting_records() -> None:
+    counter = record("Bank", otp=OtpParams(KEY, OtpType.HOTP, counter=3))
+    waiting = record("Later", otp=None)
+    lines = texts(menu_model([counter, waiting], 0, 15))
+    assert f"Bank   {hotp(KEY, 3)[:3]} {hotp(KEY, 3)[3:]}" in lines
+    assert "Later   (no OTP yet)" in lines
+    assert next_refresh([counter, waiting], 0, 15) is None  # nothing changes with time
+
+
+def test_refresh_at_the_next_period_boundary_of_any_shown_code() -> None:
+    records = [record("A"), record("B", otp=OtpParams(KEY, period=60))]
+    assert next_refresh(records, 59.5, 15) == 0.5
+    assert next_refresh(records, 60.0, 15) == 30.0
+    assert next_refresh(records[1:], 61.0, 15) == 59.0
+
+
+def test_codes_are_masked_for_diagnostics_names_are_not() -> None:
+    entry = entry_text(record("Site 42", account="me"), 59)
+    assert mask_code(entry) == "Site 42 (me)   ••• •••"
+    assert mask_code("Later   (no OTP yet)") == "Later   (no OTP yet)"
+    assert mask_code("Search…") == "Search…"

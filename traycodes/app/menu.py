@@ -1,0 +1,128 @@
+"""The tray menu as data: records and the time in, the entries out. Pure (no pystray, no
+clock of its own), so that grouping, order, codes and refresh times are unit-tested; the
+tray turns the entries into its toolkit's items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..matching import menu_order
+from ..model import OtpType, Record
+from ..otp import code, seconds_left
+
+SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
+CODE_GAP = "   "  # between an account's name and its code
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One menu entry. ``action``: what a click does (``copy`` with ``record_id``,
+    ``unlock``, ``search``, ``add``, ``import``, ``lock``, ``autostart``, ``settings``,
+    ``quit``), or ``""`` for a label or a submenu."""
+
+    text: str
+    action: str = ""
+    record_id: str = ""
+    submenu: tuple[Entry, ...] = ()
+    default: bool = False
+    enabled: bool = True
+    toggle: bool = False  # shows a check mark (its state is asked when drawn)
+
+
+SEPARATOR = Entry("—")
+
+
+def group_code(text: str) -> str:
+    """``492039`` -> ``492 039``."""
+    if not text.isdigit() or len(text) < 6:
+        return text
+    half = len(text) // 2
+    return f"{text[:half]} {text[half:]}"
+
+
+def entry_text(record: Record, now: float) -> str:
+    """``GitHub (octocat)   492 039``."""
+    if record.otp is None:
+        return f"{record.label}{CODE_GAP}(no OTP yet)"
+    return f"{record.label}{CODE_GAP}{group_code(code(record.otp, now))}"
+
+
+def mask_code(text: str) -> str:
+    """``GitHub (octocat)   492 039`` -> ``GitHub (octocat)   ••• •••``: an entry (or a
+    preview) with its code, after the last run of three spaces, hidden."""
+    label, sep, shown = text.rpartition(CODE_GAP)
+    if not sep or shown.startswith("("):  # no code there: "(no OTP yet)"
+        return text
+    return label + sep + "".join("•" if c.isalnum() else c for c in shown)
+
+
+def shown_records(records: list[Record]) -> list[Record]:
+    """The live records in menu order: favourites, then the most recently used, then by
+    name."""
+    return menu_order(records)
+
+
+def menu_model(records: list[Record] | None, now: float, menu_size: int) -> tuple[Entry, ...]:
+    """The whole menu; ``records`` None while locked."""
+    if records is None:
+        return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
+    ordered = shown_records(records)
+    items = [Entry(entry_text(r, now), "copy", r.id) for r in ordered[:menu_size]]
+    if not ordered:
+        items.append(Entry("No accounts yet", enabled=False))
+    rest = ordered[menu_size:]
+    if rest:
+        items.append(Entry(f"More ({len(rest)})", submenu=groups(rest, now)))
+    return (
+        *items,
+        SEPARATOR,
+        Entry("Search…", "search", default=True),
+        Entry("Add account…", "add"),
+        Entry("Import…", "import"),
+        Entry("Lock", "lock"),
+        Entry("Start at login", "autostart", toggle=True),
+        Entry("Settings…", "settings"),
+        SEPARATOR,
+        Entry("Quit", "quit"),
+    )
+
+
+def groups(records: list[Record], now: float) -> tuple[Entry, ...]:
+    """Submenus by first tag, else by first letter; a long one ends in "N more: Search…"."""
+    grouped: dict[str, list[Record]] = {}
+    for record in records:
+        name = record.tags[0] if record.tags else (record.label[:1].upper() or "#")
+        grouped.setdefault(name, []).append(record)
+    submenus = []
+    for name in sorted(grouped, key=str.casefold):
+        members = grouped[name]
+        entries = [Entry(entry_text(r, now), "copy", r.id) for r in members[:SUBMENU_LIMIT]]
+        if len(members) > SUBMENU_LIMIT:
+            entries.append(Entry(f"{len(members) - SUBMENU_LIMIT} more: Search…", "search"))
+        submenus.append(Entry(f"{name} ({len(members)})", submenu=tuple(entries)))
+    return tuple(submenus)
+
+
+def texts(entries: tuple[Entry, ...], depth: int = 0) -> list[str]:
+    """The menu as lines of text, submenus indented (for diagnostics over IPC)."""
+    lines: list[str] = []
+    for entry in entries:
+        if entry is SEPARATOR:
+            continue
+        lines.append("  " * depth + entry.text)
+        lines += texts(entry.submenu, depth + 1)
+    return lines
+
+
+def next_refresh(records: list[Record] | None, now: float, menu_size: int) -> float | None:
+    """Seconds until a code shown in the menu changes (the next period boundary of the
+    shown TOTP and Steam records), or None when no shown code changes with time."""
+    if records is None:
+        return None
+    periods = {
+        r.otp.period
+        for r in shown_records(records)[: menu_size + 1000]
+        if r.otp is not None and r.otp.type is not OtpType.HOTP
+    }
+    return min(seconds_left(now, p) for p in periods) if periods else None
