@@ -301,11 +301,8 @@ def test_first_start_creates_a_vault(make_app) -> None:  # type: ignore[no-untyp
     assert listed.stdout.strip() == "[]"
 
 
-def test_screen_lock_signal_locks_the_vault(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(backend="xorg")
-    app.init_default()
-    app.start()
-    time.sleep(0.5)  # the watcher subscribes right after start
+def lock_the_screen(app: TrayApp) -> None:
+    """What a screen locker says on the session bus when it locks."""
     app.run(
         "dbus-send",
         "--session",
@@ -314,6 +311,14 @@ def test_screen_lock_signal_locks_the_vault(make_app) -> None:  # type: ignore[n
         "org.freedesktop.ScreenSaver.ActiveChanged",
         "boolean:true",
     )
+
+
+def test_screen_lock_signal_locks_the_vault(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    time.sleep(0.5)  # the watcher subscribes right after start
+    lock_the_screen(app)
     wait_for(lambda: app.state()["locked"], "the vault to lock")
     assert app.stop() == 0
 
@@ -518,14 +523,7 @@ def test_the_qr_export_window_closes_when_the_screen_locks(make_app) -> None:  #
     try:
         wait_for(lambda: app.window_named("traycodes: QR export") is not None, "the window")
         time.sleep(0.5)  # the watcher subscribes as the window opens
-        app.run(
-            "dbus-send",
-            "--session",
-            "--type=signal",
-            "/org/freedesktop/ScreenSaver",
-            "org.freedesktop.ScreenSaver.ActiveChanged",
-            "boolean:true",
-        )
+        lock_the_screen(app)
         assert shown.wait(10) == 0
         assert "the screen locked" in (shown.stderr.read() if shown.stderr else "")
         assert app.window_named("traycodes: QR export") is None

@@ -519,31 +519,26 @@ def test_reference_decrypter_reads_what_traycodes_writes(path: Path) -> None:
     record = make_record()
     vault.update(lambda records: add(records, record))
     vault.change_password("second password", kdf=KDF_MINIMUM)
-    script = SOURCE / "docs" / "reference_decrypt.py"
-    done = subprocess.run(
-        [sys.executable, str(script), str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "TRAYCODES_PASSWORD": "second password"},
-    )
+    done = reference_decrypt(path, "second password")
     assert done.returncode == 0, done.stderr
     (only,) = json.loads(done.stdout)["records"]
     assert (only["issuer"], base64.b64decode(only["otp"]["secret"])) == ("GitHub", SECRET)
 
 
-def _reference_opens(path: Path, password: str) -> bool:
-    script = SOURCE / "docs" / "reference_decrypt.py"
-    done = subprocess.run(
-        [sys.executable, str(script), str(path)],
+def reference_decrypt(path: Path, password: str) -> subprocess.CompletedProcess[str]:
+    """docs/reference_decrypt.py on ``path``, as someone without traycodes would run it."""
+    return subprocess.run(
+        [sys.executable, str(SOURCE / "docs" / "reference_decrypt.py"), str(path)],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
         env={**os.environ, "TRAYCODES_PASSWORD": password},
     )
-    return done.returncode == 0
+
+
+def _reference_opens(path: Path, password: str) -> bool:
+    return reference_decrypt(path, password).returncode == 0
 
 
 def test_rekey_leaves_nothing_the_old_password_or_key_opens(path: Path) -> None:
