@@ -475,6 +475,7 @@ class App:
         return self._tray_menu(self._menu_entries)
 
     def _tray_menu(self, entries: tuple[MenuEntry, ...]) -> Any:
+        """pystray items for the model's entries (submenus included)."""
         import pystray
 
         autostart = desktop.autostart() if self.vault is not None else None
@@ -488,34 +489,37 @@ class App:
             "settings": self.show_settings,
             "quit": self.quit,
         }
-        items = []
-        for entry in entries:
-            if entry is SEPARATOR:
-                items.append(pystray.Menu.SEPARATOR)
-                continue
-            if entry.action == "copy":
-                action: Callable[[], None] | None = self._copy_action(entry.record_id)
-            elif entry.action:
-                action = self._menu_action(actions[entry.action])
-            else:
-                action = None
-            submenu = self._tray_menu(entry.submenu) if entry.submenu else None
-            checked = (
-                (lambda item: autostart.enabled())
-                if entry.toggle and autostart is not None
-                else None
-            )
-            items.append(
-                menu_item(
-                    entry.text,
-                    action,
-                    default=entry.default,
-                    enabled=entry.enabled,
-                    submenu=submenu,
-                    checked=checked,
+
+        def build(level: tuple[MenuEntry, ...]) -> Any:
+            items = []
+            for entry in level:
+                if entry is SEPARATOR:
+                    items.append(pystray.Menu.SEPARATOR)
+                    continue
+                if entry.action == "copy":
+                    action: Callable[[], None] | None = self._copy_action(entry.record_id)
+                elif entry.action:
+                    action = self._menu_action(actions[entry.action])
+                else:
+                    action = None
+                checked = (
+                    (lambda item: autostart.enabled())
+                    if entry.toggle and autostart is not None
+                    else None
                 )
-            )
-        return pystray.Menu(*items)
+                items.append(
+                    menu_item(
+                        entry.text,
+                        action,
+                        default=entry.default,
+                        enabled=entry.enabled,
+                        submenu=build(entry.submenu) if entry.submenu else None,
+                        checked=checked,
+                    )
+                )
+            return pystray.Menu(*items)
+
+        return build(entries)
 
     def _menu_action(self, action: Callable[[], None]) -> Callable[[], None]:
         """Menu callbacks run on the tray's thread: hand the action to Tk."""
