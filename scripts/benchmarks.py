@@ -28,6 +28,9 @@ def section(func: Callable[[], None]) -> Callable[[], None]:
 def report(name: str, ours: float, base: float, unit: str, *, higher_is_better: bool) -> None:
     ratio = ours / base
     better = "faster" if (ratio > 1) == higher_is_better else "slower"
+    if ratio == 0:  # nothing at all measured for traycodes (0 ms of CPU, say)
+        print(f"  {name}: traycodes {ours:,.1f} {unit}, baseline {base:,.1f} {unit} -> none")
+        return
     shown = ratio if higher_is_better else 1 / ratio if ratio < 1 else ratio
     print(
         f"  {name}: traycodes {ours:,.1f} {unit}, baseline {base:,.1f} {unit} "
