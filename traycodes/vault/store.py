@@ -16,7 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import Conflict, InvalidInput, KeyUnavailable, Locked, TrayCodesError
+from ..errors import (
+    Conflict,
+    InvalidInput,
+    KeyUnavailable,
+    Locked,
+    StorageError,
+    TrayCodesError,
+)
 from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
@@ -135,7 +142,10 @@ class Vault:
             path, file, master, caught.records, unlocked_with=how, keep_backups=keep_backups
         )
         if caught.warning:  # saved at once, as a new version: the merge must not be lost
-            vault.update(lambda records: None)
+            try:
+                vault.update(lambda records: None)
+            except StorageError as exc:  # a read-only folder: the merge still reads right
+                vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
         return vault
 
     # -- reading
