@@ -1,18 +1,14 @@
-"""Pure matching: which records a query names, and where a new OTP belongs.
-
-``find`` ranks records for a typed query (the CLI's ``code QUERY``, the quick-pick search);
-``plan_add`` decides what adding an entry to the vault means: nothing (the same secret is
-already there), a conflict (same site and account, other secret), filling a record that
-waits for an OTP, or a new record.
+"""Pure matching: which records a query names (``find``, ``rank``: the CLI's ``code
+QUERY``, the quick-pick search), the menu's order, and which record the window in front is
+for (``plan_hotkey``). Where a new OTP goes is :mod:`traycodes.adding`.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .model import Entry, Record, Window
+from .model import Record, Window
 
 EXACT, PREFIX, SUBSTRING = 3, 2, 1
 _ID = 4
@@ -96,51 +92,6 @@ def menu_order(records: Iterable[Record]) -> list[Record]:
     return sorted(
         live, key=lambda r: (not r.favorite, -r.used, r.issuer.casefold(), r.account.casefold())
     )
-
-
-class AddAction(enum.Enum):
-    """What adding an entry to the vault comes to."""
-
-    DUPLICATE = "duplicate"  # the same secret is already there: nothing to do
-    CONFLICT = "conflict"  # same issuer and account, another secret: replace or keep both
-    ATTACH = "attach"  # a record for this site waits for an OTP: give it this one
-    CREATE = "create"  # a new record
-
-
-@dataclass(frozen=True, slots=True)
-class AddPlan:
-    """The action, and the existing record it concerns (None for CREATE)."""
-
-    action: AddAction
-    record: Record | None = None
-
-
-def _same(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
-
-
-def plan_add(records: Iterable[Record], entry: Entry) -> AddPlan:
-    """Where ``entry`` belongs among ``records``."""
-    live = [r for r in records if not r.deleted]
-    for record in live:
-        otp = record.otp
-        if otp is not None and otp.secret == entry.otp.secret and otp.type is entry.otp.type:
-            return AddPlan(AddAction.DUPLICATE, record)
-    for record in live:
-        if (
-            record.otp is not None
-            and _same(record.issuer, entry.issuer)
-            and _same(record.account, entry.account)
-        ):
-            return AddPlan(AddAction.CONFLICT, record)
-    waiting = [r for r in live if r.otp is None and entry.issuer and _same(r.issuer, entry.issuer)]
-    for record in waiting:  # the same account first, then a record that names none
-        if _same(record.account, entry.account):
-            return AddPlan(AddAction.ATTACH, record)
-    for record in waiting:
-        if not record.account or not entry.account:
-            return AddPlan(AddAction.ATTACH, record)
-    return AddPlan(AddAction.CREATE)
 
 
 # --- the window in front -> the record for it ------------------------------------------------
@@ -402,55 +353,3 @@ def remembered_pattern(window: Window) -> str:
     page, _ = page_title(window.title)
     pattern = glob.escape(page or window.title)
     return "[/]" + pattern[1:] if pattern.startswith("/") else pattern  # not a /regex/
-
-
-@dataclass
-class AddReport:
-    """What adding entries did, one ``(action, account, detail)`` per entry: ``skip`` (the
-    same secret is there), ``fill`` (a waiting record got it), ``add``, or ``beside`` (added
-    next to an account of that name with another secret)."""
-
-    results: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for done, _, _ in self.results if done == action)
-
-    def sentences(self) -> list[str]:
-        """One sentence per entry, for people."""
-        said = {
-            "skip": "{0} is already there ({1}).",
-            "fill": "Added the OTP to {1}.",
-            "add": "Added {0}.",
-            "beside": "Added {0} beside the one with another secret.",
-        }
-        return [said[action].format(label, detail) for action, label, detail in self.results]
-
-
-def add_entries(records: dict[str, Record], entries: Iterable[Entry], now: float) -> AddReport:
-    """Add ``entries`` to ``records`` (edited in place) the way imports do: the same secret
-    again is skipped, a record waiting for an OTP receives it, and an account whose name
-    is taken by another secret is kept beside it, so that nothing is lost."""
-    import uuid
-
-    report = AddReport()
-    for entry in entries:
-        plan = plan_add(records.values(), entry)
-        target = plan.record
-        if plan.action is AddAction.DUPLICATE and target is not None:
-            report.results.append(("skip", entry.label, f"same secret as {target.label}"))
-            continue
-        if plan.action is AddAction.ATTACH and target is not None:
-            records[target.id] = target.edited(
-                now,
-                otp=entry.otp,
-                account=target.account or entry.account,
-                websites=target.websites + entry.websites,
-                tags=target.tags + entry.tags,
-            )
-            report.results.append(("fill", entry.label, records[target.id].label))
-            continue
-        record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
-        records[record.id] = record
-        beside = plan.action is AddAction.CONFLICT
-        report.results.append(("beside" if beside else "add", entry.label, ""))
-    return report

@@ -24,6 +24,7 @@ LAYERS = {
     "otp": 1,
     "uri": 1,
     "matching": 1,
+    "adding": 1,
     "vault": 2,
     "keystore": 2,
     "formats": 2,

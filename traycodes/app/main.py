@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import tkinter as tk
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import desktop
+from ..adding import NEW, AddReport, add_entries, place
 from ..errors import (
     KeyUnavailable,
     Locked,
@@ -38,7 +38,7 @@ from ..errors import (
     WrongPassword,
 )
 from ..keystore import KeyStore, system_store
-from ..matching import Candidate, add_entries, rank
+from ..matching import Candidate, rank
 from ..model import Entry, OtpType, Record, Window
 from ..otp import code, remaining
 from ..resources import icon_bytes, icon_file
@@ -877,22 +877,10 @@ class App:
         now = self.clock.now()
 
         def store(records: dict[str, Record]) -> list[str]:
-            said = []
-            for entry, target in pairs:
-                current = records.get(target.record_id) if target.record_id else None
-                if current is None:
-                    record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
-                    records[record.id] = record
-                    said.append(f"Added {record.label}.")
-                else:
-                    records[current.id] = current.edited(
-                        now,
-                        otp=entry.otp,
-                        previous_otp=current.otp or current.previous_otp,  # restorable
-                        account=current.account or entry.account,
-                    )
-                    said.append(f"Added the OTP to {records[current.id].label}.")
-            return said
+            report = AddReport()
+            for entry, target in pairs:  # where the user chose: the one rule (adding.place)
+                report.results.append(place(records, entry, now, target=target.record_id or NEW))
+            return report.sentences()
 
         said = self.vault.update(store)
         self.refresh_menu()

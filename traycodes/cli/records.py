@@ -46,67 +46,33 @@ def _entries_from_args(args: argparse.Namespace) -> list[Entry]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    import uuid
+    from dataclasses import replace
 
-    from ..errors import Conflict, InvalidInput
-    from ..matching import AddAction, plan_add
-    from ..model import Record
+    from ..adding import AddReport, place
+    from ..errors import InvalidInput
 
     if args.replace and args.new:
         raise InvalidInput("--replace and --new exclude each other")
-    entries = _entries_from_args(args)
     extra_websites = tuple(args.website or ())
     extra_tags = tuple(args.tag or ())
+    entries = [
+        replace(e, websites=e.websites + extra_websites, tags=e.tags + extra_tags)
+        for e in _entries_from_args(args)
+    ]
     vault = open_vault(args)
     now = clock(args)
-    messages: list[str] = []
+    on_conflict = "replace" if args.replace else "beside" if args.new else "refuse"
 
-    def add_all(records: dict[str, Record]) -> None:
+    def add_all(records: dict[str, Record]) -> AddReport:
+        report = AddReport()  # the one rule (adding.place) for add, import and the dialog
         for entry in entries:
-            plan = plan_add(records.values(), entry)
-            target = plan.record
-            if plan.action is AddAction.DUPLICATE and target is not None:
-                messages.append(f"{target.label} already has this secret; nothing changed")
-                continue
-            if plan.action is AddAction.CONFLICT and target is not None and not args.new:
-                if not args.replace:
-                    raise Conflict(
-                        f"{target.label} already has another secret: add --replace to "
-                        "replace it (the old one stays in the backups) or --new to keep both"
-                    )
-                records[target.id] = target.edited(
-                    now,
-                    otp=entry.otp,
-                    previous_otp=target.otp,
-                    websites=target.websites + extra_websites,
-                    tags=target.tags + extra_tags,
-                )
-                messages.append(
-                    f"Replaced the secret of {target.label} (the old one is kept: "
-                    "'traycodes edit QUERY --restore-previous-key' brings it back)."
-                )
-                continue
-            if plan.action is AddAction.ATTACH and target is not None:
-                records[target.id] = target.edited(
-                    now,
-                    otp=entry.otp,
-                    account=target.account or entry.account,
-                    websites=target.websites + entry.websites + extra_websites,
-                    tags=target.tags + extra_tags,
-                )
-                messages.append(f"Added the OTP to {records[target.id].label}.")
-                continue
-            record = Record.from_entry(entry, id=uuid.uuid4().hex, now=now)
-            if extra_websites or extra_tags:
-                record = record.edited(
-                    now, websites=record.websites + extra_websites, tags=record.tags + extra_tags
-                )
-            records[record.id] = record
-            messages.append(f"Added {record.label}.")
+            report.results.append(place(records, entry, now, on_conflict=on_conflict))
+        return report
 
-    vault.update(add_all)
-    for message in messages:
-        say(message)
+    report = vault.update(add_all)
+    for (action, _, detail), sentence in zip(report.results, report.sentences(), strict=True):
+        # the command's own words for an add that changes nothing
+        say(f"{detail} already has this secret; nothing changed" if action == "skip" else sentence)
     return 0
 
 

@@ -76,8 +76,8 @@ class _ImportPassword:
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: one save at the end, only if every account could be read (or
     --skip-invalid); the same secret already in the vault is skipped."""
+    from ..adding import add_entries
     from ..errors import InvalidInput
-    from ..matching import add_entries
     from .common import open_vault, vault_path
 
     if args.import_password_stdin and "-" in args.sources:
@@ -109,7 +109,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             "beside": "add (beside an account with another secret)",
         }
         for action, label, detail in plan.results:
-            print(f"{shown[action]}  {label}" + (f"  ({detail})" if detail else ""))
+            about = f"same secret as {detail}" if action == "skip" else detail
+            print(f"{shown[action]}  {label}" + (f"  ({about})" if about else ""))
         for i in bad:
             print(f"skip (cannot be read)  {i.where}: {i.problem}")
         added = len(entries) - plan.count("skip")
