@@ -38,7 +38,7 @@ from ..errors import (
     WrongPassword,
 )
 from ..keystore import KeyStore, system_store
-from ..matching import Candidate, rank
+from ..matching import Candidate, menu_order, rank
 from ..model import Entry, OtpType, Record, Window
 from ..otp import code, remaining
 from ..resources import icon_bytes, icon_file
@@ -46,7 +46,7 @@ from ..settings import Settings, config_path, load_settings, save_settings, sett
 from ..vault import NoVault, Vault, kdf_from_environment
 from . import ipc
 from .clipboard import Clipboard, system_clipboard
-from .menu import SEPARATOR, group_code, mask_code, menu_model, next_refresh, shown_records
+from .menu import SEPARATOR, group_code, mask_code, menu_model, next_refresh
 from .menu import Entry as MenuEntry
 from .menu import texts as menu_texts
 from .tray import Backend, Tray, load_backend, menu_item
@@ -463,7 +463,7 @@ class App:
         return Image.open(io.BytesIO(icon_bytes("app", 64, locked=locked)))
 
     def records(self) -> list[Record]:
-        return shown_records(self.vault.records) if self.vault is not None else []
+        return menu_order(self.vault.records) if self.vault is not None else []
 
     def _menu(self) -> Any:
         """The menu model (app/menu.py) as the tray's items."""

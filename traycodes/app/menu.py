@@ -57,17 +57,11 @@ def mask_code(text: str) -> str:
     return label + sep + "".join("•" if c.isalnum() else c for c in shown)
 
 
-def shown_records(records: list[Record]) -> list[Record]:
-    """The live records in menu order: favourites, then the most recently used, then by
-    name."""
-    return menu_order(records)
-
-
 def menu_model(records: list[Record] | None, now: float, menu_size: int) -> tuple[Entry, ...]:
     """The whole menu; ``records`` None while locked."""
     if records is None:
         return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
-    ordered = shown_records(records)
+    ordered = menu_order(records)
     items = [Entry(entry_text(r, now), "copy", r.id) for r in ordered[:menu_size]]
     if not ordered:
         items.append(Entry("No accounts yet", enabled=False))
@@ -122,7 +116,7 @@ def next_refresh(records: list[Record] | None, now: float, menu_size: int) -> fl
         return None
     periods = {
         r.otp.period
-        for r in shown_records(records)[: menu_size + 1000]
+        for r in menu_order(records)[: menu_size + 1000]
         if r.otp is not None and r.otp.type is not OtpType.HOTP
     }
     return min(seconds_left(now, p) for p in periods) if periods else None

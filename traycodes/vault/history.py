@@ -57,7 +57,13 @@ def remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
     try:
         make_private_folder(path.parent)
         atomic_write(path, data)
-        atomic_write(path.with_suffix(".path"), os.fsencode(os.path.realpath(vault)))
+        where = os.fsencode(os.path.realpath(vault))
+        try:
+            written = path.with_suffix(".path").read_bytes()
+        except OSError:
+            written = b""
+        if written != where:  # the vault moved (or a first save): one more write, not every time
+            atomic_write(path.with_suffix(".path"), where)
     except StorageError as exc:  # the save itself worked: say so, do not fail it
         log.warning("could not keep this computer's copy of the save: %s", exc)
 
@@ -108,15 +114,22 @@ class CaughtUp:
     warning: str = ""
 
 
-def catch_up(path: Path, file: VaultFile, master: bytes) -> CaughtUp:
+_UNREAD = VaultFile("", (), b"", b"")  # catch_up's default: read the last save itself
+
+
+def catch_up(
+    path: Path, file: VaultFile, master: bytes, ours: VaultFile | None = _UNREAD
+) -> CaughtUp:
     """The file at ``path``, unless it does not hold this computer's last save (copied
     back from an older state, or written over by a sync tool with another computer's
     concurrent save): then that save is merged in by the record rules (newest change wins,
-    deletions kept), and key slots are never taken from the older file."""
+    deletions kept), and key slots are never taken from the older file. ``ours``: this
+    computer's last save, when the caller has read it already."""
     from .merge import merge_records
 
     records = open_records_at(path, file, master)
-    ours = last_save(path, file.vault_id)
+    if ours is _UNREAD:
+        ours = last_save(path, file.vault_id)
     if ours is None or includes(file.versions, ours.versions):
         return CaughtUp(records, file.slots, file.versions)
     try:

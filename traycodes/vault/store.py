@@ -137,7 +137,7 @@ class Vault:
             and not includes(file.versions, ours.versions)
         )
         master, how = unlock(ours if ours is not None and older else file, keystore, password)
-        caught = catch_up(path, file, master)
+        caught = catch_up(path, file, master, ours)
         vault = cls(
             path, file, master, caught.records, unlocked_with=how, keep_backups=keep_backups
         )
