@@ -14,7 +14,16 @@ import math
 from .errors import InvalidInput
 from .model import Algorithm, OtpParams, OtpType
 
-__all__ = ["code", "counter_at", "hotp", "remaining", "seconds_left", "steam", "totp"]
+__all__ = [
+    "code",
+    "counter_at",
+    "group_code",
+    "hotp",
+    "remaining",
+    "seconds_left",
+    "steam",
+    "totp",
+]
 
 _MAX_COUNTER = 2**63 - 1
 _POW10 = tuple(10**n for n in range(11))
@@ -109,3 +118,11 @@ def remaining(params: OtpParams, at: float) -> float:
     if params.type is OtpType.HOTP:
         return math.inf
     return seconds_left(at, params.period)
+
+
+def group_code(text: str) -> str:
+    """How codes are shown for reading: ``492039`` -> ``492 039`` (others as they are)."""
+    if not text.isdigit() or len(text) < 6:
+        return text
+    half = len(text) // 2
+    return f"{text[:half]} {text[half:]}"

@@ -17,6 +17,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from . import protobuf
 from .errors import InvalidInput, InvalidSecret, InvalidUri
 from .model import MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, Algorithm, Entry, OtpParams, OtpType
 
@@ -311,32 +312,32 @@ def parse_migration(text: str) -> MigrationBatch:
     except (binascii.Error, ValueError):
         raise InvalidUri("the export link's data is not base64") from None
     try:
-        fields = _protobuf(payload)
+        fields = protobuf.decode(payload)
         entries = []
-        for number, raw_entry in enumerate(_all(fields, 1, bytes), start=1):
+        for number, raw_entry in enumerate(protobuf.repeated(fields, 1, bytes), start=1):
             try:
-                entries.append(_migration_entry(_protobuf(raw_entry)))
+                entries.append(_migration_entry(protobuf.decode(raw_entry)))
             except InvalidUri as exc:
                 raise InvalidUri(f"account {number} of the export: {exc}") from None
         return MigrationBatch(
             entries=tuple(entries),
-            version=_int32(_last(fields, 2, 0)),
-            batch_size=_int32(_last(fields, 3, 1)),
-            batch_index=_int32(_last(fields, 4, 0)),
-            batch_id=_int32(_last(fields, 5, 0)),
+            version=protobuf.int32(protobuf.last(fields, 2, 0)),
+            batch_size=protobuf.int32(protobuf.last(fields, 3, 1)),
+            batch_index=protobuf.int32(protobuf.last(fields, 4, 0)),
+            batch_id=protobuf.int32(protobuf.last(fields, 5, 0)),
         )
     except (IndexError, TypeError):
         raise InvalidUri("the export link's data is damaged or truncated") from None
 
 
 def _migration_entry(fields: dict[int, list[int | bytes]]) -> Entry:
-    secret = _last(fields, 1, b"")
-    name = _utf8(_last(fields, 2, b""), "name")
-    issuer = _utf8(_last(fields, 3, b""), "issuer").strip()
-    algorithm = _MIGRATION_ALGORITHMS.get(_int32(_last(fields, 4, 0)))
-    digits = _MIGRATION_DIGITS.get(_int32(_last(fields, 5, 0)))
-    otp_type = _MIGRATION_TYPES.get(_int32(_last(fields, 6, 0)))
-    counter = _last(fields, 7, 0)
+    secret = protobuf.last(fields, 1, b"")
+    name = _utf8(protobuf.last(fields, 2, b""), "name")
+    issuer = _utf8(protobuf.last(fields, 3, b""), "issuer").strip()
+    algorithm = _MIGRATION_ALGORITHMS.get(protobuf.int32(protobuf.last(fields, 4, 0)))
+    digits = _MIGRATION_DIGITS.get(protobuf.int32(protobuf.last(fields, 5, 0)))
+    otp_type = _MIGRATION_TYPES.get(protobuf.int32(protobuf.last(fields, 6, 0)))
+    counter = protobuf.last(fields, 7, 0)
     if not isinstance(secret, bytes) or not secret:
         raise InvalidUri("the secret is empty")
     if algorithm is None:
@@ -392,87 +393,21 @@ def format_migration(
         else:
             name = entry.account
         item = bytearray()
-        item += _field_bytes(1, otp.secret)
-        item += _field_bytes(2, name.encode())
-        item += _field_bytes(3, entry.issuer.encode())
-        item += _field_varint(4, algorithms[otp.algorithm])
-        item += _field_varint(5, 1 if otp.digits == 6 else 2)
-        item += _field_varint(6, 1 if otp.type is OtpType.HOTP else 2)
+        item += protobuf.field_bytes(1, otp.secret)
+        item += protobuf.field_bytes(2, name.encode())
+        item += protobuf.field_bytes(3, entry.issuer.encode())
+        item += protobuf.field_varint(4, algorithms[otp.algorithm])
+        item += protobuf.field_varint(5, 1 if otp.digits == 6 else 2)
+        item += protobuf.field_varint(6, 1 if otp.type is OtpType.HOTP else 2)
         if otp.type is OtpType.HOTP:
-            item += _field_varint(7, otp.counter)
-        payload += _field_bytes(1, bytes(item))
-    payload += _field_varint(2, 1)
-    payload += _field_varint(3, batch_size)
-    payload += _field_varint(4, batch_index)
-    payload += _field_varint(5, batch_id)
+            item += protobuf.field_varint(7, otp.counter)
+        payload += protobuf.field_bytes(1, bytes(item))
+    payload += protobuf.field_varint(2, 1)
+    payload += protobuf.field_varint(3, batch_size)
+    payload += protobuf.field_varint(4, batch_index)
+    payload += protobuf.field_varint(5, batch_id)
     data = _quote(base64.b64encode(bytes(payload)).decode("ascii"))
     return f"otpauth-migration://offline?data={data}"
-
-
-# Minimal protobuf wire format: enough for the migration payload, no dependency.
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]  # IndexError when truncated
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, pos
-        shift += 7
-        if shift > 63:
-            raise TypeError("varint too long")
-
-
-def _protobuf(data: bytes) -> dict[int, list[int | bytes]]:
-    fields: dict[int, list[int | bytes]] = {}
-    pos = 0
-    while pos < len(data):
-        key, pos = _varint(data, pos)
-        number, wire = key >> 3, key & 7
-        value: int | bytes
-        if wire == 0:
-            value, pos = _varint(data, pos)
-        elif wire == 1:
-            value, pos = int.from_bytes(data[pos : pos + 8], "little"), pos + 8
-        elif wire == 2:
-            length, pos = _varint(data, pos)
-            value, pos = data[pos : pos + length], pos + length
-            if len(value) != length:
-                raise IndexError("truncated")
-        elif wire == 5:
-            value, pos = int.from_bytes(data[pos : pos + 4], "little"), pos + 4
-        else:
-            raise TypeError("unknown wire type")
-        if pos > len(data):
-            raise IndexError("truncated")
-        fields.setdefault(number, []).append(value)
-    return fields
-
-
-def _all(fields: dict[int, list[int | bytes]], number: int, kind: type) -> list[bytes]:
-    values = fields.get(number, [])
-    if not all(isinstance(v, kind) for v in values):
-        raise TypeError("wrong wire type")
-    return values  # type: ignore[return-value]
-
-
-def _last(fields: dict[int, list[int | bytes]], number: int, default: int | bytes) -> int | bytes:
-    values = fields.get(number)
-    if not values:
-        return default
-    if type(values[-1]) is not type(default):
-        raise TypeError("wrong wire type")
-    return values[-1]
-
-
-def _int32(value: int | bytes) -> int:
-    """A protobuf int32/enum as signed: negative values travel as 64-bit two's complement."""
-    if not isinstance(value, int):
-        raise TypeError("wrong wire type")
-    value &= 0xFFFFFFFFFFFFFFFF
-    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def _utf8(value: int | bytes, name: str) -> str:
@@ -482,24 +417,3 @@ def _utf8(value: int | bytes, name: str) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidUri(f"the {name} is not valid UTF-8") from None
-
-
-def _encode_varint(value: int) -> bytes:
-    value &= 0xFFFFFFFFFFFFFFFF  # negative int32 -> ten bytes, as protobuf does
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _field_varint(number: int, value: int) -> bytes:
-    return _encode_varint(number << 3) + _encode_varint(value)
-
-
-def _field_bytes(number: int, value: bytes) -> bytes:
-    return _encode_varint(number << 3 | 2) + _encode_varint(len(value)) + value

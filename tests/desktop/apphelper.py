@@ -15,6 +15,7 @@ from tests.paths import ARTIFACTS
 
 GITHUB_KEY = "JBSWY3DPEHPK3PXP"
 GOOGLE_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+UI_PROCESS = "process"  # or "child": set by the ui_mode fixture (conftest.py)
 
 
 class TrayApp:
@@ -43,6 +44,7 @@ class TrayApp:
             "TRAYCODES_TRAY_BACKEND": backend,
             "TRAYCODES_LOG": "debug",
             "TRAYCODES_DIAGNOSTICS": "codes",  # the tests read codes from state()
+            "TRAYCODES_UI_PROCESS": UI_PROCESS,
         }
         self.process: subprocess.Popen[str] | None = None
         self.keyring = keyring

@@ -34,3 +34,16 @@ def desktop() -> Iterator[DesktopSession]:
         x=True, keyring=True, window_manager=True, tray=True, notifications=True
     ) as session:
         yield session
+
+
+@pytest.fixture(params=["process", "child"])
+def ui_mode(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The windows in the app's own process (Linux, Windows) and in a child process (as on
+    macOS; TRAYCODES_UI_PROCESS=child): the tests that use this run both ways."""
+    from tests.desktop import apphelper
+
+    apphelper.UI_PROCESS = request.param
+    try:
+        yield request.param
+    finally:
+        apphelper.UI_PROCESS = "process"

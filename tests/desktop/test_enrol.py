@@ -20,7 +20,7 @@ from traycodes.formats import writers
 from traycodes.model import Entry, OtpParams
 from traycodes.uri import format_migration
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.usefixtures("ui_mode")]
 KEY = "JBSWY3DPEHPK3PXP"
 LINK = f"otpauth://totp/GitLab:dev@example.com?secret={KEY}&issuer=GitLab"
 TITLE = "traycodes: add account"

@@ -14,7 +14,7 @@ import pytest
 from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, TrayApp, expected_codes
 from tests.desktop.session import DesktopSession, wait_for
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.usefixtures("ui_mode")]
 TARGET = Path(__file__).with_name("target_window.py")
 MICROSOFT_KEY = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 

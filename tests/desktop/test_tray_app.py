@@ -6,6 +6,7 @@ read back with xclip, xwininfo and screenshots (saved in test-artifacts/).
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from tests.desktop.apphelper import (
 )
 from tests.desktop.session import DesktopSession, require, wait_for
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.usefixtures("ui_mode")]
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type:
     app.start()
     wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
     app.click_icon(1)
-    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window", timeout=20)
     wait_for(lambda: app.window_named("traycodes") is not None, "the window on screen")
     time.sleep(0.3)
     app.type_text("goo")
@@ -162,6 +163,13 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
     app.start()
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    wait_for(  # with the windows in a child process, focus comes a moment after the map
+        lambda: (
+            app.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip()
+            == "traycodes"
+        ),
+        "the window to have the focus",
+    )
     other = subprocess.Popen(
         [
             sys.executable,
@@ -367,6 +375,7 @@ def test_autostart_entry_is_valid_and_launches_the_app(make_app, desktop) -> Non
     )
     try:
         wait_for(app.answers_without_process, "the app started from the entry", timeout=20)
+        wait_for(lambda: not app.request("state")["locked"], "the keyring unlock", timeout=20)
         assert app.request("state")["records"] == 2
         app.request("quit")
         assert launched.wait(20) == 0
@@ -570,4 +579,64 @@ def test_lock_closes_every_window_that_shows_a_secret(make_app) -> None:  # type
     state = app.state()
     assert state["enrol"] is None and not state["chooser"] and not state["quickpick"]
     wait_for(lambda: app.window_named("traycodes: add account") is None, "the dialog gone")
+    assert app.stop() == 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended; its parent has not looked yet
+
+
+def _maps_tk(pid: int) -> bool:
+    return "libtk" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_child_windows_hold_no_vault_and_end_with_the_app(make_app, ui_mode) -> None:  # type: ignore[no-untyped-def]
+    """The windows in a child process (as on macOS): the tray process loads no Tk, the
+    child has no vault file open and no key in its command line, and it ends when the
+    tray process dies, even by SIGKILL."""
+    if ui_mode != "child":
+        pytest.skip("about the child window process")
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    assert app.state()["ui"] == "child"
+    app.request("show")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    assert app.process is not None
+    (child,) = _children(app.process.pid)
+    assert _maps_tk(child) and not _maps_tk(app.process.pid)
+    opened = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir() if fd.exists()]
+    assert not [path for path in opened if path.endswith(".tcv")]
+    argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+    assert argv[1:3] == [b"-m", b"traycodes.app.uiproc"] and argv[3].isdigit()
+    app.process.kill()
+    app.process.wait(10)
+    wait_for(lambda: not _alive(child), "the child to end", timeout=10)
+
+
+def test_a_child_that_died_is_started_again(make_app, ui_mode) -> None:  # type: ignore[no-untyped-def]
+    if ui_mode != "child":
+        pytest.skip("about the child window process")
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    (child,) = _children(app.process.pid)
+    os.kill(child, signal.SIGKILL)
+    wait_for(lambda: not _alive(child), "the child to end")
+    wait_for(lambda: not app.state()["quickpick"], "the app to notice")
+    app.request("show")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window again")
     assert app.stop() == 0

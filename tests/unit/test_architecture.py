@@ -21,6 +21,7 @@ PACKAGE = SOURCE / "traycodes"
 LAYERS = {
     "errors": 0,
     "model": 0,
+    "protobuf": 0,
     "otp": 1,
     "uri": 1,
     "matching": 1,
@@ -124,6 +125,20 @@ def test_one_shot_cli_imports_nothing_heavy() -> None:
         "heavy = [m for m in ('tkinter', 'pystray', 'pynput', 'PIL', 'cryptography', 'keyring',"
         " 'Xlib', 'gi', 'zxingcpp', 'segno') if m in sys.modules]; "
         "print(heavy)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_tray_process_loads_no_toolkit_of_the_windows() -> None:
+    """With the windows in a child process (macOS), the tray process must not load Tk:
+    the app's parts and the child-process host import no tkinter (nor any window)."""
+    code = (
+        "import sys; import traycodes.app.main, traycodes.app.uiproc, traycodes.app.start; "
+        "print([m for m in sys.modules if m == 'tkinter' or m.startswith('traycodes.ui.') "
+        "and m not in ('traycodes.ui.rows', 'traycodes.ui.enrolform')])"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

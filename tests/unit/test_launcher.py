@@ -16,7 +16,6 @@ import pytest
 from traycodes import desktop
 from traycodes.desktop._win32 import CREATE_SHORTCUT, StartMenuShortcut
 from traycodes.desktop._xdg import XdgLauncher, parse_exec
-from traycodes.errors import TrayCodesError
 
 COMMAND = ["/home/me/.local/bin/traycodes", "--vault", "/home/me/Sync/my vault.tcv"]
 
@@ -117,23 +116,34 @@ def test_start_menu_shortcut_failure_is_one_error(tmp_path: Path) -> None:
         shortcut.enable(["traycodes.exe"])
 
 
-def test_macos_refuses_entries_that_would_launch_an_app_that_cannot_start(
+def test_macos_runs_the_windows_in_a_child_and_says_what_needs_a_bundle(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys, "platform", "darwin")
-    why = desktop.app_unsupported()
-    assert why is not None and "macOS" in why
-    messages = set()
-    for factory in (desktop.autostart, desktop.link_handler, desktop.launcher):
-        with pytest.raises(TrayCodesError) as caught:
-            factory()
-        assert why in str(caught.value)
-        messages.add(str(caught.value).split("not available here: ", 1)[1])
-    assert len(messages) == 1  # the same message for each
-    from traycodes.app.main import run
+    """macOS: the tray app runs (its windows in a child process, the menu bar on the main
+    thread); start at login is a LaunchAgent; the app menu and otpauth: links need an app
+    bundle, which traycodes has not, and say so."""
+    from traycodes.app.start import ui_in_child
+    from traycodes.desktop._darwin import LaunchAgentAutostart
 
-    with pytest.raises(TrayCodesError, match="macOS"):
-        run(Path("/nonexistent/vault.tcv"))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delenv("TRAYCODES_UI_PROCESS", raising=False)
+    assert ui_in_child()
+    assert isinstance(desktop.autostart(), LaunchAgentAutostart)
+    for factory in (desktop.link_handler, desktop.launcher):
+        with pytest.raises(desktop.DesktopError, match="bundle"):
+            factory()
+
+
+def test_the_windows_live_in_the_apps_process_elsewhere_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from traycodes.app.start import ui_in_child
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("TRAYCODES_UI_PROCESS", raising=False)
+    assert not ui_in_child()
+    monkeypatch.setenv("TRAYCODES_UI_PROCESS", "child")
+    assert ui_in_child()
 
 
 def test_entries_launch_the_command_a_reinstall_keeps(

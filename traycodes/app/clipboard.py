@@ -9,8 +9,10 @@ the clipboard still holds what we put there.
 
 from __future__ import annotations
 
-import tkinter as tk
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import tkinter as tk
 
 KDE_HINT = "x-kde-passwordManagerHint"
 
@@ -37,6 +39,8 @@ class TkClipboard:
         self.root.clipboard_append("secret", type=KDE_HINT)
 
     def clear_if_holding(self, text: str) -> bool:
+        import tkinter as tk
+
         try:
             held = self.root.clipboard_get()
         except tk.TclError:  # nobody owns the clipboard

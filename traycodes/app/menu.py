@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..matching import menu_order
 from ..model import OtpType, Record
-from ..otp import code, seconds_left
+from ..otp import code, group_code, seconds_left
 
 SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
 CODE_GAP = "   "  # between an account's name and its code
@@ -31,14 +31,6 @@ class Entry:
 
 
 SEPARATOR = Entry("—")
-
-
-def group_code(text: str) -> str:
-    """``492039`` -> ``492 039``."""
-    if not text.isdigit() or len(text) < 6:
-        return text
-    half = len(text) // 2
-    return f"{text[:half]} {text[half:]}"
 
 
 def entry_text(record: Record, now: float) -> str:

@@ -93,6 +93,8 @@ def load_backend() -> tuple[Backend, list[str]]:
 def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
     """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed."""
     base = backend.module.Icon
+    if backend.name == "darwin":  # pragma: no cover - macOS
+        return _template_icon(base)("traycodes", image, title, menu)
     if backend.name != "xorg":
         return base("traycodes", image, title, menu)
 
@@ -109,6 +111,21 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
             return window
 
     return XorgIcon("traycodes", image, title, menu)
+
+
+def _template_icon(base: Any) -> Any:  # pragma: no cover - macOS
+    """The menu bar wants a template image (black and alpha; macOS tints it for light and
+    dark menu bars); pystray makes a plain NSImage, so mark the one it made."""
+
+    class TemplateIcon(base):  # type: ignore[misc]
+        def _assert_image(self) -> None:
+            super()._assert_image()
+            image = getattr(self, "_icon_image", None)
+            if image is not None and not image.isTemplate():
+                image.setTemplate_(True)
+                self._status_item.button().setImage_(image)
+
+    return TemplateIcon
 
 
 class Tray:
@@ -128,19 +145,28 @@ class Tray:
         self._worker: threading.Thread | None = None
         self.ready = threading.Event()
 
-    def start(self) -> None:
-        def setup(icon: Any) -> None:
-            icon.visible = True
-            self.ready.set()
+    def _setup(self, icon: Any) -> None:
+        icon.visible = True
+        self.ready.set()
 
+    def start(self) -> None:
+        """The icon's loop in a thread of its own (Linux, Windows)."""
         self._thread = threading.Thread(
-            target=self.icon.run, kwargs={"setup": setup}, name="tray", daemon=True
+            target=self.icon.run, kwargs={"setup": self._setup}, name="tray", daemon=True
         )
         self._thread.start()
+        self._start_worker()
+
+    def _start_worker(self) -> None:
         self._worker = threading.Thread(
             target=self._apply_changes, name="tray-changes", daemon=True
         )
         self._worker.start()
+
+    def run_here(self) -> None:  # pragma: no cover - macOS
+        """macOS: the icon's loop (NSApplication) on this, the main thread, until it stops."""
+        self._start_worker()
+        self.icon.run(setup=self._setup)
 
     def _apply_changes(self) -> None:
         self.ready.wait(30)
@@ -164,9 +190,11 @@ class Tray:
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop the icon; a backend that hangs on stop is left behind (a daemon thread)."""
+        if self._worker is None:
+            return  # never started
         self._changes.put(None)
-        if self._worker is not None:
-            self._worker.join(timeout)
+        self._worker.join(timeout)
+        self._worker = None
         stopper = threading.Thread(target=self._stop_quietly, name="tray-stop", daemon=True)
         stopper.start()
         stopper.join(timeout)
@@ -191,3 +219,45 @@ def menu_item(
     if action is None:
         return pystray.MenuItem(text, None, **options)
     return pystray.MenuItem(text, lambda icon, item: action(), **options)
+
+
+def pystray_menu(
+    entries: tuple[Any, ...],
+    actions: dict[str, Callable[[], None]],
+    copy: Callable[[str], None],
+    toggled: Callable[[], bool] | None = None,
+) -> Any:
+    """The menu model's entries (app/menu.py; submenus included) as pystray items.
+    ``actions`` by the entries' action names, ``copy(record_id)`` for codes, ``toggled``
+    for the check mark of a toggle entry. The callbacks run on the tray's thread."""
+    import pystray
+
+    from .menu import SEPARATOR
+
+    def build(level: tuple[Any, ...]) -> Any:
+        items = []
+        for entry in level:
+            if entry is SEPARATOR:
+                items.append(pystray.Menu.SEPARATOR)
+                continue
+            if entry.action == "copy":
+                record_id = entry.record_id
+                action: Callable[[], None] | None = lambda r=record_id: copy(r)  # noqa: E731
+            elif entry.action:
+                action = actions[entry.action]
+            else:
+                action = None
+            checked = (lambda item: toggled()) if entry.toggle and toggled is not None else None
+            items.append(
+                menu_item(
+                    entry.text,
+                    action,
+                    default=entry.default,
+                    enabled=entry.enabled,
+                    submenu=build(entry.submenu) if entry.submenu else None,
+                    checked=checked,
+                )
+            )
+        return pystray.Menu(*items)
+
+    return build(entries)

@@ -12,19 +12,13 @@ if TYPE_CHECKING:
 
 def cmd_app(args: argparse.Namespace) -> int:
     """``traycodes`` alone: the tray app (or the running one shows its window)."""
-    import logging
-    import os
     import signal
 
-    from ..app.main import run
+    from ..app.logs import setup_logging
+    from ..app.start import run
     from .common import vault_path
 
-    level = os.environ.get("TRAYCODES_LOG", "warning").upper()
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("traycodes: %(levelname)s: %(name)s: %(message)s"))
-    ours = logging.getLogger("traycodes")
-    ours.addHandler(handler)
-    ours.setLevel(getattr(logging, level, logging.WARNING))
+    level = setup_logging()
     if level == "DEBUG" and sys.platform != "win32":
         import faulthandler
 
@@ -42,16 +36,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
     from .. import desktop
     from ..app import ipc
-    from ..app.main import autostart_command
+    from ..app.launch import autostart_command
     from ..errors import TrayCodesError
     from .common import vault_path
 
     link = args.link or ""
     if link == "-":
         link = sys.stdin.readline().strip()
-    unsupported = desktop.app_unsupported()
-    if unsupported is not None:
-        raise TrayCodesError(unsupported)
     try:
         if ipc.request("enrol", link=link, timeout=5).get("ok"):
             return 0
@@ -84,7 +75,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 def cmd_handler(args: argparse.Namespace) -> int:
     from .. import desktop
-    from ..app.main import autostart_command
+    from ..app.launch import autostart_command
     from .common import vault_path
 
     handler = desktop.link_handler()
@@ -98,7 +89,7 @@ def cmd_handler(args: argparse.Namespace) -> int:
 
 def cmd_autostart(args: argparse.Namespace) -> int:
     from .. import desktop
-    from ..app.main import autostart_command
+    from ..app.launch import autostart_command
     from .common import vault_path
 
     adapter = desktop.autostart()
@@ -116,7 +107,7 @@ def cmd_autostart(args: argparse.Namespace) -> int:
 def cmd_desktop(args: argparse.Namespace) -> int:
     """``traycodes desktop on|off|status``: traycodes in the app menu."""
     from .. import desktop
-    from ..app.main import autostart_command
+    from ..app.launch import autostart_command
     from .common import vault_path
 
     adapter = desktop.launcher()
@@ -197,13 +188,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     )
     qr = _import_ok("zxingcpp")
     _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
-    unsupported = desktop.app_unsupported()
+    from ..app.start import ui_in_child
+
     _check(
         findings,
         "tray app",
-        unsupported is None,
-        "runs here" if unsupported is None else unsupported,
-        "use the command line on this platform for now",
+        True,
+        "windows in a child process"
+        + (" (macOS: the menu bar owns the main thread)" if sys.platform == "darwin" else "")
+        if ui_in_child()
+        else "windows in the app's process",
+        "",
     )
     try:
         handled = desktop.link_handler().status()

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..errors import TrayCodesError
 from ._base import APP_ID, DesktopError
 
 __all__ = ["APP_ID", "DesktopError"]  # and the factories below
@@ -44,7 +43,6 @@ def autostart() -> Autostart:
 
         return RunKeyAutostart()
     elif sys.platform == "darwin":
-        refuse_without_app("start at login")
         from ._darwin import LaunchAgentAutostart
 
         return LaunchAgentAutostart()
@@ -80,7 +78,6 @@ def launcher() -> Launcher:
 
         return StartMenuShortcut()
     elif sys.platform == "darwin":
-        refuse_without_app("the app menu")
         raise DesktopError("on macOS, apps are listed from an app bundle; traycodes has none yet")
     else:
         from ._xdg import XdgLauncher
@@ -105,7 +102,6 @@ def link_handler() -> LinkHandler:
 
         return ProtocolHandler()
     elif sys.platform == "darwin":
-        refuse_without_app("otpauth: links")
         raise DesktopError(
             "on macOS, otpauth: links open the app bundle that declares "
             "them (CFBundleURLTypes); traycodes has no bundle yet"
@@ -114,25 +110,6 @@ def link_handler() -> LinkHandler:
         from ._xdg import XdgLinkHandler
 
         return XdgLinkHandler()
-
-
-def app_unsupported() -> str | None:
-    """Why the tray app cannot run on this platform yet, or None where it can."""
-    if sys.platform == "darwin":
-        return (
-            "the tray app does not run on macOS yet (pystray and Tk both need the main "
-            "thread there); the command line works (see 'traycodes --help')"
-        )
-    else:
-        return None
-
-
-def refuse_without_app(what: str) -> None:
-    """Entries that would launch the tray app are refused where it cannot run, rather than
-    installed to fail at every login or click."""
-    why = app_unsupported()
-    if why is not None:
-        raise TrayCodesError(f"{what}: not available here: {why}")
 
 
 def display_server() -> str:

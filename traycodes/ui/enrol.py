@@ -10,32 +10,24 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..errors import InvalidInput, TrayCodesError
-from ..model import Algorithm, Entry, OtpParams, OtpType
+from ..model import Entry, OtpType
 from ..otp import code, remaining
-from ..uri import MigrationBatch, decode_secret, inspect_uri, parse_link
+from ..otp import group_code as grouped
 from . import theme
+from .enrolform import (
+    Form,
+    Reading,
+    Target,
+    default_target,
+    link_name,
+    links_in,
+    read_form,
+    replace_question,
+)
 
-SHORT_KEY_BYTES = 10
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where an entry can go: an existing record (``record_id``) or a new one (``None``)."""
-
-    record_id: str | None
-    label: str
-    has_otp: bool = False
-    current_code: str = ""  # its code now, shown beside the new one before a replace
-
-
-def _grouped(shown: str) -> str:
-    """``492039`` -> ``492 039`` (as the menu shows codes)."""
-    if shown.isdigit() and len(shown) >= 6:
-        return f"{shown[: len(shown) // 2]} {shown[len(shown) // 2 :]}"
-    return shown
+__all__ = ["EnrolDialog", "Target"]
 
 
 # Scanners call back (on the Tk thread) with the QR codes' texts, or why there are none.
@@ -95,14 +87,7 @@ class EnrolDialog:
     # -- layout -------------------------------------------------------------------------
 
     def _label(self, parent: tk.Misc, text: str, size: int = 9, **grid: object) -> tk.Label:
-        label = tk.Label(
-            parent,
-            text=text,
-            font=theme.font(size),
-            anchor="w",
-            background=theme.BACKGROUND,
-            foreground=theme.TEXT,
-        )
+        label = theme.label(parent, text, size)
         label.grid(sticky="w", **grid)  # type: ignore[arg-type]
         return label
 
@@ -114,37 +99,23 @@ class EnrolDialog:
 
     def _build(self) -> None:
         w = self.window
-        tk.Label(
-            w,
-            text="Add an account",
-            font=theme.font(13, "bold"),
-            anchor="w",
-            background=theme.BACKGROUND,
-            foreground=theme.TEXT,
-        ).pack(fill="x")
+        theme.label(w, "Add an account", 13, weight="bold").pack(fill="x")
         if self.origin:
-            tk.Label(
+            theme.label(
                 w,
+                f"This link came from {self.origin}. Check the site and the account before "
+                "you click Save.",
+                weight="bold",
+                colour=theme.WARN,
+                wrap=520,
                 name="origin",
-                text=f"This link came from {self.origin}. Check the site and the account "
-                "before you click Save.",
-                font=theme.font(9, "bold"),
-                anchor="w",
-                wraplength=520,
-                justify="left",
-                background=theme.BACKGROUND,
-                foreground=theme.WARN,
             ).pack(fill="x", pady=(2, 4))
-        tk.Label(
+        theme.label(
             w,
-            text="Paste the otpauth:// link, scan the site's QR code, or type its setup "
-            "key (behind “Can't scan?”).",
-            font=theme.font(9),
-            anchor="w",
-            wraplength=520,
-            justify="left",
-            background=theme.BACKGROUND,
-            foreground=theme.MUTED,
+            "Paste the otpauth:// link, scan the site's QR code, or type its setup key "
+            "(behind “Can't scan?”).",
+            colour=theme.MUTED,
+            wrap=520,
         ).pack(fill="x", pady=(0, 8))
         self.link = tk.StringVar()
         self.link_entry = self._entry(w, self.link, 64, "link")
@@ -197,63 +168,36 @@ class EnrolDialog:
             name="advanced",
         ).pack(fill="x", pady=(6, 0))
         self.advanced_frame = tk.Frame(w, background=theme.BACKGROUND)
-        self.kind, self.algorithm = tk.StringVar(value="TOTP"), tk.StringVar(value="SHA1")
-        self.digits, self.period = tk.StringVar(value="6"), tk.StringVar(value="30")
-        self.counter = tk.StringVar(value="0")
+        defaults = Form()
+        self.kind, self.algorithm = tk.StringVar(value=defaults.kind), tk.StringVar(value="SHA1")
         fields: list[tuple[str, tk.Widget]] = [
             ("Type", tk.OptionMenu(self.advanced_frame, self.kind, "TOTP", "HOTP", "Steam")),
             (
                 "Algorithm",
                 tk.OptionMenu(self.advanced_frame, self.algorithm, "SHA1", "SHA256", "SHA512"),
             ),
-            (
-                "Digits",
-                tk.Spinbox(
-                    self.advanced_frame,
-                    from_=1,
-                    to=10,
-                    width=4,
-                    textvariable=self.digits,
-                    name="digits",
-                ),
-            ),
-            (
-                "Period",
-                tk.Spinbox(
-                    self.advanced_frame,
-                    from_=1,
-                    to=3600,
-                    width=5,
-                    textvariable=self.period,
-                    name="period",
-                ),
-            ),
-            (
-                "Counter",
-                tk.Spinbox(
-                    self.advanced_frame,
-                    from_=0,
-                    to=2**31,
-                    width=8,
-                    textvariable=self.counter,
-                    name="counter",
-                ),
-            ),
         ]
+        self.numbers: dict[str, tk.StringVar] = {}
+        for name, low, high, width in (
+            ("digits", 1, 10, 4),
+            ("period", 1, 3600, 5),
+            ("counter", 0, 2**31, 8),
+        ):
+            variable = self.numbers[name] = tk.StringVar(value=getattr(defaults, name))
+            spin = tk.Spinbox(
+                self.advanced_frame,
+                from_=low,
+                to=high,
+                width=width,
+                textvariable=variable,
+                name=name,
+            )
+            fields.append((name.capitalize(), spin))
         for column, (text, widget) in enumerate(fields):
             self._label(self.advanced_frame, text, row=0, column=column, padx=(0, 8))
             widget.grid(row=1, column=column, sticky="w", padx=(0, 8))
-        for variable in (
-            self.link,
-            self.issuer,
-            self.account,
-            self.key,
-            self.kind,
-            self.algorithm,
-            self.digits,
-            self.period,
-            self.counter,
-        ):
+        watched = [self.link, self.issuer, self.account, self.key, self.kind, self.algorithm]
+        for variable in watched + list(self.numbers.values()):
             variable.trace_add("write", lambda *_: self.update())
         self.preview = tk.Frame(
             w,
@@ -264,23 +208,21 @@ class EnrolDialog:
             highlightbackground=theme.BORDER,
         )
         self.preview.pack(fill="x", pady=(10, 0))
-        self.preview_label = tk.Label(
-            self.preview,
-            text="",
-            font=theme.font(10, "bold"),
-            anchor="w",
-            background=theme.FIELD,
-            foreground=theme.TEXT,
+        self.preview_label, self.preview_code = (
+            tk.Label(
+                self.preview,
+                text="",
+                font=font,
+                anchor="w",
+                background=theme.FIELD,
+                foreground=colour,
+            )
+            for font, colour in (
+                (theme.font(10, "bold"), theme.TEXT),
+                (theme.mono(22, "bold"), theme.CODE),
+            )
         )
         self.preview_label.pack(fill="x")
-        self.preview_code = tk.Label(
-            self.preview,
-            text="",
-            font=theme.mono(22, "bold"),
-            anchor="w",
-            background=theme.FIELD,
-            foreground=theme.CODE,
-        )
         self.preview_code.pack(fill="x")
         self.preview_bar = tk.Canvas(
             self.preview, height=4, width=500, background=theme.FIELD, highlightthickness=0
@@ -289,16 +231,7 @@ class EnrolDialog:
         self.accounts_frame = tk.Frame(self.preview, background=theme.FIELD)
         self.accounts_frame.pack(fill="x")
         self.account_choices: list[tk.BooleanVar] = []
-        self.message = tk.Label(
-            w,
-            text="",
-            font=theme.font(9),
-            anchor="w",
-            justify="left",
-            wraplength=520,
-            background=theme.BACKGROUND,
-            foreground=theme.ERROR,
-        )
+        self.message = theme.label(w, "", colour=theme.ERROR, wrap=520)
         self.message.pack(fill="x", pady=(6, 0))
         self.target_frame = tk.Frame(w, background=theme.BACKGROUND)
         self.target_frame.pack(fill="x", pady=(4, 0))
@@ -328,67 +261,30 @@ class EnrolDialog:
 
     # -- reading what was entered -------------------------------------------------------
 
-    def _from_key(self) -> tuple[Entry, list[str]]:
-        secret = decode_secret(self.key.get())
-        kind = {"TOTP": OtpType.TOTP, "HOTP": OtpType.HOTP, "Steam": OtpType.STEAM}[self.kind.get()]
-        try:
-            digits = 5 if kind is OtpType.STEAM else int(self.digits.get())
-            period, counter = int(self.period.get()), int(self.counter.get())
-        except ValueError:
-            raise InvalidInput("digits, period and counter must be whole numbers") from None
-        if not self.issuer.get().strip():
-            raise InvalidInput("give the site or app the key is for")
-        entry = Entry(
-            otp=OtpParams(
-                secret,
-                kind,
-                Algorithm.parse(self.algorithm.get()),
-                digits,
-                period,
-                counter if kind is OtpType.HOTP else 0,
-            ),
+    def form(self) -> Form:
+        return Form(
+            link=self.link.get(),
+            key=self.key.get(),
+            kind=self.kind.get(),
+            algorithm=self.algorithm.get(),
+            digits=self.numbers["digits"].get(),
+            period=self.numbers["period"].get(),
+            counter=self.numbers["counter"].get(),
             issuer=self.issuer.get(),
             account=self.account.get(),
         )
-        warnings = []
-        if len(secret) < SHORT_KEY_BYTES:
-            warnings.append(f"the key is short ({len(secret) * 8} bits); check it was copied whole")
-        return entry, warnings
-
-    def read(self) -> tuple[list[Entry], list[str], str]:
-        """(entries, warnings, notes) from what was entered; InvalidInput when bad."""
-        text = self.link.get().strip()
-        if text:
-            parsed = parse_link(text)
-            if isinstance(parsed, MigrationBatch):
-                note = ""
-                if parsed.batch_size > 1:
-                    note = (
-                        f"Part {parsed.batch_index + 1} of {parsed.batch_size} of a "
-                        "Google Authenticator export: add the others' codes afterwards."
-                    )
-                return list(parsed.entries), [], note
-            entry, link_warnings = inspect_uri(text)
-            return [entry], list(link_warnings), ""
-        if self.key.get().strip():
-            entry, warnings = self._from_key()
-            return [entry], warnings, ""
-        return [], [], ""
 
     def update(self) -> None:
         """Validate inline, show the live code, and where the account would go."""
         try:
-            entries, warnings, note = self.read()
+            reading = read_form(self.form())
         except InvalidInput as exc:
-            self.entries, self.warnings = [], []
-            self._show_message(str(exc).capitalize(), error=True)
-            self._show_entries()
-            return
-        self.entries, self.warnings = entries, warnings
-        shown = warnings + ([note] if note else [])
-        self._show_message(
-            "; ".join(w.capitalize() if i == 0 else w for i, w in enumerate(shown)), error=False
-        )
+            reading = Reading()
+            problem = str(exc)
+            self._show_message(problem[:1].upper() + problem[1:], error=True)
+        else:
+            self._show_message(reading.message(), error=False)
+        self.entries, self.warnings = reading.entries, reading.warnings
         self._show_entries()
 
     def _show_message(self, text: str, *, error: bool) -> None:
@@ -440,8 +336,7 @@ class EnrolDialog:
                     font=theme.font(10),
                     name=f"target{row}",
                 ).grid(row=row, column=0, sticky="w")
-            best = next((t for t in self.targets if t.record_id and not t.has_otp), None)
-            self.target.set(best.record_id if best and best.record_id else "new")
+            self.target.set(default_target(self.targets))
         self._ready()
         self._draw_code()
 
@@ -465,7 +360,7 @@ class EnrolDialog:
             return
         entry = self.entries[0]
         now = self.clock()
-        shown = _grouped(code(entry.otp, now))
+        shown = grouped(code(entry.otp, now))
         self.preview_label.configure(text=f"{entry.label}: type this code into the site")
         self.preview_code.configure(text=shown)
         if entry.otp.type is not OtpType.HOTP:
@@ -480,35 +375,22 @@ class EnrolDialog:
 
     def found_codes(self, result: list[str] | str) -> None:
         """A scan's result: texts from QR codes, or why there are none."""
-        if isinstance(result, str):
-            self._show_message(result, error=True)
-            return
-        links = [t for t in result if t.lower().startswith(("otpauth", "steam://"))]
-        if not links:
-            self._show_message("No otpauth QR code was found.", error=True)
-            return
-        if len(links) > 1:
+        links = links_in(result)
+        if isinstance(links, str):
+            self._show_message(links, error=True)
+        elif len(links) > 1:
             self._choose_code(links)
-            return
-        self.link.set(links[0])
+        else:
+            self.link.set(links[0])
 
     def _choose_code(self, links: list[str]) -> None:
         chooser = tk.Toplevel(self.window, background=theme.BACKGROUND, padx=12, pady=10)
         chooser.title("traycodes: which QR code?")
         self._label(chooser, f"{len(links)} QR codes were found. Which one?", 10, row=0, column=0)
         for row, link in enumerate(links, start=1):
-            try:
-                parsed = parse_link(link)
-                name = (
-                    parsed.entries[0].label + " …"
-                    if isinstance(parsed, MigrationBatch)
-                    else parsed.label
-                )
-            except InvalidInput:
-                name = "(not readable)"
             tk.Button(
                 chooser,
-                text=name,
+                text=link_name(link),
                 anchor="w",
                 relief="flat",
                 font=theme.font(10),
@@ -573,11 +455,7 @@ class EnrolDialog:
             target = self.chosen_target()
             if target.has_otp and not messagebox.askyesno(
                 "traycodes: replace the key",
-                f"{target.label} already has an OTP.\n\n"
-                f"Its code now:\t{_grouped(target.current_code)}\n"
-                f"The new key's code:\t{_grouped(code(entries[0].otp, self.clock()))}\n\n"
-                "Replace its key with the new one? The old key is kept: 'traycodes edit "
-                "QUERY --restore-previous-key' brings it back.",
+                replace_question(target, entries[0], self.clock()),
                 parent=self.window,
             ):
                 return
@@ -612,22 +490,5 @@ class EnrolDialog:
             "targets": [t.label for t in self.targets],
             "target": self.target.get(),
             "can_save": str(self.save_button.cget("state")) == "normal",
-            "widgets": self._widgets(),
+            "widgets": theme.widget_boxes(self.window),
         }
-
-    def _widgets(self) -> dict[str, list[int]]:
-        """Where the named fields and buttons are on screen (x, y, width, height)."""
-        found: dict[str, list[int]] = {}
-        pending: list[tk.Misc] = [self.window]
-        while pending:
-            widget = pending.pop()
-            pending.extend(widget.winfo_children())
-            name = widget.winfo_name()
-            if widget.winfo_ismapped() and not name.startswith("!"):
-                found[name] = [
-                    widget.winfo_rootx(),
-                    widget.winfo_rooty(),
-                    widget.winfo_width(),
-                    widget.winfo_height(),
-                ]
-        return found

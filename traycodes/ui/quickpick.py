@@ -8,29 +8,14 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from . import theme
+from .rows import Row, RowSource
 
 ROW_HEIGHT = 48
 VISIBLE_ROWS = 8
 WIDTH = 460
 MAX_ROWS = 50  # past this, refine the search: a list of thousands helps nobody
-
-
-@dataclass(frozen=True)
-class Row:
-    """One record as the window shows it."""
-
-    key: str
-    title: str
-    subtitle: str
-    code: str  # grouped for reading, e.g. "492 039"; "" when there is no OTP yet
-    remaining: float | None  # seconds left (None: HOTP or no OTP)
-    period: int | None
-
-
-RowSource = Callable[[str], list[Row]]
 
 
 class QuickPick:

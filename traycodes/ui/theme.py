@@ -27,6 +27,25 @@ def mono(size: int, weight: str = "normal") -> tuple[str, int, str]:
     return ("DejaVu Sans Mono", size, weight)
 
 
+def label(
+    parent: tk.Misc,
+    text: str,
+    size: int = 9,
+    *,
+    weight: str = "normal",
+    colour: str = TEXT,
+    wrap: int = 0,
+    **options: Any,
+) -> tk.Label:
+    """A left-aligned text in the windows' style (``wrap``: pixels before it wraps)."""
+    style: dict[str, Any] = {"anchor": "w", "background": BACKGROUND, "justify": "left"}
+    if wrap:
+        style["wraplength"] = wrap
+    return tk.Label(
+        parent, text=text, font=font(size, weight), foreground=colour, **{**style, **options}
+    )
+
+
 def field(parent: tk.Misc, **options: Any) -> tk.Entry:
     """A text field in the windows' style."""
     style: dict[str, Any] = {
@@ -55,3 +74,22 @@ def accent_button(
         "font": font(10),
     }
     return tk.Button(parent, text=text, command=command, **{**style, **options})
+
+
+def widget_boxes(window: tk.Misc) -> dict[str, list[int]]:
+    """Where a window's named widgets are on screen (x, y, width, height), for diagnostics
+    and the desktop tests (which click them)."""
+    found: dict[str, list[int]] = {}
+    pending: list[tk.Misc] = [window]
+    while pending:
+        widget = pending.pop()
+        pending.extend(widget.winfo_children())
+        name = widget.winfo_name()
+        if widget.winfo_ismapped() and not name.startswith("!"):
+            found[name] = [
+                widget.winfo_rootx(),
+                widget.winfo_rooty(),
+                widget.winfo_width(),
+                widget.winfo_height(),
+            ]
+    return found

@@ -1,0 +1,74 @@
+"""Starting the tray app: ``traycodes`` with no command (and ``enrol``, which starts it
+when it is not running), and the command a login entry or a launcher runs. Kept apart
+from the app itself so that the CLI's start-up commands import nothing of it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .. import desktop
+from ..errors import TrayCodesError
+from ..keystore import KeyStore
+from . import ipc
+
+log = logging.getLogger(__name__)
+
+
+def ui_in_child() -> bool:
+    """Whether the windows live in a child process: on macOS always (pystray and Tk both
+    need the main thread there), elsewhere when ``TRAYCODES_UI_PROCESS=child``."""
+    forced = os.environ.get("TRAYCODES_UI_PROCESS", "").strip().lower()
+    return sys.platform == "darwin" or forced == "child"
+
+
+def _keystore() -> KeyStore | None:
+    from ..keystore import system_store
+
+    store, why = system_store()
+    if store is None:
+        log.info("%s", why)
+    return store
+
+
+def run(vault_path: Path) -> int:
+    """``traycodes`` with no command: start the app, or show the one already running.
+    (``traycodes enrol`` starts it this way too, then hands it the link over IPC.)"""
+    try:
+        reply = ipc.request("show", timeout=5)
+    except (ipc.NotRunning, OSError, ValueError):
+        pass
+    else:
+        if reply.get("ok"):
+            return 0
+    if desktop.display_server() == "none":
+        raise TrayCodesError(
+            "no graphical session (DISPLAY is not set): the tray app needs "
+            "one; the command line works without"
+        )
+    from ..settings import load_settings
+    from .main import App
+    from .tray import load_backend
+
+    settings = load_settings()
+    for problem in settings.problems:
+        log.warning("%s", problem)
+    backend, problems = load_backend()
+    for problem in problems:
+        log.info("tray backend not used: %s", problem)
+    app = App(
+        vault_path, keystore=_keystore, backend=backend, settings=settings, child_ui=ui_in_child()
+    )
+    try:
+        app.start()
+    except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself
+        app.shutdown()
+        ipc.request("show")
+        return 0
+    except BaseException:
+        app.shutdown()
+        raise
+    app.run()
+    return 0

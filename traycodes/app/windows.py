@@ -1,0 +1,288 @@
+"""The window host: every Tk window of the app, and what they ask of it.
+
+The app asks its host to show windows (:class:`WindowHost`), with plain data: strings,
+settings, rows. The windows ask the app through a :class:`WindowsController`: rows for a
+search, copy a code, try a password, where an entry could go, save. :class:`TkWindows` is
+the host in this process; ``app/uiproc.py`` puts the same host in a child process (macOS,
+or ``TRAYCODES_UI_PROCESS=child``) and carries both interfaces over a private socket.
+Window modules are imported when a window is first shown, not at start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import TrayCodesError
+from ..settings import Settings
+from ..ui.enrolform import is_link
+from ..ui.rows import Row
+from .clipboard import Clipboard, system_clipboard
+from .host import WindowsController
+
+CHOOSER_TITLE = "traycodes: choose"
+
+
+class TkWindows:
+    """The windows on a Tk root in this process; runs on that root's thread."""
+
+    def __init__(
+        self,
+        root: tk.Tk,
+        controller: WindowsController,
+        post: Callable[[Callable[[], None]], None],
+    ) -> None:
+        self.root = root
+        self.app = controller
+        self.post = post
+        self._clipboard: Clipboard | None = None
+        self.quick: Any = None
+        self.password_window: Any = None
+        self.settings_window: Any = None
+        self.enrol_window: Any = None
+        self.capture: Any = None  # QrCapture, made with the first enrolment dialog
+        self._waiting_links: list[tuple[str, str]] = []  # (link, origin) for the next dialogs
+
+    @property
+    def clipboard(self) -> Clipboard:
+        if self._clipboard is None:
+            self._clipboard = system_clipboard(self.root)
+        return self._clipboard
+
+    @staticmethod
+    def _open(window: Any) -> bool:
+        try:
+            return window is not None and bool(window.window.winfo_exists())
+        except tk.TclError:
+            return False
+
+    # -- unlock -----------------------------------------------------------------------------
+
+    def show_password(self, *, create: bool, vault: str) -> None:
+        from ..ui.unlock import PasswordWindow
+
+        if self._open(self.password_window):
+            self.password_window.focus()
+            return
+        self.password_window = PasswordWindow(
+            self.root,
+            create=create,
+            vault=vault,
+            on_submit=lambda password: self.app.submit_password(password, create),
+            on_cancel=lambda: None,
+        )
+
+    def password_result(self, problem: str | None) -> None:
+        if self.password_window is None:
+            return
+        if problem is None:
+            self.password_window.close()
+            self.password_window = None
+        else:
+            self.password_window.failed(problem)
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def show_quickpick(self, *, add: bool = False) -> None:
+        """The quick-pick window (``add``: with its add field open)."""
+        from ..ui.quickpick import QuickPick
+
+        if self._open(self.quick) and self.quick.window.title() != CHOOSER_TITLE:
+            self.quick.focus()
+        else:
+            if self._open(self.quick):
+                self.quick.close()
+            self.quick = QuickPick(
+                self.root,
+                self.app.rows,
+                on_pick=lambda key, remember: self.app.copy(key),
+                on_add=self._add_link,
+                on_close=self._quick_closed,
+            )
+        if add:
+            self.quick.show_add()
+
+    def _add_link(self, text: str) -> str:
+        """The quick-pick window's add field: the enrolment dialog, with what was pasted."""
+        self.show_enrol(text.strip(), "")
+        return ""
+
+    def show_chooser(self, heading: str, fitting: list[str], *, offer_remember: bool) -> None:
+        """Several records (or none) fit the window in front: the user chooses, near the
+        pointer; ``fitting`` (record ids) are listed first, a search lists all."""
+        from ..ui.quickpick import QuickPick
+
+        if self._open(self.quick):
+            self.quick.close()
+
+        def rows(query: str) -> list[Row]:
+            if query or not fitting:
+                return self.app.rows(query)
+            by_id = {row.key: row for row in self.app.rows("")}
+            return [by_id[key] for key in fitting if key in by_id]
+
+        self.quick = QuickPick(
+            self.root,
+            rows,
+            on_pick=self.app.chooser_picked,
+            on_close=self._quick_closed,
+            title=CHOOSER_TITLE,
+            heading=heading,
+            offer_remember=offer_remember,
+            near_pointer=True,
+        )
+
+    def _quick_closed(self) -> None:
+        self.quick = None
+
+    # -- enrolment --------------------------------------------------------------------------
+
+    def show_enrol(self, link: str, origin: str) -> None:
+        """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard). A link
+        never changes a dialog that is open: it waits for that one to close, then opens its
+        own."""
+        from ..ui.enrol import EnrolDialog
+        from .capture import QrCapture
+
+        if self._open(self.enrol_window):
+            if link:
+                self._waiting_links.append((link, origin))
+                self.app.notify(
+                    "Another account waits to be added",
+                    "It opens in its own dialog when you close this one.",
+                )
+            self.enrol_window.focus()
+            return
+        if not link:
+            link = self._clipboard_link()
+        if self.capture is None:
+            self.capture = QrCapture(self.root, self.post)
+        capture = self.capture
+        self.enrol_window = EnrolDialog(
+            self.root,
+            link=link,
+            clock=self.app.now,
+            propose=self.app.propose,
+            on_save=lambda pairs: self.app.save_enrolment(
+                [(entry, target.record_id) for entry, target in pairs]
+            ),
+            scan_screen=lambda answer: capture.scan_screen(self._enrol_toplevel(), answer),
+            paste_image=capture.paste_image,
+            open_image=capture.open_image,
+            pick_region=capture.pick_region,
+            on_close=self._enrol_closed,
+            origin=origin,
+        )
+
+    def _enrol_toplevel(self) -> tk.Toplevel | None:
+        return self.enrol_window.window if self.enrol_window is not None else None
+
+    def _enrol_closed(self) -> None:
+        self.enrol_window = None
+        if self._waiting_links:
+            link, origin = self._waiting_links.pop(0)
+            self.post(lambda: self.show_enrol(link, origin))
+
+    def _clipboard_link(self) -> str:
+        try:
+            text = str(self.root.clipboard_get()).strip()
+        except tk.TclError:
+            return ""
+        return text if is_link(text) else ""
+
+    # -- settings, import, errors -----------------------------------------------------------
+
+    def show_settings(self, settings: Settings) -> None:
+        from ..ui.settings_window import SettingsWindow
+
+        if self._open(self.settings_window):
+            self.settings_window.window.lift()
+            return
+        self.settings_window = SettingsWindow(self.root, settings, self.app.save_settings)
+
+    def show_import(self) -> None:
+        """The menu's Import…: a file chooser, the export's password if it has one, and the
+        same all-or-nothing rule and report as ``traycodes import``, in windows."""
+        from tkinter import filedialog, messagebox, simpledialog
+
+        from ..formats import read
+
+        title = "traycodes: import"
+        chosen = filedialog.askopenfilename(parent=self.root, title=title)
+        if not chosen:
+            return
+        self.app.touch()
+        try:
+            batch = read(
+                Path(chosen).read_bytes(),
+                password=lambda: simpledialog.askstring(
+                    title, "The export's password:", show="•", parent=self.root
+                ),
+            )
+        except (OSError, TrayCodesError) as exc:
+            messagebox.showerror(title, str(exc), parent=self.root)
+            return
+        bad = [i for i in batch.items if i.entry is None]
+        entries = [i.entry for i in batch.items if i.entry is not None]
+        if bad:
+            listed = "\n".join(f"{i.where}: {i.problem}" for i in bad[:8])
+            if not messagebox.askyesno(
+                title,
+                f"{len(bad)} account(s) cannot be read:\n{listed}\n\nImport the "
+                f"{len(entries)} others?",
+                parent=self.root,
+            ):
+                return
+        try:
+            said = self.app.import_entries(entries)
+        except TrayCodesError as exc:
+            messagebox.showerror(title, str(exc), parent=self.root)
+            return
+        lines = said + list(batch.notes) + [f"Left out {i.where}: {i.problem}" for i in bad]
+        messagebox.showinfo(title, "\n".join(lines) or "Nothing to import.", parent=self.root)
+
+    def show_error(self, message: str) -> None:
+        from tkinter import messagebox
+
+        messagebox.showerror("traycodes", message, parent=self.root)
+
+    # -- locking and state ------------------------------------------------------------------
+
+    def close_secret_windows(self) -> None:
+        """Every window that shows a code, a secret or the screen: the quick-pick window
+        and the chooser, the enrolment dialog, the region picker; the screenshot kept for
+        it, and links waiting for a dialog."""
+        if self.quick is not None:
+            with contextlib.suppress(tk.TclError):
+                self.quick.close()
+            self.quick = None
+        if self.enrol_window is not None:
+            self._waiting_links.clear()
+            with contextlib.suppress(tk.TclError):
+                self.enrol_window.close()
+            self.enrol_window = None
+        self._waiting_links.clear()
+        if self.capture is not None:
+            self.capture.forget()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Which windows are open and what they show (codes unmasked: the caller masks)."""
+        quick = self.quick if self._open(self.quick) else None
+        chooser = quick is not None and quick.window.title() == CHOOSER_TITLE
+        return {
+            "quickpick": quick is not None and not chooser,
+            "chooser": chooser,
+            "chooser_heading": quick.heading if chooser and quick is not None else "",
+            "enrol": self.enrol_window.snapshot() if self._open(self.enrol_window) else None,
+            "password_window": self._open(self.password_window),
+        }
+
+    def close(self) -> None:
+        self.close_secret_windows()
+        for window in (self.password_window, self.settings_window):
+            if self._open(window):
+                with contextlib.suppress(tk.TclError):
+                    window.window.destroy()

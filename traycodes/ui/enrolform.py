@@ -1,0 +1,145 @@
+"""What the enrolment dialog understands of what was typed, pasted or scanned, without Tk:
+an otpauth link (or a Google export, or steam://), else a setup key with its settings,
+becomes entries, warnings and a note; scanned QR texts become links; and where an entry
+would go by default. The dialog (ui/enrol.py) only draws this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import InvalidInput
+from ..model import Algorithm, Entry, OtpParams, OtpType
+from ..otp import code
+from ..otp import group_code as grouped
+from ..uri import MigrationBatch, decode_secret, inspect_uri, parse_link
+
+SHORT_KEY_BYTES = 10
+KINDS = {"TOTP": OtpType.TOTP, "HOTP": OtpType.HOTP, "Steam": OtpType.STEAM}
+LINK_SCHEMES = ("otpauth://", "otpauth-migration://", "steam://")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an entry can go: an existing record (``record_id``) or a new one (``None``)."""
+
+    record_id: str | None
+    label: str
+    has_otp: bool = False
+    current_code: str = ""  # its code now, shown beside the new one before a replace
+
+
+@dataclass(frozen=True)
+class Form:
+    """The dialog's fields, as text."""
+
+    link: str = ""
+    key: str = ""
+    kind: str = "TOTP"
+    algorithm: str = "SHA1"
+    digits: str = "6"
+    period: str = "30"
+    counter: str = "0"
+    issuer: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def message(self) -> str:
+        """The warnings and the note in one line, the first word capitalised."""
+        shown = self.warnings + ([self.note] if self.note else [])
+        return "; ".join(w[:1].upper() + w[1:] if i == 0 else w for i, w in enumerate(shown))
+
+
+def _from_key(form: Form) -> Reading:
+    secret = decode_secret(form.key)
+    kind = KINDS.get(form.kind)
+    if kind is None:
+        raise InvalidInput(f"unknown kind {form.kind!r}: TOTP, HOTP or Steam")
+    try:
+        digits = 5 if kind is OtpType.STEAM else int(form.digits)
+        period, counter = int(form.period), int(form.counter)
+    except ValueError:
+        raise InvalidInput("digits, period and counter must be whole numbers") from None
+    if not form.issuer.strip():
+        raise InvalidInput("give the site or app the key is for")
+    entry = Entry(
+        otp=OtpParams(
+            secret,
+            kind,
+            Algorithm.parse(form.algorithm),
+            digits,
+            period,
+            counter if kind is OtpType.HOTP else 0,
+        ),
+        issuer=form.issuer,
+        account=form.account,
+    )
+    warnings = []
+    if len(secret) < SHORT_KEY_BYTES:
+        warnings.append(f"the key is short ({len(secret) * 8} bits); check it was copied whole")
+    return Reading([entry], warnings)
+
+
+def read_form(form: Form) -> Reading:
+    """Entries, warnings and a note from the fields; InvalidInput (one line) when bad. A
+    link wins over a key; neither gives an empty reading."""
+    text = form.link.strip()
+    if text:
+        parsed = parse_link(text)
+        if isinstance(parsed, MigrationBatch):
+            note = ""
+            if parsed.batch_size > 1:
+                note = (
+                    f"Part {parsed.batch_index + 1} of {parsed.batch_size} of a "
+                    "Google Authenticator export: add the others' codes afterwards."
+                )
+            return Reading(list(parsed.entries), [], note)
+        entry, link_warnings = inspect_uri(text)
+        return Reading([entry], list(link_warnings))
+    if form.key.strip():
+        return _from_key(form)
+    return Reading()
+
+
+def links_in(result: list[str] | str) -> list[str] | str:
+    """A scan's texts -> the OTP links among them, or why there are none."""
+    if isinstance(result, str):
+        return result
+    links = [t for t in result if t.lower().startswith(("otpauth", "steam://"))]
+    return links or "No otpauth QR code was found."
+
+
+def link_name(link: str) -> str:
+    """How the QR chooser names a link."""
+    try:
+        parsed = parse_link(link)
+    except InvalidInput:
+        return "(not readable)"
+    return parsed.entries[0].label + " …" if isinstance(parsed, MigrationBatch) else parsed.label
+
+
+def is_link(text: str) -> bool:
+    return text.strip().lower().startswith(LINK_SCHEMES)
+
+
+def default_target(targets: list[Target]) -> str:
+    """The choice made for the user: a matching record still waiting for its OTP, else a
+    new record (never replacing a key by default)."""
+    best = next((t for t in targets if t.record_id and not t.has_otp), None)
+    return best.record_id if best is not None and best.record_id else "new"
+
+
+def replace_question(target: Target, entry: Entry, now: float) -> str:
+    """What the user confirms before a record's key is replaced: both codes side by side."""
+    return (
+        f"{target.label} already has an OTP.\n\n"
+        f"Its code now:\t{grouped(target.current_code)}\n"
+        f"The new key's code:\t{grouped(code(entry.otp, now))}\n\n"
+        "Replace its key with the new one? The old key is kept: 'traycodes edit "
+        "QUERY --restore-previous-key' brings it back."
+    )

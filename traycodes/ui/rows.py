@@ -1,0 +1,38 @@
+"""What a list window shows of a record: plain data, so that it can be made where the
+vault is and shown where the windows are (the same process, or the UI child process)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as the window shows it."""
+
+    key: str
+    title: str
+    subtitle: str
+    code: str  # grouped for reading, e.g. "492 039"; "" when there is no OTP yet
+    remaining: float | None  # seconds left (None: HOTP or no OTP)
+    period: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        remaining, period = data.get("remaining"), data.get("period")
+        return cls(
+            key=str(data["key"]),
+            title=str(data["title"]),
+            subtitle=str(data["subtitle"]),
+            code=str(data["code"]),
+            remaining=float(remaining) if isinstance(remaining, int | float) else None,
+            period=int(period) if isinstance(period, int) else None,
+        )
+
+
+RowSource = Callable[[str], list[Row]]
