@@ -47,3 +47,16 @@ def ui_mode(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
     finally:
         apphelper.UI_PROCESS = "process"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about the child window process run in that mode only (not skipped in the
+    other: deselected, so that no test reports a run that checked nothing)."""
+    dropped = [
+        item
+        for item in items
+        if item.get_closest_marker("child_ui") is not None and "[process]" in item.nodeid
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]

@@ -601,12 +601,11 @@ def _maps_tk(pid: int) -> bool:
     return "libtk" in Path(f"/proc/{pid}/maps").read_text()
 
 
-def test_child_windows_hold_no_vault_and_end_with_the_app(make_app, ui_mode) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.child_ui
+def test_child_windows_hold_no_vault_and_end_with_the_app(make_app) -> None:  # type: ignore[no-untyped-def]
     """The windows in a child process (as on macOS): the tray process loads no Tk, the
     child has no vault file open and no key in its command line, and it ends when the
     tray process dies, even by SIGKILL."""
-    if ui_mode != "child":
-        pytest.skip("about the child window process")
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
@@ -625,9 +624,8 @@ def test_child_windows_hold_no_vault_and_end_with_the_app(make_app, ui_mode) -> 
     wait_for(lambda: not _alive(child), "the child to end", timeout=10)
 
 
-def test_a_child_that_died_is_started_again(make_app, ui_mode) -> None:  # type: ignore[no-untyped-def]
-    if ui_mode != "child":
-        pytest.skip("about the child window process")
+@pytest.mark.child_ui
+def test_a_child_that_died_is_started_again(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
