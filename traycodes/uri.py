@@ -17,7 +17,6 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from . import protobuf
 from .errors import InvalidInput, InvalidSecret, InvalidUri
 from .model import MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, Algorithm, Entry, OtpParams, OtpType
 
@@ -295,6 +294,8 @@ _MIGRATION_TYPES = {0: OtpType.TOTP, 1: OtpType.HOTP, 2: OtpType.TOTP}
 
 def parse_migration(text: str) -> MigrationBatch:
     """An ``otpauth-migration://offline?data=...`` link -> its entries and batch fields."""
+    from . import protobuf  # only for Google exports: not on every start
+
     if not isinstance(text, str) or _scheme(text) != "otpauth-migration":
         raise InvalidUri("not an otpauth-migration:// link")
     _, _, query = text.strip().partition("?")
@@ -331,6 +332,8 @@ def parse_migration(text: str) -> MigrationBatch:
 
 
 def _migration_entry(fields: dict[int, list[int | bytes]]) -> Entry:
+    from . import protobuf  # only for Google exports: not on every start
+
     secret = protobuf.last(fields, 1, b"")
     name = _utf8(protobuf.last(fields, 2, b""), "name")
     issuer = _utf8(protobuf.last(fields, 3, b""), "issuer").strip()
@@ -374,6 +377,8 @@ def format_migration(
 
     Steam and non-30-second TOTP cannot be expressed and are refused.
     """
+    from . import protobuf  # only for Google exports: not on every start
+
     algorithms = {Algorithm.SHA1: 1, Algorithm.SHA256: 2, Algorithm.SHA512: 3}
     payload = bytearray()
     for entry in entries:
