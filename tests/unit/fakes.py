@@ -36,9 +36,6 @@ class FakeLoop:
     def cancel(self, name: str) -> None:
         self.timers.pop(name, None)
 
-    def pending(self, name: str) -> bool:
-        return name in self.timers
-
     def run_posted(self) -> None:
         while self.posted:
             self.posted.pop(0)()

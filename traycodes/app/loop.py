@@ -60,8 +60,6 @@ class Loop(Protocol):
 
     def cancel(self, name: str) -> None: ...
 
-    def pending(self, name: str) -> bool: ...
-
 
 def quit_signals() -> list[signal.Signals]:
     """The signals that end the app cleanly (Windows has no SIGHUP)."""
@@ -182,9 +180,6 @@ class TkLoop(_Queue):
         if timer is not None and self.root is not None:
             self.root.after_cancel(timer)
 
-    def pending(self, name: str) -> bool:
-        return name in self._timers
-
     def run(self) -> None:
         assert self.root is not None
         self.root.mainloop()
@@ -232,9 +227,6 @@ class QueueLoop(_Queue):
 
     def cancel(self, name: str) -> None:
         self._timers.pop(name, None)
-
-    def pending(self, name: str) -> bool:
-        return name in self._timers
 
     def _due(self) -> float | None:
         """Run the timers that are due; seconds until the next one (None: no timer)."""

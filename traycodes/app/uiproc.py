@@ -45,7 +45,6 @@ from .clipboard import Clipboard
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 16 * 1024 * 1024  # an import's accounts fit many times over
-ASYNC = {"copy", "chooser_picked", "submit_password", "notify", "touch"}
 
 
 class Channel:
