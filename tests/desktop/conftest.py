@@ -50,12 +50,13 @@ def ui_mode(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests about the child window process run in that mode only (not skipped in the
+    """Tests about one of the two window modes run in that mode only (not skipped in the
     other: deselected, so that no test reports a run that checked nothing)."""
     dropped = [
         item
         for item in items
-        if item.get_closest_marker("child_ui") is not None and "[process]" in item.nodeid
+        if (item.get_closest_marker("child_ui") is not None and "[process]" in item.nodeid)
+        or (item.get_closest_marker("process_ui") is not None and "[child]" in item.nodeid)
     ]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -638,3 +638,60 @@ def test_a_child_that_died_is_started_again(make_app) -> None:  # type: ignore[n
     app.request("show")
     wait_for(lambda: app.state()["quickpick"], "the quick-pick window again")
     assert app.stop() == 0
+
+
+@pytest.mark.process_ui
+def test_tk_loads_with_the_first_window(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Windows in the app's process: an app that shows no window never loads Tk (it
+    unlocks, builds its menu and answers IPC on a plain queue loop); the first window
+    loads it, and the app goes on working on Tk's loop, down to a clean quit."""
+    app = make_app(backend="gtk")
+    app.init_default()
+    app.start()
+    wait_for(lambda: not app.state()["locked"], "the keyring unlock")
+    assert app.process is not None
+    assert not _maps_tk(app.process.pid)
+    app.request("show")
+    wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+    assert _maps_tk(app.process.pid)
+    assert app.request("lock")["ok"]
+    wait_for(lambda: app.state()["locked"], "the lock, on Tk's loop")
+    assert not app.state()["quickpick"]
+    assert app.stop() == 0
+
+
+HAND_OFF = """
+import time
+from traycodes.app.loop import TkLoop
+loop, seen, started = TkLoop(), [], time.monotonic()
+loop.after("early", 0.4, lambda: seen.append(("early", loop.root is not None)))
+loop.after("gone", 0.2, lambda: seen.append(("gone", True)))
+loop.cancel("gone")
+loop.after("replaced", 0.1, lambda: seen.append(("replaced-old", True)))
+loop.after("replaced", 0.5, lambda: seen.append(("replaced", loop.root is not None)))
+loop.post(lambda: seen.append(("queued", loop.root is None)))
+loop.post(loop.root_window)
+loop.post(lambda: seen.append(("after hand-off", loop.root is not None)))
+loop.after("quit", 0.8, loop.quit)
+loop.run()
+loop.close()
+print(seen, round(time.monotonic() - started, 1) >= 0.8)
+"""
+
+
+@pytest.mark.process_ui
+def test_the_loop_hands_its_timers_and_queue_to_tk(desktop: DesktopSession) -> None:
+    """The app's loop starts without Tk; when a window makes the Tk root, timers still
+    pending fire on Tk's loop (cancelled and replaced ones do not), and work posted
+    before and after runs in order."""
+    done = subprocess.run(
+        [sys.executable, "-c", HAND_OFF],
+        env=desktop.full_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert done.stdout.strip() == (
+        "[('queued', True), ('after hand-off', True), ('early', True), ('replaced', True)] True"
+    )

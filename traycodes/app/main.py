@@ -23,7 +23,7 @@ from ..errors import TrayCodesError
 from ..keystore import KeyStore
 from ..matching import Candidate
 from ..model import Entry, Record, Window
-from ..resources import icon_bytes, icon_file
+from ..resources import icon_file
 from ..settings import Settings, config_path, save_settings, settings_from
 from ..ui.enrolform import Target
 from ..ui.rows import Row
@@ -36,7 +36,7 @@ from .loop import Clock, QueueLoop, TkLoop, quit_signals
 from .menu import menu_model, next_refresh
 from .menu import texts as menu_texts
 from .session import Session, Watcher
-from .tray import Backend, Tray, pystray_menu
+from .tray import Backend, Tray, pystray_menu, tray_image
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,7 +54,9 @@ class App:
         backend: Backend,
         settings: Settings,
         child_ui: bool = False,
+        tray: Tray | None = None,
     ) -> None:
+        """``tray``: an icon already shown (``early_tray``), which gets the app's menu."""
         self.vault_path = vault_path
         self.backend = backend
         self.settings = settings
@@ -75,7 +77,11 @@ class App:
         self.accounts = Accounts(self.session, self.clock)
         self.windows: WindowHost = NoWindows()  # until the loop starts
         self._menu_entries: tuple[Any, ...] = ()
-        self.tray = Tray(backend, self._image(locked=True), "traycodes (locked)", self._menu())
+        if tray is None:
+            tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", self._menu())
+        else:
+            tray.set_menu(self._menu())
+        self.tray = tray
         self.commands = Commands(self)
         self.ipc = ipc.Server(self.commands.handle)
         self.notifier: Any = None
@@ -107,16 +113,14 @@ class App:
         self.ipc.start()  # AlreadyRunning propagates to the caller
         for sig in quit_signals():
             signal.signal(sig, lambda *_: self.post(self.quit))
-        # Tk after the icon, so that the icon shows sooner; but not beside pystray's xorg
-        # backend, which grabs the X server while it docks and needs the GIL to let go,
-        # while making a Tk root holds the GIL and waits for the X server: a deadlock.
-        early = self.backend.name == "xorg" and not self.child_ui
-        if early:
-            self.windows = self._start_windows()
+        # Tk's root is made when a window first needs it; but before pystray's xorg
+        # backend docks, which grabs the X server and needs the GIL to let go, while making
+        # a Tk root holds the GIL and waits for the X server: a deadlock.
+        self.windows = self._start_windows()
+        if self.backend.name == "xorg" and isinstance(self.loop, TkLoop):
+            self.loop.root_window()
         if not (self.child_ui and sys.platform == "darwin"):
             self.tray.start()  # macOS: the icon's loop takes the main thread in run()
-        if not early:
-            self.windows = self._start_windows()
         self.session.keystore = self._keystore()
         icon = self._resources.enter_context(icon_file("app", 64))
         self.notifier = desktop.notifier(str(icon))
@@ -132,7 +136,7 @@ class App:
         from .windows import TkWindows
 
         assert isinstance(self.loop, TkLoop)
-        return TkWindows(self.loop.start(), self, self.post)
+        return TkWindows(self.loop.root_window, self, self.post)
 
     def _start_hotkeys(self) -> None:
         """Global hotkeys where they can work (X11); elsewhere 'traycodes type' over IPC."""
@@ -216,7 +220,7 @@ class App:
         if self.after_unlock is not None:
             self.post(self.after_unlock)
             self.after_unlock = None
-        self.tray.set_image(self._image(locked=False), "traycodes")
+        self.tray.set_image(tray_image(locked=False), "traycodes")
         self.refresh_menu()
 
     def locked(self) -> None:
@@ -225,7 +229,7 @@ class App:
         self.after_unlock = None  # a link that waited for the unlock is not kept either
         self._chooser_pick = None
         self.loop.cancel("refresh")
-        self.tray.set_image(self._image(locked=True), "traycodes (locked)")
+        self.tray.set_image(tray_image(locked=True), "traycodes (locked)")
         self.refresh_menu()
 
     def changed(self) -> None:
@@ -245,14 +249,6 @@ class App:
         self.ask_password(create=False)
 
     # -- the menu -------------------------------------------------------------------------
-
-    def _image(self, *, locked: bool) -> Any:
-        import io
-
-        from PIL import Image
-
-        variant = "mono" if sys.platform == "darwin" else "app"  # a template image there
-        return Image.open(io.BytesIO(icon_bytes(variant, 64, locked=locked)))
 
     def records(self) -> list[Record]:
         return self.session.records()

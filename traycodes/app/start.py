@@ -49,8 +49,7 @@ def run(vault_path: Path) -> int:
             "one; the command line works without"
         )
     from ..settings import load_settings
-    from .main import App
-    from .tray import load_backend
+    from .tray import early_tray, load_backend
 
     settings = load_settings()
     for problem in settings.problems:
@@ -58,9 +57,24 @@ def run(vault_path: Path) -> int:
     backend, problems = load_backend()
     for problem in problems:
         log.info("tray backend not used: %s", problem)
-    app = App(
-        vault_path, keystore=_keystore, backend=backend, settings=settings, child_ui=ui_in_child()
-    )
+    child_ui = ui_in_child()
+    tray = early_tray(backend, child_ui=child_ui)  # the icon first, then the app's modules
+    if tray.started:
+        tray.ready.wait(2)
+    try:
+        from .main import App
+
+        app = App(
+            vault_path,
+            keystore=_keystore,
+            backend=backend,
+            settings=settings,
+            child_ui=child_ui,
+            tray=tray,
+        )
+    except BaseException:
+        tray.stop()
+        raise
     try:
         app.start()
     except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself

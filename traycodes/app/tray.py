@@ -90,6 +90,36 @@ def load_backend() -> tuple[Backend, list[str]]:
     raise NoTray("no tray backend works here: " + "; ".join(problems))
 
 
+def tray_image(*, locked: bool) -> Any:
+    """The icon's image: the app icon, or on macOS the mono one (a template image)."""
+    import io
+
+    from PIL import Image
+
+    from ..resources import icon_bytes
+
+    variant = "mono" if sys.platform == "darwin" else "app"
+    return Image.open(io.BytesIO(icon_bytes(variant, 64, locked=locked)))
+
+
+def starting_menu() -> Any:
+    """The menu of an icon shown before the rest of the app has loaded (a blink)."""
+    import pystray
+
+    return pystray.Menu(pystray.MenuItem("traycodes is starting…", None, enabled=False))
+
+
+def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
+    """The locked icon, shown before the app's own modules load, so that it appears
+    about as soon as a bare pystray icon would. Not on xorg with the windows in this
+    process (Tk's root must be made before that backend docks: see ``App.start``), nor on
+    macOS (the icon's loop takes the main thread later)."""
+    tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", starting_menu())
+    if sys.platform != "darwin" and (backend.name != "xorg" or child_ui):
+        tray.start()
+    return tray
+
+
 def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
     """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed."""
     base = backend.module.Icon
@@ -149,8 +179,14 @@ class Tray:
         icon.visible = True
         self.ready.set()
 
+    @property
+    def started(self) -> bool:
+        return self._worker is not None
+
     def start(self) -> None:
-        """The icon's loop in a thread of its own (Linux, Windows)."""
+        """The icon's loop in a thread of its own (Linux, Windows); once."""
+        if self.started:
+            return
         self._thread = threading.Thread(
             target=self.icon.run, kwargs={"setup": self._setup}, name="tray", daemon=True
         )

@@ -425,7 +425,7 @@ def child_main(fd: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the tray process
     channel = Channel(socket.socket(fileno=fd))
     loop = TkLoop()
-    windows = TkWindows(loop.start(), _Controller(channel), loop.post)
+    windows = TkWindows(loop.root_window, _Controller(channel), loop.post)
 
     def serve(message: dict[str, Any]) -> Any:
         method, args = str(message.get("method")), message.get("args") or []

@@ -5,16 +5,16 @@ settings, rows. The windows ask the app through a :class:`WindowsController`: ro
 search, copy a code, try a password, where an entry could go, save. :class:`TkWindows` is
 the host in this process; ``app/uiproc.py`` puts the same host in a child process (macOS,
 or ``TRAYCODES_UI_PROCESS=child``) and carries both interfaces over a private socket.
-Window modules are imported when a window is first shown, not at start.
+Tk itself and the window modules are loaded when a window is first shown (or, on X11,
+when a code is first copied: Tk holds the clipboard), not at start.
 """
 
 from __future__ import annotations
 
 import contextlib
-import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TrayCodesError
 from ..settings import Settings
@@ -23,19 +23,31 @@ from ..ui.rows import Row
 from .clipboard import Clipboard, system_clipboard
 from .host import WindowsController
 
+if TYPE_CHECKING:
+    import tkinter as tk
+
 CHOOSER_TITLE = "traycodes: choose"
 
 
+def _tcl_error() -> type[Exception]:
+    """Tk's error type, for code that runs only once a window (so Tk) exists."""
+    import tkinter
+
+    return tkinter.TclError
+
+
 class TkWindows:
-    """The windows on a Tk root in this process; runs on that root's thread."""
+    """The windows on a Tk root in this process; runs on that root's thread. The root is
+    asked of ``make_root`` when first needed."""
 
     def __init__(
         self,
-        root: tk.Tk,
+        make_root: Callable[[], tk.Tk],
         controller: WindowsController,
         post: Callable[[Callable[[], None]], None],
     ) -> None:
-        self.root = root
+        self._make_root = make_root
+        self._root: tk.Tk | None = None
         self.app = controller
         self.post = post
         self._clipboard: Clipboard | None = None
@@ -47,6 +59,12 @@ class TkWindows:
         self._waiting_links: list[tuple[str, str]] = []  # (link, origin) for the next dialogs
 
     @property
+    def root(self) -> tk.Tk:
+        if self._root is None:
+            self._root = self._make_root()
+        return self._root
+
+    @property
     def clipboard(self) -> Clipboard:
         if self._clipboard is None:
             self._clipboard = system_clipboard(self.root)
@@ -54,9 +72,11 @@ class TkWindows:
 
     @staticmethod
     def _open(window: Any) -> bool:
+        if window is None:
+            return False
         try:
-            return window is not None and bool(window.window.winfo_exists())
-        except tk.TclError:
+            return bool(window.window.winfo_exists())
+        except _tcl_error():
             return False
 
     # -- unlock -----------------------------------------------------------------------------
@@ -189,7 +209,7 @@ class TkWindows:
     def _clipboard_link(self) -> str:
         try:
             text = str(self.root.clipboard_get()).strip()
-        except tk.TclError:
+        except _tcl_error():
             return ""
         return text if is_link(text) else ""
 
@@ -256,12 +276,12 @@ class TkWindows:
         and the chooser, the enrolment dialog, the region picker; the screenshot kept for
         it, and links waiting for a dialog."""
         if self.quick is not None:
-            with contextlib.suppress(tk.TclError):
+            with contextlib.suppress(_tcl_error()):
                 self.quick.close()
             self.quick = None
         if self.enrol_window is not None:
             self._waiting_links.clear()
-            with contextlib.suppress(tk.TclError):
+            with contextlib.suppress(_tcl_error()):
                 self.enrol_window.close()
             self.enrol_window = None
         self._waiting_links.clear()
@@ -284,5 +304,5 @@ class TkWindows:
         self.close_secret_windows()
         for window in (self.password_window, self.settings_window):
             if self._open(window):
-                with contextlib.suppress(tk.TclError):
+                with contextlib.suppress(_tcl_error()):
                     window.window.destroy()

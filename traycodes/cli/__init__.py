@@ -58,17 +58,20 @@ class _OnlyWanted:
 
 
 def _command_in(argv: Sequence[str] | None) -> str | None:
-    """The sub-command named in ``argv`` (None: build them all, e.g. for top-level help)."""
+    """The sub-command named in ``argv``: "" when there is none (the tray app), None when
+    every command is wanted (top-level help, or an option this cannot tell apart)."""
     args = list(sys.argv[1:] if argv is None else argv)
     while args:
         first = args.pop(0)
         if first == "--vault":
             args = args[1:]
+        elif first.startswith("--vault="):
+            continue
         elif not first.startswith("-"):
             return first
-        elif first in ("-h", "--help"):
-            return None
-    return None
+        else:
+            return None  # --help, --version, or a mistake: the full table answers it
+    return ""
 
 
 def build_parser(
@@ -93,7 +96,10 @@ def build_parser(
         help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
     )
     table = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands: Any = _OnlyWanted(table, None if all_commands else _command_in(argv))
+    wanted = None if all_commands else _command_in(argv)
+    if wanted == "":  # no command: the tray app, which needs no command's module
+        return parser
+    commands: Any = _OnlyWanted(table, wanted)
 
     from . import app, code, records, transfer, vault
 
@@ -110,7 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Building the parser imports the command modules: inside the error handling, so
         # that an install missing a part gives one line, not a traceback.
-        args = build_parser(argv).parse_args(argv)
+        if not (sys.argv[1:] if argv is None else argv):
+            # ``traycodes`` alone (how a login entry starts the app): no parser to build
+            args = argparse.Namespace(command=None, vault=None)
+        else:
+            args = build_parser(argv).parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             from .app import cmd_app
