@@ -48,7 +48,16 @@ PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside
 THIRD_PARTY = {  # third-party imports allowed from each layer
     0: set(),
     1: set(),
-    2: {"cryptography", "keyring", "zxingcpp", "segno", "platformdirs", "PIL", "tomli_w"},
+    2: {
+        "cryptography",
+        "keyring",
+        "zxingcpp",
+        "segno",
+        "platformdirs",
+        "PIL",
+        "tomli_w",
+        "pykeepass",
+    },
     3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},
     5: {"pystray", "pynput", "PIL", "tkinter", "platformdirs", "keyring", "gi"},

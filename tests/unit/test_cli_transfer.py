@@ -168,3 +168,68 @@ def test_join_from_a_synced_folder(cli: Cli, tmp_path: Path) -> None:
     merged = second.ok("edit", "deno", "--note", "joined", **environment)
     assert "Merged the sync conflict copy" in merged.stderr
     assert not conflict.exists()
+
+
+def new_format_samples(tmp_path: Path) -> dict[str, tuple[bytes, str, int]]:
+    """(file, its password or "", accounts) for the formats added in 0.4.0."""
+    from tests.unit import test_formats_more as more
+
+    return {
+        "proton": (more.proton_export(), "", 3),
+        "stratum": (more.stratum_encrypted("pw"), "pw", 7),
+        "authy": (more.authy_xml(more.authy_tokens("pw")), "pw", 2),
+        "lastpass": (more.lastpass_export(), "", 3),
+        "bitwarden-csv": (
+            more.bitwarden_csv(
+                [["", "", "login", "G", "", "", "", "me", "", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"]]
+            ),
+            "",
+            1,
+        ),
+        "1password": (more.onepassword_csv(), "", 3),
+        "1pux": (
+            more.onepux([more.onepux_item("GitHub", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")]),
+            "",
+            1,
+        ),
+        "keepass": (more.kdbx(tmp_path), "pw", 5),
+    }
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["proton", "stratum", "authy", "lastpass", "bitwarden-csv", "1password", "1pux", "keepass"],
+)
+def test_new_formats_import_once_and_damaged_files_import_nothing(
+    cli: Cli, tmp_path: Path, fmt: str
+) -> None:
+    data, password, count = new_format_samples(tmp_path)[fmt]
+    source = write(tmp_path, f"export-{fmt}", data)
+    done = cli.ok("import", source, TRAYCODES_IMPORT_PASSWORD=password or "unused")
+    assert f"Imported {count} account(s)" in done.stderr, done.stderr
+    again = cli.ok("import", source, TRAYCODES_IMPORT_PASSWORD=password or "unused")
+    assert "Imported 0 account(s)" in again.stderr
+    assert len(cli.records()) == count
+
+    before = cli.vault.read_bytes()
+    damaged = write(tmp_path, f"damaged-{fmt}", data[: len(data) * 2 // 3])
+    broken = cli("import", damaged, "--format", fmt, TRAYCODES_IMPORT_PASSWORD=password or "x")
+    assert broken.returncode in (2, 3), broken.stderr  # 3: the damage hit the ciphertext
+    assert broken.stderr.count("\n") <= 2 and "Traceback" not in broken.stderr
+    assert "JBSWY3DPEHPK3PXP" not in broken.stderr
+    assert cli.vault.read_bytes() == before
+
+
+def test_export_to_bitwarden_and_2fas_reads_back(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("import", write(tmp_path, "links.txt", writers.write_otpauth(expected())))
+    for fmt, name in (("bitwarden", "bw.json"), ("2fas", "backup.2fas")):
+        out = tmp_path / "out" / name
+        done = cli.ok("export", "--format", fmt, "-o", str(out))
+        assert "in clear" in done.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        fresh = Cli(tmp_path / f"fresh-{fmt}")
+        fresh.ok("init", "--password-stdin", stdin=PASSWORD + "\n", password=False)
+        fresh.ok("import", str(out))
+        assert sorted((r["issuer"], r["account"]) for r in fresh.records()) == sorted(
+            (e.issuer, e.account) for e in expected()
+        ), fmt

@@ -89,7 +89,33 @@ def samples() -> dict[str, bytes]:
     record = Record(id="a" * 32, issuer="GitHub", otp=OtpParams(b"12345678901234567890"))
     found["traycodes"] = writers.write_traycodes([record], "pw")
     found["image"] = writers.qr_png("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP")
+    found.update(more_samples())
     return found
+
+
+def more_samples() -> dict[str, bytes]:
+    """The formats added in 0.4.0 (password "pw" where encrypted)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.unit import test_formats_more as more
+
+    key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with tempfile.TemporaryDirectory() as folder:
+        keepass = more.kdbx(Path(folder))
+    return {
+        "proton": more.proton_export(),
+        "stratum": json.dumps(more.stratum_backup()).encode(),
+        "stratum-encrypted": more.stratum_encrypted("pw"),
+        "stratum-legacy": more.stratum_encrypted("pw", legacy=True),
+        "authy": more.authy_xml(more.authy_tokens(None)),
+        "authy-encrypted": more.authy_xml(more.authy_tokens("pw")),
+        "lastpass": more.lastpass_export(),
+        "bitwarden-csv": more.bitwarden_csv([["", "", "login", "G", "", "", "", "me", "", key]]),
+        "1password": more.onepassword_csv(),
+        "1pux": more.onepux([more.onepux_item("GitHub", key)]),
+        "keepass": keepass,
+    }
 
 
 def read_or_refuse(data: bytes, fmt: str = "auto") -> Batch | None:

@@ -174,6 +174,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = writers.write_aegis(entries, password)
         if password is None:
             say(clear_warning)
+    elif fmt == "bitwarden":
+        data = writers.write_bitwarden(entries)
+        say(clear_warning)
+    elif fmt == "2fas":
+        data = writers.write_2fas(entries, int(_now() * 1000))
+        say(clear_warning)
     elif fmt == "traycodes":
         password = reader.new(line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password")
         data = writers.write_traycodes(vault.records, password)
@@ -270,8 +276,10 @@ def add_commands(commands: Any) -> None:
         "import",
         help="import accounts from another authenticator",
         description="Import from Google Authenticator (otpauth-migration:// links or QR "
-        "images), Aegis, 2FAS, andOTP (plain or encrypted), Bitwarden JSON, "
-        "Ente Auth, FreeOTP+, a text file of otpauth links, or a traycodes "
+        "images), Aegis, 2FAS, andOTP, Stratum (plain or encrypted), Bitwarden "
+        "(JSON or CSV), Proton Authenticator, Authy (its Android token files), "
+        "LastPass Authenticator, 1Password (CSV or .1pux), KeePass/KeePassXC "
+        "(.kdbx), Ente Auth, FreeOTP+, a text file of otpauth links, or a traycodes "
         "backup. SOURCE is a file, '-' for standard input, a link, or QR "
         "images (several for a multi-part Google export). All or nothing: one "
         "unreadable account imports nothing (exit 2) unless --skip-invalid. "
@@ -308,16 +316,20 @@ def add_commands(commands: Any) -> None:
 
     exp = commands.add_parser(
         "export",
-        help="export accounts (backup, Aegis, otpauth links, QR codes)",
+        help="export accounts (backup, Aegis, Bitwarden, 2FAS, otpauth links, QR codes)",
         description="traycodes: an encrypted backup that 'traycodes import' restores; "
-        "aegis: Aegis JSON (--encrypt for an encrypted one); otpauth: a text "
+        "aegis: Aegis JSON (--encrypt for an encrypted one); bitwarden: Bitwarden "
+        "JSON (logins with their codes, for a password manager); 2fas: a plain .2fas "
+        "backup; otpauth: a text "
         "list of links; qr: one QR code per account; google-qr: Google "
         "Authenticator export QR codes. Plain exports hold your secrets in clear "
         "and are written readable by you alone. A new password for the export "
         "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD.",
     )
     exp.add_argument(
-        "--format", required=True, choices=["traycodes", "aegis", "otpauth", "qr", "google-qr"]
+        "--format",
+        required=True,
+        choices=["traycodes", "aegis", "bitwarden", "2fas", "otpauth", "qr", "google-qr"],
     )
     exp.add_argument(
         "-o",

@@ -6,8 +6,10 @@ broken as a whole raises :class:`~traycodes.errors.InvalidInput` saying where. T
 decides what to do with unreadable items (all or nothing, or ``--skip-invalid``).
 
 Formats: Google Authenticator exports (links or QR images), Aegis (plain and encrypted),
-2FAS (plain and encrypted), andOTP (plain and encrypted), Bitwarden JSON, Ente Auth's
-plain export, FreeOTP+ JSON, text lists of otpauth links, traycodes backups.
+2FAS (plain and encrypted), andOTP (plain and encrypted), Bitwarden JSON and CSV, Ente
+Auth's plain export, FreeOTP+ JSON, Proton Authenticator, Stratum (plain and encrypted),
+Authy's token files, LastPass Authenticator, 1Password (CSV and .1pux), KeePass and
+KeePassXC databases, text lists of otpauth links, traycodes backups.
 """
 
 from __future__ import annotations
@@ -40,8 +42,17 @@ FORMATS = (
     "2fas",
     "andotp",
     "bitwarden",
+    "bitwarden-csv",
     "ente",
     "freeotp",
+    "proton",
+    "stratum",
+    "authy",
+    "lastpass",
+    "1password",
+    "1pux",
+    "keepass",
+    "csv",
     "traycodes",
     "image",
 )
@@ -54,6 +65,12 @@ def detect(data: bytes) -> str:
         return "image"
     if data.startswith(b"traycodes-vault "):
         return "traycodes"
+    if data.startswith((b"AUTHENTICATORPRO", b"AuthenticatorPro")):
+        return "stratum"
+    if data[:8] == bytes.fromhex("03d9a29a67fb4bb5"):
+        return "keepass"
+    if data[:4] == b"PK\x03\x04":
+        return "1pux"  # the zip of 1Password's export
     try:
         text = data.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
@@ -63,6 +80,11 @@ def detect(data: bytes) -> str:
             parsed = json.loads(text)
         except (json.JSONDecodeError, RecursionError):
             return "json"  # broken JSON: the caller reports where
+        from .apps import looks_like
+
+        app = looks_like(parsed)
+        if app is not None:
+            return app
         if isinstance(parsed, dict):
             if "db" in parsed and "header" in parsed:
                 return "aegis"
@@ -76,6 +98,11 @@ def detect(data: bytes) -> str:
             return "andotp"
         return "json"
     lowered = text.lower()
+    if text.startswith("<") and "com.authy.storage.tokens" in text:
+        return "authy"
+    first_line = lowered.split("\n", 1)[0]
+    if "login_totp" in first_line or ("title" in first_line and "otpauth" in first_line):
+        return "csv"
     if "otpauth-migration://" in lowered:
         return "google"
     if "codedisplay=" in lowered:
@@ -102,7 +129,8 @@ def read(
     if fmt == "json":
         load_json(data, "file")  # says where it broke
         raise InvalidInput(
-            "this JSON is not an export traycodes knows (Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+)"
+            "this JSON is not an export traycodes knows (Aegis, 2FAS, andOTP, Bitwarden, "
+            "FreeOTP+, Proton Authenticator, Stratum, LastPass); --format names one"
         )
     reader = readers.READERS.get(fmt)
     if reader is None:

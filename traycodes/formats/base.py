@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ..errors import InvalidInput, TrayCodesError
-from ..model import Entry
+from ..model import Algorithm, Entry, OtpParams, OtpType
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
@@ -70,3 +71,109 @@ def check_size(data: bytes, what: str) -> None:
         raise InvalidInput(
             f"the {what} is {len(data) // (1024 * 1024)} MiB, more than any export: not read"
         )
+
+
+def otp_type(text: object) -> OtpType:
+    """``totp``, ``HOTP``, ``Steam``... (missing: TOTP); other kinds (mOTP, Yandex) are
+    refused by name."""
+    kind = str(text or "totp").lower()
+    try:
+        return OtpType(kind)
+    except ValueError:
+        raise InvalidInput(f"{kind} codes are not supported") from None
+
+
+def otp_params(
+    secret: bytes, kind: OtpType, algorithm: Any, digits: Any, period: Any, counter: Any
+) -> OtpParams:
+    """OTP parameters as exports spell them: missing or empty fields take the usual
+    defaults (SHA1, 6 digits, 30 s); Steam codes are always 5 characters."""
+    return OtpParams(
+        secret,
+        kind,
+        Algorithm.parse(str(algorithm or "SHA1")),
+        5 if kind is OtpType.STEAM else int(digits or 6),
+        int(period or 30),
+        int(counter or 0) if kind is OtpType.HOTP else 0,
+    )
+
+
+def readable_name(raw: object, *keys: str) -> str:
+    """A readable name for an entry in messages (its issuer, label...), or "?"."""
+    if isinstance(raw, dict):
+        for key in keys:
+            value = raw.get(key)
+            if isinstance(value, dict):  # a nested object: its own name, if any
+                value = value.get("name") or value.get("issuer")
+            if value:
+                return str(value)
+    return "?"
+
+
+def many(
+    fmt: str, raws: object, word: str, build: Callable[[Any], Entry], *name_keys: str
+) -> Batch:
+    """One item per raw account, each named by its number and a readable name."""
+    if not isinstance(raws, list):
+        raise InvalidInput(f"the {fmt} export has no list of accounts")
+    return Batch(
+        fmt,
+        [
+            item(f"{word} {n} ({readable_name(raw, *name_keys)})", partial(build, raw))
+            for n, raw in enumerate(raws, start=1)
+        ],
+    )
+
+
+def ask_password(password: PasswordSource, what: str) -> str:
+    """The export's password, or Locked (exit 3) saying how to give one."""
+    given = password()
+    if not given:
+        from ..errors import Locked
+
+        raise Locked(
+            f"the {what} export is encrypted: give its password (a terminal "
+            "prompt, or --password-stdin)"
+        )
+    return given
+
+
+def otp_from(text: str) -> OtpParams:
+    """What a password manager's OTP field holds: an otpauth or steam link, or a bare
+    base32 key (SHA1, 6 digits, 30 s)."""
+    from ..uri import decode_secret, parse_uri
+
+    text = text.strip()
+    if text.lower().startswith(("otpauth://", "steam://")):
+        return parse_uri(text).otp
+    return OtpParams(decode_secret(text))
+
+
+def entry_of_item(
+    otp_text: str,
+    name: str,
+    username: str,
+    websites: tuple[str, ...],
+    *,
+    note: str = "",
+    tags: tuple[str, ...] = (),
+    favorite: bool = False,
+) -> Entry:
+    """An entry from a password manager's item: the link's own issuer and account where
+    it has them, else the item's name and username; the item's addresses as websites."""
+    from ..uri import parse_uri
+
+    text = otp_text.strip()
+    issuer, account = name, username
+    if text.lower().startswith("otpauth://"):
+        found = parse_uri(text)
+        issuer, account = found.issuer or name, found.account or username
+    return Entry(
+        otp=otp_from(text),
+        issuer=issuer,
+        account=account,
+        websites=websites,
+        note=note,
+        tags=tags,
+        favorite=favorite,
+    )

@@ -10,9 +10,23 @@ from functools import partial
 from typing import Any
 
 from ..errors import InvalidInput, WrongPassword
-from ..model import Algorithm, Entry, OtpParams, OtpType
-from ..uri import MigrationBatch, decode_secret, parse_link, parse_uri
-from .base import Batch, Item, PasswordSource, item, load_json
+from ..model import Entry, OtpParams, OtpType
+from ..uri import MigrationBatch, decode_secret, parse_link
+from .base import (
+    Batch,
+    Item,
+    PasswordSource,
+    ask_password,
+    entry_of_item,
+    item,
+    load_json,
+    many,
+    otp_params,
+    readable_name,
+)
+from .base import (
+    otp_type as parse_otp_type,
+)
 from .images import texts_in_images
 
 # --- text: otpauth lists, Ente, Google links -------------------------------------------------
@@ -87,19 +101,19 @@ def read_aegis(data: bytes, password: PasswordSource) -> Batch:
         raise InvalidInput(f"the Aegis export is missing its {exc} part") from None
     items = []
     for number, raw in enumerate(entries, start=1):
-        name = f"entry {number} ({_name(raw, 'issuer', 'name')})"
+        name = f"entry {number} ({readable_name(raw, 'issuer', 'name')})"
         items.append(item(name, partial(_aegis_entry, raw, groups)))
     return Batch("aegis", items)
 
 
 def _aegis_entry(raw: dict[str, Any], groups: dict[str, str]) -> Entry:
-    otp_type = _otp_type(raw["type"])
+    otp_type = parse_otp_type(raw["type"])
     info = raw["info"]
     tags = [groups[g] for g in raw.get("groups", []) or [] if g in groups]
     if raw.get("group"):
         tags.append(raw["group"])  # db version 2
     return Entry(
-        otp=_params(
+        otp=otp_params(
             decode_secret(info["secret"]),
             otp_type,
             info.get("algo"),
@@ -153,7 +167,7 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
             "the Aegis export is encrypted without a password slot "
             "(only password-protected exports can be read)"
         )
-    given = _ask(password, "Aegis")
+    given = ask_password(password, "Aegis")
     master = None
     for slot in slots:
         _check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"))
@@ -190,67 +204,6 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
     return load_json(plain, "decrypted Aegis database")
 
 
-def _otp_type(text: object) -> OtpType:
-    """``totp``, ``HOTP``, ``Steam``... (missing: TOTP); other kinds (mOTP, Yandex) are
-    refused by name."""
-    kind = str(text or "totp").lower()
-    try:
-        return OtpType(kind)
-    except ValueError:
-        raise InvalidInput(f"{kind} codes are not supported") from None
-
-
-def _items(
-    fmt: str, raws: object, word: str, build: Callable[[Any], Entry], *name_keys: str
-) -> Batch:
-    """One item per raw account, each named by its number and a readable name."""
-    if not isinstance(raws, list):
-        raise InvalidInput(f"the {fmt} export has no list of accounts")
-    return Batch(
-        fmt,
-        [
-            item(f"{word} {n} ({_name(raw, *name_keys)})", partial(build, raw))
-            for n, raw in enumerate(raws, start=1)
-        ],
-    )
-
-
-def _params(
-    secret: bytes, otp_type: OtpType, algorithm: Any, digits: Any, period: Any, counter: Any
-) -> OtpParams:
-    """OTP parameters as exports spell them: missing or empty fields take the usual
-    defaults (SHA1, 6 digits, 30 s); Steam codes are always 5 characters."""
-    return OtpParams(
-        secret,
-        otp_type,
-        Algorithm.parse(str(algorithm or "SHA1")),
-        5 if otp_type is OtpType.STEAM else int(digits or 6),
-        int(period or 30),
-        int(counter or 0) if otp_type is OtpType.HOTP else 0,
-    )
-
-
-def _name(raw: object, *keys: str) -> str:
-    """A readable name for an entry in messages (its issuer, label...), or "?"."""
-    if isinstance(raw, dict):
-        for key in keys:
-            if raw.get(key):
-                return str(raw[key])
-    return "?"
-
-
-def _ask(password: PasswordSource, what: str) -> str:
-    given = password()
-    if not given:
-        from ..errors import Locked
-
-        raise Locked(
-            f"the {what} export is encrypted: give its password (a terminal "
-            "prompt, or --password-stdin)"
-        )
-    return given
-
-
 # --- 2FAS ------------------------------------------------------------------------------------
 
 
@@ -260,14 +213,14 @@ def read_2fas(data: bytes, password: PasswordSource) -> Batch:
     services = parsed.get("services")
     if parsed.get("servicesEncrypted"):
         services = _2fas_decrypt(parsed["servicesEncrypted"], password)
-    return _items("2fas", services, "entry", _2fas_entry, "name")
+    return many("2fas", services, "entry", _2fas_entry, "name")
 
 
 def _2fas_entry(raw: dict[str, Any]) -> Entry:
     otp = raw.get("otp", {}) or {}
-    otp_type = _otp_type(otp.get("tokenType"))
+    otp_type = parse_otp_type(otp.get("tokenType"))
     return Entry(
-        otp=_params(
+        otp=otp_params(
             decode_secret(raw["secret"]),
             otp_type,
             otp.get("algorithm"),
@@ -290,7 +243,7 @@ def _2fas_decrypt(blob: str, password: PasswordSource) -> Any:
         ciphertext, salt, iv = (base64.b64decode(part) for part in blob.split(":"))
     except (ValueError, binascii.Error):
         raise InvalidInput("the 2FAS backup's encrypted part is damaged") from None
-    given = _ask(password, "2FAS")
+    given = ask_password(password, "2FAS")
     key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(given.encode("utf-8"))
     plain = unseal(key, iv, ciphertext, b"")
     if plain is None:
@@ -306,16 +259,16 @@ def read_andotp(data: bytes, password: PasswordSource) -> Batch:
     if not data.lstrip().startswith(b"["):
         data = _andotp_decrypt(data, password)
     parsed = load_json(data, "andOTP backup")
-    return _items("andotp", parsed, "entry", _andotp_entry, "issuer", "label")
+    return many("andotp", parsed, "entry", _andotp_entry, "issuer", "label")
 
 
 def _andotp_entry(raw: dict[str, Any]) -> Entry:
-    otp_type = _otp_type(raw.get("type"))
+    otp_type = parse_otp_type(raw.get("type"))
     issuer, label = raw.get("issuer", "") or "", raw.get("label", "") or ""
     if not issuer and ":" in label:
         issuer, _, label = label.partition(":")
     return Entry(
-        otp=_params(
+        otp=otp_params(
             decode_secret(raw["secret"]),
             otp_type,
             raw.get("algorithm"),
@@ -341,7 +294,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     if not 1 <= iterations <= PBKDF2_MAX_ROUNDS:
         raise InvalidInput("the file is not an andOTP backup (or its header is damaged)")
     salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
-    given = _ask(password, "andOTP")
+    given = ask_password(password, "andOTP")
     key = PBKDF2HMAC(hashes.SHA1(), 32, salt, iterations).derive(given.encode("utf-8"))  # noqa: S303 - andOTP's own choice
     plain = unseal(key, nonce, ciphertext, b"")
     if plain is None:
@@ -376,17 +329,11 @@ def read_bitwarden(data: bytes, password: PasswordSource) -> Batch:
 
 
 def _bitwarden_entry(raw: dict[str, Any], login: dict[str, Any]) -> Entry:
-    totp = login["totp"].strip()
-    if totp.lower().startswith(("otpauth://", "steam://")):
-        otp = parse_uri(totp).otp
-    else:
-        otp = OtpParams(decode_secret(totp))
-    websites = tuple(u["uri"] for u in login.get("uris") or [] if u.get("uri"))
-    return Entry(
-        otp=otp,
-        issuer=raw.get("name", "") or "",
-        account=login.get("username", "") or "",
-        websites=websites,
+    return entry_of_item(
+        str(login["totp"]),
+        raw.get("name", "") or "",
+        login.get("username", "") or "",
+        tuple(u["uri"] for u in login.get("uris") or [] if u.get("uri")),
         note=raw.get("notes", "") or "",
         favorite=bool(raw.get("favorite")),
     )
@@ -398,18 +345,18 @@ def _bitwarden_entry(raw: dict[str, Any], login: dict[str, Any]) -> Entry:
 def read_freeotp(data: bytes, password: PasswordSource) -> Batch:
     """FreeOTP+ JSON: ``tokens`` with the secret as a list of signed bytes."""
     parsed = load_json(data, "FreeOTP+ export")
-    return _items(
+    return many(
         "freeotp", parsed.get("tokens") or [], "token", _freeotp_entry, "issuerExt", "label"
     )
 
 
 def _freeotp_entry(raw: dict[str, Any]) -> Entry:
-    otp_type = _otp_type(raw.get("type"))
+    otp_type = parse_otp_type(raw.get("type"))
     if otp_type is OtpType.STEAM:
         raise InvalidInput("Steam codes are not supported in FreeOTP+ exports")
     secret = bytes(b & 0xFF for b in raw["secret"])
     return Entry(
-        otp=_params(
+        otp=otp_params(
             secret,
             otp_type,
             raw.get("algo"),
@@ -455,6 +402,22 @@ def _checked_entry(record: Any) -> Entry:
     )
 
 
+def _more() -> dict[str, Callable[[bytes, PasswordSource], Batch]]:
+    from . import apps, managers
+
+    return {
+        "proton": apps.read_proton,
+        "stratum": apps.read_stratum,
+        "authy": apps.read_authy,
+        "lastpass": apps.read_lastpass,
+        "bitwarden-csv": managers.read_bitwarden_csv,
+        "1password": managers.read_1password_csv,
+        "csv": managers.read_csv,
+        "1pux": managers.read_1pux,
+        "keepass": managers.read_kdbx,
+    }
+
+
 READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {
     "otpauth": lambda data, password: read_lines(data, "otpauth"),
     "google": lambda data, password: read_lines(data, "google"),
@@ -466,4 +429,5 @@ READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {
     "bitwarden": read_bitwarden,
     "freeotp": read_freeotp,
     "traycodes": read_traycodes,
+    **_more(),
 }

@@ -1,5 +1,6 @@
-"""Exports: traycodes' encrypted backup, Aegis JSON (plain or encrypted), a text list of
-otpauth links, and QR codes (one per account, or Google Authenticator batches)."""
+"""Exports: traycodes' encrypted backup, Aegis JSON (plain or encrypted), Bitwarden JSON,
+2FAS, a text list of otpauth links, and QR codes (one per account, or Google
+Authenticator batches)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,86 @@ def _aegis_entry(entry: Entry, groups: dict[str, str]) -> dict[str, Any]:
         "info": info,
         "groups": [groups[t] for t in entry.tags],
     }
+
+
+def write_bitwarden(entries: list[Entry]) -> bytes:
+    """Bitwarden's plain JSON export: one login item per account, ``login.totp`` the
+    otpauth link (Steam: ``steam://KEY``), the issuer as the item's name, the websites as
+    its URIs; tags become folders. Bitwarden imports it (File > Import data, "Bitwarden
+    (json)"); passwords are left empty."""
+    folders = {tag: str(uuid.uuid4()) for e in entries for tag in e.tags}
+    items = []
+    for entry in entries:
+        otp = entry.otp
+        totp = (
+            f"steam://{encode_secret(otp.secret)}"
+            if otp.type is OtpType.STEAM
+            else format_uri(entry)
+        )
+        items.append(
+            {
+                "id": str(uuid.uuid4()),
+                "organizationId": None,
+                "folderId": folders[entry.tags[0]] if entry.tags else None,
+                "type": 1,
+                "reprompt": 0,
+                "name": entry.issuer or entry.account or "traycodes",
+                "notes": entry.note or None,
+                "favorite": entry.favorite,
+                "login": {
+                    "uris": [{"match": None, "uri": site} for site in entry.websites],
+                    "username": entry.account or None,
+                    "password": None,
+                    "totp": totp,
+                },
+                "collectionIds": None,
+            }
+        )
+    document = {
+        "encrypted": False,
+        "folders": [{"id": ident, "name": tag} for tag, ident in folders.items()],
+        "items": items,
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def write_2fas(entries: list[Entry], now_ms: int) -> bytes:
+    """2FAS's plain backup (``.2fas``, schema version 4), which 2FAS imports (Settings >
+    Backup > Import). Tags are not carried (2FAS groups hold one service each)."""
+    services = []
+    for position, entry in enumerate(entries):
+        otp = entry.otp
+        fields: dict[str, Any] = {
+            "link": format_uri(entry),
+            "label": entry.account,
+            "account": entry.account,
+            "issuer": entry.issuer,
+            "digits": otp.digits,
+            "algorithm": otp.algorithm.value.upper(),
+            "tokenType": otp.type.value.upper(),
+            "source": "Link",
+        }
+        if otp.type is OtpType.HOTP:
+            fields["counter"] = otp.counter
+        else:
+            fields["period"] = otp.period
+        services.append(
+            {
+                "name": entry.issuer or entry.account,
+                "secret": encode_secret(otp.secret),
+                "updatedAt": now_ms,
+                "otp": fields,
+                "order": {"position": position},
+            }
+        )
+    document = {
+        "services": services,
+        "groups": [],
+        "updatedAt": now_ms,
+        "schemaVersion": 4,
+        "appOrigin": "traycodes",
+    }
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode()
 
 
 def write_aegis(entries: list[Entry], password: str | None = None) -> bytes:
