@@ -30,6 +30,7 @@ LAYERS = {
     "keystore": 2,
     "formats": 2,
     "settings": 2,
+    "directory": 2,
     "desktop": 3,
     "ui": 4,
     "app": 5,

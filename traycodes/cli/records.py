@@ -84,8 +84,11 @@ def _group(code: str) -> str:
     return f"{code[:half]} {code[half:]}"
 
 
-def _json_row(record: Record, now: float) -> dict[str, object]:
-    """One record of ``list --json``: never the secret."""
+def _json_row(
+    record: Record, now: float, directory: dict[str, tuple[str, ...]]
+) -> dict[str, object]:
+    """One record of ``list --json``: never the secret. ``directory``: websites from the
+    2FA directory, for records without their own."""
     otp = record.otp
     if otp is None:
         kind = algorithm = digits = period = counter = shown = left = None
@@ -109,6 +112,7 @@ def _json_row(record: Record, now: float) -> dict[str, object]:
         "code": shown,
         "remaining": left,
         "websites": list(record.websites),
+        "directory_websites": list(directory.get(record.id, ())),
         "tags": list(record.tags),
         "favorite": record.favorite,
     }
@@ -128,7 +132,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        rows = [_json_row(record, now) for record in records]
+        from ..directory import websites_from_directory
+
+        directory = websites_from_directory(records)
+        rows = [_json_row(record, now, directory) for record in records]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
     if not records:
