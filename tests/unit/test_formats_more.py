@@ -275,6 +275,11 @@ def test_lastpass_authenticator() -> None:
     assert names(entries) == names(expected()[:3])
     assert entries[0].tags == ("Work",) and entries[1].favorite
     assert_codes_right(entries)
+    encoded = json.loads(data)
+    encoded["accounts"][0]["issuerName"] = "Amazon%20Web%20Services"
+    encoded["accounts"][0]["folderData"] = None
+    first = read_entries(json.dumps(encoded).encode())[0]
+    assert (first.issuer, first.tags) == ("Amazon Web Services", ())
 
 
 # --- Bitwarden CSV ---------------------------------------------------------------------------
@@ -371,6 +376,19 @@ def onepassword_csv() -> bytes:
             [issuer, f"https://{issuer.lower()}.com", account, "pw", link, "false", "false", "", ""]
         )
     writer.writerow(["Bank", "https://bank.example", "me", "pw", "", "false", "false", "", ""])
+    writer.writerow(
+        [
+            "Old",
+            "https://old.example",
+            "me",
+            "pw",
+            "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+            "false",
+            "true",
+            "",
+            "",
+        ]
+    )  # archived
     return out.getvalue().encode()
 
 
@@ -431,10 +449,18 @@ def test_1password_csv_and_1pux() -> None:
                 "otpauth://totp/Old?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
                 state="archived",
             ),
+            {
+                "item": {
+                    **onepux_item("Trashed", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+                    "trashed": True,
+                }
+            },
+            {"item": onepux_item("Wrapped", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")},
         ]
     )
     assert detect(data) == "1pux"
-    (github,) = read_entries(data)
+    github, wrapped = read_entries(data)  # older exports wrap items; trashed left out
+    assert wrapped.issuer == "Wrapped"
     assert (github.issuer, github.account, github.websites, github.tags, github.favorite) == (
         "GitHub",
         "octocat",

@@ -300,7 +300,7 @@ def _authy_own(raw: dict[str, Any]) -> Entry:
 def read_lastpass(data: bytes, password: PasswordSource) -> Batch:
     """LastPass Authenticator's export: ``{"version": 3, "accounts": [{"issuerName",
     "userName", "secret", "algorithm", "digits", "timeStep", "isFavorite", "folderData":
-    {"folderId"}}], "folders": [{"id", "name"}]}``."""
+    {"folderId"}}], "folders": [{"id", "name"}]}``; names may be percent-encoded."""
     parsed = load_json(data, "LastPass Authenticator export")
     if not isinstance(parsed, dict):
         raise InvalidInput("this is not a LastPass Authenticator export")
@@ -330,11 +330,18 @@ def _lastpass_entry(folders: dict[Any, str], raw: dict[str, Any]) -> Entry:
             raw.get("timeStep"),
             None,
         ),
-        issuer=str(raw.get("issuerName") or raw.get("originalIssuerName") or ""),
-        account=str(raw.get("userName") or raw.get("originalUserName") or ""),
+        issuer=_unquoted(raw.get("issuerName") or raw.get("originalIssuerName")),
+        account=_unquoted(raw.get("userName") or raw.get("originalUserName")),
         tags=(folders[folder],) if folder in folders else (),
         favorite=bool(raw.get("isFavorite")),
     )
+
+
+def _unquoted(value: object) -> str:
+    """LastPass writes names percent-encoded ("Amazon%20Web%20Services")."""
+    from urllib.parse import unquote
+
+    return unquote(str(value or ""))
 
 
 def looks_like(parsed: object) -> str | None:

@@ -94,7 +94,7 @@ ONEPASSWORD_OTP_COLUMNS = ("otpauth", "one-time password", "one time password", 
 def read_1password_csv(data: bytes, password: PasswordSource) -> Batch:
     """1Password's CSV export (1Password 8: ``Title, Url, Username, Password, OTPAuth,
     Favorite, Archived, Tags, Notes``; 1Password 7 names the OTP column "one-time
-    password"): rows with an OTP link or key."""
+    password"): rows with an OTP link or key; archived rows are left out."""
     header, rows = _csv_rows(data, "1Password CSV export")
     otp_column = next((c for c in ONEPASSWORD_OTP_COLUMNS if c in header), None)
     if "title" not in header or otp_column is None:
@@ -103,6 +103,8 @@ def read_1password_csv(data: bytes, password: PasswordSource) -> Batch:
     for number, row in enumerate(rows, start=2):
         if not (row.get(otp_column) or "").strip():
             continue
+        if (row.get("archived") or "").strip().lower() in ("1", "true"):
+            continue  # as in 1Password itself, archived items are not in use
         url = (row.get("url") or row.get("website") or "").strip()
         tags = tuple(t.strip() for t in (row.get("tags") or "").split(",") if t.strip())
         items.append(
@@ -140,7 +142,8 @@ def read_1pux(data: bytes, password: PasswordSource) -> Batch:
     """1Password's ``.1pux``: a zip whose ``export.data`` is JSON ``{"accounts": [{"vaults":
     [{"attrs": {"name"}, "items": [{"state", "favIndex", "overview": {"title", "url",
     "urls", "tags"}, "details": {"loginFields", "notesPlain", "sections": [{"fields":
-    [{"value": {"totp": LINK}}]}]}}]}]}]}``. Archived items are left out."""
+    [{"value": {"totp": LINK}}]}]}}]}]}]}`` (older exports wrap each item in ``{"item":
+    …}``). Archived and trashed items are left out."""
     import zipfile
 
     try:
@@ -159,8 +162,12 @@ def read_1pux(data: bytes, password: PasswordSource) -> Batch:
     items: list[Item] = []
     for account in parsed["accounts"]:
         for vault in (account or {}).get("vaults") or []:
-            for raw in (vault or {}).get("items") or []:
-                if not isinstance(raw, dict) or raw.get("state") == "archived":
+            for listed in (vault or {}).get("items") or []:
+                # 1PUX v3 lists items as they are; older exports wrap each in "item"
+                raw = listed.get("item", listed) if isinstance(listed, dict) else None
+                if not isinstance(raw, dict) or raw.get("trashed"):
+                    continue
+                if raw.get("state") in ("archived", "deleted"):
                     continue
                 title = str((raw.get("overview") or {}).get("title") or "?")
                 for number, link in enumerate(_1pux_otps(raw), start=1):
@@ -198,7 +205,7 @@ def _1pux_entry(raw: dict[str, Any], link: str) -> Entry:
         str(overview.get("title") or ""),
         username,
         tuple(dict.fromkeys(urls)),
-        note=str(details.get("notesPlain") or ""),
+        note=str(details.get("notesPlain") or raw.get("notesPlain") or ""),
         tags=tuple(str(t) for t in overview.get("tags") or []),
         favorite=bool(raw.get("favIndex")),
     )
