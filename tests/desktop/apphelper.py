@@ -218,6 +218,18 @@ class TrayApp:
         ).split()
         return found[-1] if found else None
 
+    def wait_focused(self, title: str) -> None:
+        """Wait until the window ``title`` has the focus (keys go there): with the windows
+        in a child process, and the Tk root made with the first window, the focus comes a
+        moment after the window is mapped."""
+        wait_for(
+            lambda: (
+                self.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip() == title
+            ),
+            f"{title} to have the focus",
+        )
+        time.sleep(0.3)  # and its rows and key bindings in place: keys before them are lost
+
     def type_keys(self, *keys: str) -> None:
         self.run("xdotool", "key", "--delay", "40", *keys)
 

@@ -351,7 +351,7 @@ def test_replacing_a_key_shows_both_codes_and_keeps_the_old_key(app: TrayApp) ->
     click(app, "target2")  # "Add to GitLab (dev@example.com) (replaces its OTP)"
     click(app, "save")
     wait_for(lambda: app.window_named("traycodes: replace the key") is not None, "the question")
-    time.sleep(0.3)
+    app.wait_focused("traycodes: replace the key")
     app.screenshot("enrol-replace-question.png")
     app.type_keys("Return")  # Yes
     wait_for(lambda: app.state()["enrol"] is None, "saved")

@@ -122,7 +122,7 @@ def test_a_browser_page_asks_first_and_never_presses_enter(hotkey_app) -> None: 
     time.sleep(0.5)
     assert page.field() == ""  # nothing typed without the user's word
     wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
-    time.sleep(0.3)
+    app.wait_focused("traycodes: choose")
     app.screenshot("hotkey-unverified.png")
     app.type_keys("Return")  # GitHub is first: Enter types it
     wait_for(lambda: len(page.field()) == 6, "the code after Enter")
@@ -158,7 +158,7 @@ def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type:
     press_hotkey(app)
     wait_for(lambda: app.state()["chooser"], "the chooser")
     wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
-    time.sleep(0.3)
+    app.wait_focused("traycodes: choose")
     app.screenshot("hotkey-chooser.png")
     app.type_keys("Tab", "space", "shift+Tab")  # tick "always use this account here"
     app.type_text("goo")

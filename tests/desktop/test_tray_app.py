@@ -129,7 +129,7 @@ def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type:
     app.click_icon(1)
     wait_for(lambda: app.state()["quickpick"], "the quick-pick window", timeout=20)
     wait_for(lambda: app.window_named("traycodes") is not None, "the window on screen")
-    time.sleep(0.3)
+    app.wait_focused("traycodes")
     app.type_text("goo")
     time.sleep(0.3)
     app.screenshot("quickpick-filtered.png")
@@ -146,12 +146,12 @@ def test_quickpick_keys_and_escape(make_app) -> None:  # type: ignore[no-untyped
     app.start()
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    time.sleep(0.3)
+    app.wait_focused("traycodes")
     app.type_keys("Down", "Return")  # the second row: Google
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
-    time.sleep(0.3)
+    app.wait_focused("traycodes")
     app.type_keys("Escape")
     wait_for(lambda: not app.state()["quickpick"], "Esc to close the window")
     assert app.stop() == 0
@@ -163,13 +163,7 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
     app.start()
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    wait_for(  # with the windows in a child process, focus comes a moment after the map
-        lambda: (
-            app.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip()
-            == "traycodes"
-        ),
-        "the window to have the focus",
-    )
+    app.wait_focused("traycodes")
     other = subprocess.Popen(
         [
             sys.executable,
@@ -213,7 +207,7 @@ def test_lock_clears_the_menu_and_the_clipboard(make_app) -> None:  # type: igno
     app.start()
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    time.sleep(0.3)
+    app.wait_focused("traycodes")
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "a code copied")
     assert app.request("lock")["ok"]
@@ -271,7 +265,7 @@ def test_unlock_window_without_keyring(make_app) -> None:  # type: ignore[no-unt
     wait_for(lambda: app.state()["password_window"], "the unlock window")
     assert app.state()["menu"] == ["Unlock…", "Quit"]
     wait_for(lambda: app.window_named("traycodes: unlock") is not None, "it on screen")
-    time.sleep(0.3)
+    app.wait_focused("traycodes: unlock")
     app.type_text("wrong")
     app.type_keys("Return")
     time.sleep(1.0)
@@ -339,7 +333,7 @@ def test_sigterm_and_quit_leave_nothing_behind(make_app, desktop) -> None:  # ty
     assert socket_path.exists()
     app.request("show")
     wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    time.sleep(0.3)
+    app.wait_focused("traycodes")
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "a code copied")
     app.process.send_signal(signal.SIGTERM)
