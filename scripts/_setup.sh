@@ -10,7 +10,8 @@ say() { printf '%s\n' "$*" >&2; }
 
 # Debian packages the real-desktop tests and the tray's menu need.
 DESKTOP_PACKAGES=(xvfb xauth x11-utils xdotool xclip openbox trayer dbus dbus-x11
-  gnome-keyring dunst desktop-file-utils xdg-utils imagemagick libgtk-3-bin)
+  gnome-keyring dunst desktop-file-utils xdg-utils imagemagick libgtk-3-bin
+  chromium)  # node and npm: on every machine of this kind (the extension's tests)
 # What PyGObject (pystray's gtk/appindicator backends: menus on Linux) builds against.
 GTK_PACKAGES=(gcc pkg-config libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0
   gir1.2-ayatanaappindicator3-0.1)
@@ -40,6 +41,14 @@ install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   # shellcheck disable=SC2086
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# ensure_js_tools: eslint for the browser extension's code, in .tools/ (npm registry).
+ensure_js_tools() {
+  [ -x "$ROOT/.tools/node_modules/.bin/eslint" ] && return 0
+  command -v npm >/dev/null || { say "npm is missing: the extension's lint will not run"; return 1; }
+  say "installing eslint into .tools/"
+  npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent eslint@9 globals@15 >/dev/null
 }
 
 # ensure_python: a Python 3.11+ with venv and tkinter.

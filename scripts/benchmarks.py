@@ -304,6 +304,75 @@ def bench_directory() -> None:
 
 
 @section
+def bench_browser() -> None:
+    """The extension's shortcut to the code in the field, in a real Chromium on the test
+    desktop: with the tray app running (the host asks it) and without (the host opens the
+    vault through the keyring). Median of 20 each; against the page's own round trip to
+    the test server (a fetch from the page), the floor any fill reported this way has."""
+    import queue
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.desktop.apphelper import GITHUB_KEY, TrayApp
+    from tests.desktop.session import desktop_session, wait_for
+    from tests.desktop.test_browser import Chromium, Pages
+
+    root = Path(tempfile.mkdtemp(prefix="traycodes-bench-"))
+    with desktop_session(
+        x=True, keyring=True, window_manager=True, tray=True, notifications=True
+    ) as session:
+        app = TrayApp(session, root)
+        app.init(f"otpauth://totp/GitHub:octocat?secret={GITHUB_KEY}&issuer=GitHub")
+        app.cli("edit", "GitHub", "--website", "https://github.test/")
+        app.cli("browser", "on")
+        pages = Pages()
+        browser = Chromium(app, app.cli("browser", "path").stdout.strip())
+        times: dict[str, list[float]] = {"without the app": [], "with the app": []}
+        try:
+            browser.open(pages.url("github.test", "/login"))
+            pages.next_report("load", timeout=60)
+            wait_for(lambda: browser.window() is not None, "the Chromium window")
+            browser.fill(pages, "change")  # the shortcut is registered: measure from now
+            for kind in ("without the app", "with the app"):
+                if kind == "with the app":
+                    app.start()
+                for _ in range(20):
+                    while not pages.reports.empty():
+                        pages.reports.get()
+                    start = time.perf_counter()
+                    browser.press_shortcut()
+                    try:
+                        pages.next_report("change", timeout=10)
+                    except queue.Empty:
+                        continue
+                    times[kind].append((time.perf_counter() - start) * 1000)
+            app.stop()
+            typed = []  # the baseline: the same six digits typed into the field by xdotool
+            for _ in range(20):
+                while not pages.reports.empty():
+                    pages.reports.get()
+                start = time.perf_counter()
+                for keys in (["key", "ctrl+a"], ["type", "654321"], ["key", "Tab", "shift+Tab"]):
+                    subprocess.run(["xdotool", *keys], env=app.env, check=True)
+                pages.next_report("change", timeout=10)
+                typed.append((time.perf_counter() - start) * 1000)
+        finally:
+            browser.close()
+            pages.close()
+    print("browser: Alt+Shift+O to the code in the field (Chromium, median of 20), against")
+    print("  xdotool typing six digits and Tab into the same field")
+    for kind, found in times.items():
+        target = 150 if kind == "with the app" else 700
+        report(
+            f"{kind} ({len(found)} fills; target under {target} ms)",
+            statistics.median(found),
+            statistics.median(typed),
+            "ms",
+            higher_is_better=False,
+        )
+
+
+@section
 def bench_list() -> None:
     """`traycodes list --json` on 10,000 records against 10, through the real keyring."""
     import os

@@ -31,6 +31,8 @@ LAYERS = {
     "formats": 2,
     "settings": 2,
     "directory": 2,
+    "sitematch": 2,
+    "browser": 5,
     "desktop": 3,
     "ui": 4,
     "app": 5,
@@ -44,6 +46,7 @@ SAME_LAYER_OK = {
     ("model", "errors"),
     ("vault", "keystore"),
     ("formats", "vault"),  # through the package's public API only: see below
+    ("sitematch", "directory"),
 }
 PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer
@@ -58,6 +61,7 @@ THIRD_PARTY = {  # third-party imports allowed from each layer
         "PIL",
         "tomli_w",
         "pykeepass",
+        "publicsuffixlist",
     },
     3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},

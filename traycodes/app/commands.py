@@ -6,13 +6,16 @@ and no code either (each shown as dots) unless the app was started with
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from ..model import OtpType, Record
 from ..settings import load_settings
 from .menu import mask_code
 
+log = logging.getLogger(__name__)
 EXTERNAL_ORIGIN = "another program (a clicked otpauth: link, or 'traycodes enrol')"
 
 
@@ -54,6 +57,17 @@ class CommandHost(Protocol):
         """What the windows show (asked of the window host; codes not yet masked)."""
         ...
 
+    # for the browser extension's host
+    settings: Any
+
+    def records(self) -> list[Record]: ...
+
+    def now(self) -> float: ...
+
+    def advance_hotp(self, record_id: str) -> str: ...
+
+    def show_password(self) -> None: ...
+
 
 class Commands:
     def __init__(self, app: CommandHost) -> None:
@@ -81,6 +95,8 @@ class Commands:
         try:
             if command == "state":
                 return {"ok": True, **self.state()}
+            if command in ("browser-codes", "browser-code"):
+                return self.browser(command, str(request.get("url") or ""), request.get("id"))
             action = actions.get(command)
             if action is None:
                 return {"ok": False, "error": f"unknown command {command!r}"}
@@ -88,6 +104,41 @@ class Commands:
         except Exception as exc:
             return {"ok": False, "error": type(exc).__name__}
         return {"ok": True}
+
+    def browser(self, command: str, url: str, record_id: object) -> dict[str, Any]:
+        """The browser extension's host asks (app/../browser/host.py): the accounts of a
+        page's site with their codes, or one fresh code. Locked: the unlock window shows.
+        A code about to expire is waited for here, on the IPC thread, not the app's loop."""
+        import time
+
+        from ..browser.pagecodes import belongs, page_accounts, wait_before
+
+        app = self.app
+
+        def on_loop() -> dict[str, Any]:
+            if app.app_state()["locked"]:
+                app.show_password()
+                return {"ok": False, "error": "traycodes is locked", "locked": True}
+            if command == "browser-codes":
+                found = page_accounts(app.records(), url, app.now())
+                log.info("browser: %d account(s) for %s", len(found.get("accounts", [])),
+                         found.get("site") or "a page that is not on the web")  # fmt: skip
+                return found
+            record = belongs(app.records(), url, str(record_id))
+            if record is None or record.otp is None:
+                return {"ok": False, "error": "that account is not for this site"}
+            if record.otp.type is OtpType.HOTP:
+                return {"ok": True, "code": app.advance_hotp(record.id)}
+            return page_accounts([record], url, app.now())
+
+        reply: dict[str, Any] = app.call(on_loop)
+        pause = wait_before(reply, app.settings.min_seconds_left)
+        if pause:
+            time.sleep(pause)
+            reply = app.call(on_loop)
+        if command == "browser-code" and "accounts" in reply:
+            return {"ok": True, "code": reply["accounts"][0]["code"]}
+        return reply
 
     def state(self) -> dict[str, Any]:
         """The tray's part from the app's loop, the windows' part from the window host

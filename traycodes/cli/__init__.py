@@ -2,8 +2,8 @@
 
 This package (and the app) alone prints or exits. This module builds the parser and runs
 a command; one module per command group adds its commands (``code``, ``records``,
-``vault``, ``app``, ``transfer``, ``sites``), each importing only :mod:`.common` and the
-layers below.
+``vault``, ``app``, ``transfer``, ``sites``, ``browser``), each importing only
+:mod:`.common` and the layers below.
 Everything beyond argparse is imported inside the command that needs it, so a one-shot
 ``traycodes code`` stays fast.
 Errors are one line on stderr, ``traycodes: ...``, with the exit codes listed in
@@ -102,9 +102,9 @@ def build_parser(
         return parser
     commands: Any = _OnlyWanted(table, wanted)
 
-    from . import app, code, records, sites, transfer, vault
+    from . import app, browser, code, records, sites, transfer, vault
 
-    for group in (code, vault, records, app, transfer, sites):
+    for group in (code, vault, records, app, transfer, sites, browser):
         group.add_commands(commands)
 
     return parser

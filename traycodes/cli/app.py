@@ -227,6 +227,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         except TrayCodesError as exc:
             state = str(exc)
         findings.append(("OK", part, state, ""))
+    from ..browser import install as browser
+
+    installed = [name for name in browser.BROWSERS if browser.state(name) == "on"]
+    findings.append(
+        (
+            "OK",
+            "browser host",
+            f"on for {', '.join(installed)}"
+            if installed
+            else "off ('traycodes browser on', then load the extension)",
+            "",
+        )
+    )
     path = vault_path(args)
     backups = list_backups(path)
     _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")

@@ -1,0 +1,242 @@
+"""The browser extension's side in Python: which records belong to a page (by its
+registrable domain, never its title), the native messaging host's protocol and checks,
+the running app's answer, and the host's install in each browser."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from traycodes.app.commands import Commands
+from traycodes.browser import EXTENSION_ID, GECKO_ID, install
+from traycodes.browser.host import BadMessage, caller_allowed, checked, read_message, serve
+from traycodes.browser.pagecodes import belongs, page_accounts, wait_before
+from traycodes.model import OtpParams, OtpType, Record
+from traycodes.otp import code
+from traycodes.sitematch import page_host, records_for_page, site_of
+
+OURS = f"chrome-extension://{EXTENSION_ID}/"
+
+
+def record(issuer: str, *websites: str, account: str = "me", hotp: bool = False) -> Record:
+    otp = OtpParams(uuid.uuid4().bytes + b"1234", OtpType.HOTP if hotp else OtpType.TOTP)
+    return Record(id=uuid.uuid4().hex, issuer=issuer, account=account, otp=otp, websites=websites)
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("github.com", "github.com"),
+        ("gist.github.com", "github.com"),
+        ("www.GitHub.com", "github.com"),
+        ("accounts.google.co.uk", "google.co.uk"),
+        ("me.github.io", "me.github.io"),  # github.io is a public suffix: each user a site
+        ("github.com.evil.example", "evil.example"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("[::1]", "::1"),
+        ("localhost", "localhost"),
+    ],
+)
+def test_a_hosts_site_is_its_registrable_domain(host: str, site: str) -> None:
+    assert site_of(host) == site
+
+
+def test_only_web_pages_have_a_host() -> None:
+    assert page_host("https://GitHub.com:443/login?next=/") == "github.com"
+    for url in ("chrome://settings", "file:///etc/passwd", "about:blank", "data:text/html,x",
+                "javascript:alert(1)", "https://", "not a url"):  # fmt: skip
+        assert page_host(url) is None, url
+
+
+def test_records_belong_to_a_page_by_site_never_by_title_or_name() -> None:
+    github = record("GitHub", "https://github.com/login")
+    enterprise = record("GitHub", "https://github.example.org")
+    mail = record("Google", "accounts.google.com")
+    named = record("GitHub")  # no website: the 2FA directory's domains for "GitHub"
+    records = [github, enterprise, mail, named]
+    site, found = records_for_page(records, "https://gist.github.com/x")
+    assert site == "github.com" and found == [github, named]
+    assert records_for_page(records, "https://github.com.evil.example/")[1] == []
+    assert records_for_page(records, "https://evil.example/?title=GitHub")[1] == []
+    assert records_for_page(records, "https://mail.google.com/")[1] == [mail]
+    assert records_for_page(records, "file:///home/me/github.com.html") == ("", [])
+
+
+def test_page_answers_and_a_fresh_code_only_for_the_pages_own_site() -> None:
+    github = record("GitHub", "github.com", account="b")
+    second = record("GitHub", "github.com", account="a")
+    counter = record("Bank", "bank.example", hotp=True)
+    records = [github, second, counter]
+    answer = page_accounts(records, "https://github.com/", 1_700_000_000.0)
+    assert answer["site"] == "github.com"
+    assert [a["label"] for a in answer["accounts"]] == ["GitHub (a)", "GitHub (b)"]
+    assert answer["accounts"][1]["code"] == code(github.otp, 1_700_000_000.0)  # type: ignore[arg-type]
+    hotp = page_accounts(records, "https://bank.example/", 1_700_000_000.0)["accounts"][0]
+    assert hotp["code"] is None and hotp["remaining"] is None  # shown only when asked
+    assert belongs(records, "https://github.com/", counter.id) is None
+    assert belongs(records, "https://bank.example/", counter.id) == counter
+    assert page_accounts(records, "ftp://github.com/", 0.0)["ok"] is False
+
+
+def test_a_code_about_to_expire_is_waited_for() -> None:
+    answer = {"accounts": [{"remaining": 1.5}, {"remaining": 20.0}, {"remaining": None}]}
+    assert wait_before(answer, 3) == pytest.approx(1.55)
+    assert wait_before(answer, 1) == 0.0
+
+
+def frame(message: object) -> bytes:
+    body = json.dumps(message).encode()
+    return struct.pack("=I", len(body)) + body
+
+
+def replies(data: bytes) -> list[dict[str, Any]]:
+    found = []
+    while data:
+        (size,) = struct.unpack("=I", data[:4])
+        found.append(json.loads(data[4 : 4 + size]))
+        data = data[4 + size :]
+    return found
+
+
+def test_the_host_starts_only_for_our_extension() -> None:
+    assert caller_allowed([OURS]) and caller_allowed(["/path/manifest.json", GECKO_ID])
+    assert caller_allowed([OURS, "--parent-window=0"])
+    assert not caller_allowed(["chrome-extension://abcdefghijklmnopabcdefghijklmnop/"])
+    assert not caller_allowed([OURS.rstrip("/")]) and not caller_allowed([])
+    out = io.BytesIO()
+    assert serve(["chrome-extension://other/"], io.BytesIO(frame({"type": "codes"})), out) == 1
+    assert out.getvalue() == b""  # nothing read, nothing said
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ({"type": "export-everything", "url": "https://github.com/"}, "unknown request type"),
+        ({"type": "codes"}, "no page address"),
+        ({"type": "codes", "url": "x" * 5000}, "no page address"),
+        ({"type": "code", "url": "https://github.com/", "id": "../../etc"}, "names no account"),
+        ({"type": "code", "url": "https://github.com/", "id": 7}, "names no account"),
+    ],
+)
+def test_requests_are_checked(message: dict[str, Any], error: str) -> None:
+    with pytest.raises(BadMessage, match=error):
+        checked(message)
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (struct.pack("=I", 10**8), "more than any request"),
+        (b"\x05\x00", "truncated message header"),
+        (struct.pack("=I", 10) + b"{}", "truncated message"),
+        (struct.pack("=I", 4) + b"\xff\xfe{}", "not JSON"),
+        (frame([1, 2]), "not an object"),
+    ],
+)
+def test_broken_messages_get_one_error_and_the_host_stops(data: bytes, error: str) -> None:
+    with pytest.raises(BadMessage, match=error):
+        read_message(io.BytesIO(data))
+    out = io.BytesIO()
+    assert serve([OURS], io.BytesIO(data), out) == 2
+    (reply,) = replies(out.getvalue())
+    assert reply["ok"] is False and error in reply["error"]
+
+
+def test_a_bad_request_gets_an_answer_and_the_host_goes_on() -> None:
+    stream = io.BytesIO(frame({"type": "nope", "url": "https://a.example/"}) + frame({"x": 1}))
+    out = io.BytesIO()
+    assert serve([OURS], stream, out) == 0
+    assert [r["ok"] for r in replies(out.getvalue())] == [False, False]
+
+
+class BrowserApp:
+    """The app as the IPC commands see it, for the browser's requests."""
+
+    def __init__(self, records: list[Record], *, locked: bool = False) -> None:
+        self._records = records
+        self.locked = locked
+        self.asked_password = 0
+        self.advanced: list[str] = []
+        self.settings = type("S", (), {"min_seconds_left": 0})()
+
+    def call(self, action: Any, timeout: float = 10.0) -> Any:
+        return action()
+
+    def app_state(self) -> dict[str, Any]:
+        return {"locked": self.locked, "menu": []}
+
+    def records(self) -> list[Record]:
+        return self._records
+
+    def now(self) -> float:
+        return 1_700_000_000.0
+
+    def advance_hotp(self, record_id: str) -> str:
+        self.advanced.append(record_id)
+        return "123456"
+
+    def show_password(self) -> None:
+        self.asked_password += 1
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+def test_the_running_app_answers_the_host() -> None:
+    github, bank = record("GitHub", "github.com"), record("Bank", "bank.example", hotp=True)
+    app = BrowserApp([github, bank])
+    commands = Commands(app)  # type: ignore[arg-type]
+    answer = commands.handle({"command": "browser-codes", "url": "https://github.com/login"})
+    assert answer["accounts"][0]["id"] == github.id
+    one = commands.handle(
+        {"command": "browser-code", "url": "https://github.com/", "id": github.id}
+    )
+    assert one == {"ok": True, "code": code(github.otp, 1_700_000_000.0)}  # type: ignore[arg-type]
+    other = commands.handle(
+        {"command": "browser-code", "url": "https://evil.example/", "id": github.id}
+    )
+    assert other["ok"] is False and "code" not in other
+    hotp = commands.handle(
+        {"command": "browser-code", "url": "https://bank.example/", "id": bank.id}
+    )
+    assert hotp == {"ok": True, "code": "123456"} and app.advanced == [bank.id]
+
+
+def test_a_locked_app_says_so_and_shows_its_unlock_window() -> None:
+    app = BrowserApp([record("GitHub", "github.com")], locked=True)
+    answer = Commands(app).handle({"command": "browser-codes", "url": "https://github.com/"})  # type: ignore[arg-type]
+    assert answer == {"ok": False, "error": "traycodes is locked", "locked": True}
+    assert app.asked_password == 1
+
+
+def test_install_writes_a_manifest_per_browser_and_off_removes_only_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert {install.state(b) for b in install.BROWSERS} == {"off"}
+    install.install(["/opt/traycodes/bin/traycodes", "--vault", "/v w/x.tcv", "browser-host"])
+    launcher = install.launcher_path()
+    assert launcher.stat().st_mode & 0o777 == 0o700
+    assert launcher.read_text() == (
+        "#!/bin/sh\nexec /opt/traycodes/bin/traycodes --vault '/v w/x.tcv' browser-host \"$@\"\n"
+    )
+    chromium = json.loads(
+        (tmp_path / ".config/chromium/NativeMessagingHosts/traycodes.json").read_text()
+    )
+    assert chromium["allowed_origins"] == [OURS] and chromium["path"] == str(launcher)
+    firefox = json.loads((tmp_path / ".mozilla/native-messaging-hosts/traycodes.json").read_text())
+    assert firefox["allowed_extensions"] == [GECKO_ID] and "allowed_origins" not in firefox
+    assert {install.state(b) for b in install.BROWSERS} == {"on"}
+    brave = install.manifest_path("brave")
+    brave.write_text(json.dumps({"name": "traycodes", "path": "/somebody/else"}))
+    assert install.state("brave") == "other"
+    install.remove()
+    assert brave.exists() and not launcher.exists()  # another program's manifest is left
+    assert install.state("chromium") == "off"

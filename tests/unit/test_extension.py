@@ -1,0 +1,109 @@
+"""The browser extension as shipped: its manifest (a fixed id, the narrowest permissions,
+nothing run on page load), the Firefox build, the JavaScript unit tests (node's runner)
+and eslint over its code."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.paths import SOURCE
+from traycodes.browser import EXTENSION_ID, GECKO_ID, install
+
+SHIPPED = install.extension_folder()
+FILES = {"manifest.json", "background.js", "fill.js", "otpfield.js", "popup.html", "popup.js"}
+
+
+def tool(name: str) -> str:
+    """A tool the tests need: on CI a missing one fails (scripts/test installs them)."""
+    found = shutil.which(name)
+    if found is None:
+        local = SOURCE / ".tools" / "node_modules" / ".bin" / name
+        found = str(local) if local.exists() else None
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is missing (scripts/test installs it)")
+        pytest.skip(f"{name} is not installed (scripts/test installs it)")
+    return found
+
+
+def manifest() -> dict[str, object]:
+    return json.loads((SHIPPED / "manifest.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_the_installed_package_ships_the_whole_extension() -> None:
+    assert {path.name for path in SHIPPED.iterdir()} >= FILES
+    for size in (32, 48, 128):
+        assert (SHIPPED / f"icon-{size}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_key_gives_the_id_the_host_allows() -> None:
+    digest = hashlib.sha256(base64.b64decode(str(manifest()["key"]))).hexdigest()[:32]
+    assert "".join(chr(ord("a") + int(c, 16)) for c in digest) == EXTENSION_ID
+
+
+def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
+    found = manifest()
+    assert found["manifest_version"] == 3
+    assert sorted(found["permissions"]) == [
+        "activeTab",
+        "contextMenus",
+        "nativeMessaging",
+        "scripting",
+    ]  # type: ignore[arg-type]
+    assert "host_permissions" not in found and "content_scripts" not in found
+    assert "optional_host_permissions" not in found
+    command = found["commands"]["fill-code"]  # type: ignore[index]
+    assert command["suggested_key"]["default"] == "Alt+Shift+O"
+
+
+def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    folder = install.extension_folder(firefox=True)
+    firefox = json.loads((folder / "manifest.json").read_text())
+    assert firefox["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
+    assert firefox["background"] == {"scripts": ["background.js"]} and "key" not in firefox
+    assert {path.name for path in folder.iterdir()} >= FILES
+    assert folder.is_relative_to(tmp_path)
+
+
+def test_the_javascript_unit_tests_pass() -> None:
+    done = subprocess.run(
+        [tool("node"), "--test", str(SOURCE / "tests" / "js")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "# fail 0" in done.stdout and "# pass 7" in done.stdout
+
+
+def test_eslint_finds_nothing() -> None:
+    config = SOURCE / "traycodes" / "browser" / "eslint.config.cjs"
+    eslint = tool("eslint")
+    modules = Path(eslint).resolve().parents[2] if ".tools" in eslint else None
+    env = {**os.environ, **({"NODE_PATH": str(modules)} if modules else {})}
+    done = subprocess.run(
+        [eslint, "-c", str(config), "extension/"],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_extension_has_the_version_of_the_traycodes_it_ships_with() -> None:
+    from traycodes import __version__
+
+    assert manifest()["version"] == __version__

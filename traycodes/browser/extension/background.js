@@ -1,0 +1,90 @@
+// The extension's background: the shortcut, the context menu and the popup ask the native
+// host (traycodes browser-host) for the codes of the page's site. The page's address is
+// always the browser's own (the tab's or the frame's URL), never anything the page says.
+"use strict";
+
+const api = globalThis.browser ?? globalThis.chrome;
+const HOST = "traycodes";
+const NOT_INSTALLED = "the traycodes host is not installed for this browser: run 'traycodes browser on'";
+
+async function ask(message) {
+  try {
+    const reply = await api.runtime.sendNativeMessage(HOST, message);
+    return reply || { ok: false, error: "no answer from traycodes" };
+  } catch {
+    return { ok: false, error: NOT_INSTALLED };
+  }
+}
+
+async function inject(tabId, frameId) {
+  await api.scripting.executeScript({
+    target: { tabId, frameIds: [frameId] },
+    files: ["otpfield.js", "fill.js"],
+  });
+}
+
+// Fill the page (one frame of it): inject the filler, ask for the site's accounts, hand
+// them over. `url` is the frame's address as the browser knows it.
+async function fillFrame(tabId, frameId, url) {
+  try {
+    await inject(tabId, frameId);
+  } catch {
+    return; // a page extensions may not touch (the browser's own pages, the web store)
+  }
+  const answer = await ask({ type: "codes", url });
+  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer }, { frameId });
+}
+
+api.runtime.onInstalled.addListener(() => {
+  api.contextMenus.create({
+    id: "fill-code",
+    title: "Fill the two-factor code (traycodes)",
+    contexts: ["editable"],
+  });
+});
+
+api.commands.onCommand.addListener((command, tab) => {
+  if (command === "fill-code" && tab && tab.id !== undefined && tab.url) {
+    fillFrame(tab.id, 0, tab.url);
+  }
+});
+
+api.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === "fill-code" && tab && tab.id !== undefined) {
+    fillFrame(tab.id, info.frameId || 0, info.frameUrl || info.pageUrl || tab.url);
+  }
+});
+
+api.runtime.onMessage.addListener((message, sender, reply) => {
+  if (!message || typeof message.type !== "string") return false;
+  if (message.type === "code" && sender.tab) {
+    // the in-page chooser: a fresh code for the account picked, for this frame's site only
+    ask({ type: "code", url: sender.url || sender.tab.url, id: String(message.id) }).then(reply);
+    return true;
+  }
+  if (message.type === "popup-accounts" && !sender.tab) {
+    api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
+      if (!tab || !tab.url) return reply({ ok: false, error: "no page in front" });
+      reply({ ...(await ask({ type: "codes", url: tab.url })), tabId: tab.id });
+    });
+    return true;
+  }
+  if (message.type === "popup-fill" && !sender.tab) {
+    api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
+      const answer = await ask({ type: "code", url: tab.url, id: String(message.id) });
+      if (answer.ok) {
+        await inject(tab.id, 0);
+        await api.tabs.sendMessage(tab.id, { type: "traycodes-fill", fillCode: answer.code }, { frameId: 0 });
+      }
+      reply(answer);
+    });
+    return true;
+  }
+  if (message.type === "popup-code" && !sender.tab) {
+    api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
+      reply(await ask({ type: "code", url: tab.url, id: String(message.id) }));
+    });
+    return true;
+  }
+  return false;
+});

@@ -1,0 +1,51 @@
+// The toolbar popup: the accounts of the page's site with their codes; Fill puts one into
+// the page, Copy onto the clipboard (the popup has focus: a user gesture).
+"use strict";
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+function show(answer) {
+  const note = document.getElementById("note");
+  const list = document.getElementById("accounts");
+  if (!answer.ok) {
+    note.textContent = answer.error || "no answer from traycodes";
+    return;
+  }
+  document.getElementById("site").textContent = `traycodes: ${answer.site}`;
+  if (answer.accounts.length === 0) {
+    note.textContent = `No account for ${answer.site}.`;
+    return;
+  }
+  for (const account of answer.accounts) {
+    const row = document.createElement("div");
+    row.className = "account";
+    const label = document.createElement("span");
+    label.className = "label";
+    label.textContent = account.label;
+    const code = document.createElement("span");
+    code.className = "code";
+    code.textContent = account.code === null ? "HOTP" : account.code;
+    const fill = document.createElement("button");
+    fill.textContent = "Fill";
+    fill.addEventListener("click", async () => {
+      const reply = await api.runtime.sendMessage({ type: "popup-fill", id: account.id });
+      if (reply && reply.ok) window.close();
+      else note.textContent = (reply && reply.error) || "could not fill";
+    });
+    const copy = document.createElement("button");
+    copy.textContent = "Copy";
+    copy.addEventListener("click", async () => {
+      const reply = await api.runtime.sendMessage({ type: "popup-code", id: account.id });
+      if (reply && reply.ok) {
+        await navigator.clipboard.writeText(reply.code);
+        note.textContent = "Copied.";
+      } else {
+        note.textContent = (reply && reply.error) || "could not copy";
+      }
+    });
+    row.append(label, code, fill, copy);
+    list.appendChild(row);
+  }
+}
+
+api.runtime.sendMessage({ type: "popup-accounts" }).then(show);

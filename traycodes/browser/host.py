@@ -1,0 +1,162 @@
+"""``traycodes browser-host``: the native messaging host the browser extension talks to.
+
+The browser starts it with the caller's identity in its arguments (Chromium-family: the
+``chrome-extension://ID/`` origin; Firefox: the manifest's path and the extension's id)
+and speaks on stdin/stdout: each message a 4-byte native-order length, then UTF-8 JSON.
+stdout carries nothing else (logs go to stderr).
+
+Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site with their
+codes; ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
+its counter saved first). The page's address comes from the browser (the tab's URL as the
+extension sees it), never from the page. With the tray app running the host asks it over
+IPC; otherwise it opens the vault through the keyring slot, and if only a password would
+open it, answers "traycodes is locked" (and a running app, if any, shows its unlock
+window).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from ..errors import Locked, TrayCodesError
+from . import EXTENSION_ID, GECKO_ID
+from .pagecodes import MAX_URL, belongs, page_accounts, wait_before
+
+MAX_MESSAGE = 64 * 1024  # a request is a URL and an id: far below this
+ALLOWED_CALLERS = (f"chrome-extension://{EXTENSION_ID}/", GECKO_ID)
+RECORD_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class BadMessage(TrayCodesError):
+    """A message that is not one of ours; answered with an error, never acted on."""
+
+
+def caller_allowed(argv: list[str]) -> bool:
+    """Whether the browser says our extension started us (the browsers enforce their
+    manifests' allowed origins; this refuses a start by anything else)."""
+    return any(arg in ALLOWED_CALLERS for arg in argv)
+
+
+def read_message(stream: BinaryIO) -> dict[str, Any] | None:
+    """The next message; None at the end of the input (the browser closed the port)."""
+    header = stream.read(4)
+    if not header:
+        return None
+    if len(header) < 4:
+        raise BadMessage("a truncated message header")
+    (size,) = struct.unpack("=I", header)
+    if size > MAX_MESSAGE:
+        raise BadMessage(f"a message of {size} bytes, more than any request of ours")
+    body = stream.read(size)
+    if len(body) != size:
+        raise BadMessage("a truncated message")
+    try:
+        message = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BadMessage("a message that is not JSON") from None
+    if not isinstance(message, dict):
+        raise BadMessage("a message that is not an object")
+    return message
+
+
+def write_message(stream: BinaryIO, message: dict[str, Any]) -> None:
+    body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+    stream.write(struct.pack("=I", len(body)) + body)
+    stream.flush()
+
+
+def checked(message: dict[str, Any]) -> dict[str, str]:
+    """The request's fields, checked: a type we know, an http(s) URL, a record id."""
+    kind = message.get("type")
+    url = message.get("url")
+    if kind not in ("codes", "code"):
+        raise BadMessage(f"unknown request type {kind!r}")
+    if not isinstance(url, str) or not url or len(url) > MAX_URL:
+        raise BadMessage("the request has no page address")
+    fields = {"type": str(kind), "url": url}
+    if kind == "code":
+        record_id = message.get("id")
+        if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
+            raise BadMessage("the request names no account")
+        fields["id"] = record_id
+    return fields
+
+
+def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """The answer to a checked request: from the running app, else from the vault."""
+    from ..app import ipc
+
+    command = "browser-codes" if request["type"] == "codes" else "browser-code"
+    try:
+        return ask_app(command, **{k: v for k, v in request.items() if k != "type"})
+    except (ipc.NotRunning, OSError):
+        return from_vault(request)
+
+
+def from_vault(request: dict[str, str]) -> dict[str, Any]:
+    """Open the vault through the keyring slot (never a password prompt: there is no
+    terminal) and answer."""
+    from ..keystore import system_store
+    from ..settings import default_vault_path, load_settings
+    from ..vault import Vault
+
+    settings = load_settings()
+    store, _ = system_store()
+
+    def no_password() -> str | None:
+        raise Locked("traycodes is locked")
+
+    try:
+        vault = Vault.open(default_vault_path(), keystore=store, password=no_password)
+    except Locked:
+        return {"ok": False, "error": "traycodes is locked", "locked": True}
+    now = time.time() + settings.clock_offset
+    if request["type"] == "code":
+        record = belongs(vault.records, request["url"], request["id"])
+        if record is None:
+            return {"ok": False, "error": "that account is not for this site"}
+        if record.otp is not None and record.otp.type.value == "hotp":
+            return {"ok": True, "code": vault.advance_hotp(record.id, now, used=True)}
+        reply = page_accounts([record], request["url"], now)
+    else:
+        reply = page_accounts(vault.records, request["url"], now)
+    pause = wait_before(reply, settings.min_seconds_left)
+    if pause:
+        time.sleep(pause)
+        return from_vault(request)
+    if request["type"] == "code":
+        return {"ok": True, "code": reply["accounts"][0]["code"]}
+    return reply
+
+
+def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
+    """Answer requests until the browser closes the port."""
+    from ..app import ipc
+
+    if not caller_allowed(argv):
+        sys.stderr.write(
+            "traycodes: browser-host answers only the traycodes extension "
+            "(started by a browser with its id); not started that way\n"
+        )
+        return 1
+    while True:
+        try:
+            message = read_message(stdin)
+        except BadMessage as exc:
+            write_message(stdout, {"ok": False, "error": str(exc)})
+            return 2  # the stream cannot be trusted to be in step any more
+        if message is None:
+            return 0
+        try:
+            reply = answer(checked(message), ipc.request)
+        except BadMessage as exc:
+            reply = {"ok": False, "error": str(exc)}
+        except TrayCodesError as exc:
+            reply = {"ok": False, "error": str(exc)}
+        write_message(stdout, reply)

@@ -1,0 +1,184 @@
+"""The native messaging host's install: a launcher the browsers can start, and a host
+manifest per browser at its per-user place (Linux and macOS: a folder of manifests;
+Windows: a registry value naming the manifest), each allowing our extension alone.
+``traycodes browser on|off|status``; ``browser path`` gives the extension's folder."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import EXTENSION_ID, GECKO_ID, HOST_NAME
+
+CHROMIUM_FAMILY = ("chromium", "chrome", "brave", "edge", "vivaldi")
+BROWSERS = (*CHROMIUM_FAMILY, "firefox")
+
+LINUX_FOLDERS = {
+    "chromium": ".config/chromium/NativeMessagingHosts",
+    "chrome": ".config/google-chrome/NativeMessagingHosts",
+    "brave": ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+    "edge": ".config/microsoft-edge/NativeMessagingHosts",
+    "vivaldi": ".config/vivaldi/NativeMessagingHosts",
+    "firefox": ".mozilla/native-messaging-hosts",
+}
+MACOS_FOLDERS = {
+    "chromium": "Library/Application Support/Chromium/NativeMessagingHosts",
+    "chrome": "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+    "brave": "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+    "edge": "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
+    "vivaldi": "Library/Application Support/Vivaldi/NativeMessagingHosts",
+    "firefox": "Library/Application Support/Mozilla/NativeMessagingHosts",
+}
+WINDOWS_KEYS = {
+    "chromium": r"Software\Chromium\NativeMessagingHosts",
+    "chrome": r"Software\Google\Chrome\NativeMessagingHosts",
+    "brave": r"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts",
+    "edge": r"Software\Microsoft\Edge\NativeMessagingHosts",
+    "vivaldi": r"Software\Vivaldi\NativeMessagingHosts",
+    "firefox": r"Software\Mozilla\NativeMessagingHosts",
+}
+
+
+def _data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("traycodes", appauthor=False))
+
+
+def launcher_path() -> Path:
+    return _data_dir() / ("browser-host.cmd" if sys.platform == "win32" else "browser-host")
+
+
+def launcher_text(command: list[str]) -> str:
+    """A script that runs ``command`` with the browser's arguments (a host manifest's
+    ``path`` takes no arguments of its own)."""
+    if sys.platform == "win32":
+        quoted = " ".join(f'"{part}"' for part in command)
+        return f"@echo off\r\n{quoted} %*\r\n"
+    else:
+        import shlex
+
+        return f'#!/bin/sh\nexec {shlex.join(command)} "$@"\n'
+
+
+def manifest(browser: str, launcher: Path) -> dict[str, object]:
+    """The host manifest for ``browser``: our extension alone may start the host."""
+    found: dict[str, object] = {
+        "name": HOST_NAME,
+        "description": "traycodes: two-factor codes for the traycodes browser extension",
+        "path": str(launcher),
+        "type": "stdio",
+    }
+    if browser == "firefox":
+        found["allowed_extensions"] = [GECKO_ID]
+    else:
+        found["allowed_origins"] = [f"chrome-extension://{EXTENSION_ID}/"]
+    return found
+
+
+def manifest_path(browser: str) -> Path:
+    """Where ``browser`` looks for our manifest (on Windows: where we keep it; the
+    registry names it)."""
+    if sys.platform == "win32":
+        return _data_dir() / "native-messaging" / browser / f"{HOST_NAME}.json"
+    else:
+        folders = MACOS_FOLDERS if sys.platform == "darwin" else LINUX_FOLDERS
+        return Path.home() / folders[browser] / f"{HOST_NAME}.json"
+
+
+def _write_private(path: Path, text: str, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.chmod(temporary, mode)
+    os.replace(temporary, path)
+
+
+def install(host_command: list[str]) -> list[str]:
+    """Write the launcher and every browser's manifest; what was done, a line each."""
+    launcher = launcher_path()
+    _write_private(launcher, launcher_text(host_command), 0o700)
+    done = [f"host launcher: {launcher}"]
+    for browser in BROWSERS:
+        path = manifest_path(browser)
+        _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            _registry_set(browser, path)
+        done.append(f"{browser}: {path}")
+    return done
+
+
+def remove() -> list[str]:
+    """Remove exactly what :func:`install` wrote (a manifest of another program under
+    our name is left alone)."""
+    done = []
+    for browser in BROWSERS:
+        path = manifest_path(browser)
+        if state(browser) == "on":
+            path.unlink()
+            if sys.platform == "win32":  # pragma: no cover - Windows
+                _registry_delete(browser)
+            done.append(f"{browser}: removed {path}")
+    launcher = launcher_path()
+    if launcher.exists():
+        launcher.unlink()
+        done.append(f"host launcher: removed {launcher}")
+    return done
+
+
+def state(browser: str) -> str:
+    """``on`` (our manifest, naming our launcher), ``off``, or ``other`` (a manifest
+    under our name that we did not write, or one naming a launcher that is gone)."""
+    path = manifest_path(browser)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "off"
+    except (OSError, ValueError):
+        return "other"
+    if found == manifest(browser, launcher_path()) and launcher_path().exists():
+        return "on"
+    return "other"
+
+
+def extension_folder(*, firefox: bool = False) -> Path:
+    """The extension to load unpacked. Chromium-family: the folder inside the installed
+    package. Firefox: a copy beside the user data with Firefox's manifest (a background
+    script instead of a service worker, the gecko id, no Chromium key)."""
+    shipped = Path(__file__).with_name("extension")
+    if not firefox:
+        return shipped
+    target = _data_dir() / "firefox-extension"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(shipped, target)
+    chromium = json.loads((shipped / "manifest.json").read_text(encoding="utf-8"))
+    chromium.pop("key", None)
+    chromium["background"] = {"scripts": ["background.js"]}
+    chromium["browser_specific_settings"] = {
+        "gecko": {"id": GECKO_ID, "strict_min_version": "128.0"}
+    }
+    (target / "manifest.json").write_text(json.dumps(chromium, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _registry_set(browser: str, path: Path) -> None:  # pragma: no cover - Windows
+    if sys.platform == "win32":
+        import winreg
+
+        with winreg.CreateKey(
+            winreg.HKEY_CURRENT_USER, WINDOWS_KEYS[browser] + "\\" + HOST_NAME
+        ) as key:
+            winreg.SetValueEx(key, "", 0, winreg.REG_SZ, str(path))
+
+
+def _registry_delete(browser: str) -> None:  # pragma: no cover - Windows
+    if sys.platform == "win32":
+        import winreg
+
+        with contextlib.suppress(FileNotFoundError):
+            winreg.DeleteKey(winreg.HKEY_CURRENT_USER, WINDOWS_KEYS[browser] + "\\" + HOST_NAME)

@@ -1,0 +1,78 @@
+"""``traycodes browser path|on|off|status`` and ``traycodes browser-host`` (what the
+browsers start: the native messaging host of the traycodes extension)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def cmd_browser(args: argparse.Namespace) -> int:
+    from ..browser import install
+    from .common import say, vault_path
+
+    if args.action == "path":
+        print(install.extension_folder(firefox=args.firefox))
+        return 0
+    if args.action == "on":
+        from ..app.launch import autostart_command
+
+        # the same command a login entry runs (this traycodes, the vault unless usual),
+        # with the host's own command after it
+        command = autostart_command(vault_path(args))
+        for line in install.install([*command, "browser-host"]):
+            say(line)
+        say(
+            "Now load the extension: in the browser's extensions page, turn on developer "
+            f"mode and load unpacked: {install.extension_folder()}"
+        )
+        return 0
+    if args.action == "off":
+        for line in install.remove() or ["nothing to remove"]:
+            say(line)
+        return 0
+    states = {browser: install.state(browser) for browser in install.BROWSERS}
+    for browser, found in states.items():
+        print(f"{browser}: {found} ({install.manifest_path(browser)})")
+    return 0 if any(found == "on" for found in states.values()) else 1
+
+
+def cmd_browser_host(args: argparse.Namespace) -> int:
+    import os
+
+    from ..browser.host import serve
+
+    if args.vault:
+        os.environ["TRAYCODES_VAULT"] = args.vault  # the host opens this vault
+    return serve(list(args.caller), sys.stdin.buffer, sys.stdout.buffer)
+
+
+def add_commands(commands: Any) -> None:
+    from .common import vault_options
+
+    browser = commands.add_parser(
+        "browser",
+        help="the browser extension: its folder, and its host in each browser",
+        description="path: print the extension's folder, to load unpacked (--firefox: a "
+        "copy for Firefox). on: install the native messaging host for Chromium, Chrome, "
+        "Brave, Edge, Vivaldi and Firefox (only our extension may start it); off: remove "
+        "it; status: say where it is installed (exit 1: nowhere).",
+    )
+    browser.add_argument("action", choices=["path", "on", "off", "status"])
+    browser.add_argument("--firefox", action="store_true", help="path: the Firefox build")
+    vault_options(browser, password=False)
+    browser.set_defaults(func=cmd_browser)
+
+    host = commands.add_parser(
+        "browser-host",
+        help="the browser extension's native messaging host (browsers start it)",
+        description="Speaks the browsers' native messaging protocol on stdin/stdout for "
+        "the traycodes extension; refuses to run for any other caller.",
+    )
+    host.add_argument("caller", nargs="*", help="what the browser passes (its caller)")
+    host.add_argument("--parent-window", help=argparse.SUPPRESS)  # Chromium on Windows
+    host.set_defaults(func=cmd_browser_host)
