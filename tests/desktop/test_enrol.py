@@ -360,3 +360,25 @@ def test_replacing_a_key_shows_both_codes_and_keeps_the_old_key(app: TrayApp) ->
     app.cli("edit", "gitlab", "--restore-previous-key", TRAYCODES_PASSWORD="pw")
     assert app.cli("code", "gitlab", "--at", "59", TRAYCODES_PASSWORD="pw").stdout == before
     assert app.stop() == 0
+
+
+def test_a_search_for_a_site_without_an_account_leads_to_its_set_up(
+    app: TrayApp, tmp_path: Path
+) -> None:
+    """The quick-pick window's search finds no account for GitLab; the 2FA directory says
+    GitLab supports authenticator codes: Enter opens its set-up page (in the browser) and
+    then the enrolment dialog."""
+    opened = tmp_path / "opened.txt"
+    app.env["BROWSER"] = f"sh -c 'echo \"$1\" >> {opened}' sh %s"
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the quick-pick window")
+    app.wait_focused("traycodes")
+    app.type_text("gitlab")
+    time.sleep(0.5)
+    app.type_keys("Return")
+    wait_for(lambda: app.window_named(TITLE) is not None, "the enrolment dialog")
+    wait_for(opened.exists, "the set-up page opened")
+    assert opened.read_text().strip() == (
+        "https://docs.gitlab.com/user/profile/account/two_factor_authentication/"
+    )

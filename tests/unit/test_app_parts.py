@@ -356,3 +356,23 @@ def test_logged_errors_are_one_line_unless_debugging() -> None:
         "traycodes: ERROR: traycodes.app: a part failed (ValueError)"
     )
     assert "Traceback" in OneLine(tracebacks=True).format(record)
+
+
+def test_a_search_that_finds_no_account_shows_what_the_directory_knows(tmp_path: Path) -> None:
+    """The quick-pick search falls through to the 2FA directory: "GitHub supports
+    authenticator codes" with its set-up page, one Enter away from the enrolment dialog."""
+    from traycodes.app.accounts import Accounts
+    from traycodes.ui.rows import Row
+
+    loop, host = FakeLoop(), Host()
+    session = session_for(tmp_path / "v.tcv", loop, host)
+    session.unlock_with(vault_with(tmp_path / "v.tcv", record("Google")))
+    accounts = Accounts(session, FakeClock(1_700_000_000.0))
+    (github,) = [row for row in accounts.rows("github") if row.title == "GitHub"]
+    assert github.is_site and github.key == "site:GitHub" and github.code == ""
+    assert github.link.startswith("https://docs.github.com/")
+    assert "supports authenticator codes" in github.subtitle
+    assert Row.from_json(github.to_json()) == github  # it crosses to the window process
+    assert [row.title for row in accounts.rows("google")] == ["Google"]  # an account: no site
+    assert accounts.rows("g") == [] or not any(row.is_site for row in accounts.rows("g"))
+    assert accounts.rows("no such site anywhere qq") == []

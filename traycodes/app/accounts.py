@@ -13,7 +13,7 @@ from ..matching import domain_of, rank
 from ..model import Entry, OtpType, Record
 from ..otp import code, group_code, remaining
 from ..ui.enrolform import Target
-from ..ui.rows import Row
+from ..ui.rows import SITE_PREFIX, Row
 from .session import Session
 
 
@@ -42,6 +42,8 @@ class Accounts:
                     period=otp.period if otp is not None and timed else None,
                 )
             )
+        if not rows and len(query.strip()) >= 2:
+            rows = site_rows(query)
         return rows
 
     def propose(self, entry: Entry) -> list[Target]:
@@ -89,3 +91,29 @@ class Accounts:
         report = vault.update(lambda records: add_entries(records, entries, now))
         self.session.saved()
         return report.sentences()
+
+
+def site_rows(query: str) -> list[Row]:
+    """No account matches the search: what the 2FA directory knows of it ("GitHub supports
+    authenticator codes: set it up"), so that the next step is one Enter away."""
+    from ..directory import search
+
+    found = []
+    for site in search(query, limit=3):
+        if site.totp:
+            subtitle = "supports authenticator codes: Enter to set it up"
+        else:
+            methods = ", ".join(m for m in site.methods if m != "totp") or "none listed"
+            subtitle = f"no authenticator codes (its 2FA: {methods})"
+        found.append(
+            Row(
+                key=SITE_PREFIX + site.name,
+                title=site.name,
+                subtitle=subtitle,
+                code="",
+                remaining=None,
+                period=None,
+                link=site.documentation if site.totp else "",
+            )
+        )
+    return found

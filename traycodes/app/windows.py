@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TrayCodesError
 from ..settings import Settings
 from ..ui.enrolform import is_link
-from ..ui.rows import Row
+from ..ui.rows import SITE_PREFIX, Row
 from .clipboard import Clipboard, system_clipboard
 from .host import WindowsController
 
@@ -118,12 +118,33 @@ class TkWindows:
             self.quick = QuickPick(
                 self.root,
                 self.app.rows,
-                on_pick=lambda key, remember: self.app.copy(key),
+                on_pick=self._picked,
                 on_add=self._add_link,
                 on_close=self._quick_closed,
             )
         if add:
             self.quick.show_add()
+
+    def _picked(self, key: str, remember: bool) -> None:
+        """A row of the quick-pick window: a code to copy, or a site the vault has no
+        account for (from the 2FA directory): its set-up page, then the enrolment dialog."""
+        if not key.startswith(SITE_PREFIX):
+            self.app.copy(key)
+            return
+        row = next((r for r in self.app.rows(key.removeprefix(SITE_PREFIX)) if r.key == key), None)
+        if row is not None and row.link:
+            import webbrowser
+
+            webbrowser.open(row.link)
+        self.show_enrol("", "")
+
+    def _chosen(self, key: str, remember: bool) -> None:
+        """The chooser's pick: an account for the window in front, or (a search found no
+        account) a site to set up."""
+        if key.startswith(SITE_PREFIX):
+            self._picked(key, remember)
+        else:
+            self.app.chooser_picked(key, remember)
 
     def _add_link(self, text: str) -> str:
         """The quick-pick window's add field: the enrolment dialog, with what was pasted."""
@@ -147,7 +168,7 @@ class TkWindows:
         self.quick = QuickPick(
             self.root,
             rows,
-            on_pick=self.app.chooser_picked,
+            on_pick=self._chosen,
             on_close=self._quick_closed,
             title=CHOOSER_TITLE,
             heading=heading,

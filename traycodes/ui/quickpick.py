@@ -228,6 +228,13 @@ class QuickPick:
         if not self.rows:
             return
         row = self.rows[self.selected]
+        if row.is_site:
+            if not row.link:
+                self.status.configure(text=f"{row.title} offers no authenticator codes")
+                return
+            self.close()
+            self.on_pick(row.key, False)  # the window host opens its set-up page
+            return
         if not row.code:
             self.status.configure(text=f"{row.title} has no OTP yet")
             return
@@ -309,7 +316,7 @@ class QuickPick:
             canvas.create_text(
                 WIDTH - 12,
                 y + 20,
-                text=row.code or "no OTP yet",
+                text=row.code or ("set up ›" if row.link else "" if row.is_site else "no OTP yet"),
                 anchor="e",
                 fill=theme.CODE if row.code else theme.MUTED,
                 font=theme.mono(16 if row.code else 9, "bold"),

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+SITE_PREFIX = "site:"
+
 
 @dataclass(frozen=True)
 class Row:
@@ -18,6 +20,12 @@ class Row:
     code: str  # grouped for reading, e.g. "492 039"; "" when there is no OTP yet
     remaining: float | None  # seconds left (None: HOTP or no OTP)
     period: int | None
+    link: str = ""  # a site from the 2FA directory (key "site:NAME"): its set-up page
+
+    @property
+    def is_site(self) -> bool:
+        """A site the vault has no account for, from the 2FA directory (a search found it)."""
+        return self.key.startswith(SITE_PREFIX)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -32,6 +40,7 @@ class Row:
             code=str(data["code"]),
             remaining=float(remaining) if isinstance(remaining, int | float) else None,
             period=int(period) if isinstance(period, int) else None,
+            link=str(data.get("link") or ""),
         )
 
 
