@@ -11,7 +11,7 @@ say() { printf '%s\n' "$*" >&2; }
 # Debian packages the real-desktop tests and the tray's menu need.
 DESKTOP_PACKAGES=(xvfb xauth x11-utils xdotool xclip openbox trayer dbus dbus-x11
   gnome-keyring dunst desktop-file-utils xdg-utils imagemagick libgtk-3-bin
-  chromium)  # node and npm: on every machine of this kind (the extension's tests)
+  chromium firefox-esr)  # node and npm: on every machine of this kind (the extension's tests)
 # What PyGObject (pystray's gtk/appindicator backends: menus on Linux) builds against.
 GTK_PACKAGES=(gcc pkg-config libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0
   gir1.2-ayatanaappindicator3-0.1)

@@ -20,6 +20,7 @@ import pytest
 
 from tests.desktop.apphelper import GITHUB_KEY, TrayApp, expected_codes
 from tests.desktop.session import DesktopSession, require, wait_for
+from traycodes.browser import GECKO_ID
 
 pytestmark = pytest.mark.desktop
 
@@ -94,14 +95,64 @@ class Pages:
         self.server.shutdown()
 
 
-class Chromium:
-    """Debian's Chromium on the test desktop, its default profile in the test HOME, with
-    the extension loaded unpacked."""
+class Browser:
+    """A browser on the test desktop with the extension loaded; the shortcut pressed in
+    its window."""
+
+    classname = ""
+
+    def __init__(self, app: TrayApp) -> None:
+        self.app = app
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def window(self) -> str | None:
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", self.classname],
+            env=self.app.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        return found[-1] if found else None
+
+    def fill(self, pages: Pages, kind: str) -> dict[str, str]:
+        """Press the extension's shortcut until the page reports ``kind`` (a browser just
+        started registers the extension's shortcut a moment after the page loads)."""
+        for _ in range(5):
+            self.press_shortcut()
+            try:
+                return pages.next_report(kind, timeout=4)
+            except queue.Empty:
+                continue
+        raise AssertionError(f"the page reported no {kind} after the shortcut")
+
+    def press_shortcut(self) -> None:
+        window = self.window()
+        assert window is not None
+        env = self.app.env
+        subprocess.run(["xdotool", "windowactivate", "--sync", window], env=env, check=False)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "alt+shift+o"], env=env, check=True)
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+            self.process = None
+
+
+class Chromium(Browser):
+    """Debian's Chromium, its default profile in the test HOME, with the extension loaded
+    unpacked."""
+
+    classname = "chromium"
 
     def __init__(self, app: TrayApp, extension: str) -> None:
-        self.app = app
+        super().__init__(app)
         self.extension = extension
-        self.process: subprocess.Popen[bytes] | None = None
 
     def open(self, url: str) -> None:
         """A new tab with ``url`` (the first call starts the browser)."""
@@ -137,43 +188,42 @@ class Chromium:
             "--window-size=900,700",
         ]
 
-    def window(self) -> str | None:
-        found = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--class", "chromium"],
+
+class Firefox(Browser):
+    """Debian's Firefox ESR with a profile of its own in which the Firefox build of the
+    extension (``traycodes browser path --firefox``) is installed the way an administrator
+    side-loads one: a file named by the extension's id holding its folder, unsigned
+    add-ons allowed (ESR honours the preference)."""
+
+    classname = "firefox"
+
+    def __init__(self, app: TrayApp, extension: str, profile: Path, hosts: list[str]) -> None:
+        super().__init__(app)
+        (profile / "extensions").mkdir(parents=True)
+        (profile / "extensions" / GECKO_ID).write_text(extension)
+        prefs = {
+            "xpinstall.signatures.required": False,
+            "extensions.autoDisableScopes": 0,
+            "extensions.enabledScopes": 15,
+            "browser.shell.checkDefaultBrowser": False,
+            "datareporting.policy.dataSubmissionEnabled": False,
+            "browser.aboutwelcome.enabled": False,
+            "dom.security.https_first": False,
+            "network.dns.localDomains": ",".join(hosts),  # these resolve to this machine
+        }
+        (profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items())
+        )
+        self.profile = profile
+
+    def open(self, url: str) -> None:
+        self.close()
+        self.process = subprocess.Popen(
+            ["firefox-esr", "--profile", str(self.profile), "--no-remote", url],
             env=self.app.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
-        return found[-1] if found else None
-
-    def fill(self, pages: Pages, kind: str) -> dict[str, str]:
-        """Press the extension's shortcut until the page reports ``kind`` (a browser just
-        started registers the extension's shortcut a moment after the page loads)."""
-        for _ in range(5):
-            self.press_shortcut()
-            try:
-                return pages.next_report(kind, timeout=4)
-            except queue.Empty:
-                continue
-        raise AssertionError(f"the page reported no {kind} after the shortcut")
-
-    def press_shortcut(self) -> None:
-        window = self.window()
-        assert window is not None
-        env = self.app.env
-        subprocess.run(["xdotool", "windowactivate", "--sync", window], env=env, check=False)
-        subprocess.run(["xdotool", "key", "--clearmodifiers", "alt+shift+o"], env=env, check=True)
-
-    def close(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-            self.process = None
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 class Setup(NamedTuple):
@@ -326,3 +376,34 @@ def test_a_locked_vault_gets_the_message_and_nothing_is_filled(
             pages.next_report("change", timeout=3)
     finally:
         app.cli("browser", "on")
+
+
+@pytest.fixture
+def firefox(setup: Setup, tmp_path: Path) -> Iterator[Firefox]:
+    require("firefox-esr")
+    extension = setup.app.cli("browser", "path", "--firefox").stdout.strip()
+    hosts = ["github.test", "github.test.evil.test"]
+    browser = Firefox(setup.app, extension, tmp_path / "profile", hosts)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def test_firefox_fills_the_code_of_the_pages_own_site(setup: Setup, firefox: Firefox) -> None:
+    """The same extension in Firefox ESR, through the host's Firefox manifest
+    (~/.mozilla/native-messaging-hosts, allowed_extensions: our gecko id)."""
+    firefox.open(setup.pages.url("github.test", "/login"))
+    setup.pages.next_report("load", timeout=60)
+    wait_for(lambda: firefox.window() is not None, "the Firefox window")
+    filled = firefox.fill(setup.pages, "change")
+    assert filled["value"] in expected_codes(GITHUB_KEY)
+
+
+def test_firefox_gives_a_lookalike_host_nothing(setup: Setup, firefox: Firefox) -> None:
+    firefox.open(setup.pages.url("github.test.evil.test", "/login"))
+    setup.pages.next_report("load", timeout=60)
+    wait_for(lambda: firefox.window() is not None, "the Firefox window")
+    firefox.fill(setup.pages, "panel")
+    with pytest.raises(queue.Empty):
+        setup.pages.next_report("change", timeout=3)
