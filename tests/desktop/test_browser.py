@@ -355,6 +355,37 @@ def test_with_the_app_running_the_app_answers(setup: Setup) -> None:
         assert app.stop() == 0
 
 
+def test_the_global_hotkey_hands_a_browser_window_to_the_extension(setup: Setup) -> None:
+    """The app's type hotkey with Chromium in front: the extension said hello, so the app
+    presses its shortcut there, and the extension goes by the page's address. A page
+    titled like GitHub on another host gets a note, not the chooser and not a code; the
+    site's own page gets its code."""
+    app, pages, browser = setup
+    app.start()
+    try:
+        browser.open(pages.url("github.test.evil.test", "/login"))
+        pages.next_report("load", timeout=60)
+        browser.fill(pages, "panel")  # the extension is ready (and has said hello)
+        window = browser.window()
+        assert window is not None
+        for target, kind in (("github.test.evil.test", "panel"), ("github.test", "change")):
+            browser.open(pages.url(target, "/login"))
+            pages.next_report("load", timeout=60)
+            subprocess.run(
+                ["xdotool", "windowactivate", "--sync", window], env=app.env, check=False
+            )
+            app.run("xdotool", "key", "ctrl+alt+o")  # the app's type hotkey
+            found = pages.next_report(kind, timeout=10)
+            assert not app.state()["chooser"]
+            if kind == "change":
+                assert found["value"] in expected_codes(GITHUB_KEY)
+            else:
+                with pytest.raises(queue.Empty):
+                    pages.next_report("change", timeout=3)
+    finally:
+        assert app.stop() == 0
+
+
 def test_a_locked_vault_gets_the_message_and_nothing_is_filled(
     setup: Setup, desktop: DesktopSession, tmp_path: Path
 ) -> None:

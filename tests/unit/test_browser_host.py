@@ -240,3 +240,16 @@ def test_install_writes_a_manifest_per_browser_and_off_removes_only_ours(
     install.remove()
     assert brave.exists() and not launcher.exists()  # another program's manifest is left
     assert install.state("chromium") == "off"
+
+
+def test_the_extensions_hello_is_noted_for_the_browser_that_started_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from traycodes.browser import seen
+
+    monkeypatch.setattr(seen, "browser_process", lambda: "chromium")
+    out = io.BytesIO()
+    hello = frame({"type": "hello", "shortcut": "Alt+Shift+O"})
+    assert serve([OURS], io.BytesIO(hello + frame({"type": "hello", "shortcut": 5})), out) == 0
+    assert [r["ok"] for r in replies(out.getvalue())] == [True, False]
+    assert seen.shortcut_for("chromium") == "Alt+Shift+O"

@@ -129,3 +129,42 @@ def test_both_types_before_it_copies() -> None:
     app = FakeApp(hotkey_action="both")
     typist_for(app, FakeDesktop(APP_WINDOW)).for_window_in_front()
     assert kinds(app)[:2] == ["type", "copy"]
+
+
+def test_a_browser_with_the_extension_is_handed_over_to_it() -> None:
+    """The extension said hello from Firefox with its shortcut: the hotkey presses that
+    shortcut in the Firefox window (the extension fills by the page's address) and types
+    nothing, opens no chooser; a browser it has not heard from still gets the chooser."""
+    from traycodes.browser import seen
+
+    seen.note("firefox", "Alt+Shift+O")
+    app = FakeApp(press_enter=True)
+    typist = typist_for(app, FakeDesktop(BROWSER_WINDOW))
+    pressed: list[list[str]] = []
+    typist._press = pressed.append  # type: ignore[method-assign]
+    typist.for_window_in_front()
+    assert pressed == [["alt", "shift", "o"]] and app.events == []
+    chromium = Window("9", "Sign in to GitHub - Chromium", "chromium")
+    typist = typist_for(app, FakeDesktop(chromium))
+    typist._press = pressed.append  # type: ignore[method-assign]
+    typist.for_window_in_front()
+    assert kinds(app) == ["chooser"] and len(pressed) == 1
+
+
+def test_what_the_extension_said_is_kept_checked_and_forgotten() -> None:
+    from traycodes.browser import seen
+
+    assert seen.shortcut_for("chromium") is None
+    seen.note("chromium", "Ctrl+Shift+Y", now=1000.0)
+    assert seen.shortcut_for("chromium", now=2000.0) == "Ctrl+Shift+Y"
+    assert seen.shortcut_for("Chromium", now=2000.0) == "Ctrl+Shift+Y"
+    assert seen.shortcut_for("chromium", now=1000.0 + seen.MAX_AGE + 1) is None  # long unheard
+    seen.note("chromium", "", now=3000.0)  # the user removed the shortcut
+    assert seen.shortcut_for("chromium", now=3000.0) is None
+    seen.note("chromium", "Alt+$(rm -rf)", now=3000.0)  # not a shortcut: not noted
+    assert seen.shortcut_for("chromium", now=3000.0) is None
+    seen.note("", "Alt+Shift+O")  # a browser that cannot be told: nothing noted
+    assert seen.keys("Ctrl+Shift+Y") == ["ctrl", "shift", "y"]
+    assert seen.keys("Command+Shift+O") == ["cmd", "shift", "o"]
+    seen.forget()
+    assert seen.shortcut_for("chromium") is None

@@ -1,8 +1,10 @@
 """Global hotkeys, and putting the right code into the window in front.
 
 pynput's listener only hands the request on (it must never block the keyboard hook). A
-worker thread does the rest, in order: read the window in front, find its record (one
-clear winner, else the chooser), wait until the hotkey's modifiers are released, check
+worker thread does the rest, in order: read the window in front (a browser with our
+extension: press the extension's shortcut there, and it fills by the page's address),
+find its record (one clear winner, else the chooser), wait until the hotkey's modifiers
+are released, check
 the same window is still in front, wait for the next code if this one is about to expire,
 advance and save an HOTP counter, then type (or copy, or both) and say so.
 The vault is only touched on the Tk thread, through ``app.call``.
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ..errors import TrayCodesError
-from ..matching import Candidate, plan_hotkey, remembered_pattern
+from ..matching import Candidate, is_browser, plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 from ..settings import Settings
@@ -157,6 +159,8 @@ class Typist:
             return
         if window.pid == os.getpid() or window.app in OWN_APPS:
             return  # never into our own windows
+        if is_browser(window) and self._hand_to_extension(window):
+            return
         state = self.app.call(lambda: self.app.vault is not None)
         if not state:
             self.app.post(self.app.show_password)
@@ -213,6 +217,35 @@ class Typist:
         where = f" into “{window.title}”" if window is not None and action != "copy" else ""
         verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
         self.app.notify(f"{verb} the code for {record.label}{where}", "")
+
+    def _hand_to_extension(self, window: Window) -> bool:
+        """A browser with our extension in front: press the extension's shortcut there, and
+        the extension fills the page by its verified address (a page's title decides
+        nothing). False when that browser has not said hello (browser/seen.py)."""
+        from ..browser.seen import keys, shortcut_for
+
+        shortcut = shortcut_for(window.app)
+        if shortcut is None:
+            return False
+        if not self._ready_to_type(window, chosen=False, label="this page"):
+            return True  # said why; typing the title's guess instead would defeat the point
+        self._press(keys(shortcut))
+        return True
+
+    def _press(self, names: list[str]) -> None:
+        """Press a key combination (``["alt", "shift", "o"]``) and let it go."""
+        from pynput import keyboard
+
+        if self._keyboard is None:
+            self._keyboard = keyboard.Controller()
+        pressed = [
+            getattr(keyboard.Key, name) if len(name) > 1 else keyboard.KeyCode.from_char(name)
+            for name in names
+        ]
+        for key in pressed:
+            self._keyboard.press(key)
+        for key in reversed(pressed):
+            self._keyboard.release(key)
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT

@@ -7,8 +7,10 @@ stdout carries nothing else (logs go to stderr).
 
 Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site with their
 codes; ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
-its counter saved first). The page's address comes from the browser (the tab's URL as the
-extension sees it), never from the page. With the tray app running the host asks it over
+its counter saved first); ``{"type": "hello", "shortcut": KEYS}`` -> noted
+(browser/seen.py), so that the global hotkey hands this browser's windows to the
+extension. The page's address comes from the browser (the tab's URL as the extension
+sees it), never from the page. With the tray app running the host asks it over
 IPC; otherwise it opens the vault through the keyring slot, and if only a password would
 open it, answers "traycodes is locked" (and a running app, if any, shows its unlock
 window).
@@ -75,6 +77,11 @@ def checked(message: dict[str, Any]) -> dict[str, str]:
     """The request's fields, checked: a type we know, an http(s) URL, a record id."""
     kind = message.get("type")
     url = message.get("url")
+    if kind == "hello":
+        shortcut = message.get("shortcut")
+        if not isinstance(shortcut, str) or len(shortcut) > 40:
+            raise BadMessage("the hello names no shortcut")
+        return {"type": "hello", "shortcut": shortcut}
     if kind not in ("codes", "code"):
         raise BadMessage(f"unknown request type {kind!r}")
     if not isinstance(url, str) or not url or len(url) > MAX_URL:
@@ -92,6 +99,11 @@ def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> d
     """The answer to a checked request: from the running app, else from the vault."""
     from ..app import ipc
 
+    if request["type"] == "hello":
+        from . import seen
+
+        seen.note(seen.browser_process(), request["shortcut"])
+        return {"ok": True}
     command = "browser-codes" if request["type"] == "codes" else "browser-code"
     try:
         return ask_app(command, **{k: v for k, v in request.items() if k != "type"})

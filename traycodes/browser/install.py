@@ -127,6 +127,9 @@ def remove() -> list[str]:
     if launcher.exists():
         launcher.unlink()
         done.append(f"host launcher: removed {launcher}")
+    from . import seen
+
+    seen.forget()  # the hotkey no longer hands browser windows over
     return done
 
 

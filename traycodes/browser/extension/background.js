@@ -33,9 +33,27 @@ async function fillFrame(tabId, frameId, url) {
   }
   const answer = await ask({ type: "codes", url });
   await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer }, { frameId });
+  hello(); // the shortcut may have been changed since
 }
 
+// Tell traycodes this browser has the extension, and its shortcut: the global hotkey then
+// hands this browser's windows to the extension (which goes by the page's address).
+async function hello() {
+  let shortcut = "";
+  try {
+    const commands = await api.commands.getAll();
+    const fill = commands.find((command) => command.name === "fill-code");
+    shortcut = (fill && fill.shortcut) || "";
+  } catch {
+    shortcut = "";
+  }
+  await ask({ type: "hello", shortcut });
+}
+
+api.runtime.onStartup.addListener(hello);
+
 api.runtime.onInstalled.addListener(() => {
+  hello();
   api.contextMenus.create({
     id: "fill-code",
     title: "Fill the two-factor code (traycodes)",
