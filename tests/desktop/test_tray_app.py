@@ -121,13 +121,25 @@ def test_menu_lists_codes_and_a_click_copies(make_app) -> None:  # type: ignore[
     assert app.stop() == 0
 
 
+def click_until_open(app: TrayApp) -> None:
+    """Click the xorg icon until the quick-pick window opens: a click that lands while the
+    tray host is still settling the freshly docked icon is lost (seen once in CI)."""
+    for _ in range(3):
+        app.click_icon(1)
+        try:
+            wait_for(lambda: app.state()["quickpick"], "the quick-pick window", timeout=7)
+        except TimeoutError:
+            continue
+        return
+    raise AssertionError("three clicks on the icon opened no quick-pick window")
+
+
 def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
     app.init_default()
     app.start()
     wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
-    app.click_icon(1)
-    wait_for(lambda: app.state()["quickpick"], "the quick-pick window", timeout=20)
+    click_until_open(app)
     wait_for(lambda: app.window_named("traycodes") is not None, "the window on screen")
     app.wait_focused("traycodes")
     app.type_text("goo")

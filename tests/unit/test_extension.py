@@ -87,13 +87,13 @@ def test_the_javascript_unit_tests_pass() -> None:
 
 
 def test_eslint_finds_nothing() -> None:
-    config = SOURCE / "traycodes" / "browser" / "eslint.config.cjs"
+    config = SOURCE / "tests" / "js" / "eslint.config.cjs"
     eslint = tool("eslint")
     modules = Path(eslint).resolve().parents[2] if ".tools" in eslint else None
     env = {**os.environ, **({"NODE_PATH": str(modules)} if modules else {})}
     done = subprocess.run(
         [eslint, "-c", str(config), "extension/"],
-        cwd=config.parent,
+        cwd=SOURCE / "traycodes" / "browser",
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,5 +1,6 @@
-// eslint's configuration for the extension (tests/unit/test_extension.py runs eslint with
-// it; not shipped to browsers).
+// eslint's configuration for the extension's code: tests/unit/test_extension.py runs
+// eslint with it from traycodes/browser/ (with --config, eslint matches "files" from the
+// working folder).
 "use strict";
 
 const globals = require("globals");
