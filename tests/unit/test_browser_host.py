@@ -253,3 +253,13 @@ def test_the_extensions_hello_is_noted_for_the_browser_that_started_the_host(
     assert serve([OURS], io.BytesIO(hello + frame({"type": "hello", "shortcut": 5})), out) == 0
     assert [r["ok"] for r in replies(out.getvalue())] == [True, False]
     assert seen.shortcut_for("chromium") == "Alt+Shift+O"
+
+
+def test_replies_carry_the_requests_id_over_one_long_connection() -> None:
+    """The extension keeps one host for many requests and matches replies by ``rid``."""
+    requests = frame({"type": "nope", "url": "https://a.example/", "rid": 7}) + frame(
+        {"type": "codes", "rid": 8}
+    )
+    out = io.BytesIO()
+    assert serve([OURS], io.BytesIO(requests), out) == 0
+    assert [r["rid"] for r in replies(out.getvalue())] == [7, 8]

@@ -5,8 +5,11 @@ The browser starts it with the caller's identity in its arguments (Chromium-fami
 and speaks on stdin/stdout: each message a 4-byte native-order length, then UTF-8 JSON.
 stdout carries nothing else (logs go to stderr).
 
-Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site with their
-codes; ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
+The extension keeps one connection open (``connectNative``), so one host answers many
+requests, each reply carrying its request's ``rid``.
+
+Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site with
+their codes; ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
 its counter saved first); ``{"type": "hello", "shortcut": KEYS}`` -> noted
 (browser/seen.py), so that the global hotkey hands this browser's windows to the
 extension. The page's address comes from the browser (the tab's URL as the extension
@@ -171,4 +174,7 @@ def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
             reply = {"ok": False, "error": str(exc)}
         except TrayCodesError as exc:
             reply = {"ok": False, "error": str(exc)}
+        rid = message.get("rid")
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            reply = {**reply, "rid": rid}  # the extension's id for the request, echoed
         write_message(stdout, reply)

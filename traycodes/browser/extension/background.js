@@ -7,13 +7,46 @@ const api = globalThis.browser ?? globalThis.chrome;
 const HOST = "traycodes";
 const NOT_INSTALLED = "the traycodes host is not installed for this browser: run 'traycodes browser on'";
 
-async function ask(message) {
-  try {
-    const reply = await api.runtime.sendNativeMessage(HOST, message);
-    return reply || { ok: false, error: "no answer from traycodes" };
-  } catch {
-    return { ok: false, error: NOT_INSTALLED };
-  }
+// One connection to the host, kept while the background lives: a host started once answers
+// every request (starting one per request costs ~100 ms). Replies carry the request's id.
+let port = null;
+let nextId = 1;
+const waiting = new Map();
+
+function connect() {
+  const opened = api.runtime.connectNative(HOST);
+  opened.onMessage.addListener((reply) => {
+    const done = reply && waiting.get(reply.rid);
+    if (done) {
+      waiting.delete(reply.rid);
+      done(reply);
+    }
+  });
+  opened.onDisconnect.addListener(() => {
+    if (port === opened) port = null;
+    for (const done of waiting.values()) done({ ok: false, error: NOT_INSTALLED });
+    waiting.clear();
+  });
+  return opened;
+}
+
+function ask(message) {
+  return new Promise((resolve) => {
+    const rid = nextId++;
+    waiting.set(rid, resolve);
+    try {
+      if (!port) port = connect();
+      port.postMessage({ ...message, rid });
+    } catch {
+      waiting.delete(rid);
+      port = null;
+      resolve({ ok: false, error: NOT_INSTALLED });
+      return;
+    }
+    setTimeout(() => {
+      if (waiting.delete(rid)) resolve({ ok: false, error: "traycodes did not answer" });
+    }, 20000);
+  });
 }
 
 async function inject(tabId, frameId) {
