@@ -66,6 +66,7 @@ def test_paste_a_link_see_the_code_save(app: TrayApp) -> None:
     app.type_text(LINK)
     wait_for(lambda: code_shown(app), "the live code")
     assert dialog(app)["targets"] == ["a new record"]
+    assert dialog(app)["website"] == "https://gitlab.com"  # from the 2FA directory
     app.screenshot("enrol-link.png")
     assert records(app) == []  # nothing written before Save
     app.type_keys("Return")
@@ -76,6 +77,7 @@ def test_paste_a_link_see_the_code_save(app: TrayApp) -> None:
         "dev@example.com",
         True,
     )
+    assert saved["websites"] == ["https://gitlab.com"]
     assert app.stop() == 0
 
 

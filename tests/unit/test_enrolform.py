@@ -91,3 +91,27 @@ def test_the_replace_question_shows_both_codes() -> None:
     question = replace_question(Target("b" * 32, "GitHub", True, "123456"), entry, 59.0)
     assert "123 456" in question and totp(KEY, 59.0)[:3] in question
     assert "--restore-previous-key" in question
+
+
+def test_the_website_field_goes_to_the_one_account_read() -> None:
+    from traycodes.ui.enrolform import Form, read_form
+
+    link = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=GitHub"
+    (entry,) = read_form(Form(link=link, website=" https://github.com ")).entries
+    assert entry.websites == ("https://github.com",)
+    (entry,) = read_form(Form(link=link)).entries
+    assert entry.websites == ()
+
+
+def test_the_website_is_pre_filled_from_the_directory_until_the_user_writes_one() -> None:
+    from traycodes.ui.enrolform import Form, directory_website, read_form, website_prefill
+
+    assert directory_website("GitHub") == "https://github.com"
+    assert directory_website("My Homelab") == ""
+    github = read_form(Form(link="otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP")).entries
+    homelab = read_form(Form(link="otpauth://totp/Homelab:me?secret=JBSWY3DPEHPK3PXP")).entries
+    assert website_prefill("", "", github) == "https://github.com"
+    assert website_prefill("https://github.com", "https://github.com", github) is None  # shown
+    assert website_prefill("https://github.com", "https://github.com", homelab) == ""  # gone
+    assert website_prefill("https://git.example.org", "https://github.com", github) is None
+    assert website_prefill("", "", []) is None

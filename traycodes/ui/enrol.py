@@ -21,11 +21,12 @@ from .enrolform import (
     Reading,
     Target,
     default_target,
-    link_name,
     links_in,
     read_form,
     replace_question,
+    website_prefill,
 )
+from .linkchooser import choose_link
 
 __all__ = ["EnrolDialog", "Target"]
 
@@ -156,6 +157,12 @@ class EnrolDialog:
         ):
             self._label(key, text, row=0, column=column, padx=(0, 6))
             self._entry(key, variable, width, name).grid(row=1, column=column, padx=(0, 6), ipady=3)
+        site = tk.Frame(w, background=theme.BACKGROUND)
+        site.pack(fill="x", pady=(4, 0))
+        self.website = tk.StringVar()
+        self._website_filled = ""  # what the directory put there (the user's text wins)
+        self._label(site, "Website (filled in from the 2FA directory)", row=0, column=0)
+        self._entry(site, self.website, 64, "website").grid(row=1, column=0, sticky="w", ipady=3)
         self.advanced = tk.BooleanVar(value=False)
         tk.Checkbutton(
             w,
@@ -197,6 +204,7 @@ class EnrolDialog:
             self._label(self.advanced_frame, text, row=0, column=column, padx=(0, 8))
             widget.grid(row=1, column=column, sticky="w", padx=(0, 8))
         watched = [self.link, self.issuer, self.account, self.key, self.kind, self.algorithm]
+        watched.append(self.website)
         for variable in watched + list(self.numbers.values()):
             variable.trace_add("write", lambda *_: self.update())
         self.preview = tk.Frame(
@@ -272,6 +280,7 @@ class EnrolDialog:
             counter=self.numbers["counter"].get(),
             issuer=self.issuer.get(),
             account=self.account.get(),
+            website=self.website.get(),
         )
 
     def update(self) -> None:
@@ -285,7 +294,15 @@ class EnrolDialog:
         else:
             self._show_message(reading.message(), error=False)
         self.entries, self.warnings = reading.entries, reading.warnings
+        self._prefill_website()
         self._show_entries()
+
+    def _prefill_website(self) -> None:
+        """The directory's website for the account's issuer, unless the user wrote one."""
+        suggested = website_prefill(self.website.get(), self._website_filled, self.entries)
+        if suggested is not None:
+            self._website_filled = suggested
+            self.website.set(suggested)  # updates again, with the website in the entry
 
     def _show_message(self, text: str, *, error: bool) -> None:
         self.message_text = text
@@ -379,31 +396,9 @@ class EnrolDialog:
         if isinstance(links, str):
             self._show_message(links, error=True)
         elif len(links) > 1:
-            self._choose_code(links)
+            choose_link(self.window, links, self.link.set)
         else:
             self.link.set(links[0])
-
-    def _choose_code(self, links: list[str]) -> None:
-        chooser = tk.Toplevel(self.window, background=theme.BACKGROUND, padx=12, pady=10)
-        chooser.title("traycodes: which QR code?")
-        self._label(chooser, f"{len(links)} QR codes were found. Which one?", 10, row=0, column=0)
-        for row, link in enumerate(links, start=1):
-            tk.Button(
-                chooser,
-                text=link_name(link),
-                anchor="w",
-                relief="flat",
-                font=theme.font(10),
-                command=self._picker(chooser, link),
-                name=f"code{row}",
-            ).grid(row=row, column=0, sticky="we", pady=2)
-
-    def _picker(self, chooser: tk.Toplevel, link: str) -> Callable[[], None]:
-        def pick() -> None:
-            self.link.set(link)
-            chooser.destroy()
-
-        return pick
 
     def _scan(self) -> None:
         self._show_message("Looking for QR codes on the screen…", error=False)
@@ -489,6 +484,7 @@ class EnrolDialog:
             "accounts": [e.label for e in self.entries],
             "targets": [t.label for t in self.targets],
             "target": self.target.get(),
+            "website": self.website.get(),
             "can_save": str(self.save_button.cget("state")) == "normal",
             "widgets": theme.widget_boxes(self.window),
         }

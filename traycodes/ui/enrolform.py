@@ -5,7 +5,7 @@ would go by default. The dialog (ui/enrol.py) only draws this."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InvalidInput
 from ..model import Algorithm, Entry, OtpParams, OtpType
@@ -41,6 +41,7 @@ class Form:
     counter: str = "0"
     issuer: str = ""
     account: str = ""
+    website: str = ""  # for one account: where it signs in (matching, the browser)
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,39 @@ def read_form(form: Form) -> Reading:
                 )
             return Reading(list(parsed.entries), [], note)
         entry, link_warnings = inspect_uri(text)
-        return Reading([entry], list(link_warnings))
+        return _with_website(Reading([entry], list(link_warnings)), form)
     if form.key.strip():
-        return _from_key(form)
+        return _with_website(_from_key(form), form)
     return Reading()
+
+
+def _with_website(reading: Reading, form: Form) -> Reading:
+    """The website field, given to the one account read (an export of several has none)."""
+    website = form.website.strip()
+    if not website or len(reading.entries) != 1:
+        return reading
+    entry = replace(reading.entries[0], websites=(website,))
+    return Reading([entry], reading.warnings, reading.note)
+
+
+def website_prefill(current: str, filled: str, entries: list[Entry]) -> str | None:
+    """What the website field should now show: the directory's website for the one
+    account's issuer, unless the user wrote their own (``filled``: what was pre-filled
+    last); None: leave it as it is."""
+    if current and current != filled:
+        return None  # the user's own
+    issuer = entries[0].issuer if len(entries) == 1 else ""
+    suggested = directory_website(issuer) if issuer else ""
+    return suggested if suggested != current else None
+
+
+def directory_website(issuer: str) -> str:
+    """The website the 2FA directory gives an issuer that is one of its sites ("GitHub" ->
+    "https://github.com"), to pre-fill the dialog's website field; "" for none."""
+    from ..directory import by_name
+
+    site = by_name(issuer)
+    return f"https://{site.domains[0]}" if site is not None and site.domains else ""
 
 
 def links_in(result: list[str] | str) -> list[str] | str:
