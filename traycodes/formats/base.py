@@ -167,9 +167,11 @@ def entry_of_item(
     issuer, account = name, username
     if text.lower().startswith("otpauth://"):
         found = parse_uri(text)
-        issuer, account = found.issuer or name, found.account or username
+        issuer, account, otp = found.issuer or name, found.account or username, found.otp
+    else:
+        otp = otp_from(text)
     return Entry(
-        otp=otp_from(text),
+        otp=otp,
         issuer=issuer,
         account=account,
         websites=websites,
