@@ -91,11 +91,12 @@ def manifest_path(browser: str) -> Path:
 
 
 def _write_private(path: Path, text: str, mode: int) -> None:
+    """Write ``text`` atomically (vault.atomic_write: 0600), then give it ``mode``."""
+    from ..vault import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)
+    atomic_write(path, text.encode("utf-8"))
+    os.chmod(path, mode)
 
 
 def install(host_command: list[str]) -> list[str]:

@@ -46,12 +46,11 @@ def note(browser: str, shortcut: str, now: float | None = None) -> None:
         return
     known = _read()
     known[browser] = {"shortcut": shortcut, "seen": now if now is not None else time.time()}
+    from ..vault import atomic_write
+
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(known, indent=1), encoding="utf-8")
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
+    atomic_write(path, json.dumps(known, indent=1).encode("utf-8"))  # 0600
 
 
 def shortcut_for(browser: str, now: float | None = None) -> str | None:
