@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import TrayCodesError
 from ..formats import qr_texts
 
 Answer = Callable[[list[str] | str], None]
@@ -34,6 +35,8 @@ class QrCapture:
         def run() -> None:
             try:
                 result = work()
+            except TrayCodesError as exc:  # grim or the portal refused: says why
+                result = f"The screen could not be read: {exc}."
             except Exception as exc:  # an unreadable image, no screen access...
                 result = f"The QR code could not be read ({type(exc).__name__})."
             self.post(lambda: answer(result))
@@ -49,10 +52,16 @@ class QrCapture:
         def grab() -> list[str] | str:
             from PIL import ImageGrab
 
+            from .. import desktop
+
             time.sleep(0.25)  # let the window manager take the dialog away
-            picture = (
-                ImageGrab.grab(all_screens=True) if sys.platform == "win32" else ImageGrab.grab()
-            )
+            picture = desktop.screenshot()  # Wayland: grim or the Screenshot portal
+            if picture is None:
+                picture = (
+                    ImageGrab.grab(all_screens=True)
+                    if sys.platform == "win32"
+                    else ImageGrab.grab()
+                )
             texts = qr_texts(picture)
             if not texts:
                 captured.append(picture)  # handed to the Tk thread with the answer

@@ -122,12 +122,14 @@ class Hotkeys:
 class Typist:
     """The worker that acts on hotkey requests, one at a time."""
 
-    def __init__(self, app: TypistHost, desktop: Any) -> None:
+    def __init__(self, app: TypistHost, desktop: Any, keyboard: Any = "pynput") -> None:
         self.app = app
-        self.desktop = desktop  # X11Desktop (or a platform equivalent)
+        self.desktop = desktop  # X11Desktop, SwayDesktop... (desktop.window_reader())
+        # How codes are typed: pynput (X11, Windows, macOS), a Wayland keyboard
+        # (desktop.keyboard()), or None where nothing can type: codes are copied.
+        self.keyboard: Any = PynputKeyboard() if keyboard == "pynput" else keyboard
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="typist", daemon=True)
-        self._keyboard: Any = None
 
     def start(self) -> None:
         self._thread.start()
@@ -159,7 +161,7 @@ class Typist:
             return
         if window.pid == os.getpid() or window.app in OWN_APPS:
             return  # never into our own windows
-        if is_browser(window) and self._hand_to_extension(window):
+        if is_browser(window) and self.keyboard is not None and self._hand_to_extension(window):
             return
         state = self.app.call(lambda: self.app.vault is not None)
         if not state:
@@ -194,7 +196,7 @@ class Typist:
         if remember and window is not None:
             self.app.call(lambda: self.app.remember_window(record_id, remembered_pattern(window)))
         action = record.hotkey_action or self.app.settings.hotkey_action
-        if window is None:
+        if window is None or self.keyboard is None:
             action = "copy"
         if (
             action != "copy"
@@ -234,18 +236,9 @@ class Typist:
 
     def _press(self, names: list[str]) -> None:
         """Press a key combination (``["alt", "shift", "o"]``) and let it go."""
-        from pynput import keyboard
-
-        if self._keyboard is None:
-            self._keyboard = keyboard.Controller()
-        pressed = [
-            getattr(keyboard.Key, name) if len(name) > 1 else keyboard.KeyCode.from_char(name)
-            for name in names
-        ]
-        for key in pressed:
-            self._keyboard.press(key)
-        for key in reversed(pressed):
-            self._keyboard.release(key)
+        if self.keyboard is None:
+            raise TrayCodesError("traycodes cannot press keys on this desktop")
+        self.keyboard.press(names)
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT
@@ -285,11 +278,73 @@ class Typist:
         return code(otp, now)
 
     def _type(self, text: str, *, enter: bool) -> None:
+        self.keyboard.type(text, enter=enter)
+
+
+class PynputKeyboard:
+    """Typing through pynput (X11, Windows, macOS); its controller made on first use."""
+
+    name = "pynput"
+
+    def __init__(self) -> None:
+        self._controller: Any = None
+
+    def _keys(self) -> Any:
         from pynput import keyboard
 
-        if self._keyboard is None:
-            self._keyboard = keyboard.Controller()
-        self._keyboard.type(text)
+        if self._controller is None:
+            self._controller = keyboard.Controller()
+        return keyboard
+
+    def type(self, text: str, *, enter: bool = False) -> None:
+        keyboard = self._keys()
+        self._controller.type(text)
         if enter:
-            self._keyboard.press(keyboard.Key.enter)
-            self._keyboard.release(keyboard.Key.enter)
+            self._controller.press(keyboard.Key.enter)
+            self._controller.release(keyboard.Key.enter)
+
+    def press(self, names: list[str]) -> None:
+        keyboard = self._keys()
+        pressed = [
+            getattr(keyboard.Key, name) if len(name) > 1 else keyboard.KeyCode.from_char(name)
+            for name in names
+        ]
+        for key in pressed:
+            self._controller.press(key)
+        for key in reversed(pressed):
+            self._controller.release(key)
+
+
+def start_input(app: Any, bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
+    """The window reader and the global shortcuts for this desktop: ``(reader, shortcuts,
+    problems)``. X11, Windows, macOS: pynput hears the hotkeys. Wayland: the GlobalShortcuts
+    portal where the desktop has it; elsewhere the compositor's own binding runs
+    ``traycodes type`` (``traycodes hotkeys`` prints it), and pynput is not started (it
+    would only hear keys while an XWayland window has the focus)."""
+    from .. import desktop
+
+    reader = None
+    try:
+        reader = desktop.window_reader()
+    except Exception as exc:  # no usable X connection, no compositor socket
+        log.info("the window in front cannot be read: %s", type(exc).__name__)
+    if desktop.display_server() != "wayland":
+        hotkeys = Hotkeys(bindings)
+        return reader, hotkeys, hotkeys.start() if reader is not None else []
+    names = {"type": "Type the code for the window in front", "pick": "Show traycodes"}
+    keyed = dict(zip(("type", "pick"), bindings.items(), strict=False))
+    shortcuts = desktop.global_shortcuts(
+        {key: (names[key], sway_keys(trigger), action) for key, (trigger, action) in keyed.items()}
+    )
+    if shortcuts is None:
+        return reader, None, []
+    problems = shortcuts.start()
+    return reader, (None if problems else shortcuts), problems
+
+
+def sway_keys(hotkey: str) -> str:
+    """pynput's ``<ctrl>+<alt>+o`` as sway (and the portals' XDG shortcut spec) write it:
+    ``CTRL+ALT+o``."""
+    names = {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "cmd": "LOGO", "super": "LOGO"}
+    parts = [p.strip() for p in hotkey.split("+") if p.strip()]
+    return "+".join(names.get(p.strip("<>").lower(), p.strip("<>")) for p in parts)

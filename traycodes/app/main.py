@@ -139,27 +139,30 @@ class App:
         return TkWindows(self.loop.root_window, self, self.post)
 
     def _start_hotkeys(self) -> None:
-        """Global hotkeys where they can work (X11); elsewhere 'traycodes type' over IPC."""
-        from .hotkey import Hotkeys, Typist
+        """Global hotkeys where they can be heard (hotkey.start_input); the type hotkey's
+        worker where the window in front can be read."""
+        from .hotkey import Typist, start_input
 
-        if self.desktop is None:
-            try:
-                self.desktop = desktop.window_reader()
-            except Exception as exc:  # no usable X connection
-                log.info("no X11 window lookups: %s", type(exc).__name__)
-        if self.desktop is not None and self.typist is None:
-            self.typist = Typist(self, self.desktop)
-            self.typist.start()
         if self.hotkeys is not None:
             self.hotkeys.stop()
-        bindings = {self.settings.hotkey_pick: lambda: self.post(self.show_quickpick)}
-        if self.typist is not None:
-            typist = self.typist
-            bindings[self.settings.hotkey_type] = lambda: typist.request(typist.for_window_in_front)
-        self.hotkeys = Hotkeys(bindings)
-        for problem in self.hotkeys.start() if self.desktop is not None else []:
+        bindings = {self.settings.hotkey_type: self.typist_request}
+        bindings[self.settings.hotkey_pick] = lambda: self.post(self.show_quickpick)
+        reader, self.hotkeys, problems = start_input(self, bindings)
+        if self.desktop is None:
+            self.desktop = reader
+        elif reader is not None:
+            reader.close()
+        if self.desktop is not None and self.typist is None:
+            wayland = desktop.display_server() == "wayland"
+            self.typist = Typist(self, self.desktop, desktop.keyboard() if wayland else "pynput")
+            self.typist.start()
+        for problem in problems:
             log.warning("%s", problem)
             self.notify("traycodes hotkeys", problem)
+
+    def typist_request(self) -> None:
+        if self.typist is not None:
+            self.typist.request(self.typist.for_window_in_front)
 
     def run(self) -> None:
         try:
@@ -349,7 +352,7 @@ class App:
         if self.typist is not None:
             self.typist.request(self.typist.for_window_in_front)
         else:
-            self.show_chooser(None, [])
+            self.show_chooser(None, [], note=desktop.unreadable_why())
 
     def show_chooser(
         self,

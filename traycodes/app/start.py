@@ -48,15 +48,21 @@ def run(vault_path: Path) -> int:
             "no graphical session (DISPLAY is not set): the tray app needs "
             "one; the command line works without"
         )
+    if desktop.display_server() == "wayland" and not os.environ.get("DISPLAY"):
+        raise TrayCodesError(
+            "traycodes' windows need XWayland, and DISPLAY is not set: install Xwayland "
+            "(Debian, Ubuntu: xwayland) or turn it on in your compositor; the command line "
+            "works without"
+        )
     from ..settings import load_settings
-    from .tray import early_tray, load_backend
+    from .tray import NO_HOST, early_tray, load_backend
 
     settings = load_settings()
     for problem in settings.problems:
         log.warning("%s", problem)
     backend, problems = load_backend()
     for problem in problems:
-        log.info("tray backend not used: %s", problem)
+        log.log(logging.WARNING if problem == NO_HOST else logging.INFO, "tray: %s", problem)
     child_ui = ui_in_child()
     tray = early_tray(backend, child_ui=child_ui)  # the icon first, then the app's modules
     if tray.started:
@@ -84,5 +90,7 @@ def run(vault_path: Path) -> int:
     except BaseException:
         app.shutdown()
         raise
+    if backend.name == "none":
+        app.notify("traycodes is running without a tray icon", NO_HOST)
     app.run()
     return 0

@@ -42,8 +42,17 @@ class Backend:
     has_notification: bool
 
 
+NO_HOST = (
+    "no tray on this desktop (no StatusNotifierItem host): press the pick shortcut for "
+    "traycodes' window ('traycodes hotkeys' says how to bind it)"
+)
+
+
 def candidates() -> tuple[str, ...]:
-    """Backends to try, best first."""
+    """Backends to try, best first. Linux: appindicator (StatusNotifierItem) when a host
+    for it is there to show it (KDE, waybar, GNOME's AppIndicator extension), whatever
+    imports; the XEmbed ones (gtk, xorg) on X11; on Wayland without such a host, ``none``:
+    no icon, the app runs on, reached by its shortcuts."""
     forced = os.environ.get("TRAYCODES_TRAY_BACKEND", "").strip().lower()
     if forced:
         return (forced,)
@@ -52,7 +61,12 @@ def candidates() -> tuple[str, ...]:
     elif sys.platform == "darwin":
         return ("darwin",)
     else:
-        return LINUX_BACKENDS
+        from .. import desktop
+
+        host = desktop.status_notifier_host()
+        if desktop.display_server() == "wayland":
+            return ("appindicator", "none") if host else ("none",)
+        return LINUX_BACKENDS if host else LINUX_BACKENDS[1:]
 
 
 def _import(name: str) -> Any:
@@ -66,7 +80,7 @@ def _import(name: str) -> Any:
     os.environ.setdefault("PYSTRAY_BACKEND", "dummy")  # importing pystray must not pick
     import importlib
 
-    return importlib.import_module(f"pystray._{name}")
+    return importlib.import_module(f"pystray._{'dummy' if name == 'none' else name}")
 
 
 def load_backend() -> tuple[Backend, list[str]]:
@@ -80,10 +94,12 @@ def load_backend() -> tuple[Backend, list[str]]:
             continue
         icon = module.Icon
         has_default = name != "appindicator"
+        if name == "none":
+            problems.append(NO_HOST)
         return Backend(
             name,
             module,
-            bool(getattr(icon, "HAS_MENU", True)),
+            name != "none" and bool(getattr(icon, "HAS_MENU", True)),
             has_default,
             bool(getattr(icon, "HAS_NOTIFICATION", False)),
         ), problems
@@ -123,6 +139,8 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
 def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
     """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed."""
     base = backend.module.Icon
+    if backend.name == "none":
+        return NoIcon(image, title, menu)
     if backend.name == "darwin":  # pragma: no cover - macOS
         return _template_icon(base)("traycodes", image, title, menu)
     if backend.name != "xorg":
@@ -141,6 +159,24 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
             return window
 
     return XorgIcon("traycodes", image, title, menu)
+
+
+class NoIcon:
+    """No tray here (Wayland without a StatusNotifierItem host): the app runs on without an
+    icon, reached by its shortcuts and the command line."""
+
+    def __init__(self, image: Any, title: str, menu: Any) -> None:
+        self.icon, self.title, self.menu = image, title, menu
+        self.visible = False
+        self._stopped = threading.Event()
+
+    def run(self, setup: Callable[[Any], None] | None = None) -> None:
+        if setup is not None:
+            setup(self)
+        self._stopped.wait()
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def _template_icon(base: Any) -> Any:  # pragma: no cover - macOS

@@ -102,9 +102,9 @@ def build_parser(
         return parser
     commands: Any = _OnlyWanted(table, wanted)
 
-    from . import app, browser, code, records, sites, transfer, vault
+    from . import app, browser, code, records, sites, transfer, vault, wayland
 
-    for group in (code, vault, records, app, transfer, sites, browser):
+    for group in (code, vault, records, app, wayland, transfer, sites, browser):
         group.add_commands(commands)
 
     return parser

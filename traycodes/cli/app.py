@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
@@ -148,18 +149,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     findings: list[tuple[str, str, str, str]] = []
     server = desktop.display_server()
+    from . import wayland
+
+    kind = desktop.session_kind()
     _check(
         findings,
         "display",
-        server in ("x11", "windows", "macos"),
-        {
-            "x11": "X11",
-            "wayland": "Wayland (global hotkeys and typing need X11: bind "
-            "'traycodes type' to a desktop shortcut; codes are copied instead)",
-            "none": "no graphical session",
-        }.get(server, server),
+        server != "none",
+        {"x11": "X11", "none": "no graphical session"}.get(server, server)
+        + (f" ({kind})" if server == "wayland" else ""),
         "run traycodes inside your desktop session (DISPLAY or WAYLAND_DISPLAY set)",
     )
+    if server == "wayland":
+        has_x = bool(os.environ.get("DISPLAY"))
+        _check(
+            findings,
+            "XWayland",
+            has_x,
+            "for traycodes' windows" if has_x else "DISPLAY is not set: no windows",
+            "install Xwayland (xwayland) or turn it on; the command line works without",
+        )
     tray = _tray_finding()
     _check(findings, "tray", tray[0], tray[1], tray[2])
     store, why = system_store()
@@ -170,14 +179,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         why,
         "install and unlock a Secret Service (gnome-keyring, KeePassXC) or use the password",
     )
-    hotkeys = _import_ok("pynput.keyboard") if server == "x11" else None
-    _check(
-        findings,
-        "hotkeys",
-        bool(hotkeys),
-        "pynput can listen for global keys" if hotkeys else "no global hotkeys here",
-        "use X11, or bind 'traycodes type' to a desktop shortcut",
-    )
+    wayland.desktop_findings(lambda *row: _check(findings, *row))
     tk_ok = _import_ok("tkinter")
     _check(
         findings,
@@ -276,6 +278,12 @@ def _tray_finding() -> tuple[bool, str, str]:
         backend, _ = load_backend()
     except NoTray as exc:
         return False, str(exc), "run in a desktop session with a system tray"
+    if backend.name == "none":
+        return (
+            False,
+            "no StatusNotifierItem host: no icon (the shortcuts still work)",
+            "KDE and waybar show one; on GNOME turn on the AppIndicator extension",
+        )
     if backend.has_menu:
         return True, f"{backend.name} (menus)", ""
     return (

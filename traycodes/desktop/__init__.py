@@ -189,17 +189,107 @@ def folder_watcher(folder: Any, on_change: Callable[[set[str]], None]) -> Any:
 
 def window_reader() -> Any:
     """The window in front and the keyboard state (``active_window``, ``activate``,
-    ``modifiers_down``, ``close``) where they can be read (X11), else None."""
-    if display_server() != "x11":
-        return None
-    from ._x11 import X11Desktop
+    ``modifiers_down``, ``close``) where they can be read: X11, and on Wayland sway (and
+    i3-compatible compositors), Hyprland and KDE Plasma. None elsewhere (GNOME)."""
+    server = display_server()
+    if server == "x11":
+        from ._x11 import X11Desktop
 
-    return X11Desktop()
+        return X11Desktop()
+    if server != "wayland":
+        return None
+    from . import _wayland
+
+    kind = _wayland.compositor()
+    if kind == "sway":
+        return _wayland.SwayDesktop()
+    elif kind == "hyprland":
+        return _wayland.HyprlandDesktop()
+    elif kind == "kde":
+        from ._kwin import KWinDesktop
+
+        return KWinDesktop()
+    return None
+
+
+def session_kind() -> str:
+    """``x11``, ``windows``, ``macos``, ``none``, or on Wayland the compositor: ``sway``,
+    ``hyprland``, ``kde``, ``gnome``, ``wlroots`` or ``unknown``."""
+    server = display_server()
+    if server != "wayland":
+        return server
+    from . import _wayland
+
+    return _wayland.compositor()
+
+
+def portal_offers(what: str) -> bool:
+    """Whether the desktop's portal offers ``what``: ``shortcuts`` (GlobalShortcuts),
+    ``typing`` (RemoteDesktop) or ``screenshot``."""
+    from . import _portal
+
+    names = {"shortcuts": _portal.SHORTCUTS, "typing": _portal.REMOTE}
+    return _portal.portal_has(names.get(what, _portal.SCREENSHOT))
+
+
+def screen_capture() -> str:
+    """How the screen is captured on Wayland (``grim``, ``the Screenshot portal``), or ''
+    where nothing can."""
+    import shutil
+
+    if session_kind() in ("sway", "hyprland", "wlroots", "unknown") and shutil.which("grim"):
+        return "grim"
+    return "the Screenshot portal" if portal_offers("screenshot") else ""
+
+
+def global_shortcuts(bindings: dict[str, tuple[str, str, Callable[[], None]]]) -> Any:
+    """Global shortcuts through the GlobalShortcuts portal (``start() -> problems``,
+    ``stop()``), or None where the desktop has no such portal. ``bindings``: id to
+    (description, preferred trigger, action)."""
+    if not portal_offers("shortcuts"):
+        return None
+    from ._portal import PortalShortcuts
+
+    return PortalShortcuts(bindings)
+
+
+def unreadable_why() -> str:
+    """Why the window in front cannot be read here ('' where it can)."""
+    if display_server() != "wayland":
+        return ""
+    from . import _wayland
+
+    kind = _wayland.compositor()
+    if kind == "gnome":
+        return "GNOME does not let apps see which window is in front."
+    if kind in ("sway", "hyprland", "kde"):
+        return ""
+    return "This Wayland desktop does not tell apps which window is in front."
+
+
+def keyboard() -> Any:
+    """How codes are typed on Wayland (``type(text, enter=)``, ``press(keys)``, ``name``):
+    the virtual keyboard (``wtype``) on wlroots compositors, ``ydotool`` where its daemon
+    runs, the RemoteDesktop portal on KDE and GNOME; None where nothing can type (codes
+    are copied). Not for X11, Windows and macOS: pynput types there."""
+    from . import _wayland
+
+    kind = _wayland.compositor()
+    if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("wtype"):
+        return _wayland.WtypeKeyboard()
+    if _wayland.have("ydotool") and _wayland.ydotool_socket() is not None:
+        return _wayland.YdotoolKeyboard()
+    if kind in ("kde", "gnome"):
+        from ._portal import PortalKeyboard, portal_has
+
+        if portal_has("org.freedesktop.portal.RemoteDesktop"):
+            return PortalKeyboard()
+    return None
 
 
 def clipboard_adapter() -> Any:
-    """The OS clipboard with a change token (Windows, macOS), or None where the app's Tk
-    root owns the clipboard (X11)."""
+    """The OS clipboard with a change token (Windows, macOS, Wayland through wl-clipboard),
+    or None where the app's Tk root owns the clipboard (X11)."""
     if sys.platform == "win32":
         from ._win32 import Win32Clipboard
 
@@ -209,7 +299,37 @@ def clipboard_adapter() -> Any:
 
         return PasteboardClipboard()
     else:
+        from . import _wayland
+
+        wl = display_server() == "wayland" and _wayland.have("wl-copy")
+        return _wayland.WlClipboard() if wl and _wayland.have("wl-paste") else None
+
+
+def screenshot() -> Any:
+    """The whole screen as a PIL image on Wayland: ``grim`` on wlroots compositors, the
+    Screenshot portal elsewhere. None where PIL's ImageGrab can take it (X11, Windows,
+    macOS)."""
+    if display_server() != "wayland":
         return None
+    from . import _wayland
+
+    kind = _wayland.compositor()
+    if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("grim"):
+        return _wayland.grim_screenshot()
+    from ._portal import portal_screenshot
+
+    return portal_screenshot()
+
+
+def status_notifier_host() -> bool:
+    """A StatusNotifierItem host is there to show an icon (KDE, waybar, GNOME with the
+    AppIndicator extension): ``org.kde.StatusNotifierWatcher`` has an owner."""
+    if sys.platform == "win32" or sys.platform == "darwin":
+        return False
+    else:
+        from ._xdg import name_has_owner
+
+        return name_has_owner("org.kde.StatusNotifierWatcher")
 
 
 def named_pipes() -> Any:  # pragma: no cover - Windows only

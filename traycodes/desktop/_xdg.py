@@ -216,6 +216,21 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 # --- D-Bus ----------------------------------------------------------------------------------
 
+
+def name_has_owner(name: str) -> bool:
+    """Whether a D-Bus name has an owner on the session bus (False without a bus)."""
+    from jeepney import message_bus
+    from jeepney.io.blocking import Proxy, open_dbus_connection
+
+    try:
+        with open_dbus_connection(bus="SESSION") as connection:
+            (owned,) = Proxy(message_bus, connection, timeout=2).NameHasOwner(name)
+    except Exception as exc:  # no session bus
+        log.info("no session bus: %s", type(exc).__name__)
+        return False
+    return bool(owned)
+
+
 _NOTIFY = (
     "/org/freedesktop/Notifications",
     "org.freedesktop.Notifications",

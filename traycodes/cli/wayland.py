@@ -1,0 +1,215 @@
+"""``traycodes hotkeys`` (the exact shortcut lines for this desktop) and what ``doctor`` says
+about the window in front, typing, hotkeys, the clipboard and the screen on each desktop:
+X11, and on Wayland sway, Hyprland, KDE Plasma and GNOME."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import subprocess
+from typing import Any
+
+DESKTOPS = ("sway", "hyprland", "kde", "gnome", "x11")
+GNOME_KEYS = "org.gnome.settings-daemon.plugins.media-keys"
+GNOME_PATH = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/traycodes-{}/"
+
+
+def _parts(hotkey: str) -> tuple[list[str], str]:
+    """pynput's ``<ctrl>+<alt>+o``: (["ctrl", "alt"], "o")."""
+    names = [p.strip().strip("<>").lower() for p in hotkey.split("+") if p.strip()]
+    return names[:-1], names[-1] if names else ""
+
+
+def hotkey_lines(kind: str, bindings: dict[str, str], command: list[str]) -> list[str]:
+    """What to add for ``kind``, for each of ``{"type": hotkey, "pick": hotkey}``."""
+    run = shlex.join(command)
+    mods = {
+        "sway": {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Mod4", "super": "Mod4"},
+        "hyprland": {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "cmd": "SUPER"},
+        "gnome": {"ctrl": "<Control>", "alt": "<Alt>", "shift": "<Shift>", "cmd": "<Super>"},
+        "kde": {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Meta", "super": "Meta"},
+    }
+    lines: list[str] = []
+    if kind in ("sway", "wlroots", "unknown"):
+        lines.append("# in ~/.config/sway/config, then: swaymsg reload")
+        for action, hotkey in bindings.items():
+            held, key = _parts(hotkey)
+            combo = "+".join([*(mods["sway"].get(m, m) for m in held), key])
+            lines.append(f"bindsym --release {combo} exec {run} {action}")
+    elif kind == "hyprland":
+        lines.append("# in ~/.config/hypr/hyprland.conf")
+        for action, hotkey in bindings.items():
+            held, key = _parts(hotkey)
+            combo = " ".join(mods["hyprland"].get(m, m.upper()) for m in held)
+            lines.append(f"bindr = {combo}, {key.upper()}, exec, {run} {action}")
+    elif kind == "gnome":
+        paths = [GNOME_PATH.format(action) for action in bindings]
+        kept = [p for p in gnome_custom_paths() if p not in paths]  # the user's own stay
+        listed = ", ".join(f"'{p}'" for p in [*kept, *paths])
+        lines.append("# GNOME 47 and older (48 and later: traycodes asks for them itself):")
+        lines.append(f'gsettings set {GNOME_KEYS} custom-keybindings "[{listed}]"')
+        for (action, hotkey), path in zip(bindings.items(), paths, strict=True):
+            held, key = _parts(hotkey)
+            combo = "".join(mods["gnome"].get(m, m) for m in held) + key
+            schema = f"{GNOME_KEYS}.custom-keybinding:{path}"
+            lines.append(f"gsettings set {schema} name 'traycodes {action}'")
+            lines.append(f"gsettings set {schema} command {shlex.quote(f'{run} {action}')}")
+            lines.append(f"gsettings set {schema} binding '{combo}'")
+    elif kind == "kde":
+        lines.append("# KDE Plasma 5.27 and later: traycodes asks for its shortcuts itself (the")
+        lines.append("# GlobalShortcuts portal). Older Plasma: System Settings > Shortcuts >")
+        lines.append("# Add New > Command or Script, with these commands and keys:")
+        for action, hotkey in bindings.items():
+            held, key = _parts(hotkey)
+            combo = "+".join([*(mods["kde"].get(m, m) for m in held), key.upper()])
+            lines.append(f"{run} {action}    {combo}")
+    else:
+        lines.append("# traycodes hears its hotkeys itself here; change them in Settings:")
+        for action, hotkey in bindings.items():
+            lines.append(f"{action}: {hotkey}")
+    return lines
+
+
+def cmd_hotkeys(args: argparse.Namespace) -> int:
+    """Print the lines that bind traycodes' shortcuts on this desktop (or ``--desktop``)."""
+    from .. import desktop
+    from ..settings import load_settings
+
+    settings = load_settings()
+    kind = args.desktop or desktop.session_kind()
+    bindings = {"type": settings.hotkey_type, "pick": settings.hotkey_pick}
+    for line in hotkey_lines(kind, bindings, desktop.launch_command()):
+        print(line)
+    return 0
+
+
+def _output(argv: list[str]) -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def shortcut_bound(kind: str, reader: Any = None) -> bool | None:
+    """Whether a desktop shortcut runs ``traycodes type`` (None: cannot tell here)."""
+    if kind == "sway" and reader is not None:
+        config = reader.config()
+        return any(
+            "traycodes" in line and " type" in line
+            for line in config.splitlines()
+            if line.strip().startswith("bindsym")
+        )
+    if kind == "hyprland" and reader is not None:
+        return any(
+            "traycodes" in str(b.get("arg", "")) and " type" in str(b.get("arg", ""))
+            for b in reader.binds()
+        )
+    if kind == "gnome":
+        for path in gnome_custom_paths():
+            schema = f"{GNOME_KEYS}.custom-keybinding:{path}"
+            command = _output(["gsettings", "get", schema, "command"])
+            if "traycodes" in command and " type" in command:
+                return True
+        return False
+    return None
+
+
+def gnome_custom_paths() -> list[str]:
+    """GNOME's custom shortcuts (their dconf paths), as ``gsettings`` lists them."""
+    listed = _output(["gsettings", "get", GNOME_KEYS, "custom-keybindings"])
+    inner = listed.strip().removeprefix("@as").strip().strip("[]")
+    return [p.strip().strip("'") for p in inner.split(",") if p.strip().strip("'")]
+
+
+def desktop_findings(check: Any) -> None:
+    """The doctor's rows for the window in front, typing, hotkeys, the clipboard and the
+    screen; ``check(part, ok, detail, fix)``."""
+    from .. import desktop
+    from ..errors import TrayCodesError
+
+    kind = desktop.session_kind()
+    if kind == "x11":
+        import importlib.util
+
+        ok = importlib.util.find_spec("pynput") is not None
+        check(
+            "hotkeys",
+            ok,
+            "pynput hears global keys and types" if ok else "pynput is missing",
+            "reinstall traycodes (pynput)",
+        )
+        return
+    if kind in ("windows", "macos", "none"):
+        return
+    name = {"sway": "sway", "hyprland": "Hyprland", "kde": "KDE Plasma", "gnome": "GNOME"}.get(
+        kind, "this Wayland desktop"
+    )
+    reader = None
+    try:
+        reader = desktop.window_reader()
+        if reader is not None:
+            reader.active_window()  # the compositor answers, or this raises
+        check(
+            "window in front",
+            reader is not None,
+            f"read from {name}" if reader is not None else desktop.unreadable_why(),
+            "the hotkey opens a chooser instead; sway, Hyprland and KDE Plasma tell which "
+            "window is in front",
+        )
+    except TrayCodesError as exc:
+        check("window in front", False, str(exc), "is the compositor's socket reachable?")
+    keyboard = desktop.keyboard()
+    better = {
+        "gnome": "GNOME 45+ with xdg-desktop-portal-gnome offers the RemoteDesktop portal; "
+        "or run ydotoold",
+        "kde": "install xdg-desktop-portal-kde; or run ydotoold",
+    }.get(kind, "install wtype (wlroots compositors) or run ydotoold")
+    check(
+        "typing",
+        keyboard is not None,
+        f"types through {keyboard.name}"
+        if keyboard is not None
+        else "nothing can type here: codes are copied instead",
+        better,
+    )
+    if desktop.portal_offers("shortcuts"):
+        check("hotkeys", True, "the GlobalShortcuts portal (the desktop asks you once)", "")
+    else:
+        bound = shortcut_bound(kind, reader)
+        check(
+            "hotkeys",
+            bound is not False,
+            {
+                True: "a shortcut runs 'traycodes type'",
+                None: "bind 'traycodes type' to a shortcut (cannot check it here)",
+            }.get(bound, "no shortcut runs 'traycodes type'"),
+            "'traycodes hotkeys' prints the line to add",
+        )
+    if reader is not None:
+        reader.close()
+    clip = desktop.clipboard_adapter()
+    check(
+        "clipboard",
+        clip is not None,
+        "wl-clipboard (wl-copy, wl-paste)" if clip is not None else "XWayland's clipboard only",
+        "install wl-clipboard, which Wayland apps see",
+    )
+    how = desktop.screen_capture()
+    check(
+        "screen (QR)",
+        bool(how),
+        how or "nothing can capture it",
+        "install grim (wlroots) or xdg-desktop-portal; QR images from files still work",
+    )
+
+
+def add_commands(commands: Any) -> None:
+    hotkeys = commands.add_parser(
+        "hotkeys",
+        help="print the lines that bind traycodes' shortcuts on this desktop",
+        description="Where traycodes cannot hear global keys itself (Wayland), a desktop "
+        "shortcut runs 'traycodes type' and 'traycodes pick'. This prints the exact lines "
+        "for this desktop (sway, Hyprland, GNOME, KDE), with your hotkey settings.",
+    )
+    hotkeys.add_argument("--desktop", choices=DESKTOPS, help="for another desktop than this one")
+    hotkeys.set_defaults(func=cmd_hotkeys)

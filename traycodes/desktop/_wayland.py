@@ -1,0 +1,427 @@
+"""Wayland: the window in front, typing, the clipboard and the screen, per compositor.
+
+Wayland gives an app no view of other apps' windows, so each compositor is asked in its own
+way: sway (and i3-compatible ones) over its IPC socket (``get_tree``: the focused node's
+title, app id and pid), Hyprland over its socket (``j/activewindow``), KDE Plasma through a
+KWin script that reports back over D-Bus (``_kwin.py``). GNOME offers no such API.
+
+Typing goes through the virtual-keyboard protocol (``wtype``: sway, Hyprland and other
+wlroots compositors), ``ydotool`` where its daemon runs, or the RemoteDesktop portal
+(``_portal.py``: KDE, GNOME). Codes go to ``wtype``, ``ydotool`` and ``wl-copy`` on their
+standard input, never in their arguments, which any local process can read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..model import Window
+from ._base import DesktopError
+
+COMMAND_TIMEOUT = 5.0
+
+
+def compositor(env: Mapping[str, str] | None = None) -> str:
+    """``sway``, ``hyprland``, ``kde``, ``gnome``, ``wlroots`` (another wlroots compositor
+    known by name) or ``unknown``: from the variables a session sets."""
+    env = os.environ if env is None else env
+    if env.get("SWAYSOCK"):
+        return "sway"
+    if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
+        return "hyprland"
+    names = {
+        part.strip().lower()
+        for key in ("XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP", "DESKTOP_SESSION")
+        for part in str(env.get(key, "")).split(":")
+        if part.strip()
+    }
+    for name, known in (
+        ("kde", {"kde", "plasma", "plasmawayland"}),
+        ("gnome", {"gnome", "ubuntu", "gnome-classic", "pop"}),
+        ("sway", {"sway"}),
+        ("hyprland", {"hyprland"}),
+        ("wlroots", {"river", "wayfire", "labwc", "niri", "hikari", "qtile", "dwl"}),
+    ):
+        if names & known:
+            return name
+    return "unknown"
+
+
+def _process_name(pid: int) -> str:
+    if pid <= 0:
+        return ""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def make_window(
+    window_id: str, title: str, pid: int, classes: tuple[str, ...], app: str = ""
+) -> Window:
+    """A :class:`Window` as the X11 reader makes them: the process name first, our own
+    windows called ``traycodes`` whatever runs them."""
+    lowered = tuple(name.lower() for name in classes if name)
+    name = _process_name(pid) or app or (lowered[0] if lowered else "")
+    if any("traycodes" in c for c in lowered):
+        name = "traycodes"
+    return Window(id=window_id, title=title, app=name.lower(), pid=pid, classes=lowered)
+
+
+class _Unreadable:
+    """Shared by the readers: which keys are down cannot be read on Wayland (the shortcut
+    that ran ``traycodes type`` is bound ``--release`` where the compositor allows, and the
+    virtual keyboard's modifiers are its own)."""
+
+    def modifiers_down(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def active_window(self) -> Window | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _wait_active(self, window_id: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            active = self.active_window()
+            if active is not None and active.id == window_id:
+                return True
+            time.sleep(0.02)
+        return False
+
+
+# --- sway ------------------------------------------------------------------------------------
+
+IPC_MAGIC = b"i3-ipc"
+RUN_COMMAND, GET_TREE, GET_VERSION, GET_CONFIG = 0, 4, 7, 9
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise DesktopError("the compositor closed its IPC socket")
+        data += chunk
+    return bytes(data)
+
+
+def unix_socket() -> socket.socket:
+    if sys.platform == "win32":
+        raise DesktopError("no Wayland on Windows")
+    else:
+        return socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+
+
+def sway_request(path: str, kind: int, payload: str = "") -> Any:
+    """One request on sway's (or i3's) IPC socket; its JSON reply."""
+    data = payload.encode()
+    try:
+        with unix_socket() as sock:
+            sock.settimeout(COMMAND_TIMEOUT)
+            sock.connect(path)
+            sock.sendall(IPC_MAGIC + struct.pack("=II", len(data), kind) + data)
+            header = _recv_exactly(sock, len(IPC_MAGIC) + 8)
+            if header[: len(IPC_MAGIC)] != IPC_MAGIC:
+                raise DesktopError("the compositor's IPC socket answered garbage")
+            length, _ = struct.unpack("=II", header[len(IPC_MAGIC) :])
+            return json.loads(_recv_exactly(sock, length))
+    except (OSError, ValueError) as exc:
+        raise DesktopError(f"sway's IPC socket did not answer ({type(exc).__name__})") from None
+
+
+def _focused(node: dict[str, Any]) -> dict[str, Any] | None:
+    if node.get("focused"):
+        return node
+    for child in (*node.get("nodes", ()), *node.get("floating_nodes", ())):
+        found = _focused(child)
+        if found is not None:
+            return found
+    return None
+
+
+class SwayDesktop(_Unreadable):
+    """sway (and i3-compatible compositors speaking its IPC): ``SWAYSOCK``."""
+
+    name = "sway"
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or os.environ.get("SWAYSOCK") or os.environ.get("I3SOCK") or ""
+        if not self.path:
+            raise DesktopError("SWAYSOCK is not set")
+
+    def request(self, kind: int, payload: str = "") -> Any:
+        return sway_request(self.path, kind, payload)
+
+    def active_window(self) -> Window | None:
+        node = _focused(self.request(GET_TREE))
+        if node is None or node.get("type") not in ("con", "floating_con"):
+            return None  # an empty workspace, an output
+        props = node.get("window_properties") or {}  # XWayland windows
+        classes = (node.get("app_id") or "", props.get("instance", ""), props.get("class", ""))
+        pid = int(node.get("pid") or 0)
+        return make_window(str(node["id"]), node.get("name") or "", pid, classes)
+
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:
+        self.request(RUN_COMMAND, f"[con_id={int(window_id)}] focus")
+        return self._wait_active(window_id, timeout)
+
+    def config(self) -> str:
+        """The config sway loaded (for ``doctor``: is a traycodes shortcut bound?)."""
+        reply = self.request(GET_CONFIG)
+        return str(reply.get("config", "")) if isinstance(reply, dict) else ""
+
+
+# --- Hyprland --------------------------------------------------------------------------------
+
+
+def hyprland_socket(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    signature = env.get("HYPRLAND_INSTANCE_SIGNATURE", "")
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    newer = Path(runtime) / "hypr" / signature / ".socket.sock"
+    if runtime and newer.exists():
+        return newer
+    older = Path(tempfile.gettempdir()) / "hypr" / signature / ".socket.sock"  # before 0.40
+    return older if trusted_socket(older) else newer
+
+
+def trusted_socket(path: Path) -> bool:
+    """A socket that this user or root made: in a folder everyone can write to (``/tmp``),
+    another user could have planted one there first to be handed what traycodes types."""
+    if sys.platform == "win32":
+        return False
+    else:
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        return stat.S_ISSOCK(info.st_mode) and info.st_uid in (os.getuid(), 0)
+
+
+class HyprlandDesktop(_Unreadable):
+    """Hyprland's request socket (what ``hyprctl`` uses): ``j/activewindow``."""
+
+    name = "hyprland"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or hyprland_socket()
+
+    def request(self, command: str) -> bytes:
+        try:
+            with unix_socket() as sock:
+                sock.settimeout(COMMAND_TIMEOUT)
+                sock.connect(str(self.path))
+                sock.sendall(command.encode())
+                chunks = []
+                while chunk := sock.recv(65536):
+                    chunks.append(chunk)
+        except OSError as exc:
+            raise DesktopError(f"Hyprland's socket did not answer ({type(exc).__name__})") from None
+        return b"".join(chunks)
+
+    def active_window(self) -> Window | None:
+        try:
+            info = json.loads(self.request("j/activewindow"))
+        except ValueError:
+            return None
+        if not isinstance(info, dict) or not info.get("address"):
+            return None
+        classes = (str(info.get("class") or ""), str(info.get("initialClass") or ""))
+        return make_window(
+            str(info["address"]), str(info.get("title") or ""), int(info.get("pid") or 0), classes
+        )
+
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:
+        if not all(c in "0123456789abcdefx" for c in window_id.lower()):
+            return False  # an address is hex; nothing else goes into a dispatch
+        self.request(f"dispatch focuswindow address:{window_id}")
+        return self._wait_active(window_id, timeout)
+
+    def binds(self) -> list[dict[str, Any]]:
+        try:
+            found = json.loads(self.request("j/binds"))
+        except ValueError:
+            return []
+        return [b for b in found if isinstance(b, dict)] if isinstance(found, list) else []
+
+
+# --- keyboards ------------------------------------------------------------------------------
+
+WTYPE_MODIFIERS = {"ctrl": "ctrl", "alt": "alt", "shift": "shift", "cmd": "logo", "super": "logo"}
+
+
+def _run(argv: list[str], text: str = "") -> None:
+    """Run a helper with ``text`` on its standard input. Its errors go to a file, not a
+    pipe: ``wl-copy`` leaves a child behind to serve the clipboard, which would hold a
+    pipe open until the next copy."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            done = subprocess.run(
+                argv,
+                input=text.encode(),
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                timeout=COMMAND_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DesktopError(f"{argv[0]} could not run ({type(exc).__name__})") from None
+        if done.returncode:
+            errors.seek(0)
+            said = errors.read(4096).decode(errors="replace").strip().splitlines()
+            raise DesktopError(f"{argv[0]} failed: {said[-1] if said else done.returncode}")
+
+
+class WtypeKeyboard:
+    """The virtual-keyboard protocol through ``wtype`` (sway, Hyprland, other wlroots)."""
+
+    name = "wtype (virtual keyboard)"
+
+    def type(self, text: str, *, enter: bool = False) -> None:
+        _run(["wtype", "-"], text)
+        if enter:
+            _run(["wtype", "-k", "Return"])
+
+    def press(self, names: list[str]) -> None:
+        *modifiers, key = names
+        mods = [WTYPE_MODIFIERS.get(m, m) for m in modifiers]
+        argv = ["wtype"]
+        for mod in mods:
+            argv += ["-M", mod]
+        argv += ["-k", key]
+        for mod in reversed(mods):
+            argv += ["-m", mod]
+        _run(argv)
+
+
+# Linux input event codes (linux/input-event-codes.h) for ydotool's ``key``.
+EVDEV = {
+    "ctrl": 29, "shift": 42, "alt": 56, "cmd": 125, "super": 125, "enter": 28,
+    **{c: code for c, code in zip("qwertyuiop", range(16, 26), strict=True)},
+    **{c: code for c, code in zip("asdfghjkl", range(30, 39), strict=True)},
+    **{c: code for c, code in zip("zxcvbnm", range(44, 51), strict=True)},
+}  # fmt: skip
+
+
+def ydotool_socket(env: Mapping[str, str] | None = None) -> Path | None:
+    """The ydotoold socket this session would use, if it is there."""
+    env = os.environ if env is None else env
+    for candidate in (
+        env.get("YDOTOOL_SOCKET", ""),
+        str(Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / ".ydotool_socket"),
+        str(Path(tempfile.gettempdir()) / ".ydotool_socket"),  # ydotoold's older default
+    ):
+        if candidate and trusted_socket(Path(candidate)):
+            return Path(candidate)
+    return None
+
+
+class YdotoolKeyboard:
+    """``ydotool`` through its daemon (uinput: any compositor; a US layout is assumed,
+    which digits do not mind)."""
+
+    name = "ydotool"
+
+    def type(self, text: str, *, enter: bool = False) -> None:
+        _run(["ydotool", "type", "--file", "-"], text)
+        if enter:
+            _run(["ydotool", "key", "28:1", "28:0"])
+
+    def press(self, names: list[str]) -> None:
+        codes = [EVDEV[name] for name in names]
+        argv = ["ydotool", "key", *(f"{c}:1" for c in codes)]
+        argv += [f"{c}:0" for c in reversed(codes)]
+        _run(argv)
+
+
+# --- the clipboard and the screen ------------------------------------------------------------
+
+
+class WlClipboard:
+    """The Wayland clipboard through ``wl-copy``/``wl-paste`` (XWayland's clipboard is not
+    always seen by Wayland apps). wl-copy offers no password-manager hint; the code is
+    cleared as soon as the app's timer says, and only while it is still ours."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._token = 0
+        self._held: str | None = None
+
+    def set_text(self, text: str) -> int:
+        with self._lock:
+            _run(["wl-copy", "--type", "text/plain;charset=utf-8"], text)
+            self._token += 1
+            self._held = text
+            return self._token
+
+    def get_text(self) -> str | None:
+        try:
+            done = subprocess.run(
+                ["wl-paste", "--no-newline", "--type", "text/plain"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=COMMAND_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.decode(errors="replace") if done.returncode == 0 else None
+
+    def clear_if_unchanged(self, token: int) -> bool:
+        with self._lock:
+            if token != self._token or self._held is None:
+                return False
+            held, self._held = self._held, None
+            if self.get_text() != held:
+                return False  # someone copied something else since
+            _run(["wl-copy", "--clear"])
+            return True
+
+
+def grim_screenshot() -> Any:
+    """The whole screen, through ``grim`` (wlroots' screencopy), as a PIL image."""
+    import io
+
+    from PIL import Image
+
+    try:
+        done = subprocess.run(
+            ["grim", "-t", "png", "-"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=15,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DesktopError(f"grim could not run ({type(exc).__name__})") from None
+    if done.returncode:
+        raise DesktopError("grim could not capture the screen")
+    image = Image.open(io.BytesIO(done.stdout))
+    image.load()
+    return image
+
+
+def have(tool: str) -> bool:
+    return shutil.which(tool) is not None
+
+
+def close_quietly(thing: Any) -> None:
+    with contextlib.suppress(Exception):
+        thing.close()
