@@ -198,6 +198,13 @@ class WaylandSession(DesktopSession):
             lambda: self.has_owner("org.kde.StatusNotifierWatcher"),
         )
 
+    def stop_part(self, name: str) -> None:
+        for part, process in list(self.processes):
+            if part == name:
+                process.terminate()
+                process.wait(10)
+                self.processes.remove((part, process))
+
     def chown(self, path: Path) -> None:
         if self.account is not None:
             os.chown(path, self.account.pw_uid, self.account.pw_gid)
@@ -230,7 +237,7 @@ def sway_config(session: WaylandSession, extra: str = "") -> str:
             "output HEADLESS-1 resolution 1280x800",
             "xwayland enable",
             "focus_on_window_activation focus",
-            f"bindsym --release {HOTKEY} exec {session.traycodes} type",
+            f"bindsym {HOTKEY} exec {session.traycodes} type",
             extra,
         ]
     )

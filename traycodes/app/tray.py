@@ -137,12 +137,15 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
 
 
 def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
-    """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed."""
+    """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed, on GTK ones
+    without dying when no notification service answers."""
     base = backend.module.Icon
     if backend.name == "none":
         return NoIcon(image, title, menu)
     if backend.name == "darwin":  # pragma: no cover - macOS
         return _template_icon(base)("traycodes", image, title, menu)
+    if backend.name in ("gtk", "appindicator"):
+        return _quiet_gtk_icon(base)("traycodes", image, title, menu)
     if backend.name != "xorg":
         return base("traycodes", image, title, menu)
 
@@ -159,6 +162,32 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
             return window
 
     return XorgIcon("traycodes", image, title, menu)
+
+
+def _quiet_gtk_icon(base: Any) -> Any:
+    """pystray's GTK backends connect to the desktop's notification service as their loop
+    starts, and a failure there (none installed, or one that D-Bus activation cannot
+    start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
+    its notifications itself (desktop.notifier), so the icon goes on without."""
+
+    class QuietGtkIcon(base):  # type: ignore[misc]
+        def _initialize(self) -> None:
+            try:
+                super()._initialize()
+            except Exception as exc:  # GLib.GError from Gio.DBusProxy
+                log.info("the tray's own notifications are off: %s", type(exc).__name__)
+                self._notifier = _NoNotifier()
+                self._mark_ready()
+
+    return QuietGtkIcon
+
+
+class _NoNotifier:
+    def notify(self, *args: Any) -> None:
+        pass
+
+    def hide(self) -> None:
+        pass
 
 
 class NoIcon:

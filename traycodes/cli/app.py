@@ -156,7 +156,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         findings,
         "display",
         server != "none",
-        {"x11": "X11", "none": "no graphical session"}.get(server, server)
+        {"x11": "X11", "wayland": "Wayland", "none": "no graphical session"}.get(server, server)
         + (f" ({kind})" if server == "wayland" else ""),
         "run traycodes inside your desktop session (DISPLAY or WAYLAND_DISPLAY set)",
     )

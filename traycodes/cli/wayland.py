@@ -35,13 +35,13 @@ def hotkey_lines(kind: str, bindings: dict[str, str], command: list[str]) -> lis
         for action, hotkey in bindings.items():
             held, key = _parts(hotkey)
             combo = "+".join([*(mods["sway"].get(m, m) for m in held), key])
-            lines.append(f"bindsym --release {combo} exec {run} {action}")
+            lines.append(f"bindsym {combo} exec {run} {action}")
     elif kind == "hyprland":
         lines.append("# in ~/.config/hypr/hyprland.conf")
         for action, hotkey in bindings.items():
             held, key = _parts(hotkey)
             combo = " ".join(mods["hyprland"].get(m, m.upper()) for m in held)
-            lines.append(f"bindr = {combo}, {key.upper()}, exec, {run} {action}")
+            lines.append(f"bind = {combo}, {key.upper()}, exec, {run} {action}")
     elif kind == "gnome":
         paths = [GNOME_PATH.format(action) for action in bindings]
         kept = [p for p in gnome_custom_paths() if p not in paths]  # the user's own stay
