@@ -275,9 +275,16 @@ def _tray_finding() -> tuple[bool, str, str]:
     from ..app.tray import NoTray, load_backend
 
     try:
-        backend, _ = load_backend()
+        backend, problems = load_backend()
     except NoTray as exc:
         return False, str(exc), "run in a desktop session with a system tray"
+    failed = [p for p in problems if p.startswith("appindicator:")]
+    if backend.name == "none" and failed:
+        return (
+            False,
+            "a StatusNotifierItem host is there, but " + failed[0],
+            "install PyGObject and AyatanaAppIndicator3 (scripts/run does it on Debian/Ubuntu)",
+        )
     if backend.name == "none":
         return (
             False,

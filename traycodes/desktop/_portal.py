@@ -282,8 +282,7 @@ class PortalShortcuts:
             ]
             rule = MatchRule(type="signal", interface=SHORTCUTS, member="Activated", path=PATH)
             Proxy(message_bus, portal.connection).AddMatch(rule)
-            queue = portal.connection.filter(rule, bufsize=16)
-            queue.__enter__()
+            queue = portal.connection.filter(rule, bufsize=16).queue  # kept while it listens
             portal.request(SHORTCUTS, "BindShortcuts", "oa(sa{sv})s", (session, shortcuts, ""), {})
         except DesktopError as exc:
             return [str(exc)]

@@ -1,0 +1,193 @@
+"""Fakes of the D-Bus services KDE Plasma and GNOME offer, on a real dbus-daemon: the XDG
+desktop portal (``org.freedesktop.portal.Desktop``: RemoteDesktop, Screenshot,
+GlobalShortcuts) and KWin's scripting (``org.kde.KWin``), answering as their documented
+APIs do (flatpak.github.io/xdg-desktop-portal; KWin's scripting API). Nothing else here runs
+them: KWin and the portals need a real Plasma or GNOME session.
+
+Portal requests answer with a Request object path, then a ``Response(code, results)``
+signal on that path. KWin runs a loaded script on ``run``: the fake reads the script, finds
+its ``callDBus`` call back and makes it, with the window it pretends is active.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MessageType,
+    message_bus,
+    new_error,
+    new_method_call,
+    new_method_return,
+    new_signal,
+)
+from jeepney.io.blocking import Proxy, open_dbus_connection
+
+PORTAL = "/org/freedesktop/portal/desktop"
+PREFIX = "org.freedesktop.portal."
+
+
+class FakeDesktop:
+    def __init__(
+        self,
+        address: str,
+        *,
+        portals: dict[str, int],
+        kwin: bool = False,
+        watcher: bool = False,
+        consent: bool = True,
+        screenshot: Path | None = None,
+        active: dict[str, Any] | None = None,
+        forge_first: bool = False,
+    ) -> None:
+        self.portals = portals  # e.g. {"RemoteDesktop": 2, "Screenshot": 2}
+        self.consent = consent
+        self.screenshot = screenshot
+        self.active = active or {}
+        self.windows: dict[str, dict[str, Any]] = {}
+        self.forge_first = forge_first
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.keys: list[tuple[int, int]] = []
+        self.scripts: dict[int, str] = {}
+        self.session = ""
+        self.connection = open_dbus_connection(bus=address)
+        names = ["org.freedesktop.portal.Desktop"] + (["org.kde.KWin"] if kwin else [])
+        names += ["org.kde.StatusNotifierWatcher"] if watcher else []
+        for name in names:
+            Proxy(message_bus, self.connection).RequestName(name, 0)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stopping = True
+        self._thread.join(3)
+        self.connection.close()
+
+    # -- the loop
+
+    def _serve(self) -> None:
+        while not self._stopping:
+            try:
+                message = self.connection.receive(timeout=0.1)
+            except TimeoutError:
+                continue
+            except Exception:
+                return
+            if message.header.message_type != MessageType.method_call:
+                continue
+            fields = message.header.fields
+            key = (fields.get(HeaderFields.interface), fields.get(HeaderFields.member))
+            self.calls.append((f"{key[0]}.{key[1]}", tuple(message.body)))
+            try:
+                self._answer(message, fields, key)
+            except Exception as exc:  # a bug in the fake: say so to the caller
+                self.connection.send(new_error(message, "org.fake.Error", "s", (repr(exc),)))
+
+    def _answer(self, message: Any, fields: dict[Any, Any], key: tuple[Any, Any]) -> None:
+        interface, member = key
+        send = self.connection.send
+        if interface == "org.freedesktop.DBus.Properties" and member == "Get":
+            wanted, prop = message.body
+            short = str(wanted).removeprefix(PREFIX)
+            if fields[HeaderFields.path] == PORTAL and short in self.portals and prop == "version":
+                send(new_method_return(message, "v", (("u", self.portals[short]),)))
+            else:
+                send(new_error(message, "org.freedesktop.DBus.Error.InvalidArgs", "s", ("no",)))
+            return
+        if interface and interface.startswith(PREFIX):
+            self._portal(message, fields, interface.removeprefix(PREFIX), member)
+            return
+        if interface == "org.kde.kwin.Scripting":
+            if member == "loadScript":
+                number = len(self.scripts) + 1
+                self.scripts[number] = Path(message.body[0]).read_text()
+                send(new_method_return(message, "i", (number,)))
+            else:
+                send(new_method_return(message, "b", (True,)))
+            return
+        if interface == "org.kde.kwin.Script" and member == "run":
+            number = int(str(fields[HeaderFields.path]).removeprefix("/Scripting/Script"))
+            send(new_method_return(message))
+            self._run_script(self.scripts[number])
+            return
+        send(new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,)))
+
+    # -- portals
+
+    def _portal(self, message: Any, fields: dict[Any, Any], name: str, member: str) -> None:
+        send = self.connection.send
+        if name not in self.portals:
+            send(new_error(message, "org.freedesktop.DBus.Error.UnknownInterface", "s", (name,)))
+            return
+        if member == "NotifyKeyboardKeysym":
+            _, _, keysym, state = message.body
+            self.keys.append((keysym, state))
+            send(new_method_return(message))
+            return
+        options = message.body[-1]
+        sender = str(fields[HeaderFields.sender]).lstrip(":").replace(".", "_")
+        request = f"{PORTAL}/request/{sender}/{options['handle_token'][1]}"
+        send(new_method_return(message, "o", (request,)))
+        code, results = 0, {}
+        if member == "CreateSession":
+            token = options["session_handle_token"][1]
+            self.session = f"{PORTAL}/session/{sender}/{token}"
+            results = {"session_handle": ("s", self.session)}
+        elif member == "Start":
+            if self.consent:
+                results = {"devices": ("u", 1), "restore_token": ("s", "restore-2")}
+            else:
+                code = 1
+        elif member == "Screenshot":
+            assert self.screenshot is not None
+            results = {"uri": ("s", self.screenshot.as_uri())}
+        signal = new_signal(
+            DBusAddress(request, interface="org.freedesktop.portal.Request"),
+            "Response",
+            "ua{sv}",
+            (code, results),
+        )
+        send(signal)
+
+    def activate_shortcut(self, shortcut: str) -> None:
+        """The user pressed a bound global shortcut."""
+        signal = new_signal(
+            DBusAddress(PORTAL, interface=PREFIX + "GlobalShortcuts"),
+            "Activated",
+            "osta{sv}",
+            (self.session, shortcut, 0, {}),
+        )
+        self.connection.send(signal)
+
+    # -- KWin
+
+    def _run_script(self, text: str) -> None:
+        strings = re.findall(
+            r'callDBus\(("[^"]*"), ("[^"]*"), ("[^"]*"), "Report", ("[^"]*")', text
+        )
+        assert strings, text
+        me, path, interface, nonce = (s.strip('"') for s in strings[0])
+        target = re.search(r'internalId\) === ("[^"]*")', text)
+        if target is not None:
+            wanted = target.group(1).strip('"')
+            found = wanted in self.windows
+            if found:
+                self.active = self.windows[wanted]
+            body: tuple[Any, ...] = (nonce, "yes" if found else "no", "", 0, "")
+        else:
+            w = self.active
+            body = (nonce, w.get("caption", ""), w.get("resourceClass", ""), w.get("pid", 0),
+                    w.get("internalId", ""))  # fmt: skip
+        address = DBusAddress(path, bus_name=me, interface=interface)
+        if self.forge_first:  # another process of the user's, without the nonce
+            forged = ("0" * 32, "Sign in to GitHub (forged)", "evil", 1, "{forged}")
+            self.connection.send(new_method_call(address, "Report", "sssis", forged))
+        with contextlib.suppress(Exception):
+            self.connection.send(new_method_call(address, "Report", "sssis", body))

@@ -1,0 +1,180 @@
+"""Wayland's parts that need no compositor: which desktop this is, the shortcut lines
+``traycodes hotkeys`` prints, the tray backend a StatusNotifierItem host decides, codes
+handed to helpers on their standard input (never in argv), and copying where nothing can
+type. The real compositor is in tests/desktop/test_wayland.py."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_typist import APP_WINDOW, FakeApp, FakeDesktop
+from traycodes.app.hotkey import Typist, sway_keys
+from traycodes.cli.wayland import hotkey_lines
+from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard, compositor
+
+
+@pytest.mark.parametrize(
+    ("env", "kind"),
+    [
+        ({"SWAYSOCK": "/run/user/1000/sway-ipc.sock", "XDG_CURRENT_DESKTOP": "sway"}, "sway"),
+        ({"HYPRLAND_INSTANCE_SIGNATURE": "abc", "XDG_CURRENT_DESKTOP": "Hyprland"}, "hyprland"),
+        ({"XDG_CURRENT_DESKTOP": "KDE"}, "kde"),
+        ({"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "gnome"),
+        ({"XDG_SESSION_DESKTOP": "river"}, "wlroots"),
+        ({}, "unknown"),
+    ],
+)
+def test_the_compositor_is_known_by_what_its_session_sets(env: dict[str, str], kind: str) -> None:
+    assert compositor(env) == kind
+
+
+BINDINGS = {"type": "<ctrl>+<alt>+o", "pick": "<ctrl>+<shift>+<cmd>+p"}
+COMMAND = ["/home/me/.local/bin/traycodes"]
+
+
+def test_sway_lines_bind_the_keys_to_traycodes_type() -> None:
+    lines = hotkey_lines("sway", BINDINGS, COMMAND)
+    assert "bindsym Ctrl+Alt+o exec /home/me/.local/bin/traycodes type" in lines
+    assert "bindsym Ctrl+Shift+Mod4+p exec /home/me/.local/bin/traycodes pick" in lines
+
+
+def test_hyprland_lines() -> None:
+    lines = hotkey_lines("hyprland", BINDINGS, COMMAND)
+    assert "bind = CTRL ALT, O, exec, /home/me/.local/bin/traycodes type" in lines
+
+
+def test_gnome_lines_keep_the_users_own_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from traycodes.cli import wayland
+
+    mine = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/custom0/"
+    monkeypatch.setattr(wayland, "gnome_custom_paths", lambda: [mine])
+    lines = hotkey_lines("gnome", BINDINGS, ["/opt/tray codes/traycodes"])
+    listed = next(line for line in lines if line.split()[3] == "custom-keybindings")
+    assert listed.index(mine) < listed.index("traycodes-type/") < listed.index("traycodes-pick/")
+    commands = [shlex.split(line)[-1] for line in lines if " command " in line]
+    assert [shlex.split(c) for c in commands] == [
+        ["/opt/tray codes/traycodes", "type"],
+        ["/opt/tray codes/traycodes", "pick"],
+    ]
+    assert any(line.endswith("binding '<Control><Alt>o'") for line in lines)
+
+
+def test_kde_and_x11_say_where_the_keys_are_set() -> None:
+    assert any("Ctrl+Alt+O" in line for line in hotkey_lines("kde", BINDINGS, COMMAND))
+    assert "type: <ctrl>+<alt>+o" in hotkey_lines("x11", BINDINGS, COMMAND)
+
+
+def test_the_portals_trigger_is_written_as_the_shortcut_spec_has_it() -> None:
+    assert sway_keys("<ctrl>+<alt>+o") == "CTRL+ALT+o"
+    assert sway_keys("<cmd>+<shift>+k") == "LOGO+SHIFT+k"
+
+
+# --- the tray follows the host --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("server", "host", "expected"),
+    [
+        ("wayland", True, ("appindicator", "none")),
+        ("wayland", False, ("none",)),
+        ("x11", True, ("appindicator", "gtk", "xorg")),
+        ("x11", False, ("gtk", "xorg")),
+    ],
+)
+def test_the_tray_backend_follows_the_status_notifier_host(
+    monkeypatch: pytest.MonkeyPatch, server: str, host: bool, expected: tuple[str, ...]
+) -> None:
+    from traycodes import desktop
+    from traycodes.app import tray
+
+    monkeypatch.delenv("TRAYCODES_TRAY_BACKEND", raising=False)
+    monkeypatch.setattr(desktop, "display_server", lambda: server)
+    monkeypatch.setattr(desktop, "status_notifier_host", lambda: host)
+    assert tray.candidates() == expected
+
+
+def test_no_host_means_no_icon_and_a_clear_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    from traycodes.app import tray
+
+    monkeypatch.setenv("TRAYCODES_TRAY_BACKEND", "none")
+    backend, problems = tray.load_backend()
+    assert (backend.name, backend.has_menu) == ("none", False)
+    assert problems == [tray.NO_HOST]
+    icon = tray.make_icon(backend, None, "traycodes", None)
+    icon.stop()
+    icon.run()  # returns: stopped
+
+
+# --- codes go to helpers on stdin --------------------------------------------------------------
+
+
+@pytest.fixture
+def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Stand-ins for wtype and ydotool that note their argv and standard input."""
+    for name in ("wtype", "ydotool"):
+        tool = tmp_path / name
+        tool.write_text(
+            f"#!{sys.executable}\nimport json, sys\n"
+            f"with open({str(tmp_path / 'calls')!r}, 'a') as f:\n"
+            "    f.write(json.dumps([sys.argv[1:], sys.stdin.read()]) + '\\n')\n"
+        )
+        tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    return tmp_path / "calls"
+
+
+def calls(path: Path) -> list[list[object]]:
+    import json
+
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
+    WtypeKeyboard().type("042917", enter=True)
+    WtypeKeyboard().press(["alt", "shift", "o"])
+    assert calls(helpers) == [
+        [["-"], "042917"],
+        [["-k", "Return"], ""],
+        [["-M", "alt", "-M", "shift", "-k", "o", "-m", "shift", "-m", "alt"], ""],
+    ]
+
+
+def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
+    YdotoolKeyboard().type("042917", enter=True)
+    YdotoolKeyboard().press(["ctrl", "alt", "o"])
+    assert calls(helpers) == [
+        [["type", "--file", "-"], "042917"],
+        [["key", "28:1", "28:0"], ""],
+        [["key", "29:1", "56:1", "24:1", "24:0", "56:0", "29:0"], ""],
+    ]
+
+
+def test_a_helper_that_fails_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traycodes.desktop import DesktopError
+
+    tool = tmp_path / "wtype"
+    said = "Compositor does not support the virtual keyboard protocol"
+    tool.write_text(f"#!/bin/sh\necho '{said}' >&2\nexit 1\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DesktopError, match=r"^wtype failed: Compositor does not support"):
+        WtypeKeyboard().type("123456")
+
+
+# --- nothing can type: copy --------------------------------------------------------------------
+
+
+def test_where_nothing_can_type_the_code_is_copied() -> None:
+    app = FakeApp()
+    typist = Typist(app, FakeDesktop(APP_WINDOW), keyboard=None)  # type: ignore[arg-type]
+    typist.for_window_in_front()
+    assert [kind for kind, _ in app.events if kind in ("type", "copy")] == ["copy"]
+    assert any("Copied the code" in str(value) for kind, value in app.events if kind == "notify")
