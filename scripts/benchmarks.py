@@ -786,6 +786,70 @@ def bench_hotkey() -> None:
     )
 
 
+@section
+def bench_wayland() -> None:
+    """On a real headless sway: the key bound to `traycodes type` (pressed through wtype)
+    to the last digit arriving in a Wayland-native GTK window, against wtype typing the
+    six digits itself. Both from the moment the benchmark starts wtype, by the wall clock
+    both processes share (a virtual keyboard's modifiers reach no window as key events)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.desktop.test_wayland import LINKS, WaylandApp
+    from tests.desktop.wayland import wayland_session
+
+    target = Path(__file__).resolve().parents[1] / "tests/desktop/wayland_target.py"
+    with wayland_session(waybar=False) as sway:
+        app = WaylandApp(sway)
+        app.cli("init", "--password-stdin", stdin="pw\n")
+        app.cli("add", LINKS[0], TRAYCODES_PASSWORD="pw")  # noqa: S106 - a throwaway vault
+        (sway.root / "settings.toml").write_text("min_seconds_left = 0\n")
+        sway.chown(sway.root / "settings.toml")
+        app.start()
+        field, keylog = sway.root / "field.txt", sway.root / "keys.log"
+        for path in (field, keylog):
+            path.touch()
+            sway.chown(path)
+        sway.swaymsg(
+            f"exec env GDK_BACKEND=wayland /usr/bin/python3 {target} "
+            f"'Sign in to GitHub' {field} {keylog}"
+        )
+        from tests.desktop.session import wait_for
+
+        wait_for(lambda: sway.focused_title() == "Sign in to GitHub", "the target", timeout=20)
+        time.sleep(1)
+        ours, base = [], []
+
+        def last_digit(length: int) -> float:
+            """When the sixth new digit arrived (the field keeps what came before)."""
+            wait_for(lambda: len(field.read_text()) == length, "six more digits")
+            lines = [line.split() for line in keylog.read_text().splitlines()]
+            return max(float(t) for key, t in lines if key.isdigit())
+
+        length = 0
+        for _ in range(20):
+            keylog.write_text("")
+            start = time.time() * 1000
+            sway.press_hotkey()
+            length += 6
+            ours.append(last_digit(length) - start)
+            keylog.write_text("")
+            start = time.time() * 1000
+            sway.run(["wtype", "123456"])
+            length += 6
+            base.append(last_digit(length) - start)
+        app.stop()
+    print(
+        "wayland (sway, headless): the bound key pressed through wtype to the last digit in a "
+        "Wayland window, median of 20 (baseline: wtype typing the six digits itself)"
+    )
+    report(
+        "hotkey to typed",
+        statistics.median(ours),
+        statistics.median(base),
+        "ms",
+        higher_is_better=False,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(

@@ -139,9 +139,8 @@ def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
     WtypeKeyboard().type("042917", enter=True)
     WtypeKeyboard().press(["alt", "shift", "o"])
     assert calls(helpers) == [
-        [["-"], "042917"],
-        [["-k", "Return"], ""],
-        [["-M", "alt", "-M", "shift", "-k", "o", "-m", "shift", "-m", "alt"], ""],
+        [["-s", "20", "-", "-k", "Return"], "042917"],
+        [["-s", "20", "-M", "alt", "-M", "shift", "-k", "o", "-m", "shift", "-m", "alt"], ""],
     ]
 
 

@@ -290,19 +290,23 @@ def _run(argv: list[str], text: str = "") -> None:
 
 
 class WtypeKeyboard:
-    """The virtual-keyboard protocol through ``wtype`` (sway, Hyprland, other wlroots)."""
+    """The virtual-keyboard protocol through ``wtype`` (sway, Hyprland, other wlroots).
+
+    Each run of wtype is a new virtual keyboard with a keymap of its own, and a window
+    that has just been sent that keymap may take the first key by the old one: seen here as
+    a lost first digit in one GTK window in five. wtype waits ``KEYMAP_SETTLE`` ms before
+    the first key, and the Enter after a code goes in the same run."""
 
     name = "wtype (virtual keyboard)"
+    KEYMAP_SETTLE = "20"
 
     def type(self, text: str, *, enter: bool = False) -> None:
-        _run(["wtype", "-"], text)
-        if enter:
-            _run(["wtype", "-k", "Return"])
+        _run(["wtype", "-s", self.KEYMAP_SETTLE, "-", *(["-k", "Return"] if enter else [])], text)
 
     def press(self, names: list[str]) -> None:
         *modifiers, key = names
         mods = [WTYPE_MODIFIERS.get(m, m) for m in modifiers]
-        argv = ["wtype"]
+        argv = ["wtype", "-s", self.KEYMAP_SETTLE]
         for mod in mods:
             argv += ["-M", mod]
         argv += ["-k", key]

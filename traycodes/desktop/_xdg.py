@@ -267,6 +267,9 @@ class Notifier:
                 log.info("notification not shown: %s", type(exc).__name__)
                 self._close()
                 return 0
+        if reply.header.message_type.name == "error":  # no daemon, or one that failed
+            log.info("notification not shown: %s", reply.header.fields.get(4, "an error"))
+            return 0
         body_values = reply.body
         return int(body_values[0]) if body_values else 0
 
