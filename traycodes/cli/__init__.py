@@ -117,9 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Building the parser imports the command modules: inside the error handling, so
         # that an install missing a part gives one line, not a traceback.
-        if not (sys.argv[1:] if argv is None else argv):
+        given = list(sys.argv[1:] if argv is None else argv)
+        if not given:
             # ``traycodes`` alone (how a login entry starts the app): no parser to build
             args = argparse.Namespace(command=None, vault=None)
+        elif given in (["type"], ["pick"]):
+            # what a desktop shortcut runs (Wayland): straight to the running app
+            from .app import cmd_ipc
+
+            args = argparse.Namespace(command=given[0], vault=None, func=cmd_ipc)
         else:
             args = build_parser(argv).parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

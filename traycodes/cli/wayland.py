@@ -5,8 +5,6 @@ X11, and on Wayland sway, Hyprland, KDE Plasma and GNOME."""
 from __future__ import annotations
 
 import argparse
-import shlex
-import subprocess
 from typing import Any
 
 DESKTOPS = ("sway", "hyprland", "kde", "gnome", "x11")
@@ -22,6 +20,8 @@ def _parts(hotkey: str) -> tuple[list[str], str]:
 
 def hotkey_lines(kind: str, bindings: dict[str, str], command: list[str]) -> list[str]:
     """What to add for ``kind``, for each of ``{"type": hotkey, "pick": hotkey}``."""
+    import shlex
+
     run = shlex.join(command)
     mods = {
         "sway": {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Mod4", "super": "Mod4"},
@@ -84,6 +84,8 @@ def cmd_hotkeys(args: argparse.Namespace) -> int:
 
 
 def _output(argv: list[str]) -> str:
+    import subprocess
+
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
