@@ -366,7 +366,8 @@ def add_commands(commands: Any) -> None:
         "doctor",
         help="check each part of traycodes on this machine",
         description="One line per part (display, tray, keyring, hotkeys, clipboard, QR "
-        "reader, tray app, links, autostart, app menu, vault, backups, settings): OK or "
+        "reader, tray app, links, autostart, app menu, vault, backups, settings; on "
+        "Wayland also XWayland, the window in front, typing, screen capture): OK or "
         "PROBLEM, with the "
         "fix. Exits 1 when there is a problem.",
     )

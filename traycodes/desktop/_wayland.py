@@ -83,9 +83,10 @@ def make_window(
 
 
 class _Unreadable:
-    """Shared by the readers: which keys are down cannot be read on Wayland (the shortcut
-    that ran ``traycodes type`` is bound ``--release`` where the compositor allows, and the
-    virtual keyboard's modifiers are its own)."""
+    """Shared by the readers: which keys are held cannot be read on Wayland. It matters
+    less than on X11: the virtual keyboard (or the portal's) sends its own modifier state
+    with its keys, so a Ctrl still held from the shortcut does not turn digits into
+    shortcuts (a real sway shows this: tests/desktop/test_wayland.py)."""
 
     def modifiers_down(self) -> bool:
         return False
