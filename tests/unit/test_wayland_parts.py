@@ -177,3 +177,26 @@ def test_where_nothing_can_type_the_code_is_copied() -> None:
     typist.for_window_in_front()
     assert [kind for kind, _ in app.events if kind in ("type", "copy")] == ["copy"]
     assert any("Copied the code" in str(value) for kind, value in app.events if kind == "notify")
+
+
+def test_the_portals_consent_comes_before_the_window_is_checked_again() -> None:
+    """The desktop's consent dialog may take the focus: the window is checked after it,
+    and the code made after it."""
+    from traycodes.model import Window
+
+    app = FakeApp()
+    desktop = FakeDesktop(APP_WINDOW)
+    order: list[str] = []
+
+    class ConsentKeyboard:
+        def prepare(self) -> None:
+            order.append("consent")
+            desktop.windows = [Window("99", "Remote control requested", "xdg-desktop-portal-kde")]
+
+        def type(self, text: str, *, enter: bool = False) -> None:
+            order.append("type")
+
+    typist = Typist(app, desktop, keyboard=ConsentKeyboard())  # type: ignore[arg-type]
+    typist.for_window_in_front()
+    assert order == ["consent"]  # the focus moved: nothing typed
+    assert any("window changed" in str(value) for kind, value in app.events if kind == "notify")

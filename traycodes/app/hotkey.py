@@ -204,6 +204,10 @@ class Typist:
             and not self._ready_to_type(window, chosen=chosen, label=record.label)
         ):
             return
+        if action != "copy" and window is not None and hasattr(self.keyboard, "prepare"):
+            # The portal's consent dialog (the first time) comes before the code is made
+            # and before the window is checked again: it may take the focus meanwhile.
+            self.keyboard.prepare()
         shown = self._fresh_code(record)
         if action != "copy" and window is not None:
             # Just before typing: the same window, showing the same page (a title that

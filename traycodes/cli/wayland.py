@@ -160,10 +160,9 @@ def desktop_findings(check: Any) -> None:
         )
     except TrayCodesError as exc:
         check("window in front", False, str(exc), "is the compositor's socket reachable?")
-    keyboard = desktop.keyboard()
+    keyboard = desktop.keyboard() if reader is not None else None
     better = {
-        "gnome": "GNOME 45+ with xdg-desktop-portal-gnome offers the RemoteDesktop portal; "
-        "or run ydotoold",
+        "gnome": "on GNOME the chooser copies; sway, Hyprland and KDE Plasma let it type",
         "kde": "install xdg-desktop-portal-kde; or run ydotoold",
     }.get(kind, "install wtype (wlroots compositors) or run ydotoold")
     check(
@@ -171,6 +170,8 @@ def desktop_findings(check: Any) -> None:
         keyboard is not None,
         f"types through {keyboard.name}"
         if keyboard is not None
+        else "codes are copied: with no window in front to check, traycodes never types"
+        if reader is None
         else "nothing can type here: codes are copied instead",
         better,
     )

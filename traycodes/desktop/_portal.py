@@ -200,6 +200,11 @@ class PortalKeyboard:
         self._portal, self._session = portal, session
         return portal, session
 
+    def prepare(self) -> None:
+        """Start the portal's session now (the desktop may ask the user), so that the
+        window in front is checked after any dialog of the desktop's has gone."""
+        self._start()
+
     def _key(self, keysym: int, pressed: bool) -> None:
         portal, session = self._start()
         portal.call(REMOTE, "NotifyKeyboardKeysym", "oa{sv}iu", (session, {}, keysym, int(pressed)))
