@@ -796,8 +796,8 @@ def bench_wayland() -> None:
     from tests.desktop.test_wayland import LINKS, WaylandApp
     from tests.desktop.wayland import wayland_session
 
-    target = Path(__file__).resolve().parents[1] / "tests/desktop/wayland_target.py"
     with wayland_session(waybar=False) as sway:
+        target = sway.script("wayland_target.py")
         app = WaylandApp(sway)
         app.cli("init", "--password-stdin", stdin="pw\n")
         app.cli("add", LINKS[0], TRAYCODES_PASSWORD="pw")  # noqa: S106 - a throwaway vault

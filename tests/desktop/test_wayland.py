@@ -146,7 +146,7 @@ def test_every_digit_arrives_in_a_gtk_window_each_time(
     field = sway.root / "gtk.typed"
     field.touch()
     sway.chown(field)
-    target = Path(__file__).with_name("wayland_target.py")
+    target = sway.script("wayland_target.py")
     sway.swaymsg(
         f"exec env GDK_BACKEND=wayland /usr/bin/python3 {target} 'Sign in to GitHub' {field}"
     )

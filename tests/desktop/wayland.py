@@ -102,7 +102,17 @@ class WaylandSession(DesktopSession):
         }
 
     def _spawn(self, name: str, argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        return super()._spawn(name, argv, **kwargs, **self.as_user())
+        # in a folder of the user's: scripts/test runs pytest from a private (0700) folder,
+        # which a client sway starts could not even enter
+        return super()._spawn(name, argv, **kwargs, cwd=self.root, **self.as_user())
+
+    def script(self, name: str) -> Path:
+        """A helper script of tests/desktop, copied where the test user can read it."""
+        copy = self.root / name
+        if not copy.exists():
+            shutil.copy(Path(__file__).with_name(name), copy)
+            self.chown(copy)
+        return copy
 
     def run(
         self,
@@ -120,6 +130,7 @@ class WaylandSession(DesktopSession):
             text=True,
             check=False,
             timeout=timeout,
+            cwd=self.root,
             **self.as_user(),
         )
 

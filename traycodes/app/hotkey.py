@@ -319,7 +319,7 @@ class PynputKeyboard:
             self._controller.release(key)
 
 
-def start_input(app: Any, bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
+def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
     """The window reader and the global shortcuts for this desktop: ``(reader, shortcuts,
     problems)``. X11, Windows, macOS: pynput hears the hotkeys. Wayland: the GlobalShortcuts
     portal where the desktop has it; elsewhere the compositor's own binding runs

@@ -145,9 +145,9 @@ class App:
 
         if self.hotkeys is not None:
             self.hotkeys.stop()
-        bindings = {self.settings.hotkey_type: self.typist_request}
+        bindings = {self.settings.hotkey_type: lambda: self.post(self.type_request)}
         bindings[self.settings.hotkey_pick] = lambda: self.post(self.show_quickpick)
-        reader, self.hotkeys, problems = start_input(self, bindings)
+        reader, self.hotkeys, problems = start_input(bindings)
         if self.desktop is None:
             self.desktop = reader
         elif reader is not None:
@@ -159,10 +159,6 @@ class App:
         for problem in problems:
             log.warning("%s", problem)
             self.notify("traycodes hotkeys", problem)
-
-    def typist_request(self) -> None:
-        if self.typist is not None:
-            self.typist.request(self.typist.for_window_in_front)
 
     def run(self) -> None:
         try:

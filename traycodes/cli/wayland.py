@@ -130,18 +130,22 @@ def desktop_findings(check: Any) -> None:
     from ..errors import TrayCodesError
 
     kind = desktop.session_kind()
-    if kind == "x11":
-        import importlib.util
+    if kind in ("x11", "windows", "macos"):
+        import importlib
 
-        ok = importlib.util.find_spec("pynput") is not None
+        try:
+            importlib.import_module("pynput.keyboard")
+            ok = True
+        except Exception:  # missing, or no backend for this display
+            ok = False
         check(
             "hotkeys",
             ok,
-            "pynput hears global keys and types" if ok else "pynput is missing",
-            "reinstall traycodes (pynput)",
+            "pynput hears global keys and types" if ok else "pynput cannot start here",
+            "reinstall traycodes (pynput); on X11, run inside the desktop session",
         )
         return
-    if kind in ("windows", "macos", "none"):
+    if kind == "none":
         return
     name = {"sway": "sway", "hyprland": "Hyprland", "kde": "KDE Plasma", "gnome": "GNOME"}.get(
         kind, "this Wayland desktop"
