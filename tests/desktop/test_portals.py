@@ -338,3 +338,12 @@ def test_a_socket_another_user_planted_in_tmp_is_not_trusted(tmp_path: Path) -> 
         assert not trusted_socket(path)
     finally:
         server.close()
+
+
+def test_doctor_on_kde_without_kwin_says_so_and_goes_on(
+    bus: DesktopSession, fake: FakeDesktop, tmp_path: Path
+) -> None:
+    rows = doctor(bus, tmp_path, "KDE")
+    assert rows["window in front"].startswith("PROBLEM KWin refused loadScript")
+    assert rows["typing"].startswith("PROBLEM codes are copied")
+    assert rows["settings"].startswith("OK")  # every row after it is still there

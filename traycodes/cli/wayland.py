@@ -163,7 +163,15 @@ def desktop_findings(check: Any) -> None:
             "window is in front",
         )
     except TrayCodesError as exc:
-        check("window in front", False, str(exc), "is the compositor's socket reachable?")
+        if reader is not None:
+            reader.close()
+        reader = None
+        check(
+            "window in front",
+            False,
+            str(exc),
+            "run doctor inside the desktop session (its socket or D-Bus must be reachable)",
+        )
     keyboard = desktop.keyboard() if reader is not None else None
     better = {
         "gnome": "on GNOME the chooser copies; sway, Hyprland and KDE Plasma let it type",
@@ -182,7 +190,10 @@ def desktop_findings(check: Any) -> None:
     if desktop.portal_offers("shortcuts"):
         check("hotkeys", True, "the GlobalShortcuts portal (the desktop asks you once)", "")
     else:
-        bound = shortcut_bound(kind, reader)
+        try:
+            bound = shortcut_bound(kind, reader)
+        except TrayCodesError:
+            bound = None
         check(
             "hotkeys",
             bound is not False,
