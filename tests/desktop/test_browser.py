@@ -375,7 +375,7 @@ def test_the_global_hotkey_hands_a_browser_window_to_the_extension(setup: Setup)
                 ["xdotool", "windowactivate", "--sync", window], env=app.env, check=False
             )
             app.run("xdotool", "key", "ctrl+alt+o")  # the app's type hotkey
-            found = pages.next_report(kind, timeout=10)
+            found = pages.next_report(kind, timeout=20)  # a loaded CI machine
             assert not app.state()["chooser"]
             if kind == "change":
                 assert found["value"] in expected_codes(GITHUB_KEY)

@@ -98,6 +98,9 @@ def sway() -> Iterator[WaylandSession]:
 @pytest.fixture(scope="module")
 def app(sway: WaylandSession) -> Iterator[WaylandApp]:
     app = WaylandApp(sway)
+    settings = sway.root / "settings.toml"
+    settings.write_text("clipboard_seconds = 3\n")
+    sway.chown(settings)
     app.cli("init", "--password-stdin", stdin="pw\n")
     for link in LINKS:
         app.cli("add", link, TRAYCODES_PASSWORD="pw")
@@ -196,6 +199,14 @@ def test_a_copy_account_reaches_wayland_apps_through_wl_paste(
 
         wait_for(lambda: pasted() in expected_codes(GOOGLE_KEY), "the code on the clipboard")
         assert typed.read_text() == ""  # copied, not typed
+        wait_for(lambda: pasted() == "", "the clipboard to be cleared", timeout=10)
+        # cleared only while it still holds the code: what the user copies since stays
+        sway.press_hotkey()
+        wait_for(lambda: pasted() in expected_codes(GOOGLE_KEY), "the code again")
+        # (wl-copy leaves a child to serve the clipboard: no pipes of ours for it to hold)
+        sway.run(["sh", "-c", "printf 'my own text' | wl-copy >/dev/null 2>&1"])
+        time.sleep(4)
+        assert pasted() == "my own text"
         # the code went to wl-copy on its standard input, never in an argument
         for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
             try:
@@ -327,5 +338,9 @@ def test_without_a_tray_host_the_app_runs_on_and_says_so(
         sway.press_hotkey()
         wait_for(lambda: len(typed.read_text()) >= 6, "the code to be typed", timeout=10)
         assert typed.read_text() in expected_codes(GITHUB_KEY)
+        # the pick shortcut still reaches traycodes' window
+        done = sway.run(["wtype", "-M", "ctrl", "-M", "alt", "-k", "p", "-m", "alt", "-m", "ctrl"])
+        assert done.returncode == 0, done.stderr
+        wait_for(lambda: bool(app.state()["quickpick"]), "the quick-pick window", timeout=10)
     finally:
         sway.close_focused()

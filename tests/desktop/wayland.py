@@ -249,6 +249,7 @@ def sway_config(session: WaylandSession, extra: str = "") -> str:
             "xwayland enable",
             "focus_on_window_activation focus",
             f"bindsym {HOTKEY} exec {session.traycodes} type",
+            f"bindsym Ctrl+Alt+p exec {session.traycodes} pick",
             extra,
         ]
     )
