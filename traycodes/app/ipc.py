@@ -12,25 +12,33 @@ socket is removed when the app stops; one left by an app that died is replaced.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import socket
 import stat
 import struct
 import sys
-import tempfile
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import TrayCodesError
 
-log = logging.getLogger(__name__)
+# What ``traycodes type`` (run by a desktop shortcut) imports is kept small: the server's
+# modules (logging, threading...) are imported where the server needs them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+    from typing import Any
 
-Handler = Callable[[dict[str, Any]], dict[str, Any]]
+    Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _log() -> Any:
+    import logging
+
+    return logging.getLogger(__name__)
+
+
 MAX_REQUEST = 64 * 1024
 
 
@@ -56,6 +64,9 @@ def socket_path() -> Path:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         if runtime and _private_folder(Path(runtime)):
             return Path(runtime) / "traycodes.sock"
+        import contextlib
+        import tempfile
+
         folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
@@ -144,7 +155,7 @@ def answer(handler: Handler, data: bytes) -> dict[str, Any]:
     try:
         return handler(parsed)
     except Exception as exc:
-        log.warning("an IPC command failed: %s", type(exc).__name__)
+        _log().warning("an IPC command failed: %s", type(exc).__name__)
         return {"ok": False, "error": type(exc).__name__}
 
 
@@ -206,10 +217,18 @@ def request_pipe(message: bytes, pipes: Any, name: str, sid: str) -> dict[str, A
     return reply
 
 
+def _thread(target: Callable[[], None]) -> threading.Thread:
+    import threading
+
+    return threading.Thread(target=target, name="ipc", daemon=True)
+
+
 class Server:
     """Answers requests in a thread of its own; ``handler`` gets the parsed request."""
 
     def __init__(self, handler: Handler) -> None:
+        import threading
+
         self.handler = handler
         self._socket: socket.socket | None = None
         self._path: Path | None = None
@@ -231,8 +250,11 @@ class Server:
             raise TrayCodesError("Unix sockets are for Unix; Windows uses the named pipe")
         else:
             path = socket_path()
-            with contextlib.suppress(NotRunning, OSError, ValueError):
+            try:
                 request("ping", timeout=2)
+            except (NotRunning, OSError, ValueError):
+                pass
+            else:
                 raise AlreadyRunning("traycodes is already running")
             path.unlink(missing_ok=True)  # left by an app that died
             server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -246,7 +268,7 @@ class Server:
                 os.umask(old_mask)
             server.listen(8)
             self._socket, self._path = server, path
-            self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
+            self._thread = _thread(self._serve)
             self._thread.start()
 
     def start_pipe(self, pipes: Any, name: str, sid: str) -> None:
@@ -259,7 +281,7 @@ class Server:
         except DesktopError:
             raise AlreadyRunning("traycodes is already running") from None
         self._pipe = (pipes, handle, name, sid)
-        self._thread = threading.Thread(target=self._serve_pipe, name="ipc", daemon=True)
+        self._thread = _thread(self._serve_pipe)
         self._thread.start()
 
     def _serve_pipe(self) -> None:
@@ -271,12 +293,12 @@ class Server:
                 if self._stopping.is_set():
                     return  # the wake-up call from stop()
                 if pipes.peer_sid(handle, server=False) != sid:
-                    log.warning("refused an IPC connection from another user")
+                    _log().warning("refused an IPC connection from another user")
                     continue
                 reply = answer(self.handler, pipes.read(handle, MAX_REQUEST))
                 pipes.write(handle, json.dumps(reply).encode())
             except OSError as exc:  # too long, or the client went away
-                log.info("a bad IPC request: %s", exc)
+                _log().info("a bad IPC request: %s", exc)
             finally:
                 pipes.disconnect(handle)
 
@@ -293,13 +315,13 @@ class Server:
                 except OSError:
                     uid = -1
                 if not _same_user(uid):
-                    log.warning("refused an IPC connection from another user (uid %s)", uid)
+                    _log().warning("refused an IPC connection from another user (uid %s)", uid)
                     continue
                 connection.settimeout(5)
                 try:
                     self._answer(connection)
                 except (OSError, ValueError) as exc:
-                    log.info("a bad IPC request: %s", type(exc).__name__)
+                    _log().info("a bad IPC request: %s", type(exc).__name__)
 
     def _answer(self, connection: socket.socket) -> None:
         data = b""
@@ -324,6 +346,8 @@ class Server:
                 self._thread.join(2)
             pipes.close(handle)
         if self._socket is not None:
+            import contextlib
+
             with contextlib.suppress(OSError):
                 self._socket.shutdown(socket.SHUT_RDWR)
             self._socket.close()
