@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Window
-from ._base import DesktopError
+from ._base import DesktopError, wait_until_active
 from ._wayland import make_window
 
 KWIN = "org.kde.KWin"
@@ -140,12 +140,4 @@ class KWinDesktop:
 
     def activate(self, window_id: str, timeout: float = 1.0) -> bool:
         (done, *_) = self._run_script(ACTIVATE, target=window_id)
-        if done != "yes":
-            return False
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            active = self.active_window()
-            if active is not None and active.id == window_id:
-                return True
-            time.sleep(0.02)
-        return False
+        return done == "yes" and wait_until_active(self.active_window, window_id, timeout)

@@ -24,13 +24,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..model import Window
-from ._base import DesktopError
+from ._base import DesktopError, process_name, wait_until_active
 
 COMMAND_TIMEOUT = 5.0
 
@@ -61,22 +60,13 @@ def compositor(env: Mapping[str, str] | None = None) -> str:
     return "unknown"
 
 
-def _process_name(pid: int) -> str:
-    if pid <= 0:
-        return ""
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
 def make_window(
     window_id: str, title: str, pid: int, classes: tuple[str, ...], app: str = ""
 ) -> Window:
     """A :class:`Window` as the X11 reader makes them: the process name first, our own
     windows called ``traycodes`` whatever runs them."""
     lowered = tuple(name.lower() for name in classes if name)
-    name = _process_name(pid) or app or (lowered[0] if lowered else "")
+    name = process_name(pid) or app or (lowered[0] if lowered else "")
     if any("traycodes" in c for c in lowered):
         name = "traycodes"
     return Window(id=window_id, title=title, app=name.lower(), pid=pid, classes=lowered)
@@ -98,13 +88,7 @@ class _Unreadable:
         raise NotImplementedError
 
     def _wait_active(self, window_id: str, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            active = self.active_window()
-            if active is not None and active.id == window_id:
-                return True
-            time.sleep(0.02)
-        return False
+        return wait_until_active(self.active_window, window_id, timeout)
 
 
 # --- sway ------------------------------------------------------------------------------------

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
-from pathlib import Path
 from typing import Any
 
 from ..model import Window
+from ._base import process_name, wait_until_active
 
 # Keysyms of the modifier keys: Shift, Control, Caps/Shift lock, Meta, Alt, Super, Hyper,
 # AltGr (ISO_Level3_Shift).
@@ -102,7 +101,7 @@ class X11Desktop:
                 pid = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else 0
             except error.XError:
                 return None  # the window went away meanwhile
-        app = _process_name(pid) or (wm_class[1] or wm_class[0])
+        app = process_name(pid) or (wm_class[1] or wm_class[0])
         if "traycodes" in (wm_class[0].lower(), wm_class[1].lower()):
             app = "traycodes"  # our own windows, whatever runs us (python3)
         classes = tuple(name.lower() for name in wm_class if name)
@@ -121,25 +120,10 @@ class X11Desktop:
                 event, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask
             )
             self.display.flush()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            active = self.active_window()
-            if active is not None and active.id == window_id:
-                return True
-            time.sleep(0.02)
-        return False
+        return wait_until_active(self.active_window, window_id, timeout)
 
     def modifiers_down(self) -> bool:
         """True while any modifier key is held (XQueryKeymap)."""
         with self._lock:
             keymap = self.display.query_keymap()
         return any(keymap[code // 8] & (1 << (code % 8)) for code in self._modifier_codes)
-
-
-def _process_name(pid: int) -> str:
-    if pid <= 0:
-        return ""
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
