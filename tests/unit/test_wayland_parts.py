@@ -168,6 +168,36 @@ def test_a_helper_that_fails_says_so_in_one_line(
         WtypeKeyboard().type("123456")
 
 
+@pytest.mark.parametrize("version", ["2.1.0", "2.3.0"])
+def test_a_copy_carries_the_password_manager_hint_where_wl_copy_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """wl-clipboard 2.3 has --sensitive; older ones end with a usage error on it, so the
+    hint is asked for only where --help lists it, and the code is on stdin either way."""
+    from traycodes.desktop._wayland import WlClipboard
+
+    options = "\t-n, --trim-newline\n" + ("\t    --sensitive\n" if version == "2.3.0" else "")
+    tool = tmp_path / "wl-copy"
+    tool.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        "if sys.argv[1:] == ['--help']:\n"
+        f"    print('Usage: wl-copy [options]\\n' + {options!r}); sys.exit(0)\n"
+        f"if '--sensitive' in sys.argv and {version!r} < '2.3':\n"
+        "    sys.exit('wl-copy: unrecognized option')\n"
+        f"with open({str(tmp_path / 'calls')!r}, 'a') as f:\n"
+        "    f.write(json.dumps([sys.argv[1:], sys.stdin.read()]) + '\\n')\n"
+    )
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    clipboard = WlClipboard()
+    clipboard.set_text("042917")
+    clipboard.set_text("318004")
+    hint = ["--sensitive"] if version == "2.3.0" else []
+    argv = [*hint, "--type", "text/plain;charset=utf-8"]
+    assert calls(tmp_path / "calls") == [[argv, "042917"], [argv, "318004"]]
+    assert clipboard.marks_sensitive is (version == "2.3.0")
+
+
 # --- nothing can type: copy --------------------------------------------------------------------
 
 

@@ -206,12 +206,16 @@ def desktop_findings(check: Any) -> None:
     if reader is not None:
         reader.close()
     clip = desktop.clipboard_adapter()
-    check(
-        "clipboard",
-        clip is not None,
-        "wl-clipboard (wl-copy, wl-paste)" if clip is not None else "XWayland's clipboard only",
-        "install wl-clipboard, which Wayland apps see",
-    )
+    if clip is None:
+        said = "XWayland's clipboard only"
+    elif clip.marks_sensitive:
+        said = "wl-clipboard (wl-copy, wl-paste); codes are marked for clipboard histories to skip"
+    else:
+        said = (
+            "wl-clipboard (wl-copy, wl-paste); clipboard histories may keep a code until it is"
+            " cleared (wl-clipboard 2.3 marks codes for them to skip)"
+        )
+    check("clipboard", clip is not None, said, "install wl-clipboard, which Wayland apps see")
     how = desktop.screen_capture()
     check(
         "screen (QR)",

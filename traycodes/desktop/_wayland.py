@@ -343,19 +343,46 @@ class YdotoolKeyboard:
 # --- the clipboard and the screen ------------------------------------------------------------
 
 
+def wl_copy_marks_sensitive() -> bool:
+    """Whether this ``wl-copy`` has ``--sensitive`` (wl-clipboard 2.3 and later), which adds
+    the ``x-kde-passwordManagerHint`` offer that clipboard managers and histories skip. Older
+    ones end with a usage error on an option they do not know, so it is asked first."""
+    try:
+        done = subprocess.run(
+            ["wl-copy", "--help"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return b"--sensitive" in done.stdout + done.stderr
+
+
 class WlClipboard:
     """The Wayland clipboard through ``wl-copy``/``wl-paste`` (XWayland's clipboard is not
-    always seen by Wayland apps). wl-copy offers no password-manager hint; the code is
-    cleared as soon as the app's timer says, and only while it is still ours."""
+    always seen by Wayland apps). Where wl-copy can (2.3 and later) the code is marked with
+    the password-manager hint; either way it is cleared as soon as the app's timer says, and
+    only while it is still ours."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._token = 0
         self._held: str | None = None
+        self._sensitive: bool | None = None  # asked on the first copy
+
+    @property
+    def marks_sensitive(self) -> bool:
+        """Whether copies carry the password-manager hint."""
+        if self._sensitive is None:
+            self._sensitive = wl_copy_marks_sensitive()
+        return self._sensitive
 
     def set_text(self, text: str) -> int:
         with self._lock:
-            _run(["wl-copy", "--type", "text/plain;charset=utf-8"], text)
+            hint = ["--sensitive"] if self.marks_sensitive else []
+            _run(["wl-copy", *hint, "--type", "text/plain;charset=utf-8"], text)
             self._token += 1
             self._held = text
             return self._token
