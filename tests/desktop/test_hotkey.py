@@ -271,3 +271,37 @@ def test_a_malformed_hotkey_is_reported_not_fatal(hotkey_app) -> None:  # type: 
     assert not app.state()["locked"]  # the bad setting kept its default, the app runs
     assert "hotkey_type" in app.cli("doctor", check=False).stdout
     assert app.stop() == 0
+
+
+PRESS = """
+import sys
+from traycodes.app.hotkey import PynputKeyboard
+from traycodes.browser.seen import keys
+from traycodes.errors import TrayCodesError
+keyboard = PynputKeyboard()
+for shortcut in sys.argv[1:]:
+    try:
+        keyboard.press(keys(shortcut))
+    except TrayCodesError as exc:
+        print(exc)
+"""
+
+
+def test_any_key_a_browser_shortcut_may_have_is_pressed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    """The extension's shortcut is the user's to change: keys pynput spells otherwise than
+    the browser (Period, PageDown) are pressed too, and one it has not is one clear line."""
+    app, target = hotkey_app()
+    page = target("Pressed keys")
+    shortcuts = ["Ctrl+Period", "Ctrl+PageDown", "Ctrl+MediaPlayPause"]
+    done = subprocess.run(
+        [sys.executable, "-c", PRESS, *shortcuts],
+        env=app.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "traycodes cannot press the key 'mediaplaypause'"
+    pressed = lambda: set(page.keys.read_text().split())  # noqa: E731
+    wait_for(lambda: {"Control_L", "period", "Next"} <= pressed(), "Ctrl+Period, Ctrl+PageDown")
+    assert app.stop() == 0

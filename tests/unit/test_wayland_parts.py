@@ -154,6 +154,45 @@ def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("shortcut", "wtype_keys", "ydotool_codes"),
+    [
+        ("Ctrl+Shift+Comma", ["-M", "ctrl", "-M", "shift", "-k", "comma"], [29, 42, 51]),
+        ("Alt+Shift+7", ["-M", "alt", "-M", "shift", "-k", "7"], [56, 42, 8]),
+        ("Ctrl+Alt+PageDown", ["-M", "ctrl", "-M", "alt", "-k", "Page_Down"], [29, 56, 109]),
+        ("Alt+F12", ["-M", "alt", "-k", "F12"], [56, 88]),
+        ("Ctrl+Period", ["-M", "ctrl", "-k", "period"], [29, 52]),
+    ],
+)
+def test_every_key_a_browser_shortcut_may_have_is_pressed(
+    helpers: Path, shortcut: str, wtype_keys: list[str], ydotool_codes: list[int]
+) -> None:
+    """The extension's shortcut is the user's to change (chrome.commands: letters, digits,
+    Comma, Period, PageUp, F1-F12 ...): each keyboard presses whatever it may be."""
+    from traycodes.browser.seen import keys
+
+    WtypeKeyboard().press(keys(shortcut))
+    YdotoolKeyboard().press(keys(shortcut))
+    released = [f"{c}:0" for c in reversed(ydotool_codes)]
+    mods = [k for k in wtype_keys[:-2] if k != "-M"]
+    ups = [x for m in reversed(mods) for x in ("-m", m)]
+    assert calls(helpers) == [
+        [["-s", "20", *wtype_keys, *ups], ""],
+        [["key", *(f"{c}:1" for c in ydotool_codes), *released], ""],
+    ]
+
+
+def test_a_key_no_keyboard_knows_is_one_clear_error(helpers: Path) -> None:
+    from traycodes.desktop import DesktopError
+
+    for keyboard in (WtypeKeyboard(), YdotoolKeyboard()):
+        with pytest.raises(DesktopError, match=r"cannot press the key 'mediaplaypause'"):
+            keyboard.press(["ctrl", "mediaplaypause"])
+    with pytest.raises(DesktopError, match=r"cannot hold the key 'hyper'"):
+        WtypeKeyboard().press(["hyper", "o"])
+    assert not helpers.exists()  # nothing half-pressed
+
+
 def test_a_helper_that_fails_says_so_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

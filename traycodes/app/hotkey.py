@@ -309,10 +309,14 @@ class PynputKeyboard:
 
     def press(self, names: list[str]) -> None:
         keyboard = self._keys()
-        pressed = [
-            getattr(keyboard.Key, name) if len(name) > 1 else keyboard.KeyCode.from_char(name)
-            for name in names
-        ]
+        pressed = []
+        for name in names:
+            if len(name) == 1:
+                pressed.append(keyboard.KeyCode.from_char(name))
+            elif isinstance(key := getattr(keyboard.Key, name, None), keyboard.Key):
+                pressed.append(key)
+            else:
+                raise TrayCodesError(f"traycodes cannot press the key {name!r}")
         for key in pressed:
             self._controller.press(key)
         for key in reversed(pressed):

@@ -250,6 +250,22 @@ class HyprlandDesktop(_Unreadable):
 # --- keyboards ------------------------------------------------------------------------------
 
 WTYPE_MODIFIERS = {"ctrl": "ctrl", "alt": "alt", "shift": "shift", "cmd": "logo", "super": "logo"}
+# Key names as pynput spells them (browser/seen.keys) that are not XKB keysym names already.
+KEYSYMS = {
+    ",": "comma", ".": "period", " ": "space", "page_up": "Page_Up", "page_down": "Page_Down",
+    "home": "Home", "end": "End", "insert": "Insert", "delete": "Delete", "enter": "Return",
+    "up": "Up", "down": "Down", "left": "Left", "right": "Right", "space": "space",
+    **{f"f{n}": f"F{n}" for n in range(1, 13)},
+}  # fmt: skip
+
+
+def keysym(name: str) -> str:
+    """The XKB keysym wtype presses for a key name (``","`` is ``comma``)."""
+    if name in KEYSYMS:
+        return KEYSYMS[name]
+    if len(name) == 1 and name.isascii() and name.isalnum():
+        return name
+    raise DesktopError(f"wtype cannot press the key {name!r}")
 
 
 def _run(argv: list[str], text: str = "") -> None:
@@ -291,10 +307,12 @@ class WtypeKeyboard:
     def press(self, names: list[str]) -> None:
         *modifiers, key = names
         mods = [WTYPE_MODIFIERS.get(m, m) for m in modifiers]
+        if unknown := [m for m in mods if m not in WTYPE_MODIFIERS.values()]:
+            raise DesktopError(f"wtype cannot hold the key {unknown[0]!r}")
         argv = ["wtype", "-s", self.KEYMAP_SETTLE]
         for mod in mods:
             argv += ["-M", mod]
-        argv += ["-k", key]
+        argv += ["-k", keysym(key)]
         for mod in reversed(mods):
             argv += ["-m", mod]
         _run(argv)
@@ -302,10 +320,15 @@ class WtypeKeyboard:
 
 # Linux input event codes (linux/input-event-codes.h) for ydotool's ``key``.
 EVDEV = {
-    "ctrl": 29, "shift": 42, "alt": 56, "cmd": 125, "super": 125, "enter": 28,
+    "ctrl": 29, "shift": 42, "alt": 56, "cmd": 125, "super": 125, "enter": 28, " ": 57,
+    "space": 57, ",": 51, ".": 52, "home": 102, "up": 103, "page_up": 104, "left": 105,
+    "right": 106, "end": 107, "down": 108, "page_down": 109, "insert": 110, "delete": 111,
+    "f11": 87, "f12": 88,
+    **{c: code for c, code in zip("1234567890", range(2, 12), strict=True)},
     **{c: code for c, code in zip("qwertyuiop", range(16, 26), strict=True)},
     **{c: code for c, code in zip("asdfghjkl", range(30, 39), strict=True)},
     **{c: code for c, code in zip("zxcvbnm", range(44, 51), strict=True)},
+    **{f"f{n}": code for n, code in zip(range(1, 11), range(59, 69), strict=True)},
 }  # fmt: skip
 
 
@@ -334,6 +357,8 @@ class YdotoolKeyboard:
             _run(["ydotool", "key", "28:1", "28:0"])
 
     def press(self, names: list[str]) -> None:
+        if unknown := [name for name in names if name not in EVDEV]:
+            raise DesktopError(f"ydotool cannot press the key {unknown[0]!r}")
         codes = [EVDEV[name] for name in names]
         argv = ["ydotool", "key", *(f"{c}:1" for c in codes)]
         argv += [f"{c}:0" for c in reversed(codes)]
