@@ -44,6 +44,38 @@ def test_sway_lines_bind_the_keys_to_traycodes_type() -> None:
     assert "bindsym Ctrl+Shift+Mod4+p exec /home/me/.local/bin/traycodes pick" in lines
 
 
+def test_doctor_finds_a_sway_binding_in_an_included_file_or_a_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sway's IPC sends only the main config; most people bind keys in included files
+    (``include ~/.config/sway/config.d/*``, Debian's ``/etc/sway/config.d/*``)."""
+    from traycodes.cli.wayland import shortcut_bound
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("KEYS_DIR", "keys.d")
+    included = tmp_path / ".config" / "sway" / "keys.d"
+    included.mkdir(parents=True)
+    (tmp_path / ".config" / "sway" / "config.d").mkdir()
+
+    class Reader:
+        text = "# exec traycodes type\nexec traycodes\ninclude ~/.config/sway/config.d/*\n"
+
+        def config(self) -> str:
+            return self.text
+
+    reader = Reader()
+    assert shortcut_bound("sway", reader) is False  # a comment or a startup line is no binding
+    (included / "10-apps").write_text("bindsym {\n  Ctrl+Alt+o exec traycodes type\n}\n")
+    reader.text += "include $KEYS_DIR/*\n"  # relative to ~/.config/sway, variables expanded
+    assert shortcut_bound("sway", reader) is True
+    (included / "10-apps").write_text("mode resize {\n  bindsym Escape mode default\n}\n")
+    assert shortcut_bound("sway", reader) is False
+    (included / "20-nested").write_text(f"include {tmp_path}/deeper\n")
+    (tmp_path / "deeper").write_text("bindcode --release 133+32 exec 'traycodes' type\n")
+    assert shortcut_bound("sway", reader) is True
+
+
 def test_hyprland_lines() -> None:
     lines = hotkey_lines("hyprland", BINDINGS, COMMAND)
     assert "bind = CTRL ALT, O, exec, /home/me/.local/bin/traycodes type" in lines

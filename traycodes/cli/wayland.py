@@ -5,6 +5,7 @@ X11, and on Wayland sway, Hyprland, KDE Plasma and GNOME."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 DESKTOPS = ("sway", "hyprland", "kde", "gnome", "x11")
@@ -92,14 +93,54 @@ def _output(argv: list[str]) -> str:
         return ""
 
 
+def with_includes(config: str, depth: int = 0) -> str:
+    """sway's config with the files its ``include`` lines name (``~``, environment variables
+    and wildcards expanded, as sway does; relative to ``~/.config/sway``), which sway's IPC
+    does not send. Files that cannot be read are left out."""
+    import glob
+    import os
+
+    parts = [config]
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "sway"
+    for line in config.splitlines():
+        words = line.strip().split(maxsplit=1)
+        if depth >= 3 or len(words) < 2 or words[0] != "include":
+            continue
+        pattern = os.path.expanduser(os.path.expandvars(words[1].strip().strip("'\"")))
+        for name in sorted(glob.glob(str(base / pattern))):  # an absolute pattern stays as is
+            try:
+                parts.append(with_includes(Path(name).read_text(errors="replace"), depth + 1))
+            except OSError:
+                continue
+    return "\n".join(parts)
+
+
+def sway_bindings(config: str) -> list[str]:
+    """The commands of sway's ``bindsym``/``bindcode`` lines, ``bindsym { ... }`` blocks
+    and those inside ``mode`` blocks included."""
+    commands: list[str] = []
+    in_block = False
+    for raw in config.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if in_block:
+            in_block = line != "}"
+            if in_block:
+                commands.append(line)
+        elif line.split(maxsplit=1)[0] in ("bindsym", "bindcode"):
+            in_block = line.endswith("{")
+            if not in_block:
+                commands.append(line)
+    return commands
+
+
 def shortcut_bound(kind: str, reader: Any = None) -> bool | None:
     """Whether a desktop shortcut runs ``traycodes type`` (None: cannot tell here)."""
     if kind == "sway" and reader is not None:
-        config = reader.config()
         return any(
-            "traycodes" in line and " type" in line
-            for line in config.splitlines()
-            if line.strip().startswith("bindsym")
+            "traycodes" in command and " type" in command
+            for command in sway_bindings(with_includes(reader.config()))
         )
     if kind == "hyprland" and reader is not None:
         return any(
