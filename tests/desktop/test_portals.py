@@ -29,16 +29,12 @@ GITHUB = {"caption": "Sign in to GitHub", "resourceClass": "org.kde.konsole", "p
 
 @pytest.fixture(scope="module")
 def bus() -> Iterator[DesktopSession]:
-    with desktop_session(x=False, keyring=False, window_manager=False) as session:
-        saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-        os.environ["DBUS_SESSION_BUS_ADDRESS"] = session.env["DBUS_SESSION_BUS_ADDRESS"]
-        try:
-            yield session
-        finally:
-            if saved is None:
-                os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-            else:
-                os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
+    with (
+        desktop_session(x=False, keyring=False, window_manager=False) as session,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setenv("DBUS_SESSION_BUS_ADDRESS", session.env["DBUS_SESSION_BUS_ADDRESS"])
+        yield session
 
 
 @pytest.fixture

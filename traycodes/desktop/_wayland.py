@@ -368,21 +368,25 @@ class YdotoolKeyboard:
 # --- the clipboard and the screen ------------------------------------------------------------
 
 
+def _capture(
+    argv: list[str], timeout: float = COMMAND_TIMEOUT
+) -> subprocess.CompletedProcess[bytes] | None:
+    """Run a helper with nothing on its standard input and its output captured (never a
+    code: those go in through :func:`_run`); None when it could not run in time."""
+    try:
+        return subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
 def wl_copy_marks_sensitive() -> bool:
     """Whether this ``wl-copy`` has ``--sensitive`` (wl-clipboard 2.3 and later), which adds
     the ``x-kde-passwordManagerHint`` offer that clipboard managers and histories skip. Older
     ones end with a usage error on an option they do not know, so it is asked first."""
-    try:
-        done = subprocess.run(
-            ["wl-copy", "--help"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return b"--sensitive" in done.stdout + done.stderr
+    done = _capture(["wl-copy", "--help"])
+    return done is not None and b"--sensitive" in done.stdout + done.stderr
 
 
 class WlClipboard:
@@ -413,17 +417,10 @@ class WlClipboard:
             return self._token
 
     def get_text(self) -> str | None:
-        try:
-            done = subprocess.run(
-                ["wl-paste", "--no-newline", "--type", "text/plain"],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=COMMAND_TIMEOUT,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
+        done = _capture(["wl-paste", "--no-newline", "--type", "text/plain"])
+        if done is None or done.returncode:
             return None
-        return done.stdout.decode(errors="replace") if done.returncode == 0 else None
+        return done.stdout.decode(errors="replace")
 
     def clear_if_unchanged(self, token: int) -> bool:
         with self._lock:
@@ -442,16 +439,9 @@ def grim_screenshot() -> Any:
 
     from PIL import Image
 
-    try:
-        done = subprocess.run(
-            ["grim", "-t", "png", "-"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=15,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DesktopError(f"grim could not run ({type(exc).__name__})") from None
+    done = _capture(["grim", "-t", "png", "-"], timeout=15)
+    if done is None:
+        raise DesktopError("grim could not run")
     if done.returncode:
         raise DesktopError("grim could not capture the screen")
     image = Image.open(io.BytesIO(done.stdout))
