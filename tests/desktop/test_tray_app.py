@@ -74,6 +74,56 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     assert app.stop() == 0
 
 
+XORG_ICON = """
+import json, sys, threading, time
+import pystray._xorg
+from traycodes.app.tray import make_icon, tray_image
+
+icon = make_icon(type("B", (), {"name": "xorg", "module": pystray._xorg}), tray_image(locked=True),
+                 "traycodes", None)
+users, docks = set(), []
+protocol = icon._display.display  # every request, flush and reply of the loop's connection
+for name in ("send_request", "send_and_recv"):
+    def spy(*args, _original=getattr(protocol, name), **kwargs):
+        users.add(threading.current_thread().name)
+        return _original(*args, **kwargs)
+    setattr(protocol, name, spy)
+dock = icon._dock_window
+icon._dock_window = lambda: (docks.append(1), dock())[1]
+
+def setup(icon):
+    icon.visible = True
+    for locked in (False, True, False):  # as the app does on unlock, lock, unlock
+        time.sleep(0.2)
+        icon.icon = tray_image(locked=locked)
+    icon.stop()
+
+icon.run(setup=setup)
+print(json.dumps({"users": sorted(users), "docks": len(docks)}))
+"""
+
+
+def test_the_xorg_icons_connection_is_used_by_its_loop_alone(desktop: DesktopSession) -> None:
+    """pystray's xorg icon sends its loop a message over the loop's own X connection from
+    the calling thread; python-xlib then now and then leaves the loop waiting forever for a
+    reply, and the icon sits in the tray unpainted (1 start in 5 here). traycodes' icon
+    hands calls over without touching that connection, and docks once, not again with each
+    new image (trayer re-embedded it every time: a flicker)."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", XORG_ICON],
+        env=desktop.full_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["users"] == ["MainThread"], done.stderr  # the loop's thread
+    assert found["docks"] == 1
+
+
 def test_state_over_ipc_carries_no_codes(make_app) -> None:  # type: ignore[no-untyped-def]
     """Another process that reaches the socket learns what the app shows, but not a code
     (only an app started with TRAYCODES_DIAGNOSTICS=codes, as the tests do, says them)."""

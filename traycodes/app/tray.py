@@ -149,12 +149,28 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
         return _quiet_gtk_icon(base)("traycodes", image, title, menu)
     if backend.name != "xorg":
         return base("traycodes", image, title, menu)
+    return _xorg_icon(base)("traycodes", image, title, menu)
 
+
+def _xorg_icon(base: Any) -> Any:
+    """pystray's xorg icon, fixed three times.
+
+    - Its window asks for button presses (pystray issue #151).
+    - It asks the tray to dock it once, not again with every new image (each request made
+      trayer unmap, re-embed and map the icon: a flicker on every lock and unlock). When
+      it is hidden, or the tray goes away, it asks again.
+    - Calls from other threads (show, a new image, stop) reach the icon's loop without
+      touching the loop's X connection. pystray sends the loop a message over that
+      connection from the calling thread. python-xlib is not safe for that: now and then
+      the loop is left waiting forever for the reply to its ``get_geometry``, and the icon
+      sits in the tray unpainted. Here the call waits in a queue, and the wake-up goes over
+      an X connection of the callers' own.
+    """
+    import Xlib.display
+    import Xlib.protocol.event
     import Xlib.X
 
-    class XorgIcon(base):  # type: ignore[misc,valid-type]
-        """pystray issue #151: the icon window never asked for button presses."""
-
+    class XorgIcon(base):  # type: ignore[misc]
         def _create_window(self) -> Any:
             window = super()._create_window()
             window.change_attributes(
@@ -162,7 +178,64 @@ def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
             )
             return window
 
-    return XorgIcon("traycodes", image, title, menu)
+        def _assert_docked(self) -> None:
+            if self._systray_manager is None:
+                super()._assert_docked()
+
+        def _rewrite_implementation(self, *methods: Any) -> None:
+            self._calls: queue.SimpleQueue[tuple[Any, threading.Event, list[Any]]]
+            self._calls = queue.SimpleQueue()
+            self._waker = Xlib.display.Display(self._display.get_display_name())
+            self._waker_lock = threading.Lock()
+            self._wake_atom = self._display.intern_atom("_TRAYCODES_TRAY_CALL")
+            for method in methods:
+                setattr(self, method.__name__, self._on_loop(method))
+            self._message_handlers[Xlib.X.ClientMessage] = self._run_calls
+
+        def _on_loop(self, method: Callable[[], None]) -> Callable[[], None]:
+            def call() -> None:
+                if threading.current_thread() is getattr(self, "_thread", None):
+                    method()
+                    return
+                done, failed = threading.Event(), list[Exception]()
+                self._calls.put((method, done, failed))
+                with self._waker_lock:
+                    wake = Xlib.protocol.event.ClientMessage(
+                        window=self._window, client_type=self._wake_atom, data=(32, [0] * 5)
+                    )
+                    self._waker.send_event(self._window, wake)
+                    self._waker.flush()
+                if not done.wait(10):
+                    raise TrayCodesError("the tray icon's loop did not answer")
+                if failed:
+                    raise failed[0]
+
+            return call
+
+        def _run_calls(self, event: Any) -> None:
+            if event.client_type != self._wake_atom:
+                return
+            while True:
+                try:
+                    method, done, failed = self._calls.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    method()
+                except Exception as exc:  # handed back to the caller
+                    failed.append(exc)
+                finally:
+                    done.set()
+
+        def _run(self) -> None:
+            self._thread = threading.current_thread()  # before setup may call in
+            try:
+                super()._run()
+            finally:
+                with self._waker_lock:
+                    self._waker.close()
+
+    return XorgIcon
 
 
 def _quiet_gtk_icon(base: Any) -> Any:
