@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -204,6 +205,17 @@ class DesktopSession:
         return subprocess.run(
             argv, env=self.full_env(), capture_output=True, text=True, check=False, timeout=10
         ).stdout
+
+    def python(self, script: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+        """Run ``script`` in a Python of this test run, inside the session; it must succeed."""
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            env=self.full_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
 
     def has_owner(self, name: str) -> bool:
         reply = self.output(

@@ -111,14 +111,7 @@ def test_the_xorg_icons_connection_is_used_by_its_loop_alone(desktop: DesktopSes
     new image (trayer re-embedded it every time: a flicker)."""
     import json
 
-    done = subprocess.run(
-        [sys.executable, "-c", XORG_ICON],
-        env=desktop.full_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    done = desktop.python(XORG_ICON, timeout=60)
     found = json.loads(done.stdout.splitlines()[-1])
     assert found["users"] == ["MainThread"], done.stderr  # the loop's thread
     assert found["docks"] == 1
@@ -740,14 +733,7 @@ def test_the_loop_hands_its_timers_and_queue_to_tk(desktop: DesktopSession) -> N
     """The app's loop starts without Tk; when a window makes the Tk root, timers still
     pending fire on Tk's loop (cancelled and replaced ones do not), and work posted
     before and after runs in order."""
-    done = subprocess.run(
-        [sys.executable, "-c", HAND_OFF],
-        env=desktop.full_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
+    done = desktop.python(HAND_OFF)
     assert done.stdout.strip() == (
         "[('queued', True), ('after hand-off', True), ('early', True), ('replaced', True)] True"
     )
