@@ -100,11 +100,13 @@ def with_includes(config: str, depth: int = 0) -> str:
     import glob
     import os
 
+    if depth >= 3:
+        return config
     parts = [config]
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "sway"
     for line in config.splitlines():
         words = line.strip().split(maxsplit=1)
-        if depth >= 3 or len(words) < 2 or words[0] != "include":
+        if len(words) < 2 or words[0] != "include":
             continue
         pattern = os.path.expanduser(os.path.expandvars(words[1].strip().strip("'\"")))
         for name in sorted(glob.glob(str(base / pattern))):  # an absolute pattern stays as is

@@ -87,9 +87,6 @@ class _Unreadable:
     def active_window(self) -> Window | None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _wait_active(self, window_id: str, timeout: float) -> bool:
-        return wait_until_active(self.active_window, window_id, timeout)
-
 
 # --- sway ------------------------------------------------------------------------------------
 
@@ -165,7 +162,7 @@ class SwayDesktop(_Unreadable):
 
     def activate(self, window_id: str, timeout: float = 1.0) -> bool:
         self.request(RUN_COMMAND, f"[con_id={int(window_id)}] focus")
-        return self._wait_active(window_id, timeout)
+        return wait_until_active(self.active_window, window_id, timeout)
 
     def config(self) -> str:
         """The config sway loaded (for ``doctor``: is a traycodes shortcut bound?)."""
@@ -237,7 +234,7 @@ class HyprlandDesktop(_Unreadable):
         if not all(c in "0123456789abcdefx" for c in window_id.lower()):
             return False  # an address is hex; nothing else goes into a dispatch
         self.request(f"dispatch focuswindow address:{window_id}")
-        return self._wait_active(window_id, timeout)
+        return wait_until_active(self.active_window, window_id, timeout)
 
     def binds(self) -> list[dict[str, Any]]:
         try:
@@ -252,7 +249,7 @@ class HyprlandDesktop(_Unreadable):
 WTYPE_MODIFIERS = {"ctrl": "ctrl", "alt": "alt", "shift": "shift", "cmd": "logo", "super": "logo"}
 # Key names as pynput spells them (browser/seen.keys) that are not XKB keysym names already.
 KEYSYMS = {
-    ",": "comma", ".": "period", " ": "space", "page_up": "Page_Up", "page_down": "Page_Down",
+    ",": "comma", ".": "period", "page_up": "Page_Up", "page_down": "Page_Down",
     "home": "Home", "end": "End", "insert": "Insert", "delete": "Delete", "enter": "Return",
     "up": "Up", "down": "Down", "left": "Left", "right": "Right", "space": "space",
     **{f"f{n}": f"F{n}" for n in range(1, 13)},
@@ -306,9 +303,9 @@ class WtypeKeyboard:
 
     def press(self, names: list[str]) -> None:
         *modifiers, key = names
-        mods = [WTYPE_MODIFIERS.get(m, m) for m in modifiers]
-        if unknown := [m for m in mods if m not in WTYPE_MODIFIERS.values()]:
+        if unknown := [m for m in modifiers if m not in WTYPE_MODIFIERS]:
             raise DesktopError(f"wtype cannot hold the key {unknown[0]!r}")
+        mods = [WTYPE_MODIFIERS[m] for m in modifiers]
         argv = ["wtype", "-s", self.KEYMAP_SETTLE]
         for mod in mods:
             argv += ["-M", mod]
@@ -320,8 +317,8 @@ class WtypeKeyboard:
 
 # Linux input event codes (linux/input-event-codes.h) for ydotool's ``key``.
 EVDEV = {
-    "ctrl": 29, "shift": 42, "alt": 56, "cmd": 125, "super": 125, "enter": 28, " ": 57,
-    "space": 57, ",": 51, ".": 52, "home": 102, "up": 103, "page_up": 104, "left": 105,
+    "ctrl": 29, "shift": 42, "alt": 56, "cmd": 125, "super": 125, "enter": 28, "space": 57,
+    ",": 51, ".": 52, "home": 102, "up": 103, "page_up": 104, "left": 105,
     "right": 106, "end": 107, "down": 108, "page_down": 109, "insert": 110, "delete": 111,
     "f11": 87, "f12": 88,
     **{c: code for c, code in zip("1234567890", range(2, 12), strict=True)},
