@@ -44,7 +44,12 @@ _MIN_SECRET_BYTES = 10  # 80 bits: still issued by real sites; shorter draws a w
 
 
 def decode_secret(text: str) -> bytes:
-    """A setup key as people copy it (any case, spaces, dashes, padding) -> its bytes."""
+    """A setup key as people copy it (any case, spaces, dashes, padding) -> its bytes.
+
+    Lenient the way authenticator apps are: a length RFC 4648 never produces (8k+1, 3 or 6
+    characters) and non-zero unused bits in the last character are accepted, the incomplete
+    trailing bits dropped (apps wrote such keys and accepted them). A character outside the
+    alphabet is still refused: that is a mistyped key, not a sloppy one."""
     if not isinstance(text, str):
         raise InvalidSecret("the secret must be text")
     key = "".join(text.split()).replace("-", "").replace("_", "").upper().rstrip("=")
@@ -53,15 +58,11 @@ def decode_secret(text: str) -> bytes:
     if not _BASE32_ALPHABET.issuperset(key):
         position = next(i for i, ch in enumerate(key) if ch not in _BASE32_ALPHABET) + 1
         raise InvalidSecret(f"the secret is not base32: character {position} is not A-Z or 2-7")
-    if len(key) % 8 in (1, 3, 6):
-        raise InvalidSecret(
-            f"the secret has an impossible length for base32 ({len(key)} "
-            "characters); a character may be missing or extra"
-        )
-    try:
-        return base64.b32decode(key + "=" * (-len(key) % 8))
-    except binascii.Error:
-        raise InvalidSecret("the secret is not valid base32") from None
+    size = len(key) * 5 // 8
+    if size == 0:
+        raise InvalidSecret("the secret is too short: one base32 character holds no whole byte")
+    # 'A' is five zero bits: whole groups decode, and the key's bytes come first
+    return base64.b32decode(key + "A" * (-len(key) % 8))[:size]
 
 
 def encode_secret(secret: bytes) -> str:
