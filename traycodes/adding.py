@@ -1,11 +1,11 @@
 """Where an added account goes: one rule for the CLI's ``add`` and ``import``, the tray's
 Import…, the quick-pick add field and the enrolment dialog.
 
-``plan_add`` decides what adding an entry means: nothing (the same secret is already
-there), a conflict (same site and account, another secret), filling a record that waits
-for an OTP, or a new record. ``place`` carries it out on the records (edited in place),
-merging the entry's websites and tags into an existing record and keeping a replaced key
-as the record's previous key.
+``plan_add`` decides what adding an entry means: nothing (the same key is already
+there: the same secret with the same OTP parameters), a conflict (same site and account,
+another secret), filling a record that waits for an OTP, or a new record. ``place``
+carries it out on the records (edited in place), merging the entry's websites and tags into
+an existing record and keeping a replaced key as the record's previous key.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Conflict
-from .model import Entry, Record
+from .model import Entry, OtpParams, Record
 
 NEW = "new"  # the target that says: a record of its own
 
@@ -23,7 +23,7 @@ NEW = "new"  # the target that says: a record of its own
 class AddAction(enum.Enum):
     """What adding an entry to the vault comes to."""
 
-    DUPLICATE = "duplicate"  # the same secret is already there: nothing to do
+    DUPLICATE = "duplicate"  # the same key is already there: nothing to do
     CONFLICT = "conflict"  # same issuer and account, another secret: replace or keep both
     ATTACH = "attach"  # a record for this site waits for an OTP: give it this one
     CREATE = "create"  # a new record
@@ -41,12 +41,24 @@ def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
 
 
+def same_key(a: OtpParams, b: OtpParams) -> bool:
+    """The same codes: the same secret, type, algorithm, digits and period. (An HOTP
+    counter is where the codes have got to, not what they are: it is not compared.) The
+    same secret with other parameters gives other codes: another account, kept."""
+    return (a.secret, a.type, a.algorithm, a.digits, a.period) == (
+        b.secret,
+        b.type,
+        b.algorithm,
+        b.digits,
+        b.period,
+    )
+
+
 def plan_add(records: Iterable[Record], entry: Entry) -> AddPlan:
     """Where ``entry`` belongs among ``records``."""
     live = [r for r in records if not r.deleted]
     for record in live:
-        otp = record.otp
-        if otp is not None and otp.secret == entry.otp.secret and otp.type is entry.otp.type:
+        if record.otp is not None and same_key(record.otp, entry.otp):
             return AddPlan(AddAction.DUPLICATE, record)
     for record in live:
         if (
@@ -68,7 +80,8 @@ def plan_add(records: Iterable[Record], entry: Entry) -> AddPlan:
 @dataclass
 class AddReport:
     """What adding entries did, one ``(action, account, detail)`` per entry: ``skip`` (the
-    same secret is there, in the record named by ``detail``), ``fill`` (a waiting record,
+    same key is there, in the record named by ``detail``), ``merge`` (an exact duplicate of
+    an entry added just before, ``detail``), ``fill`` (a waiting record,
     ``detail``, got it), ``replace`` (``detail``'s key was replaced; the old one kept),
     ``add``, or ``beside`` (added next to an account of that name with another secret)."""
 
@@ -81,6 +94,7 @@ class AddReport:
         """One sentence per entry, for people."""
         said = {
             "skip": "{0} is already there (same secret as {1}).",
+            "merge": "{0} is given twice: merged with {1} (the same key).",
             "fill": "Added the OTP to {1}.",
             "replace": "Replaced the key of {1} (the old one is kept: 'traycodes edit "
             "QUERY --restore-previous-key' brings it back).",
@@ -163,8 +177,15 @@ def place(
 def add_entries(records: dict[str, Record], entries: Iterable[Entry], now: float) -> AddReport:
     """Add ``entries`` the way imports do: the same secret again is skipped, a record
     waiting for an OTP receives it, and an account whose name is taken by another secret is
-    kept beside it, so that nothing is lost."""
+    kept beside it, so that nothing is lost. An exact duplicate of an entry added by this
+    same call is reported as ``merge``, not ``skip``."""
     report = AddReport()
+    before = set(records)
     for entry in entries:
-        report.results.append(place(records, entry, now))
+        action, label, detail = place(records, entry, now)
+        if action == "skip":
+            plan = plan_add(records.values(), entry)
+            if plan.record is not None and plan.record.id not in before:
+                action = "merge"
+        report.results.append((action, label, detail))
     return report

@@ -86,7 +86,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             "file by name, or the password in TRAYCODES_IMPORT_PASSWORD"
         )
     batch = _read_sources(args)
-    bad = [item for item in batch.items if item.entry is None]
+    # Kinds of code traycodes does not make (mOTP, Yandex) are left out with a word, as
+    # Aegis and Stratum do; a damaged entry keeps the import all or nothing.
+    unsupported = [item for item in batch.items if item.entry is None and item.unsupported]
+    bad = [item for item in batch.items if item.entry is None and not item.unsupported]
     for note in batch.notes:
         say(f"traycodes: note: {note}")
     if bad and not args.skip_invalid:
@@ -104,16 +107,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = add_entries(records, entries, _now())  # on a copy: nothing is saved
         shown = {
             "skip": "skip (already there)",
+            "merge": "merge (given twice)",
             "fill": "add (to a waiting record)",
             "add": "add",
             "beside": "add (beside an account with another secret)",
         }
         for action, label, detail in plan.results:
-            about = f"same secret as {detail}" if action == "skip" else detail
+            about = f"same key as {detail}" if action in ("skip", "merge") else detail
             print(f"{shown[action]}  {label}" + (f"  ({about})" if about else ""))
+        for i in unsupported:
+            print(f"leave out (not supported)  {i.where}: {i.problem}")
         for i in bad:
             print(f"skip (cannot be read)  {i.where}: {i.problem}")
-        added = len(entries) - plan.count("skip")
+        added = len(entries) - plan.count("skip") - plan.count("merge")
         print(f"(dry run: nothing was changed; {added} would be added)")
         return 0
     vault = open_vault(args)
@@ -124,10 +130,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.count("fill"):
         summary += f", {report.count('fill')} into records that waited for one"
     summary += f"; skipped {report.count('skip')} already in the vault"
+    if report.count("merge"):
+        summary += (
+            f"; merged {report.count('merge')} exact duplicate(s) (the same secret and "
+            "OTP parameters given twice)"
+        )
     if report.count("beside"):
         summary += (
             f"; {report.count('beside')} had the name of an account with another "
             "secret and were added beside it"
+        )
+    if unsupported:
+        summary += f"; left out {len(unsupported)} of a kind traycodes does not support: " + (
+            "; ".join(f"{i.where}: {i.problem}" for i in unsupported[:5])
         )
     if bad:
         summary += f"; left out {len(bad)} that cannot be read: " + "; ".join(
