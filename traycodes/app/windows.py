@@ -266,7 +266,8 @@ class TkWindows:
         except (OSError, TrayCodesError) as exc:
             messagebox.showerror(title, str(exc), parent=self.root)
             return
-        bad = [i for i in batch.items if i.entry is None]
+        left_out = [i for i in batch.items if i.entry is None]
+        bad = [i for i in left_out if not i.unsupported]  # mOTP, Yandex: left out unasked
         entries = [i.entry for i in batch.items if i.entry is not None]
         if bad:
             listed = "\n".join(f"{i.where}: {i.problem}" for i in bad[:8])
@@ -282,7 +283,7 @@ class TkWindows:
         except TrayCodesError as exc:
             messagebox.showerror(title, str(exc), parent=self.root)
             return
-        lines = said + list(batch.notes) + [f"Left out {i.where}: {i.problem}" for i in bad]
+        lines = said + list(batch.notes) + [f"Left out {i.where}: {i.problem}" for i in left_out]
         messagebox.showinfo(title, "\n".join(lines) or "Nothing to import.", parent=self.root)
 
     def show_error(self, message: str) -> None:

@@ -14,7 +14,17 @@ from typing import Any
 from ..errors import InvalidInput, WrongPassword
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from ..uri import decode_secret, parse_uri
-from .base import Batch, Item, PasswordSource, ask_password, item, load_json, many, otp_params
+from .base import (
+    Batch,
+    Item,
+    PasswordSource,
+    UnsupportedKind,
+    ask_password,
+    item,
+    load_json,
+    many,
+    otp_params,
+)
 
 # --- Proton Authenticator --------------------------------------------------------------------
 
@@ -87,7 +97,7 @@ def read_stratum(data: bytes, password: PasswordSource) -> Batch:
 def _stratum_entry(tags: dict[str, list[str]], raw: dict[str, Any]) -> Entry:
     kind = STRATUM_TYPES.get(int(raw["Type"]))
     if kind is None:
-        raise InvalidInput("mOTP and Yandex codes are not supported")
+        raise UnsupportedKind("mOTP and Yandex codes are not supported")
     algorithm = STRATUM_ALGORITHMS.get(int(raw.get("Algorithm") or 0))
     if algorithm is None:
         raise InvalidInput(f"unknown algorithm {raw.get('Algorithm')!r}")
@@ -182,7 +192,11 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
             "authenticator.xml or ...tokens.authy.xml)"
         )
     tokens = _json_list(services, "Authy tokens") if services is not None else []
-    if any(isinstance(t, dict) and t.get("encryptedSecret") for t in tokens):
+    # a token with decryptedSecret needs no password, even beside its encryptedSecret
+    if any(
+        isinstance(t, dict) and t.get("encryptedSecret") and not t.get("decryptedSecret")
+        for t in tokens
+    ):
         given = ask_password(password, "Authy (backup password)")
         decrypt = partial(_authy_decrypt, given)
     else:

@@ -19,13 +19,20 @@ if TYPE_CHECKING:
 PasswordSource = Callable[[], "str | None"]
 
 
+class UnsupportedKind(InvalidInput):
+    """An entry of a kind of code traycodes does not make (mOTP, Yandex): left out of an
+    import with a word, not a reason to refuse the whole file."""
+
+
 @dataclass(frozen=True)
 class Item:
-    """One account from an export: the entry, or why it could not be read."""
+    """One account from an export: the entry, or why it could not be read (``unsupported``:
+    because it is a kind of code traycodes does not make, not because it is damaged)."""
 
     where: str  # "entry 3 (GitHub)", "line 7", ...
     entry: Entry | None = None
     problem: str = ""
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ def item(where: str, make: Callable[[], Entry]) -> Item:
     """Build one item; a refusal of the model or the link parser becomes its problem."""
     try:
         return Item(where, entry=make())
+    except UnsupportedKind as exc:
+        return Item(where, problem=str(exc), unsupported=True)
     except TrayCodesError as exc:
         return Item(where, problem=str(exc))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -80,7 +89,7 @@ def otp_type(text: object) -> OtpType:
     try:
         return OtpType(kind)
     except ValueError:
-        raise InvalidInput(f"{kind} codes are not supported") from None
+        raise UnsupportedKind(f"{kind} codes are not supported") from None
 
 
 def otp_params(
