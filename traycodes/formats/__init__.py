@@ -101,7 +101,10 @@ def detect(data: bytes) -> str:
     if text.startswith("<") and "com.authy.storage.tokens" in text:
         return "authy"
     first_line = lowered.split("\n", 1)[0]
-    if "login_totp" in first_line or ("title" in first_line and "otpauth" in first_line):
+    is_link = first_line.startswith(("otpauth://", "steam://", "otpauth-migration://"))
+    if not is_link and (
+        "login_totp" in first_line or ("title" in first_line and "otpauth" in first_line)
+    ):
         return "csv"
     if "otpauth-migration://" in lowered:
         return "google"

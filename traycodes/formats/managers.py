@@ -26,7 +26,7 @@ from .base import (
 
 # --- CSV: Bitwarden and 1Password ------------------------------------------------------------
 
-BITWARDEN_COLUMNS = {"login_totp", "name", "login_uri", "login_username"}
+BITWARDEN_COLUMNS = {"login_totp", "name"}  # others (login_uri, login_username...) optional
 
 
 def _csv_rows(data: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -45,12 +45,14 @@ def _csv_rows(data: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
         raise InvalidInput(f"the {what} is empty")
     header = [name.strip().lower() for name in rows[0]]
     for number, row in enumerate(rows[1:], start=2):
-        if any(row) and len(row) != len(header):
+        if any(row) and len(row) < len(header):
             raise InvalidInput(
                 f"row {number} of the {what} has {len(row)} fields where its header has "
                 f"{len(header)}: the file is damaged or truncated"
             )
-    return header, [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
+    # Fields after the header's columns (a hand-edited export) name nothing: ignored.
+    width = len(header)
+    return header, [dict(zip(header, row[:width], strict=True)) for row in rows[1:] if any(row)]
 
 
 def read_bitwarden_csv(data: bytes, password: PasswordSource) -> Batch:
@@ -63,7 +65,8 @@ def read_bitwarden_csv(data: bytes, password: PasswordSource) -> Batch:
         raise InvalidInput("this CSV is not a Bitwarden export (no login_totp column)")
     items: list[Item] = []
     for number, row in enumerate(rows, start=2):
-        if (row.get("type") or "login") != "login" or not (row.get("login_totp") or "").strip():
+        kind = (row.get("type") or "login").strip()
+        if kind not in ("login", "1") or not (row.get("login_totp") or "").strip():
             continue
         folder = (row.get("folder") or row.get("collections") or "").strip()
         items.append(
