@@ -6,10 +6,11 @@ broken as a whole raises :class:`~traycodes.errors.InvalidInput` saying where. T
 decides what to do with unreadable items (all or nothing, or ``--skip-invalid``).
 
 Formats: Google Authenticator exports (links or QR images), Aegis (plain and encrypted),
-2FAS (plain and encrypted), andOTP (plain and encrypted), Bitwarden JSON and CSV, Ente
-Auth's plain export, FreeOTP+ JSON, Proton Authenticator, Stratum (plain and encrypted),
-Authy's token files, LastPass Authenticator, 1Password (CSV and .1pux), KeePass and
-KeePassXC databases, text lists of otpauth links, traycodes backups.
+2FAS (plain and encrypted), andOTP (plain and encrypted, old and new), Bitwarden JSON
+(plain and password-protected) and CSV, Ente Auth (plain and encrypted), FreeOTP+ JSON,
+Proton Authenticator (plain and encrypted), Stratum (plain and encrypted), Authy's token
+files, LastPass Authenticator, 1Password (CSV and .1pux), KeePass and KeePassXC databases,
+text lists of otpauth links, traycodes backups.
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ def detect(data: bytes) -> str:
         if app is not None:
             return app
         if isinstance(parsed, dict):
+            if "encKeyValidation_DO_NOT_EDIT" in parsed:
+                return "bitwarden"  # encrypted: password-protected or account restricted
+            if "kdfParams" in parsed and "encryptedData" in parsed:
+                return "ente"  # encrypted
+            if "salt" in parsed and "content" in parsed and "version" in parsed:
+                return "proton"  # encrypted
             if "db" in parsed and "header" in parsed:
                 return "aegis"
             if "services" in parsed or "servicesEncrypted" in parsed:

@@ -31,13 +31,15 @@ from .base import (
 
 def read_proton(data: bytes, password: PasswordSource) -> Batch:
     """Proton Authenticator's export: ``{"version": 1, "entries": [{"content": {"uri",
-    "entry_type", "name"}, "note"}]}``; each entry's ``uri`` is an otpauth link."""
+    "entry_type", "name"}, "note"}]}``; each entry's ``uri`` is an otpauth link. With a
+    password: ``{"version": 1, "salt", "content"}`` (formats.sealed)."""
     parsed = load_json(data, "Proton Authenticator export")
+    if isinstance(parsed, dict) and "salt" in parsed and "content" in parsed:
+        from .sealed import proton_decrypt
+
+        parsed = load_json(proton_decrypt(parsed, password), "decrypted Proton export")
     if not isinstance(parsed, dict) or not isinstance(parsed.get("entries"), list):
-        raise InvalidInput(
-            "this is not a plain Proton Authenticator export (an encrypted one? Its "
-            "format is not published: export again without a password)"
-        )
+        raise InvalidInput("this is not a Proton Authenticator export")
     return many("proton", parsed.get("entries"), "entry", _proton_entry, "content")
 
 

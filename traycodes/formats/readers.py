@@ -62,6 +62,19 @@ def read_lines(data: bytes, fmt: str) -> Batch:
     return Batch(fmt, items, _batch_notes(batches))
 
 
+def read_ente(data: bytes, password: PasswordSource) -> Batch:
+    """Ente Auth's export: otpauth links, one a line; encrypted, a JSON object
+    (formats.sealed)."""
+    if data.lstrip()[:1] == b"{":
+        from .sealed import ente_decrypt
+
+        parsed = load_json(data, "Ente export")
+        if not isinstance(parsed, dict):
+            raise InvalidInput("this is not an Ente Auth export")
+        data = ente_decrypt(parsed, password)
+    return read_lines(data, "ente")
+
+
 def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
     """A multi-part Google export: say which parts are missing."""
     notes = []
@@ -287,16 +300,21 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
     from ..vault import unseal
+    from .sealed import andotp_old_decrypt
 
-    if len(data) < 4 + 12 + 12 + 16:
+    if len(data) < 12 + 16:
         raise InvalidInput("the andOTP backup is too short (truncated?)")
     iterations = int.from_bytes(data[:4], "big")
-    if not 1 <= iterations <= PBKDF2_MAX_ROUNDS:
-        raise InvalidInput("the file is not an andOTP backup (or its header is damaged)")
-    salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
+    new_format = len(data) >= 4 + 12 + 12 + 16 and 1 <= iterations <= PBKDF2_MAX_ROUNDS
     given = ask_password(password, "andOTP")
-    key = PBKDF2HMAC(hashes.SHA1(), 32, salt, iterations).derive(given.encode("utf-8"))  # noqa: S303 - andOTP's own choice
-    plain = unseal(key, nonce, ciphertext, b"")
+    if new_format:
+        salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
+        key = PBKDF2HMAC(hashes.SHA1(), 32, salt, iterations).derive(given.encode("utf-8"))  # noqa: S303 - andOTP's own choice
+        plain = unseal(key, nonce, ciphertext, b"")
+        if plain is not None:
+            return plain
+    # before andOTP 0.6.3: no header, the key is SHA-256 of the password (one hash: cheap)
+    plain = andotp_old_decrypt(data, given)
     if plain is None:
         raise WrongPassword("wrong password for the andOTP backup (or it is damaged)")
     return plain
@@ -310,10 +328,9 @@ def read_bitwarden(data: bytes, password: PasswordSource) -> Batch:
     key); the item's name is the issuer, its username the account, its URIs the websites."""
     parsed = load_json(data, "Bitwarden export")
     if parsed.get("encrypted"):
-        raise InvalidInput(
-            "this Bitwarden export is encrypted: export it again as plain "
-            "JSON (it is read once and can then be deleted)"
-        )
+        from .sealed import bitwarden_decrypt
+
+        parsed = bitwarden_decrypt(parsed, password)
     entries = []
     for number, raw in enumerate(parsed.get("items") or [], start=1):
         login = raw.get("login") if isinstance(raw, dict) else None
@@ -421,7 +438,7 @@ def _more() -> dict[str, Callable[[bytes, PasswordSource], Batch]]:
 READERS: dict[str, Callable[[bytes, PasswordSource], Batch]] = {
     "otpauth": lambda data, password: read_lines(data, "otpauth"),
     "google": lambda data, password: read_lines(data, "google"),
-    "ente": lambda data, password: read_lines(data, "ente"),
+    "ente": read_ente,
     "image": lambda data, password: read_images([data]),  # formats.images
     "aegis": read_aegis,
     "2fas": read_2fas,
