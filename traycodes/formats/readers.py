@@ -302,10 +302,11 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     from ..vault import unseal
     from .sealed import andotp_old_decrypt
 
-    if len(data) < 12 + 16:
-        raise InvalidInput("the andOTP backup is too short (truncated?)")
     iterations = int.from_bytes(data[:4], "big")
-    new_format = len(data) >= 4 + 12 + 12 + 16 and 1 <= iterations <= PBKDF2_MAX_ROUNDS
+    plausible = 1 <= iterations <= PBKDF2_MAX_ROUNDS  # else the old format's random nonce
+    new_format = len(data) >= 4 + 12 + 12 + 16 and plausible
+    if len(data) < 12 + 16 + 2 or (plausible and not new_format):
+        raise InvalidInput("the andOTP backup is too short (truncated?)")
     given = ask_password(password, "andOTP")
     if new_format:
         salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
