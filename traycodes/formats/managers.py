@@ -228,6 +228,9 @@ def read_kdbx(data: bytes, password: PasswordSource) -> Batch:
         from pykeepass.exceptions import CredentialsError  # type: ignore[import-untyped]
     except ImportError as exc:
         raise InvalidInput(f"reading KeePass files needs pykeepass ({exc.name})") from None
+    from .aeskdf import install
+
+    install()  # AES-KDF in C: KeePassXC's default 43 million rounds in seconds, not minutes
     check_kdbx_cost(data)
     given = ask_password(password, "KeePass")
     try:
