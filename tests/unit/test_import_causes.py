@@ -115,6 +115,9 @@ def test_motp_and_yandex_are_left_out_with_a_word(cli: Cli, tmp_path: Path) -> N
     summary says what was left out and why. A damaged entry still stops the import."""
     batch = read(aegis_with_motp())
     assert [i.unsupported for i in batch.items] == [False, True, True]
+    unknown = json.loads(aegis_with_motp())
+    unknown["db"]["entries"][1]["type"] = "qwerty"  # no app's kind: damaged, not unsupported
+    assert not read(json.dumps(unknown).encode()).items[1].unsupported
     source = write(tmp_path, "aegis.json", aegis_with_motp())
     done = cli.ok("import", source)
     assert "Imported 1 account(s)" in done.stderr

@@ -89,7 +89,10 @@ def otp_type(text: object) -> OtpType:
     try:
         return OtpType(kind)
     except ValueError:
-        raise UnsupportedKind(f"{kind} codes are not supported") from None
+        known = kind in ("motp", "yandex")  # real kinds other apps make; else a damaged file
+        raise (UnsupportedKind if known else InvalidInput)(
+            f"{kind} codes are not supported"
+        ) from None
 
 
 def otp_params(
