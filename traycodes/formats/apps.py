@@ -57,7 +57,8 @@ def _proton_entry(raw: dict[str, Any]) -> Entry:
 
 # --- Stratum / Authenticator Pro -------------------------------------------------------------
 
-STRATUM_TYPES = {1: OtpType.HOTP, 2: OtpType.TOTP, 4: OtpType.STEAM}  # 3 mOTP, 5 Yandex
+STRATUM_TYPES = {1: OtpType.HOTP, 2: OtpType.TOTP, 4: OtpType.STEAM}
+STRATUM_UNSUPPORTED = {3: "mOTP", 5: "Yandex"}  # left out with a word
 STRATUM_ALGORITHMS = {0: "SHA1", 1: "SHA256", 2: "SHA512"}
 STRATUM_HEADER, STRATUM_LEGACY_HEADER = b"AUTHENTICATORPRO", b"AuthenticatorPro"
 
@@ -97,9 +98,12 @@ def read_stratum(data: bytes, password: PasswordSource) -> Batch:
 
 
 def _stratum_entry(tags: dict[str, list[str]], raw: dict[str, Any]) -> Entry:
-    kind = STRATUM_TYPES.get(int(raw["Type"]))
+    number = int(raw["Type"])
+    kind = STRATUM_TYPES.get(number)
     if kind is None:
-        raise UnsupportedKind("mOTP and Yandex codes are not supported")
+        if number in STRATUM_UNSUPPORTED:
+            raise UnsupportedKind(f"{STRATUM_UNSUPPORTED[number]} codes are not supported")
+        raise InvalidInput(f"unknown authenticator type {number}")
     algorithm = STRATUM_ALGORITHMS.get(int(raw.get("Algorithm") or 0))
     if algorithm is None:
         raise InvalidInput(f"unknown algorithm {raw.get('Algorithm')!r}")
