@@ -13,8 +13,10 @@ from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
 from .format import (
+    NO_KEYS,
     SLOT_KEYRING,
     SLOT_PASSWORD,
+    Keys,
     Slot,
     VaultFile,
     Versions,
@@ -130,14 +132,15 @@ def seal_file(
     master: bytes,
     records: list[Record],
     versions: Versions = (),
+    keys: Keys = NO_KEYS,
 ) -> VaultFile:
     """A vault file holding ``records`` under ``master``, sealed with its first two lines
-    (which name the nonce and the size) as associated data."""
+    (which name the nonce, the size and the slots' epoch) as associated data."""
     plaintext = dump_records(records)
     nonce = crypto.random_nonce()
-    header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions)
+    header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions, keys)
     _, ciphertext = crypto.seal(master, plaintext, header, nonce)
-    return VaultFile(vault_id, slots, nonce, ciphertext, versions, header)
+    return VaultFile(vault_id, slots, nonce, ciphertext, versions, header, keys)
 
 
 def open_records_at(path: Path, file: VaultFile, master: bytes) -> list[Record]:

@@ -11,6 +11,7 @@ be read or opened is never written over.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,7 @@ from .files import (
     remove_stale_temporaries,
 )
 from .format import SLOT_KEYRING, SLOT_PASSWORD, Slot, VaultFile
-from .history import catch_up, includes, last_save, next_versions, remember_save
+from .history import catch_up, includes, last_save, next_keys, next_versions, remember_save
 from .seal import (
     PasswordSource,
     keyring_entry,
@@ -56,6 +57,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 __all__ = ["DEFAULT_BACKUPS", "Backup", "NoVault", "Vault"]
+
+
+def _unlock_with(file: VaultFile, ours: VaultFile | None) -> VaultFile:
+    """Whose key slots to unlock with: the newest epoch's; at the same epoch, this
+    computer's last save when the file is older than it (copied back: an old file must
+    not bring back an old password), else the file's."""
+    if ours is None or file.keys > ours.keys:
+        return file
+    if ours.keys > file.keys:
+        return ours
+    older = includes(ours.versions, file.versions) and not includes(file.versions, ours.versions)
+    return ours if older else file
 
 
 class Vault:
@@ -78,6 +91,7 @@ class Vault:
         self._master: bytes | None = master
         self._records = {r.id: r for r in records}
         self.warnings: list[str] = []  # what a person should hear about (a rollback merged)
+        self._old_masters: tuple[bytes, ...] = ()  # the key before a rekey made elsewhere
 
     def __repr__(self) -> str:
         return f"Vault({str(self.path)!r}, {len(self.records)} records)"
@@ -129,23 +143,35 @@ class Vault:
         """Open the vault at ``path``: keyring slot first, then ``password()``."""
         file, _ = read_file(path)
         ours = last_save(path, file.vault_id)
-        # A file older than this computer's last save (copied back) must not bring back
-        # the key slots it had then (an old password): unlock with the newer slots.
-        older = (
-            ours is not None
-            and includes(ours.versions, file.versions)
-            and not includes(file.versions, ours.versions)
+        asked: list[str | None] = []
+
+        def once() -> str | None:  # one question, even when two headers are tried
+            if not asked:
+                asked.append(password())
+            return asked[0]
+
+        chosen = _unlock_with(file, ours)
+        master, how = unlock(chosen, keystore, once)
+        old_masters: tuple[bytes, ...] = ()
+        if ours is not None and file.keys > ours.keys:  # the key may have changed elsewhere
+            try:
+                old_master, _ = unlock(ours, keystore, once)
+                old_masters = (old_master,) if old_master != master else ()
+            except TrayCodesError:  # this computer's save is kept aside instead
+                pass
+        caught = catch_up(
+            path, file, master, ours, old_masters=old_masters, key_from_file=chosen is file
         )
-        master, how = unlock(ours if ours is not None and older else file, keystore, password)
-        caught = catch_up(path, file, master, ours)
         vault = cls(
             path, file, master, caught.records, unlocked_with=how, keep_backups=keep_backups
         )
+        vault._old_masters = old_masters
         if caught.warning:  # saved at once, as a new version: the merge must not be lost
             try:
                 vault.update(lambda records: None)
             except StorageError as exc:  # a read-only folder: the merge still reads right
                 vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
+        vault._old_masters = ()
         return vault
 
     # -- reading
@@ -186,6 +212,7 @@ class Vault:
         *,
         slots: Callable[[tuple[Slot, ...]], tuple[Slot, ...]] | None = None,
         keep_backup: bool = True,
+        new_epoch: bool = False,
     ) -> T:
         """Apply ``change`` to the records as they are on disk now, and save.
 
@@ -193,18 +220,25 @@ class Vault:
         from it saves nothing, and so does a change that changes nothing. ``slots`` may
         replace the key slots in the same save. ``keep_backup=False`` is for bookkeeping
         (when a code was last used) that must not push real history out of the backups.
+        ``new_epoch``: the slots are a new password's (they win over older slots in a merge).
         """
         master = self.master_key
         with file_lock(self.path):
             file, old = read_file(self.path)
             if file.vault_id != self._file.vault_id:
                 raise Conflict(f"{self.path} now holds another vault; nothing was saved")
-            caught = catch_up(self.path, file, master)
+            caught = catch_up(self.path, file, master, old_masters=self._old_masters)
             records = {r.id: r for r in caught.records}
             before = dict(records)
             result = change(records)
             new_slots = caught.slots if slots is None else slots(caught.slots)
-            if records == before and new_slots == file.slots and not caught.warning:
+            keys = next_keys(caught.keys, time.time()) if new_epoch else caught.keys
+            if (
+                records == before
+                and new_slots == file.slots
+                and keys == file.keys
+                and not caught.warning
+            ):
                 self._file, self._records = file, records  # nothing changed: no write
                 return result
             new_file = seal_file(
@@ -213,6 +247,7 @@ class Vault:
                 master,
                 list(records.values()),
                 next_versions(caught.versions),
+                keys,
             )
             remove_stale_temporaries(self.path)
             if keep_backup or caught.warning:
@@ -220,6 +255,8 @@ class Vault:
             data = new_file.dumps()
             atomic_write(self.path, data)
             remember_save(self.path, new_file, data)
+            for taken in caught.absorbed:  # merged into what was just saved
+                taken.unlink(missing_ok=True)
         if caught.warning:
             log.warning("%s", caught.warning)
             self.warnings.append(caught.warning)
@@ -305,7 +342,7 @@ class Vault:
         def replace_password(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
             return (*(s for s in slots if s.type != SLOT_PASSWORD), slot)
 
-        self.update(lambda records: None, slots=replace_password)
+        self.update(lambda records: None, slots=replace_password, new_epoch=True)
 
     def rekey(
         self,
@@ -333,9 +370,9 @@ class Vault:
             if keystore is not None and own:
                 slots.append(keyring_slot(file.vault_id, master, keystore))
             try:
-                new_file = seal_file(
-                    file.vault_id, tuple(slots), master, records, next_versions(caught.versions)
-                )
+                keys = next_keys(caught.keys, time.time())
+                versions = next_versions(caught.versions)
+                new_file = seal_file(file.vault_id, tuple(slots), master, records, versions, keys)
                 remove_stale_temporaries(self.path)
                 # The vault first: were the backups done first, a crash now would leave
                 # them under a key that nothing holds.

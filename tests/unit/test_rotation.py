@@ -1,0 +1,201 @@
+"""A password change or a rekey survives a sync race: two computers, each with its own state
+folder and its own copy of the synced folder, in both orders. Both end on the new password
+with both sides' changes, and the old password opens no file in either folder."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from traycodes.errors import TrayCodesError, WrongPassword
+from traycodes.keystore import MemoryStore
+from traycodes.model import OtpParams, Record
+from traycodes.vault import KDF_MINIMUM, Vault, loads, unlock
+
+OLD, NEW = "old password", "new password"
+
+
+@contextlib.contextmanager
+def computer(name: str, root: Path) -> Iterator[None]:
+    """Act as one computer: a state folder (computer id, last saves) of its own."""
+    saved = os.environ.get("TRAYCODES_STATE")
+    os.environ["TRAYCODES_STATE"] = str(root / f"state-{name}")
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TRAYCODES_STATE", None)
+        else:
+            os.environ["TRAYCODES_STATE"] = saved
+
+
+def sync(source: Path, target: Path) -> None:
+    """The sync tool: the vault folder's files (not the backups) made the same as
+    ``source``'s, deletions included (whatever landed last wins, as with a real tool)."""
+    for stale in target.parent.glob("*.tcv"):
+        if not (source.parent / stale.name).exists():
+            stale.unlink()
+    for copy in source.parent.glob("*.tcv"):
+        (target.parent / copy.name).write_bytes(copy.read_bytes())
+
+
+def add(vault: Vault, issuer: str) -> None:
+    made = Record(id=uuid.uuid4().hex, issuer=issuer, otp=OtpParams(os.urandom(20)), modified=1.0)
+    vault.update(lambda records: records.__setitem__(made.id, made))
+
+
+def issuers(vault: Vault) -> set[str]:
+    return {r.issuer for r in vault.records}
+
+
+def opens_with(path: Path, password: str) -> bool:
+    try:
+        unlock(loads(path.read_bytes()), None, lambda: password)
+    except TrayCodesError:
+        return False
+    return True
+
+
+class Two:
+    """Computers A and B, each with its own keyring and its own copy of the folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.a, self.b = root / "A" / "vault.tcv", root / "B" / "vault.tcv"
+        self.keys = {"A": MemoryStore(), "B": MemoryStore()}
+        with self.on("A"):
+            add(
+                Vault.create(self.a, password=OLD, keystore=self.keys["A"], kdf=KDF_MINIMUM), "base"
+            )
+        self.b.parent.mkdir()
+        sync(self.a, self.b)
+        with self.on("B"):  # B joins: a keyring slot of its own
+            Vault.open(self.b, keystore=None, password=lambda: OLD).add_keyring(self.keys["B"])
+        sync(self.b, self.a)
+        self.open("A")
+
+    def on(self, name: str) -> contextlib.AbstractContextManager[None]:
+        return computer(name, self.root)
+
+    def open(self, name: str, password: str = NEW) -> Vault:
+        with self.on(name):
+            path = self.a if name == "A" else self.b
+            return Vault.open(path, keystore=self.keys[name], password=lambda: password)
+
+    def rotate(self, rekey: bool) -> None:
+        with self.on("A"):
+            vault = Vault.open(self.a, keystore=self.keys["A"], password=lambda: None)
+            add(vault, "from A")
+            if rekey:
+                vault.rekey(NEW, keystore=self.keys["A"], kdf=KDF_MINIMUM)
+            else:
+                vault.change_password(NEW, kdf=KDF_MINIMUM)
+
+    def stale_save_on_b(self) -> None:
+        with self.on("B"):
+            add(Vault.open(self.b, keystore=self.keys["B"], password=lambda: OLD), "from B")
+
+    def converged(self) -> None:
+        for name in ("A", "B"):
+            vault = self.open(name)
+            assert issuers(vault) == {"base", "from A", "from B"}
+            with self.on(name), pytest.raises(WrongPassword):
+                Vault.open(vault.path, keystore=None, password=lambda: OLD)
+        for folder in (self.a.parent, self.b.parent):
+            files = list(folder.glob("*.tcv"))
+            assert files and not [f.name for f in files if opens_with(f, OLD)]
+            assert all(opens_with(f, NEW) for f in files)
+
+
+@pytest.mark.parametrize("rekey", [False, True], ids=["passwd", "rekey"])
+def test_a_stale_save_landing_after_the_change_keeps_the_new_password(
+    tmp_path: Path, rekey: bool
+) -> None:
+    two = Two(tmp_path)
+    two.rotate(rekey)  # A changes the password
+    two.stale_save_on_b()  # B, not synced yet, saves with the old slots
+    sync(two.b, two.a)  # B's file lands over A's
+    on_a = two.open("A")
+    assert "from A" in issuers(on_a)
+    assert any("password changed" in w for w in on_a.warnings)
+    if rekey:  # sealed under the old key: A cannot open it, so it is kept aside, and said
+        assert any("kept aside" in w for w in on_a.warnings)
+        assert list(two.a.parent.glob("vault (older key*).tcv"))
+    else:
+        assert "from B" in issuers(on_a)
+    sync(two.a, two.b)
+    on_b = two.open("B")  # B opens with the new password (or its keyring, which still works)
+    assert issuers(on_b) == {"base", "from A", "from B"}
+    sync(two.b, two.a)
+    two.converged()
+
+
+@pytest.mark.parametrize("rekey", [False, True], ids=["passwd", "rekey"])
+def test_a_change_landing_over_a_stale_save_keeps_both(tmp_path: Path, rekey: bool) -> None:
+    two = Two(tmp_path)
+    two.stale_save_on_b()  # B saves first
+    two.rotate(rekey)  # A changes the password without B's save
+    sync(two.a, two.b)  # A's file lands over B's
+    on_b = two.open("B")
+    assert issuers(on_b) == {"base", "from A", "from B"}
+    said = " ".join(on_b.warnings)
+    assert "the password changed on " in said and "the vault uses the new one" in said
+    sync(two.b, two.a)
+    two.converged()
+
+
+def test_the_epoch_is_in_the_authenticated_header(tmp_path: Path) -> None:
+    path = tmp_path / "vault.tcv"
+    vault = Vault.create(path, password=OLD, keystore=None, kdf=KDF_MINIMUM)
+    assert loads(path.read_bytes()).keys.epoch == 0
+    vault.change_password(NEW, kdf=KDF_MINIMUM)
+    keys = loads(path.read_bytes()).keys
+    assert keys.epoch == 1 and keys.computer and keys.at > 0
+    add(vault, "GitHub")  # an ordinary save keeps the epoch
+    assert loads(path.read_bytes()).keys == keys
+    data = path.read_bytes()
+    forged = data.replace(b'"epoch":1', b'"epoch":9', 1)  # checksum made right again
+    first, _, rest = forged.partition(b"\n")
+    body, _, rest = rest.partition(b"\n")
+    _, _, ciphertext = rest.partition(b"\n")
+    digest = hashlib.sha256(first + b"\n" + body + b"\n" + ciphertext).hexdigest()
+    path.write_bytes(first + b"\n" + body + b"\n" + f"sha256 {digest}\n".encode() + ciphertext)
+    with pytest.raises(TrayCodesError, match="fail authentication"):
+        Vault.open(path, keystore=None, password=lambda: NEW)
+
+
+def test_a_format_2_vault_of_0_5_0_opens_and_is_saved_as_format_3(tmp_path: Path) -> None:
+    from traycodes.vault import crypto, password_slot
+    from traycodes.vault.format import canonical, dump_records
+
+    path = tmp_path / "vault.tcv"
+    master, vault_id = crypto.random_key(), uuid.uuid4().hex
+    slot = password_slot(vault_id, master, OLD, KDF_MINIMUM)
+    kept = Record(id=uuid.uuid4().hex, issuer="GitHub", otp=OtpParams(b"k" * 20), modified=1.0)
+    plaintext, nonce = dump_records([kept]), crypto.random_nonce()
+    body = {
+        "vault_id": vault_id,
+        "slots": [slot.to_json()],
+        "payload": {
+            "cipher": "aes-256-gcm",
+            "nonce": base64.b64encode(nonce).decode(),
+            "size": len(plaintext) + 16,
+        },
+        "versions": {"0123456789abcdef": 3},
+    }
+    header = b"traycodes-vault 2\n" + canonical(body) + b"\n"
+    _, ciphertext = crypto.seal(master, plaintext, header, nonce)
+    digest = hashlib.sha256(header + ciphertext).hexdigest()
+    path.write_bytes(header + f"sha256 {digest}\n".encode() + ciphertext)
+    vault = Vault.open(path, keystore=None, password=lambda: OLD)
+    assert vault.records == [kept] and loads(path.read_bytes()).keys.epoch == 0
+    vault.change_password(NEW, kdf=KDF_MINIMUM)
+    assert path.read_bytes().startswith(b"traycodes-vault 3\n")
+    assert issuers(Vault.open(path, keystore=None, password=lambda: NEW)) == {"GitHub"}
