@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import os
 import uuid
@@ -17,7 +18,7 @@ import pytest
 from traycodes.errors import TrayCodesError, WrongPassword
 from traycodes.keystore import MemoryStore
 from traycodes.model import OtpParams, Record
-from traycodes.vault import KDF_MINIMUM, Vault, loads, unlock
+from traycodes.vault import KDF_MINIMUM, KdfParams, Vault, loads, unlock
 
 OLD, NEW = "old password", "new password"
 
@@ -199,3 +200,41 @@ def test_a_format_2_vault_of_0_5_0_opens_and_is_saved_as_format_3(tmp_path: Path
     vault.change_password(NEW, kdf=KDF_MINIMUM)
     assert path.read_bytes().startswith(b"traycodes-vault 3\n")
     assert issuers(Vault.open(path, keystore=None, password=lambda: NEW)) == {"GitHub"}
+
+
+@pytest.mark.parametrize(
+    "costs",
+    [
+        [KDF_MINIMUM] * 40,  # many password slots, each cheap
+        [KdfParams(memory_kib=4 * 1024 * 1024, iterations=64, lanes=4)],  # one absurd slot
+        [KdfParams(memory_kib=1024 * 1024, iterations=4, lanes=4)] * 3,  # too much together
+    ],
+    ids=["many-slots", "absurd-slot", "too-much-work"],
+)
+def test_a_tampered_header_cannot_make_unlock_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, costs: list[KdfParams]
+) -> None:
+    from traycodes.errors import DamagedData
+    from traycodes.vault import crypto, seal_file
+
+    path = tmp_path / "vault.tcv"
+    vault = Vault.create(path, password=OLD, keystore=None, kdf=KDF_MINIMUM)
+    real = vault.slots[0]
+    # The slots a hostile device writes: the KDF costs changed (the seal would fail, but
+    # only after the Argon2id work), the real slot last.
+    planted = tuple(
+        dataclasses.replace(real, id=f"{n:016x}", kdf=cost) for n, cost in enumerate(costs)
+    )
+    later = tuple(sorted((*loads(path.read_bytes()).versions, ("f" * 16, 1))))  # not a rollback
+    crafted = seal_file(vault.vault_id, (*planted, real), vault.master_key, [], later)
+    path.write_bytes(crafted.dumps())
+    derived: list[KdfParams] = []
+    monkeypatch.setattr(crypto, "derive", lambda pw, salt, kdf: derived.append(kdf) or b"k" * 32)
+    asked: list[bool] = []
+    with pytest.raises(DamagedData, match="tampered"):
+        Vault.open(path, keystore=None, password=lambda: asked.append(True) or OLD)
+    assert derived == [] and asked == []  # refused before any work, and before asking
+    # Positive control: the same vault with its one real slot still opens (one derivation).
+    monkeypatch.undo()
+    path.write_bytes(seal_file(vault.vault_id, (real,), vault.master_key, [], later).dumps())
+    assert Vault.open(path, keystore=None, password=lambda: OLD).unlocked_with == "password"
