@@ -58,7 +58,7 @@ def remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
     try:
         make_private_folder(path.parent)
         atomic_write(path, data)
-        where = os.fsencode(os.path.realpath(vault))
+        where = os.fsencode(os.path.abspath(vault))
         try:
             written = path.with_suffix(".path").read_bytes()
         except OSError:
@@ -71,10 +71,13 @@ def remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
 
 def last_save(vault: Path, vault_id: str) -> VaultFile | None:
     """This computer's last save of the vault at ``vault`` (None for another path: a
-    backup or a copy opened on purpose is read as it is)."""
+    backup or a copy opened on purpose is read as it is). Keyed by the vault's id and the
+    path as configured, not where links lead: a link planted in the synced folder must
+    not make the vault look like another one (0.5.0 kept the resolved path: also read)."""
     path = last_save_path(vault_id)
     try:
-        if path.with_suffix(".path").read_bytes() != os.fsencode(os.path.realpath(vault)):
+        where = path.with_suffix(".path").read_bytes()
+        if where not in (os.fsencode(os.path.abspath(vault)), os.fsencode(os.path.realpath(vault))):
             return None
         file = loads(path.read_bytes())
     except (OSError, DamagedData):

@@ -251,7 +251,7 @@ class Vault:
             )
             remove_stale_temporaries(self.path)
             if keep_backup or caught.warning:
-                backup_before_save(self.path, old, self.keep_backups)
+                backup_before_save(self.path, old, self.keep_backups, file.vault_id)
             data = new_file.dumps()
             atomic_write(self.path, data)
             remember_save(self.path, new_file, data)
@@ -393,7 +393,7 @@ class Vault:
 
     def _reseal_backups(self, old_master: bytes, slots: tuple[Slot, ...]) -> tuple[int, int]:
         resealed = deleted = 0
-        for backup in list_backups(self.path):
+        for backup in list_backups(self.path, self.vault_id):
             try:
                 file, _ = read_file(backup.path)
                 if file.vault_id != self.vault_id:
@@ -458,7 +458,7 @@ class Vault:
 
     def backups(self) -> list[Backup]:
         """The encrypted backups kept beside the vault, newest first."""
-        return list_backups(self.path)
+        return list_backups(self.path, self.vault_id)
 
     def restore(self, backup: Path) -> int:
         """Make a backup's records the vault's records; returns how many are live.
