@@ -128,7 +128,7 @@ def test_a_stale_save_landing_after_the_change_keeps_the_new_password(
     assert any("password changed" in w for w in on_a.warnings)
     if rekey:  # sealed under the old key: A cannot open it, so it is kept aside, and said
         assert any("kept aside" in w for w in on_a.warnings)
-        assert list(two.a.parent.glob("vault (older key*).tcv"))
+        assert len(list(two.a.parent.glob("vault (older key*).tcv"))) == 1
     else:
         assert "from B" in issuers(on_a)
     sync(two.a, two.b)
@@ -238,3 +238,18 @@ def test_a_tampered_header_cannot_make_unlock_hang(
     monkeypatch.undo()
     path.write_bytes(seal_file(vault.vault_id, (real,), vault.master_key, [], later).dumps())
     assert Vault.open(path, keystore=None, password=lambda: OLD).unlocked_with == "password"
+
+
+def test_a_last_save_no_key_at_hand_opens_is_kept_aside_and_said(tmp_path: Path) -> None:
+    two = Two(tmp_path)
+    with two.on("B"):  # B saves with its password only (no keyring at hand)
+        add(Vault.open(two.b, keystore=None, password=lambda: OLD), "from B")
+    two.rotate(rekey=True)
+    sync(two.a, two.b)  # A's rekeyed file lands over B's save
+    with two.on("B"):
+        on_b = Vault.open(two.b, keystore=None, password=lambda: NEW)
+    assert issuers(on_b) == {"base", "from A"}
+    said = " ".join(on_b.warnings)
+    assert "kept aside" in said and "traycodes import" in said  # told, and how to get it back
+    (aside,) = two.b.parent.glob("vault (older key*).tcv")
+    assert aside.name in said and opens_with(aside, OLD)  # B's save is not lost

@@ -126,15 +126,16 @@ def aside_copies(path: Path) -> list[Path]:
 
 
 def keep_aside(path: Path, file: VaultFile) -> Path:
-    """Keep ``file`` (a save this computer cannot open: an older key) beside the vault."""
-    from datetime import UTC, datetime
+    """Keep ``file`` (a save this computer cannot open: an older key) beside the vault,
+    named by its content, so that keeping the same save aside twice makes one copy."""
+    import hashlib
 
+    data = file.dumps()
     who = "".join(c for c in (file.keys.name or file.keys.computer) if c.isalnum() or c in "-_")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    aside = path.with_name(
-        f"{path.stem} (older key{' ' + who if who else ''} {stamp}){path.suffix}"
-    )
-    atomic_write(aside, file.dumps())
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    aside = path.with_name(f"{path.stem} (older key {who or 'save'} {digest}){path.suffix}")
+    if not aside.exists():
+        atomic_write(aside, data)
     return aside
 
 

@@ -403,7 +403,9 @@ class Vault:
                 backup.path.unlink(missing_ok=True)
                 deleted += 1
                 continue
-            sealed = seal_file(self.vault_id, slots, self.master_key, records, file.versions)
+            sealed = seal_file(
+                self.vault_id, slots, self.master_key, records, file.versions, self._file.keys
+            )
             atomic_write(backup.path, sealed.dumps())
             resealed += 1
         return resealed, deleted
