@@ -23,7 +23,11 @@ def test_rekey_merges_and_removes_every_copy_the_old_password_opens(cli: Cli) ->
     cli.ok("add", RFC, TRAYCODES_VAULT=str(onedrive))  # a change only that copy holds
     junk = folder / "vault.sync-conflict-20261207-101010-JUNK.tcv"
     junk.write_bytes(b"traycodes-vault 3\nnot a vault at all\n")
+    history = folder / "vault.tcv.backups"
+    kept_before = len(list(history.glob("*.tcv")))
     done = cli.ok("passwd", "--rekey", TRAYCODES_NEW_PASSWORD=NEW)
+    # One save merged every copy (one save each would push real history out of the backups).
+    assert len(list(history.glob("*.tcv"))) == kept_before + 1
     for name in (drive.name, onedrive.name, versions.name):
         assert name in done.stderr
     assert "opens no file of this vault" in done.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TrayCodesError
+from ..model import Record
 from .files import BACKUP_SUFFIX, backups_folder, header_vault_id
 
 if TYPE_CHECKING:
@@ -71,13 +72,32 @@ class Copies:
 
 
 def absorb_copies(vault: Vault) -> Copies:
-    """Merge every copy of ``vault`` in its folder into it and remove the copy; a copy the
+    """Merge every copy of ``vault`` in its folder into it, in one save (many saves would
+    push the real history out of the backups), then remove the copies merged; a copy the
     vault's key does not open (an older key) or that cannot be read is left and named."""
+    from .files import read_file
+    from .merge import merge_records
+    from .seal import open_records_at
+
     done = Copies()
+    theirs: list[Record] = []
     for copy in vault_copies(vault.path, vault.vault_id):
         try:
-            vault.absorb(copy)
+            file, _ = read_file(copy)
+            opened = open_records_at(copy, file, vault.master_key)
+            theirs = list(merge_records(theirs, opened).values())
             done.merged.append(copy)
         except TrayCodesError as exc:
             done.left.append((copy, str(exc)))
+    if not done.merged:
+        return done
+
+    def merge(records: dict[str, Record]) -> None:
+        merged = merge_records(records.values(), theirs)
+        records.clear()
+        records.update(merged)
+
+    vault.update(merge)
+    for copy in done.merged:  # in the vault now, saved: the copies can go
+        copy.unlink(missing_ok=True)
     return done
