@@ -192,14 +192,23 @@ MAX_HEADER = 1 << 20  # bytes read to find a backup's vault id
 def header_vault_id(path: Path) -> str | None:
     """The vault id in the header of the file at ``path`` (no key, no checksum: only
     "does this file say it is that vault"); None for anything else, or a link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            first = f.readline(64)
-            body = f.readline(MAX_HEADER)
+        fd = os.open(path, flags)
+        try:
+            head = os.read(fd, 8192)
+            while head.count(b"\n") < 2 and len(head) < MAX_HEADER:
+                more = os.read(fd, 65536)
+                if not more:
+                    break
+                head += more
+        finally:
+            os.close(fd)
     except OSError:
         return None
-    if not first.startswith(b"traycodes-vault ") or not body.endswith(b"\n"):
+    first, _, rest = head.partition(b"\n")
+    body, newline, _ = rest.partition(b"\n")
+    if not first.startswith(b"traycodes-vault ") or not newline:
         return None
     try:
         found = json.loads(body)
@@ -207,6 +216,20 @@ def header_vault_id(path: Path) -> str | None:
         return None
     vault_id = found.get("vault_id") if isinstance(found, dict) else None
     return vault_id if isinstance(vault_id, str) and vault_id else None
+
+
+# Backups are written once: their header's id, remembered by (path, inode, mtime, size), is
+# not read again at every save of a running app.
+_BACKUP_IDS: dict[tuple[str, int, int, int], str | None] = {}
+
+
+def _backup_vault_id(entry: Path, info: os.stat_result) -> str | None:
+    key = (str(entry), info.st_ino, info.st_mtime_ns, info.st_size)
+    if key not in _BACKUP_IDS:
+        if len(_BACKUP_IDS) > 4096:
+            _BACKUP_IDS.clear()
+        _BACKUP_IDS[key] = header_vault_id(entry)
+    return _BACKUP_IDS[key]
 
 
 def list_backups(path: Path, vault_id: str | None = None) -> list[Backup]:
@@ -233,13 +256,14 @@ def list_backups(path: Path, vault_id: str | None = None) -> list[Backup]:
             saved = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
         except ValueError:
             continue
-        found = header_vault_id(entry)
-        if found is None or (vault_id is not None and found != vault_id):
-            continue
         try:
-            backups.append(Backup(entry, saved, entry.stat().st_size))
+            info = entry.stat()
         except OSError:
             continue
+        found = _backup_vault_id(entry, info)
+        if found is None or (vault_id is not None and found != vault_id):
+            continue
+        backups.append(Backup(entry, saved, info.st_size))
     return sorted(
         backups, key=lambda b: (b.saved.timestamp() <= horizon, b.path.name), reverse=True
     )

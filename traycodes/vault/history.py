@@ -77,7 +77,9 @@ def last_save(vault: Path, vault_id: str) -> VaultFile | None:
     path = last_save_path(vault_id)
     try:
         where = path.with_suffix(".path").read_bytes()
-        if where not in (os.fsencode(os.path.abspath(vault)), os.fsencode(os.path.realpath(vault))):
+        if where != os.fsencode(os.path.abspath(vault)) and where != os.fsencode(
+            os.path.realpath(vault)
+        ):
             return None
         file = loads(path.read_bytes())
     except (OSError, DamagedData):
