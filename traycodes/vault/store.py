@@ -153,7 +153,11 @@ class Vault:
         chosen = _unlock_with(file, ours)
         master, how = unlock(chosen, keystore, once)
         old_masters: tuple[bytes, ...] = ()
-        if ours is not None and file.keys > ours.keys:  # the key may have changed elsewhere
+        if (  # a rekey elsewhere: this computer's last save is under the key before it
+            ours is not None
+            and file.keys > ours.keys
+            and crypto.unseal(master, ours.nonce, ours.ciphertext, ours.header()) is None
+        ):
             try:
                 old_master, _ = unlock(ours, keystore, once)
                 old_masters = (old_master,) if old_master != master else ()
