@@ -38,13 +38,16 @@ def computer(name: str, root: Path) -> Iterator[None]:
 
 
 def sync(source: Path, target: Path) -> None:
-    """The sync tool: the vault folder's files (not the backups) made the same as
+    """The sync tool: the vault folder's files and its backups made the same as
     ``source``'s, deletions included (whatever landed last wins, as with a real tool)."""
-    for stale in target.parent.glob("*.tcv"):
-        if not (source.parent / stale.name).exists():
-            stale.unlink()
-    for copy in source.parent.glob("*.tcv"):
-        (target.parent / copy.name).write_bytes(copy.read_bytes())
+    for folder in (Path(), Path("vault.tcv.backups")):
+        there, here = source.parent / folder, target.parent / folder
+        here.mkdir(exist_ok=True)
+        for stale in here.glob("*.tcv"):
+            if not (there / stale.name).exists():
+                stale.unlink()
+        for copy in there.glob("*.tcv"):
+            (here / copy.name).write_bytes(copy.read_bytes())
 
 
 def add(vault: Vault, issuer: str) -> None:
@@ -103,14 +106,18 @@ class Two:
         with self.on("B"):
             add(Vault.open(self.b, keystore=self.keys["B"], password=lambda: OLD), "from B")
 
-    def converged(self) -> None:
+    def converged(self, rekey: bool) -> None:
+        """Both on the new password with every change; the old password opens no file in
+        either folder (nor, after a rekey, any backup: a password change keeps the key, and
+        says that backups still open with the old password)."""
         for name in ("A", "B"):
             vault = self.open(name)
             assert issuers(vault) == {"base", "from A", "from B"}
             with self.on(name), pytest.raises(WrongPassword):
                 Vault.open(vault.path, keystore=None, password=lambda: OLD)
         for folder in (self.a.parent, self.b.parent):
-            files = list(folder.glob("*.tcv"))
+            backups = list(folder.glob("vault.tcv.backups/*.tcv")) if rekey else []
+            files = [*folder.glob("*.tcv"), *backups]
             assert files and not [f.name for f in files if opens_with(f, OLD)]
             assert all(opens_with(f, NEW) for f in files)
 
@@ -135,7 +142,7 @@ def test_a_stale_save_landing_after_the_change_keeps_the_new_password(
     on_b = two.open("B")  # B opens with the new password (or its keyring, which still works)
     assert issuers(on_b) == {"base", "from A", "from B"}
     sync(two.b, two.a)
-    two.converged()
+    two.converged(rekey)
 
 
 @pytest.mark.parametrize("rekey", [False, True], ids=["passwd", "rekey"])
@@ -149,7 +156,7 @@ def test_a_change_landing_over_a_stale_save_keeps_both(tmp_path: Path, rekey: bo
     said = " ".join(on_b.warnings)
     assert "the password changed on " in said and "the vault uses the new one" in said
     sync(two.b, two.a)
-    two.converged()
+    two.converged(rekey)
 
 
 def test_the_epoch_is_in_the_authenticated_header(tmp_path: Path) -> None:

@@ -141,6 +141,18 @@ def keep_aside(path: Path, file: VaultFile) -> Path:
     return aside
 
 
+def unlock_with(file: VaultFile, ours: VaultFile | None) -> VaultFile:
+    """Whose key slots to unlock with: the newest epoch's; at the same epoch, this
+    computer's last save when the file is older than it (copied back: an old file must
+    not bring back an old password), else the file's."""
+    if ours is None or file.keys > ours.keys:
+        return file
+    if ours.keys > file.keys:
+        return ours
+    older = includes(ours.versions, file.versions) and not includes(file.versions, ours.versions)
+    return ours if older else file
+
+
 @dataclass
 class CaughtUp:
     """The vault as it should be: the file's records, merged with this computer's last
@@ -259,3 +271,32 @@ def _absorb_aside(
             merged.update(merge_records(merged.values(), theirs))
             absorbed.append(aside)
     return absorbed
+
+
+def reseal_old_backups(path: Path, master: bytes, old_masters: tuple[bytes, ...]) -> int:
+    """Backups of the vault at ``path`` still sealed under a key from before a rekey made
+    elsewhere (saved here before this computer heard of it), sealed again under ``master``
+    with the vault's current slots; returns how many. Backups ``master`` opens, or that no
+    key opens, are left."""
+    from .crypto import unseal
+    from .files import list_backups, read_file
+    from .seal import seal_file
+
+    current, _ = read_file(path)
+    count = 0
+    for backup in list_backups(path, current.vault_id):
+        try:
+            file, _ = read_file(backup.path)
+        except (DamagedData, StorageError):
+            continue
+        if unseal(master, file.nonce, file.ciphertext, file.header()) is not None:
+            continue  # already under the vault's key (the usual case: no records parsed)
+        records = _open_with(file, old_masters)
+        if records is None:
+            continue
+        sealed = seal_file(
+            current.vault_id, current.slots, master, records, file.versions, current.keys
+        )
+        atomic_write(backup.path, sealed.dumps())
+        count += 1
+    return count

@@ -41,7 +41,15 @@ from .files import (
     remove_stale_temporaries,
 )
 from .format import SLOT_KEYRING, SLOT_PASSWORD, Slot, VaultFile
-from .history import catch_up, includes, last_save, next_keys, next_versions, remember_save
+from .history import (
+    catch_up,
+    last_save,
+    next_keys,
+    next_versions,
+    remember_save,
+    reseal_old_backups,
+    unlock_with,
+)
 from .seal import (
     PasswordSource,
     keyring_entry,
@@ -57,18 +65,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 __all__ = ["DEFAULT_BACKUPS", "Backup", "NoVault", "Vault"]
-
-
-def _unlock_with(file: VaultFile, ours: VaultFile | None) -> VaultFile:
-    """Whose key slots to unlock with: the newest epoch's; at the same epoch, this
-    computer's last save when the file is older than it (copied back: an old file must
-    not bring back an old password), else the file's."""
-    if ours is None or file.keys > ours.keys:
-        return file
-    if ours.keys > file.keys:
-        return ours
-    older = includes(ours.versions, file.versions) and not includes(file.versions, ours.versions)
-    return ours if older else file
 
 
 class Vault:
@@ -150,7 +146,7 @@ class Vault:
                 asked.append(password())
             return asked[0]
 
-        chosen = _unlock_with(file, ours)
+        chosen = unlock_with(file, ours)
         master, how = unlock(chosen, keystore, once)
         old_masters: tuple[bytes, ...] = ()
         if (  # a rekey elsewhere: this computer's last save is under the key before it
@@ -175,6 +171,14 @@ class Vault:
                 vault.update(lambda records: None)
             except StorageError as exc:  # a read-only folder: the merge still reads right
                 vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
+        if old_masters:  # backups saved here under the key before the rekey: sealed again
+            try:
+                with file_lock(path):
+                    reseal_old_backups(path, master, old_masters)
+            except TrayCodesError as exc:
+                vault.warnings.append(
+                    f"backups made under the old key were not sealed again: {exc}"
+                )
         vault._old_masters = ()
         return vault
 
