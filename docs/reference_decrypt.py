@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference decrypter for traycodes vaults (formats 1 and 2). Needs only `cryptography`.
+"""Reference decrypter for traycodes vaults (formats 1, 2 and 3). Needs only `cryptography`.
 
     python3 reference_decrypt.py vault.tcv        # asks for the password
     TRAYCODES_PASSWORD=... python3 reference_decrypt.py vault.tcv
@@ -39,15 +39,17 @@ def main(path, password):
     first, _, rest = Path(path).read_bytes().partition(b"\n")
     body, _, rest = rest.partition(b"\n")
     checksum, _, ciphertext = rest.partition(b"\n")
-    if first not in (b"traycodes-vault 1", b"traycodes-vault 2"):
-        sys.exit("not a traycodes vault of format 1 or 2")
+    if first not in (b"traycodes-vault 1", b"traycodes-vault 2", b"traycodes-vault 3"):
+        sys.exit("not a traycodes vault of format 1, 2 or 3")
     version = int(first.split(b" ")[1])
     digest = hashlib.sha256(first + b"\n" + body + b"\n" + ciphertext).hexdigest()
     if checksum != b"sha256 " + digest.encode():
         sys.exit("checksum mismatch: the file is damaged")
     vault = json.loads(body)
-    keys = ["payload", "slots", "vault_id"] + (["versions"] if version == 2 else [])
-    exact_keys(vault, keys, "header")
+    keys = ["payload", "slots", "vault_id"] + (["versions"] if version >= 2 else [])
+    exact_keys(vault, keys + (["keys"] if version >= 3 else []), "header")
+    if version >= 3:  # the slots' epoch: which password change this file carries
+        exact_keys(vault["keys"], ["epoch", "at", "computer", "name"], "keys")
     exact_keys(vault["payload"], ["cipher", "nonce", "size"], "payload")
     b64 = base64.b64decode
     master = None
@@ -85,7 +87,7 @@ def main(path, password):
             continue  # not this slot's password: try the next
     if master is None:
         sys.exit("wrong password (or no password slot)")
-    if version == 2:  # the first two lines exactly as stored
+    if version >= 2:  # the first two lines exactly as stored
         header = first + b"\n" + body + b"\n"
     else:
         header = canonical(

@@ -185,7 +185,7 @@ def test_the_header_as_stored_is_authenticated(path: Path) -> None:
             Vault.open(path, keystore=None, password=lambda: PASSWORD)
 
 
-def test_a_format_1_vault_opens_and_is_saved_as_format_2(path: Path) -> None:
+def test_a_format_1_vault_opens_and_is_saved_as_format_3(path: Path) -> None:
     from traycodes.vault import password_slot
 
     master, vault_id = crypto.random_key(), uuid.uuid4().hex
@@ -211,7 +211,7 @@ def test_a_format_1_vault_opens_and_is_saved_as_format_2(path: Path) -> None:
     vault = Vault.open(path, keystore=None, password=lambda: PASSWORD)
     assert vault.records == [kept]
     add(vault, "GitLab")
-    assert path.read_bytes().startswith(b"traycodes-vault 2\n")
+    assert path.read_bytes().startswith(b"traycodes-vault 3\n")
     assert issuers(Vault.open(path, keystore=None, password=lambda: PASSWORD)) == {
         "GitHub",
         "GitLab",

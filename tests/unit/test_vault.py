@@ -286,7 +286,7 @@ def test_kdf_memory_bomb_is_refused(path: Path) -> None:
 
 def test_newer_format_is_refused_clearly(path: Path) -> None:
     create(path)
-    path.write_bytes(path.read_bytes().replace(b"traycodes-vault 2", b"traycodes-vault 3", 1))
+    path.write_bytes(path.read_bytes().replace(b"traycodes-vault 3", b"traycodes-vault 4", 1))
     with pytest.raises(UnsupportedVersion, match="newer traycodes"):
         reopen(path)
 

@@ -19,7 +19,10 @@ from .common import (
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
+
+    from ..vault import Vault
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -88,9 +91,24 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names(paths: list[Path]) -> str:
+    return ", ".join(f"'{p.name}'" for p in paths)
+
+
+def old_copies(vault: Vault) -> str:
+    """What copies of the vault in its folder an old password or key still opens."""
+    from ..vault import backups_folder, vault_copies
+
+    count = len(vault.backups())
+    copies = vault_copies(vault.path, vault.vault_id)
+    found = f"{count} backup(s) in {backups_folder(vault.path)}"
+    if copies:
+        found += f" and {len(copies)} other copy(ies) of the vault in its folder: {_names(copies)}"
+    return found + ", and any copy kept outside it (another computer's sync history, a backup)"
+
+
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from ..errors import Conflict
-    from ..vault import kdf_from_environment
+    from ..vault import absorb_copies, kdf_from_environment
 
     reader = PasswordReader(args)
     vault = open_vault(args, reader)
@@ -99,23 +117,33 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = reader.new(line=line, env="TRAYCODES_NEW_PASSWORD")
     if not args.rekey:
         vault.change_password(new, kdf=kdf_from_environment())
-        count = len(vault.backups())
         say(
             "Password changed. The vault's key is the same: the old password still opens "
-            f"older copies of the vault ({count} backup(s), a synced folder's history), and "
-            "with them the key to this one. 'traycodes passwd --rekey' changes the key too."
+            f"{old_copies(vault)}; and with any of them, the key to this one. "
+            "'traycodes passwd --rekey' changes the key too."
         )
         return 0
-    for copy, outcome in vault.absorb_conflicts():  # under the old key: merged, then gone
-        if isinstance(outcome, str):
-            raise Conflict(f"{copy} cannot be merged first ({outcome}); nothing was changed")
+    copies = absorb_copies(vault)  # under the old key: merged, then removed
     resealed, deleted = vault.rekey(new, keystore=keystore_for(args), kdf=kdf_from_environment())
     tell_running_app("lock")  # it holds the old key: unlocking again gets the new one
+    said = f"New password and a new key: the records and {resealed} backup(s) are sealed again"
+    if deleted:
+        said += f", {deleted} backup(s) that could not be were deleted"
+    if copies.merged:
+        said += f"; {len(copies.merged)} copy(ies) merged in and removed: {_names(copies.merged)}"
+    folder = vault.path.parent
+    if copies.left:
+        said += (
+            f". Left as they were, since the old key does not open them (an older password "
+            f"may; nothing was merged from them): {_names([p for p, _ in copies.left])}. "
+            f"Apart from those, the old password opens no file of this vault in {folder}"
+        )
+    else:
+        said += f". The old password opens no file of this vault in {folder} any more"
     say(
-        f"New password and a new key: the records and {resealed} backup(s) are sealed again"
-        + (f", {deleted} backup(s) that could not be were deleted" if deleted else "")
-        + ". The old password opens no file of this vault any more; other computers that "
-        "share it must join again ('traycodes init --join')."
+        said + " (a copy kept outside it, such as another computer's sync history, still "
+        "opens with it); other computers that share the vault must join again "
+        "('traycodes init --join')."
     )
     return 0
 
@@ -182,8 +210,8 @@ def cmd_keyring(args: argparse.Namespace) -> int:
         vault.remove_keyring(store)
         say(
             "The vault no longer opens through the keyring; it asks for its password. Its key "
-            "is the same: a copy of the old keyring key (a keyring backup) still opens it. "
-            "'traycodes passwd --rekey' changes the key."
+            "is the same: a copy of the old keyring key (a keyring backup) still opens it, "
+            f"{old_copies(vault)}. 'traycodes passwd --rekey' changes the key."
         )
     return 0
 

@@ -4,6 +4,7 @@ This package's public API is what it exports here; the rest of traycodes (format
 CLI, the app) imports from ``traycodes.vault`` and nothing from its modules' insides.
 """
 
+from .copies import Copies, absorb_copies, vault_copies
 from .crypto import (
     KDF_DEFAULT,
     KDF_IMPORT_MAXIMUM,
@@ -37,10 +38,12 @@ __all__ = [
     "SLOT_KEYRING",
     "SLOT_PASSWORD",
     "Backup",
+    "Copies",
     "KdfParams",
     "NoVault",
     "Vault",
     "VaultFile",
+    "absorb_copies",
     "atomic_write",
     "backups_folder",
     "conflict_copies",
@@ -57,4 +60,5 @@ __all__ = [
     "state_folder",
     "unlock",
     "unseal",
+    "vault_copies",
 ]

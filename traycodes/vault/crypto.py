@@ -25,6 +25,10 @@ class KdfParams:
     iterations: int
     lanes: int
 
+    def work(self) -> int:
+        """The cost counted against :data:`KDF_WORK_BUDGET` (KiB times passes)."""
+        return self.memory_kib * self.iterations
+
     def at_least(self, floor: KdfParams) -> bool:
         """True when every cost is at least the floor's."""
         return (
@@ -45,6 +49,12 @@ KDF_MAXIMUM = KdfParams(memory_kib=4 * 1024 * 1024, iterations=64, lanes=64)
 # The most an imported backup may ask for: it comes from elsewhere, and traycodes itself
 # never makes slots above KDF_DEFAULT.
 KDF_IMPORT_MAXIMUM = KdfParams(memory_kib=1024 * 1024, iterations=16, lanes=16)
+# What one unlock may spend on Argon2id, summed over the password slots it would try
+# (memory in KiB times passes): four slots at the default cost, ~1.5 s. A vault traycodes
+# made has one password slot; a header asking for more is refused before any work, since
+# the synced folder is written by other people's devices.
+KDF_WORK_BUDGET = 4 * KDF_DEFAULT.memory_kib * KDF_DEFAULT.iterations
+MAX_PASSWORD_SLOTS = 4  # password slots one unlock tries at most
 
 
 def kdf_from_environment() -> KdfParams:

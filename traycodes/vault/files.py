@@ -3,6 +3,8 @@ the encrypted backups kept beside the vault. Nothing here knows a key."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import sys
 import time
@@ -40,10 +42,24 @@ class Backup:
     size: int
 
 
-def read_file(path: Path) -> tuple[VaultFile, bytes]:
-    """The parsed vault file at ``path`` and its bytes."""
-    try:
+def _read_no_link(path: Path) -> bytes:
+    """The bytes of ``path``, refusing a symbolic link in its place: in a synced folder a
+    link can point the vault at an older copy (a rollback the last save would not see)."""
+    if sys.platform == "win32":
+        if path.is_symlink():
+            raise OSError(errno.ELOOP, "symbolic link")
         data = path.read_bytes()
+    else:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            data = f.read()
+    return data
+
+
+def read_file(path: Path) -> tuple[VaultFile, bytes]:
+    """The parsed vault file at ``path`` and its bytes (a symbolic link is refused)."""
+    try:
+        data = _read_no_link(path)
     except FileNotFoundError:
         raise NoVault(
             f"no vault at {path}: create one with 'traycodes init', or point "
@@ -52,6 +68,12 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
     except IsADirectoryError:
         raise StorageError(f"{path} is a folder, not a vault file") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StorageError(
+                f"{path} is a symbolic link, not a vault file: traycodes does not follow links "
+                "there (one can point the vault at an older copy); it was left as it is. Put "
+                "the vault file itself at that path, or give its real path with --vault"
+            ) from None
         raise StorageError(f"cannot read {path}: {exc.strerror}") from None
     try:
         return loads(data), data
@@ -161,9 +183,63 @@ def file_lock(path: Path) -> Iterator[None]:
             os.close(fd)
 
 
-def list_backups(path: Path) -> list[Backup]:
-    """The vault's encrypted backups, newest first."""
+# A backup named as made more than this far in the future is not believed: it is listed
+# last and pruned first (a planted name must not push real backups out).
+FUTURE_SLACK = 24 * 3600.0
+MAX_HEADER = 1 << 20  # bytes read to find a backup's vault id
+
+
+def header_vault_id(path: Path) -> str | None:
+    """The vault id in the header of the file at ``path`` (no key, no checksum: only
+    "does this file say it is that vault"); None for anything else, or a link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            head = os.read(fd, 8192)
+            while head.count(b"\n") < 2 and len(head) < MAX_HEADER:
+                more = os.read(fd, 65536)
+                if not more:
+                    break
+                head += more
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    first, _, rest = head.partition(b"\n")
+    body, newline, _ = rest.partition(b"\n")
+    if not first.startswith(b"traycodes-vault ") or not newline:
+        return None
+    try:
+        found = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    vault_id = found.get("vault_id") if isinstance(found, dict) else None
+    return vault_id if isinstance(vault_id, str) and vault_id else None
+
+
+# Backups are written once: their header's id, remembered by (path, inode, mtime, size), is
+# not read again at every save of a running app.
+_BACKUP_IDS: dict[tuple[str, int, int, int], str | None] = {}
+
+
+def _backup_vault_id(entry: Path, info: os.stat_result) -> str | None:
+    key = (str(entry), info.st_ino, info.st_mtime_ns, info.st_size)
+    if key not in _BACKUP_IDS:
+        if len(_BACKUP_IDS) > 4096:
+            _BACKUP_IDS.clear()
+        _BACKUP_IDS[key] = header_vault_id(entry)
+    return _BACKUP_IDS[key]
+
+
+def list_backups(path: Path, vault_id: str | None = None) -> list[Backup]:
+    """The encrypted backups of the vault at ``path`` (of ``vault_id``: by default the id
+    its header names), newest first. Only files whose header names that vault count (junk
+    named like a backup is neither listed nor pruned); one whose name says it was made in
+    the future comes last."""
     folder = backups_folder(path)
+    if vault_id is None:
+        vault_id = header_vault_id(path)  # None when the vault is unreadable: any vault's
     try:
         entries = [
             p
@@ -172,23 +248,33 @@ def list_backups(path: Path) -> list[Backup]:
         ]
     except OSError:
         return []
+    horizon = time.time() + FUTURE_SLACK
     backups = []
     for entry in entries:
         stamp = entry.name[len(path.stem) + 1 : -len(BACKUP_SUFFIX)]
         try:
             saved = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-            backups.append(Backup(entry, saved, entry.stat().st_size))
-        except (ValueError, OSError):
+        except ValueError:
             continue
-    return sorted(backups, key=lambda b: b.path.name, reverse=True)
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        found = _backup_vault_id(entry, info)
+        if found is None or (vault_id is not None and found != vault_id):
+            continue
+        backups.append(Backup(entry, saved, info.st_size))
+    return sorted(
+        backups, key=lambda b: (b.saved.timestamp() <= horizon, b.path.name), reverse=True
+    )
 
 
-def backup_before_save(path: Path, data: bytes, keep: int) -> None:
+def backup_before_save(path: Path, data: bytes, keep: int, vault_id: str) -> None:
     if keep <= 0:
         return
     folder = backups_folder(path)
     make_private_folder(folder)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     atomic_write(folder / f"{path.stem}-{stamp}{BACKUP_SUFFIX}", data)
-    for old in list_backups(path)[keep:]:
+    for old in list_backups(path, vault_id)[keep:]:
         old.path.unlink(missing_ok=True)

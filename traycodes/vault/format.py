@@ -12,7 +12,11 @@ The checksum needs no key: it tells accidental damage (exit 4) apart from a wron
 associated data, and the records are sealed with the first two lines exactly as stored as
 associated data, so any change to them (the format line, a slot, the version vector, a key
 added) fails authentication once the vault is opened; unknown keys are refused before that.
-Format 1 (read, never written) sealed the records with a re-serialised header instead.
+Format 3 adds ``keys``: the key slots' epoch (how many times the password or the key was
+changed), with the computer that changed them and when, so that a merge keeps the newest
+slots whatever order a sync tool delivers the files in. Format 2 (0.5.0) is read as epoch
+0 and saved as format 3. Format 1 (read, never written) sealed the records with a
+re-serialised header instead.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from ..model import Algorithm, OtpParams, OtpType, Record
 from .crypto import KdfParams
 
 MAGIC = "traycodes-vault"
-VERSION = 2  # what traycodes writes; format 1 files are read and saved as format 2
+VERSION = 3  # what traycodes writes; formats 1 and 2 are read and saved as format 3
 SLOT_AAD_VERSION = 1  # slots keep the associated data they were sealed with in format 1
 MAX_VERSIONS = 1000  # computers in a version vector
 MAX_COUNTER = 2**53
+MAX_SLOTS = 64  # key slots in a header: one per computer's keyring, and a password
 SLOT_PASSWORD = "password"  # noqa: S105 - a slot type, not a password
 SLOT_KEYRING = "keyring"
 
@@ -126,6 +131,46 @@ def _int(value: object) -> int:
 Versions = tuple[tuple[str, int], ...]  # (computer, saves) pairs, sorted
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Keys:
+    """Which generation of key slots a file carries: ``epoch`` counts password changes and
+    rekeys; ``at`` (Unix seconds), ``computer`` (its id) and ``name`` (its host name) say
+    where the latest was made. Files of format 2 and older are epoch 0, made nowhere.
+    Ordering is the merge's: the higher epoch wins, then the later change, then the id."""
+
+    epoch: int = 0
+    at: int = 0
+    computer: str = ""
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"epoch": self.epoch, "at": self.at, "computer": self.computer, "name": self.name}
+
+    @classmethod
+    def from_json(cls, data: object) -> Keys:
+        _exact_keys(data, {"epoch", "at", "computer", "name"})
+        assert isinstance(data, dict)
+        epoch, at = _int(data["epoch"]), _int(data["at"])
+        computer, name = data["computer"], data["name"]
+        if not (0 <= epoch < MAX_COUNTER and 0 <= at < MAX_COUNTER):
+            raise ValueError("bad epoch")
+        for text in (computer, name):
+            if not isinstance(text, str) or len(text) > 64:
+                raise ValueError("bad computer")
+        return cls(epoch, at, computer, name)
+
+    def described(self) -> str:
+        """Where and when, for a person ("on LAPTOP-7 at 2026-12-07 17:20")."""
+        import time
+
+        where = self.name or self.computer or "another computer"
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.at))
+        return f"on {where} at {when}"
+
+
+NO_KEYS = Keys()  # format 2 and older: epoch 0
+
+
 @dataclass(frozen=True, slots=True)
 class VaultFile:
     """A vault file as stored: header (id, slots, version vector) and the sealed records.
@@ -141,6 +186,7 @@ class VaultFile:
     ciphertext: bytes = field(repr=False)
     versions: Versions = ()
     stored_header: bytes = field(default=b"", repr=False)
+    keys: Keys = NO_KEYS
 
     def header(self) -> bytes:
         """Associated data for the records."""
@@ -153,10 +199,16 @@ class VaultFile:
 
 
 def stored_header(
-    vault_id: str, slots: tuple[Slot, ...], nonce: bytes, size: int, versions: Versions
+    vault_id: str,
+    slots: tuple[Slot, ...],
+    nonce: bytes,
+    size: int,
+    versions: Versions,
+    keys: Keys = NO_KEYS,
 ) -> bytes:
-    """The first two lines of a format 2 file (newlines included)."""
+    """The first two lines of a format 3 file (newlines included)."""
     body = {
+        "keys": keys.to_json(),
         "vault_id": vault_id,
         "slots": [slot.to_json() for slot in slots],
         "payload": {"cipher": "aes-256-gcm", "nonce": _b64(nonce), "size": size},
@@ -211,8 +263,8 @@ def loads(data: bytes) -> VaultFile:
         raise DamagedData("the vault's checksum does not match: the file is damaged or incomplete")
     try:
         parsed = json.loads(body)
-        keys = {"payload", "slots", "vault_id"} | ({"versions"} if version >= 2 else set())
-        _exact_keys(parsed, keys)
+        expected = {"payload", "slots", "vault_id"} | ({"versions"} if version >= 2 else set())
+        _exact_keys(parsed, expected | ({"keys"} if version >= 3 else set()))
         payload = parsed["payload"]
         _exact_keys(payload, {"cipher", "nonce", "size"})
         if payload["cipher"] != "aes-256-gcm" or payload["size"] != len(ciphertext):
@@ -220,12 +272,14 @@ def loads(data: bytes) -> VaultFile:
         vault_id = parsed["vault_id"]
         if not isinstance(vault_id, str) or not vault_id:
             raise ValueError("bad vault id")
-        if not isinstance(parsed["slots"], list):
+        if not isinstance(parsed["slots"], list) or len(parsed["slots"]) > MAX_SLOTS:
             raise ValueError("bad slots")
         slots = tuple(Slot.from_json(s) for s in parsed["slots"])
         versions = _versions(parsed["versions"]) if version >= 2 else ()
         header = first + b"\n" + body + b"\n" if version >= 2 else b""
-        return VaultFile(vault_id, slots, _unb64(payload["nonce"]), ciphertext, versions, header)
+        keys = Keys.from_json(parsed["keys"]) if version >= 3 else NO_KEYS
+        nonce = _unb64(payload["nonce"])
+        return VaultFile(vault_id, slots, nonce, ciphertext, versions, header, keys)
     except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise DamagedData("the vault's header is damaged") from None
 

@@ -4,16 +4,17 @@ file that went back in time, or that a sync tool wrote over, is merged, never ta
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DamagedData, StorageError
+from ..errors import DamagedData, KeyUnavailable, StorageError
 from ..model import Record
 from .files import atomic_write, make_private_folder
-from .format import Slot, VaultFile, Versions, loads
+from .format import NO_KEYS, Keys, Slot, VaultFile, Versions, loads
 from .seal import open_records, open_records_at
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
     try:
         make_private_folder(path.parent)
         atomic_write(path, data)
-        where = os.fsencode(os.path.realpath(vault))
+        where = os.fsencode(os.path.abspath(vault))
         try:
             written = path.with_suffix(".path").read_bytes()
         except OSError:
@@ -70,10 +71,15 @@ def remember_save(vault: Path, file: VaultFile, data: bytes) -> None:
 
 def last_save(vault: Path, vault_id: str) -> VaultFile | None:
     """This computer's last save of the vault at ``vault`` (None for another path: a
-    backup or a copy opened on purpose is read as it is)."""
+    backup or a copy opened on purpose is read as it is). Keyed by the vault's id and the
+    path as configured, not where links lead: a link planted in the synced folder must
+    not make the vault look like another one (0.5.0 kept the resolved path: also read)."""
     path = last_save_path(vault_id)
     try:
-        if path.with_suffix(".path").read_bytes() != os.fsencode(os.path.realpath(vault)):
+        where = path.with_suffix(".path").read_bytes()
+        if where != os.fsencode(os.path.abspath(vault)) and where != os.fsencode(
+            os.path.realpath(vault)
+        ):
             return None
         file = loads(path.read_bytes())
     except (OSError, DamagedData):
@@ -103,41 +109,133 @@ def next_versions(versions: Versions) -> Versions:
     return tuple(sorted(counts.items()))
 
 
+def computer_name() -> str:
+    """This computer's host name, to tell a person where the password was changed."""
+    import socket
+
+    name = "".join(c for c in socket.gethostname() if c.isalnum() or c in "-_.")
+    return name[:64]
+
+
+def next_keys(keys: Keys, at: float) -> Keys:
+    """The epoch after ``keys``: a password change or a rekey made here, now."""
+    return Keys(keys.epoch + 1, max(0, int(at)), computer_id(), computer_name())
+
+
+def aside_copies(path: Path) -> list[Path]:
+    """Saves kept aside beside the vault because they were sealed under an older key."""
+    return sorted(path.parent.glob(f"{glob.escape(path.stem)} (older key*){path.suffix}"))
+
+
+def keep_aside(path: Path, file: VaultFile) -> Path:
+    """Keep ``file`` (a save this computer cannot open: an older key) beside the vault,
+    named by its content, so that keeping the same save aside twice makes one copy."""
+    import hashlib
+
+    data = file.dumps()
+    who = "".join(c for c in (file.keys.name or file.keys.computer) if c.isalnum() or c in "-_")
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    aside = path.with_name(f"{path.stem} (older key {who or 'save'} {digest}){path.suffix}")
+    if not aside.exists():
+        atomic_write(aside, data)
+    return aside
+
+
+def unlock_with(file: VaultFile, ours: VaultFile | None) -> VaultFile:
+    """Whose key slots to unlock with: the newest epoch's; at the same epoch, this
+    computer's last save when the file is older than it (copied back: an old file must
+    not bring back an old password), else the file's."""
+    if ours is None or file.keys > ours.keys:
+        return file
+    if ours.keys > file.keys:
+        return ours
+    older = includes(ours.versions, file.versions) and not includes(file.versions, ours.versions)
+    return ours if older else file
+
+
 @dataclass
 class CaughtUp:
     """The vault as it should be: the file's records, merged with this computer's last
-    save when the file lost it; the slots and version vector to write next."""
+    save when the file lost it; the slots, their epoch and the version vector to write
+    next; and the copies kept aside earlier that this merge took in (to remove once saved)."""
 
     records: list[Record]
     slots: tuple[Slot, ...]
     versions: Versions
+    keys: Keys = NO_KEYS
     warning: str = ""
+    absorbed: list[Path] = field(default_factory=list)
 
 
 _UNREAD = VaultFile("", (), b"", b"")  # catch_up's default: read the last save itself
 
 
+def _open_with(file: VaultFile, masters: tuple[bytes, ...]) -> list[Record] | None:
+    for master in masters:
+        try:
+            return open_records(file, master)
+        except DamagedData:
+            continue
+    return None
+
+
 def catch_up(
-    path: Path, file: VaultFile, master: bytes, ours: VaultFile | None = _UNREAD
+    path: Path,
+    file: VaultFile,
+    master: bytes,
+    ours: VaultFile | None = _UNREAD,
+    *,
+    old_masters: tuple[bytes, ...] = (),
+    key_from_file: bool = False,
 ) -> CaughtUp:
     """The file at ``path``, unless it does not hold this computer's last save (copied
     back from an older state, or written over by a sync tool with another computer's
     concurrent save): then that save is merged in by the record rules (newest change wins,
-    deletions kept), and key slots are never taken from the older file. ``ours``: this
-    computer's last save, when the caller has read it already."""
+    deletions kept). The key slots kept are the newest epoch's (on a tie, never the older
+    file's); a save sealed under a key older than the one kept is set aside beside the
+    vault and named in the warning, never dropped. ``ours``: this computer's last save,
+    when the caller has read it already; ``old_masters``: older master keys this computer
+    still holds (the key before a rekey made elsewhere), to re-seal what was sealed under
+    them; ``key_from_file``: ``master`` came from the file's own slots (it must open it)."""
     from .merge import merge_records
 
-    records = open_records_at(path, file, master)
     if ours is _UNREAD:
         ours = last_save(path, file.vault_id)
+    masters = (master, *old_masters)
+    records = _open_with(file, masters)
+    if records is None:
+        if ours is not None and file.keys > ours.keys and not key_from_file:
+            raise KeyUnavailable(
+                f"the vault's key was changed {file.keys.described()}: open it again with the "
+                "new password; nothing was saved"
+            )
+        if ours is None or not ours.keys > file.keys or _open_with(ours, (master,)) is None:
+            open_records_at(path, file, master)  # raises, naming the file
+            raise AssertionError("unreachable")
+        aside = keep_aside(path, file)
+        warning = (
+            f"{path} was replaced by a save sealed under the vault's old key (made before "
+            f"the password changed {ours.keys.described()}): the vault uses the new one, and "
+            f"that save was kept aside as '{aside.name}'; it is merged when the computer "
+            "that made it opens the vault with the new password"
+        )
+        return CaughtUp(open_records(ours, master), ours.slots, ours.versions, ours.keys, warning)
     if ours is None or includes(file.versions, ours.versions):
-        return CaughtUp(records, file.slots, file.versions)
-    try:
-        our_records = open_records(ours, master)
-    except DamagedData:  # sealed under another key (re-keyed since): nothing to merge
-        log.warning("this computer's last save of the vault no longer opens; not merged")
-        return CaughtUp(records, file.slots, file.versions)
-    merged = list(merge_records(records, our_records).values())
+        if ours is not None and ours.keys > file.keys:
+            return CaughtUp(records, ours.slots, file.versions, ours.keys, "")
+        return CaughtUp(records, file.slots, file.versions, file.keys)
+    our_records = _open_with(ours, masters)
+    if our_records is None:  # sealed under a key this computer no longer holds
+        aside = keep_aside(path, ours)
+        warning = (
+            f"this computer's last save of {path} was sealed under the vault's old key, "
+            f"and the password changed {file.keys.described()}: that save was kept aside as "
+            f"'{aside.name}' (the old password opens it): bring its accounts in with "
+            f"'traycodes import \"{aside}\"' and the old password, then delete it"
+        )
+        return CaughtUp(records, file.slots, file.versions, file.keys, warning)
+    merged = merge_records(records, our_records)
+    absorbed = _absorb_aside(path, file.vault_id, old_masters, merged)
     older = includes(ours.versions, file.versions)
     warning = (
         f"{path} went back to an older state"
@@ -147,5 +245,58 @@ def catch_up(
         " and lost this computer's last save: it was merged back in (the newer change of "
         "each account kept, deletions kept)"
     )
-    slots = ours.slots if older else file.slots
-    return CaughtUp(merged, slots, joined(file.versions, ours.versions), warning)
+    if ours.keys != file.keys:
+        newest = max(ours, file, key=lambda f: f.keys)
+        warning += f"; the password changed {newest.keys.described()}: the vault uses the new one"
+    else:
+        newest = ours if older else file
+    versions = joined(file.versions, ours.versions)
+    return CaughtUp(list(merged.values()), newest.slots, versions, newest.keys, warning, absorbed)
+
+
+def _absorb_aside(
+    path: Path, vault_id: str, old_masters: tuple[bytes, ...], merged: dict[str, Record]
+) -> list[Path]:
+    """Copies kept aside (on another computer) that an old key held here opens: merged."""
+    from .merge import merge_records
+
+    absorbed = []
+    for aside in aside_copies(path) if old_masters else []:
+        try:
+            file = loads(aside.read_bytes())
+        except (OSError, DamagedData):
+            continue
+        theirs = _open_with(file, old_masters) if file.vault_id == vault_id else None
+        if theirs is not None:
+            merged.update(merge_records(merged.values(), theirs))
+            absorbed.append(aside)
+    return absorbed
+
+
+def reseal_old_backups(path: Path, master: bytes, old_masters: tuple[bytes, ...]) -> int:
+    """Backups of the vault at ``path`` still sealed under a key from before a rekey made
+    elsewhere (saved here before this computer heard of it), sealed again under ``master``
+    with the vault's current slots; returns how many. Backups ``master`` opens, or that no
+    key opens, are left."""
+    from .crypto import unseal
+    from .files import list_backups, read_file
+    from .seal import seal_file
+
+    current, _ = read_file(path)
+    count = 0
+    for backup in list_backups(path, current.vault_id):
+        try:
+            file, _ = read_file(backup.path)
+        except (DamagedData, StorageError):
+            continue
+        if unseal(master, file.nonce, file.ciphertext, file.header()) is not None:
+            continue  # already under the vault's key (the usual case: no records parsed)
+        records = _open_with(file, old_masters)
+        if records is None:
+            continue
+        sealed = seal_file(
+            current.vault_id, current.slots, master, records, file.versions, current.keys
+        )
+        atomic_write(backup.path, sealed.dumps())
+        count += 1
+    return count

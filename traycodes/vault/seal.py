@@ -13,8 +13,10 @@ from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
 from .format import (
+    NO_KEYS,
     SLOT_KEYRING,
     SLOT_PASSWORD,
+    Keys,
     Slot,
     VaultFile,
     Versions,
@@ -40,9 +42,12 @@ def unlock(
     password: PasswordSource,
     *,
     ceiling: crypto.KdfParams = crypto.KDF_MAXIMUM,
+    budget: int = crypto.KDF_WORK_BUDGET,
 ) -> tuple[bytes, str]:
     """The master key and how it was had: ``"keyring"`` first, then ``"password"``. A
-    password slot asking for more than ``ceiling`` is refused before any work."""
+    password slot asking for more than ``ceiling``, more than
+    :data:`~.crypto.MAX_PASSWORD_SLOTS` password slots, or slots whose Argon2id work adds
+    up to more than ``budget``, are refused before any work."""
     keyring_problem = ""
     if keystore is not None:
         for slot in file.slots:
@@ -66,6 +71,7 @@ def unlock(
             "the vault can only be opened with its keyring key, and the "
             f"keyring does not have it{keyring_problem}"
         )
+    _check_kdf_work(password_slots, ceiling, budget)
     given = password()
     if given is None:
         raise Locked(
@@ -74,21 +80,34 @@ def unlock(
         )
     for slot in password_slots:
         assert slot.kdf is not None  # format.Slot.from_json sets it for password slots
-        if not slot.kdf.at_least(crypto.KDF_MINIMUM):
-            raise DamagedData(
-                "the vault asks for a weaker password hashing than traycodes "
-                "allows: it may have been tampered with"
-            )
-        if not ceiling.at_least(slot.kdf):
-            raise DamagedData(
-                "the vault asks for more password-hashing memory or time than "
-                "traycodes allows: it is damaged or was tampered with"
-            )
         key = crypto.derive(given, slot.salt, slot.kdf)
         master = crypto.unseal(key, slot.nonce, slot.wrapped, slot.associated(file.vault_id))
         if master is not None:
             return master, "password"
     raise WrongPassword("wrong password")
+
+
+def _check_kdf_work(slots: list[Slot], ceiling: crypto.KdfParams, budget: int) -> None:
+    """Refuse, before any Argon2id work, what a tampered header could make unlock spend."""
+    if len(slots) > crypto.MAX_PASSWORD_SLOTS:
+        raise DamagedData(
+            f"the vault has {len(slots)} password slots (traycodes makes one, and tries at "
+            f"most {crypto.MAX_PASSWORD_SLOTS}): it is damaged or was tampered with"
+        )
+    work = 0
+    for slot in slots:
+        assert slot.kdf is not None  # format.Slot.from_json sets it for password slots
+        if not slot.kdf.at_least(crypto.KDF_MINIMUM):
+            raise DamagedData(
+                "the vault asks for a weaker password hashing than traycodes "
+                "allows: it may have been tampered with"
+            )
+        work += slot.kdf.work()
+        if not ceiling.at_least(slot.kdf) or work > budget:
+            raise DamagedData(
+                "the vault asks for more password-hashing memory or time than "
+                "traycodes allows: it is damaged or was tampered with"
+            )
 
 
 def open_records(file: VaultFile, master: bytes) -> list[Record]:
@@ -130,14 +149,15 @@ def seal_file(
     master: bytes,
     records: list[Record],
     versions: Versions = (),
+    keys: Keys = NO_KEYS,
 ) -> VaultFile:
     """A vault file holding ``records`` under ``master``, sealed with its first two lines
-    (which name the nonce and the size) as associated data."""
+    (which name the nonce, the size and the slots' epoch) as associated data."""
     plaintext = dump_records(records)
     nonce = crypto.random_nonce()
-    header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions)
+    header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions, keys)
     _, ciphertext = crypto.seal(master, plaintext, header, nonce)
-    return VaultFile(vault_id, slots, nonce, ciphertext, versions, header)
+    return VaultFile(vault_id, slots, nonce, ciphertext, versions, header, keys)
 
 
 def open_records_at(path: Path, file: VaultFile, master: bytes) -> list[Record]:

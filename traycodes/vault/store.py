@@ -11,6 +11,7 @@ be read or opened is never written over.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,15 @@ from .files import (
     remove_stale_temporaries,
 )
 from .format import SLOT_KEYRING, SLOT_PASSWORD, Slot, VaultFile
-from .history import catch_up, includes, last_save, next_versions, remember_save
+from .history import (
+    catch_up,
+    last_save,
+    next_keys,
+    next_versions,
+    remember_save,
+    reseal_old_backups,
+    unlock_with,
+)
 from .seal import (
     PasswordSource,
     keyring_entry,
@@ -78,6 +87,7 @@ class Vault:
         self._master: bytes | None = master
         self._records = {r.id: r for r in records}
         self.warnings: list[str] = []  # what a person should hear about (a rollback merged)
+        self._old_masters: tuple[bytes, ...] = ()  # the key before a rekey made elsewhere
 
     def __repr__(self) -> str:
         return f"Vault({str(self.path)!r}, {len(self.records)} records)"
@@ -129,23 +139,47 @@ class Vault:
         """Open the vault at ``path``: keyring slot first, then ``password()``."""
         file, _ = read_file(path)
         ours = last_save(path, file.vault_id)
-        # A file older than this computer's last save (copied back) must not bring back
-        # the key slots it had then (an old password): unlock with the newer slots.
-        older = (
+        asked: list[str | None] = []
+
+        def once() -> str | None:  # one question, even when two headers are tried
+            if not asked:
+                asked.append(password())
+            return asked[0]
+
+        chosen = unlock_with(file, ours)
+        master, how = unlock(chosen, keystore, once)
+        old_masters: tuple[bytes, ...] = ()
+        if (  # a rekey elsewhere: this computer's last save is under the key before it
             ours is not None
-            and includes(ours.versions, file.versions)
-            and not includes(file.versions, ours.versions)
+            and file.keys > ours.keys
+            and crypto.unseal(master, ours.nonce, ours.ciphertext, ours.header()) is None
+        ):
+            try:
+                old_master, _ = unlock(ours, keystore, once)
+                old_masters = (old_master,) if old_master != master else ()
+            except TrayCodesError:  # this computer's save is kept aside instead
+                pass
+        caught = catch_up(
+            path, file, master, ours, old_masters=old_masters, key_from_file=chosen is file
         )
-        master, how = unlock(ours if ours is not None and older else file, keystore, password)
-        caught = catch_up(path, file, master, ours)
         vault = cls(
             path, file, master, caught.records, unlocked_with=how, keep_backups=keep_backups
         )
+        vault._old_masters = old_masters
         if caught.warning:  # saved at once, as a new version: the merge must not be lost
             try:
                 vault.update(lambda records: None)
             except StorageError as exc:  # a read-only folder: the merge still reads right
                 vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
+        if old_masters:  # backups saved here under the key before the rekey: sealed again
+            try:
+                with file_lock(path):
+                    reseal_old_backups(path, master, old_masters)
+            except TrayCodesError as exc:
+                vault.warnings.append(
+                    f"backups made under the old key were not sealed again: {exc}"
+                )
+        vault._old_masters = ()
         return vault
 
     # -- reading
@@ -186,6 +220,7 @@ class Vault:
         *,
         slots: Callable[[tuple[Slot, ...]], tuple[Slot, ...]] | None = None,
         keep_backup: bool = True,
+        new_epoch: bool = False,
     ) -> T:
         """Apply ``change`` to the records as they are on disk now, and save.
 
@@ -193,18 +228,25 @@ class Vault:
         from it saves nothing, and so does a change that changes nothing. ``slots`` may
         replace the key slots in the same save. ``keep_backup=False`` is for bookkeeping
         (when a code was last used) that must not push real history out of the backups.
+        ``new_epoch``: the slots are a new password's (they win over older slots in a merge).
         """
         master = self.master_key
         with file_lock(self.path):
             file, old = read_file(self.path)
             if file.vault_id != self._file.vault_id:
                 raise Conflict(f"{self.path} now holds another vault; nothing was saved")
-            caught = catch_up(self.path, file, master)
+            caught = catch_up(self.path, file, master, old_masters=self._old_masters)
             records = {r.id: r for r in caught.records}
             before = dict(records)
             result = change(records)
             new_slots = caught.slots if slots is None else slots(caught.slots)
-            if records == before and new_slots == file.slots and not caught.warning:
+            keys = next_keys(caught.keys, time.time()) if new_epoch else caught.keys
+            if (
+                records == before
+                and new_slots == file.slots
+                and keys == file.keys
+                and not caught.warning
+            ):
                 self._file, self._records = file, records  # nothing changed: no write
                 return result
             new_file = seal_file(
@@ -213,13 +255,16 @@ class Vault:
                 master,
                 list(records.values()),
                 next_versions(caught.versions),
+                keys,
             )
             remove_stale_temporaries(self.path)
             if keep_backup or caught.warning:
-                backup_before_save(self.path, old, self.keep_backups)
+                backup_before_save(self.path, old, self.keep_backups, file.vault_id)
             data = new_file.dumps()
             atomic_write(self.path, data)
             remember_save(self.path, new_file, data)
+            for taken in caught.absorbed:  # merged into what was just saved
+                taken.unlink(missing_ok=True)
         if caught.warning:
             log.warning("%s", caught.warning)
             self.warnings.append(caught.warning)
@@ -305,7 +350,7 @@ class Vault:
         def replace_password(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
             return (*(s for s in slots if s.type != SLOT_PASSWORD), slot)
 
-        self.update(lambda records: None, slots=replace_password)
+        self.update(lambda records: None, slots=replace_password, new_epoch=True)
 
     def rekey(
         self,
@@ -333,9 +378,9 @@ class Vault:
             if keystore is not None and own:
                 slots.append(keyring_slot(file.vault_id, master, keystore))
             try:
-                new_file = seal_file(
-                    file.vault_id, tuple(slots), master, records, next_versions(caught.versions)
-                )
+                keys = next_keys(caught.keys, time.time())
+                versions = next_versions(caught.versions)
+                new_file = seal_file(file.vault_id, tuple(slots), master, records, versions, keys)
                 remove_stale_temporaries(self.path)
                 # The vault first: were the backups done first, a crash now would leave
                 # them under a key that nothing holds.
@@ -356,7 +401,7 @@ class Vault:
 
     def _reseal_backups(self, old_master: bytes, slots: tuple[Slot, ...]) -> tuple[int, int]:
         resealed = deleted = 0
-        for backup in list_backups(self.path):
+        for backup in list_backups(self.path, self.vault_id):
             try:
                 file, _ = read_file(backup.path)
                 if file.vault_id != self.vault_id:
@@ -366,7 +411,9 @@ class Vault:
                 backup.path.unlink(missing_ok=True)
                 deleted += 1
                 continue
-            sealed = seal_file(self.vault_id, slots, self.master_key, records, file.versions)
+            sealed = seal_file(
+                self.vault_id, slots, self.master_key, records, file.versions, self._file.keys
+            )
             atomic_write(backup.path, sealed.dumps())
             resealed += 1
         return resealed, deleted
@@ -421,7 +468,7 @@ class Vault:
 
     def backups(self) -> list[Backup]:
         """The encrypted backups kept beside the vault, newest first."""
-        return list_backups(self.path)
+        return list_backups(self.path, self.vault_id)
 
     def restore(self, backup: Path) -> int:
         """Make a backup's records the vault's records; returns how many are live.
