@@ -266,6 +266,16 @@ def sync_source(
 
 
 def _sync(vault: Vault, state: SourceState, *, at: float, accept_removals: bool) -> MergeReport:
+    fetched = fetch_backup(state, accept_removals=accept_removals)
+    if isinstance(fetched, MergeReport):
+        return fetched
+    return apply_backup(vault, state.name, fetched, at=at, accept_removals=accept_removals)
+
+
+def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneBackup | MergeReport:
+    """The source's newest backup, read and decrypted (no vault needed: the app does this
+    off its loop's thread); or a report saying there is nothing to merge (the same backup
+    as last time, or an older one: with a warning)."""
     file = newest_backup(Path(state.path), state.format)
     if file is None:
         raise InvalidInput(f"no {APPS.get(state.format, 'phone')} backup in {state.path} yet")
@@ -276,21 +286,31 @@ def _sync(vault: Vault, state: SourceState, *, at: float, accept_removals: bool)
     if digest == state.digest and not (state.held and accept_removals):
         return MergeReport(state.name, unchanged=True)
     backup = read_backup(file, state.format, state.password)
-    report = MergeReport(state.name)
     if backup.stamp and state.stamp and backup.stamp < state.stamp:
-        report.unchanged = True
+        report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
             f"{state.name}: {file.name} is older than the backup last read ({state.file}); "
             "it was not applied"
         )
         return report
+    return backup
+
+
+def apply_backup(
+    vault: Vault, name: str, backup: PhoneBackup, *, at: float, accept_removals: bool = False
+) -> MergeReport:
+    """Merge a backup read by :func:`fetch_backup` into the vault (one save)."""
     report = vault.update(
-        lambda records: merge_backup(
-            records, state.name, backup, at=at, accept_removals=accept_removals
-        )
+        lambda records: merge_backup(records, name, backup, at=at, accept_removals=accept_removals)
     )
-    report.warnings[:0] = [f"{state.name}: {p}" for p in backup.problems]
+    report.warnings[:0] = [f"{name}: {p}" for p in backup.problems]
     return report
+
+
+def note_pass(name: str, at: float, *, problem: str, vault: Vault | None = None) -> None:
+    """Remember how a pass over ``name`` went on this computer (for list and doctor)."""
+    state = sources_in(vault.all_records()).get(name) if vault is not None else None
+    _note_pass(name, at, problem=problem, state=state)
 
 
 def add_source(
