@@ -4,6 +4,8 @@ from stdin kept in the vault, never printed."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,27 @@ import pytest
 from tests.unit import phone_backups as pb
 from tests.unit.test_cli_vault import PASSWORD, Cli
 from tests.unit.test_follow import LOW_N, PW, accounts
+
+
+def doctor_row(cli: Cli, part: str) -> str:
+    """The row of ``traycodes doctor`` about ``part`` (doctor exits 1 here: no desktop)."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cli.root),
+        "TRAYCODES_VAULT": str(cli.vault),
+        "TRAYCODES_CONFIG": str(cli.root / "s.toml"),
+        "TRAYCODES_KEYRING": "off",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "traycodes", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr
+    return next(r for r in done.stdout.splitlines() if part in r)
 
 
 @pytest.fixture
@@ -44,6 +67,8 @@ def test_add_sync_list_remove(cli: Cli, tmp_path: Path) -> None:
     ]
     assert PW not in json.dumps(listed) and PW not in cli.ok("follow", "list").stdout
     assert PW.encode() not in (cli.vault.read_bytes())  # sealed with the records
+    row = doctor_row(cli, "follow Aegis (Pixel)")
+    assert row.startswith("OK") and "aegis-backup-20260102-100000.json, 2 account(s)" in row
     cli.ok("follow", "remove", "Aegis (Pixel)")
     assert json.loads(cli.ok("follow", "list", "--json").stdout) == []
     assert len(cli.records()) == 3  # its accounts stay
@@ -75,6 +100,8 @@ def test_a_bad_backup_changes_nothing(
     assert done.returncode == code and says in done.stderr
     assert cli.vault.read_bytes() == before
     assert says in json.loads(cli.ok("follow", "list", "--json").stdout)[0]["problem"]
+    row = doctor_row(cli, "follow Aegis")
+    assert row.startswith("PROBLEM") and says in row
     bad.write_bytes(pb.aegis(phone[:2], PW, n=LOW_N))  # the next good backup is taken
     assert "1 removed" in cli.ok("follow", "sync", "Aegis").stderr
 
