@@ -297,3 +297,25 @@ def test_two_computers_following_one_folder_converge(tmp_path: Path) -> None:
     live = sorted(r.label for r in results[0].values() if not r.deleted)
     assert live == ["GitHub Inc (octocat)", "SPDX (James)"]
     assert list(sources_in(results[0].values())) == ["Pixel"]
+
+
+def test_deleted_here_stays_deleted_and_following_again_doubles_nothing(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from traycodes.formats.follow import drop_state
+
+    folder = tmp_path / "Aegis"
+    phone = accounts()
+    aegis_file(folder, "20260101-100000", phone)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    deno = next(r for r in vault.records if r.issuer == "Deno")
+    vault.update(lambda records: records.update({deno.id: deno.tombstone(1500)}))
+    phone[1].name = "Mason Jr"  # changed on the phone after it was deleted here
+    aegis_file(folder, "20260102-100000", phone)
+    assert sync_source(vault, "Pixel", at=2000).summary() == "no change"
+    assert "Deno (Mason Jr)" not in labels(vault) and "Deno (Mason)" not in labels(vault)
+    vault.update(lambda records: drop_state(records, "Pixel", 2500))
+    assert followed(vault) == [] and len(labels(vault)) == 3  # its accounts stay
+    report = add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=3000)
+    assert report is not None and report.added == ["Deno (Mason Jr)"]  # back, not doubled
+    assert labels(vault) == ["Deno (Mason Jr)", "Desktop", "GitHub (octocat)", "SPDX (James)"]

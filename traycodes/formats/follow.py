@@ -235,20 +235,14 @@ class MergeReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def _find_adoptable(records: dict[str, Record], entry: Entry, taken: set[str]) -> Record | None:
-    """A live record that already holds this account (imported by hand before): adopted
-    rather than duplicated."""
+def _by_secret(records: dict[str, Record], taken: set[str]) -> dict[bytes, Record]:
+    """Live records no source brought, by secret: an account imported by hand before is
+    adopted by its source rather than doubled."""
+    found: dict[bytes, Record] = {}
     for record in records.values():
-        otp = record.otp
-        if (
-            not record.deleted
-            and record.id not in taken
-            and otp is not None
-            and otp.secret == entry.otp.secret
-            and otp.type is entry.otp.type
-        ):
-            return record
-    return None
+        if not record.deleted and record.otp is not None and record.id not in taken:
+            found.setdefault(record.otp.secret, record)
+    return found
 
 
 def _with_tag(tags: tuple[str, ...], tag: str) -> tuple[str, ...]:
@@ -281,22 +275,31 @@ def merge_backup(
         return report
     seen = dict(state.seen)
     taken = {s.record_id for other in states.values() for s in other.seen.values()}
+    mine = _by_secret(records, taken)
     for identity, entry in backup.accounts.items():
         digest = account_digest(entry)
         known = seen.get(identity)
         if known is None:
-            record = _find_adoptable(records, entry, taken)
-            if record is None:
-                record = Record.from_entry(entry, id=account_record_id(name, identity), now=at)
+            own_id = account_record_id(name, identity)
+            record = records.get(own_id)
+            if record is None or record.deleted or record.id in taken:
+                record = mine.get(entry.otp.secret)
+            if record is not None:
+                if record.id == own_id:  # followed before under this name: the phone's now
+                    record = record.edited(
+                        at, issuer=entry.issuer, account=entry.account, otp=entry.otp
+                    )
+                record = record.edited(at, tags=_with_tag(record.tags, name))
+            else:
+                record = Record.from_entry(entry, id=own_id, now=at)
                 record = replace(record, tags=_with_tag(record.tags, name))
-                old = records.get(record.id)
-                if old is not None and old.deleted:  # deleted here once: back from the phone
+                old = records.get(own_id)
+                if old is not None:  # deleted here once: back from the phone
                     record = replace(record, created=old.created, modified=max(at, old.modified))
                 report.added.append(record.label)
-            else:
-                record = record.edited(at, tags=_with_tag(record.tags, name))
             records[record.id] = record
             taken.add(record.id)
+            mine.pop(entry.otp.secret, None)
             seen[identity] = Seen(record.id, record.modified, digest)
             continue
         if known.digest == digest:
