@@ -279,12 +279,13 @@ def test_two_computers_following_one_folder_converge(tmp_path: Path) -> None:
         shutil.copy(origin.path, copies[name])
     phone[0].issuer = "GitHub Inc"
     del phone[1]
+    phone.append(pb.Account("New", "one", "7ELGJSGXNCCTV3O6LKJWYFV2RA"))
     aegis_file(folder, "20260102-100000", phone)
     for name, at in (("A", 2000), ("B", 2100)):
         with computer(name, tmp_path):
             own = Vault.open(copies[name], keystore=None, password=lambda: "pw")
             report = sync_source(own, "Pixel", at=at)
-            assert report.summary() == "1 updated, 1 removed"
+            assert report.summary() == "1 added, 1 updated, 1 removed"
     results = []
     for name, other in (("A", "B"), ("B", "A")):
         shutil.copy(copies[other], copies[name].with_name("vault.sync-conflict-1.tcv"))
@@ -295,7 +296,7 @@ def test_two_computers_following_one_folder_converge(tmp_path: Path) -> None:
             results.append({r.id: r for r in own.all_records()})
     assert results[0] == results[1]
     live = sorted(r.label for r in results[0].values() if not r.deleted)
-    assert live == ["GitHub Inc (octocat)", "SPDX (James)"]
+    assert live == ["GitHub Inc (octocat)", "New (one)", "SPDX (James)"]  # none doubled
     assert list(sources_in(results[0].values())) == ["Pixel"]
 
 
