@@ -99,3 +99,26 @@ def test_a_new_backup_in_a_watched_folder_is_merged_and_told(tmp_path: Path) -> 
     finally:
         session.close()
     assert session.follower.watching == []
+
+
+def test_where_nothing_watches_folders_the_follower_looks_each_minute(tmp_path: Path) -> None:
+    folder = tmp_path / "Aegis"
+    folder.mkdir()
+    phone = accounts()
+    arrive(folder, "aegis-backup-20260101-100000.json", pb.aegis(phone, PW, n=LOW_N))
+    path = tmp_path / "vault.tcv"
+    vault = Vault.create(path, password="pw", keystore=None, kdf=KDF_MINIMUM)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    loop, host = FakeLoop(), WatchingHost()
+    host.watch_folder = lambda folder, changed: None  # type: ignore[method-assign]
+    session = session_for(path, loop, host)
+    session.unlock_with(Vault.open(path, keystore=None, password=lambda: "pw"))
+    wait_until(loop, lambda: session.follower.idle)
+    assert host.told == [] and "follow poll Pixel" in loop.timers
+    arrive(folder, "aegis-backup-20260102-100000.json", pb.aegis(phone[:2], PW, n=LOW_N))
+    loop.fire("follow poll Pixel")
+    wait_until(loop, lambda: host.told)
+    assert host.told == [("traycodes", "From Pixel: 1 removed")]
+    assert "follow poll Pixel" in loop.timers  # and again in a minute
+    session.close()
+    assert "follow poll Pixel" not in loop.timers

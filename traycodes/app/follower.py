@@ -38,6 +38,7 @@ class FollowingSession(Protocol):
 
 log = logging.getLogger(__name__)
 SETTLE_SECONDS = 0.5  # a sync tool writes a file in steps: wait for the last one
+POLL_SECONDS = 60.0  # where nothing watches folders (Windows, macOS): a look each minute
 
 
 class FollowHost(Protocol):
@@ -87,8 +88,19 @@ class Follower:
         for name, state in sources.items():
             if name in self._watchers:
                 continue
-            self._watchers[name] = (state.path, self._watch(name, Path(state.path)))
+            watcher = self._watch(name, Path(state.path))
+            self._watchers[name] = (state.path, watcher)
+            if watcher is None:
+                self._next_poll(name)
             self.check(name)
+
+    def _next_poll(self, name: str) -> None:
+        def poll() -> None:
+            if name in self._watchers:
+                self.check(name)
+                self._next_poll(name)
+
+        self.loop.after(f"follow poll {name}", POLL_SECONDS, poll)
 
     def _watch(self, name: str, path: Path) -> Watcher | None:
         folder, only = (path, None) if path.is_dir() else (path.parent, path.name)
@@ -110,6 +122,7 @@ class Follower:
     def _unwatch(self, name: str) -> None:
         _, watcher = self._watchers.pop(name)
         self.loop.cancel(f"follow {name}")
+        self.loop.cancel(f"follow poll {name}")
         if watcher is not None:
             watcher.stop()
 
