@@ -320,3 +320,18 @@ def test_deleted_here_stays_deleted_and_following_again_doubles_nothing(
     report = add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=3000)
     assert report is not None and report.added == ["Deno (Mason Jr)"]  # back, not doubled
     assert labels(vault) == ["Deno (Mason Jr)", "Desktop", "GitHub (octocat)", "SPDX (James)"]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(vault: Vault, tmp_path: Path) -> None:
+    from traycodes.formats import MAX_FILE_BYTES
+
+    folder = tmp_path / "Aegis"
+    phone = accounts()
+    aegis_file(folder, "20260101-100000", phone)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    with (folder / "aegis-backup-20260102-100000.json").open("wb") as huge:
+        huge.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written
+    before = vault.path.read_bytes()
+    with pytest.raises(InvalidInput, match="larger than any phone backup"):
+        sync_source(vault, "Pixel", at=2000)
+    assert vault.path.read_bytes() == before

@@ -124,15 +124,24 @@ def _check_aegis_header(data: bytes) -> None:
         )
 
 
+def _read_bounded(file: Path) -> bytes:
+    """The file's bytes; one larger than any real backup is refused before it is read."""
+    from .base import MAX_FILE_BYTES
+
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
+        return file.read_bytes()
+    except OSError as exc:
+        raise StorageError(f"cannot read {file}: {exc.strerror}") from None
+
+
 def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
     """A backup's accounts by the phone's identity. Wrong password: exit 3; damaged or
     truncated: exit 4; another format: exit 2."""
     from . import detect, read
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise StorageError(f"cannot read {file}: {exc.strerror}") from None
+    data = _read_bounded(file)
     if not data.strip():
         raise DamagedData(f"{file.name} is empty (truncated?)")
     fmt = format_of(file, data, fmt)
@@ -279,10 +288,7 @@ def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneB
     file = newest_backup(Path(state.path), state.format)
     if file is None:
         raise InvalidInput(f"no {APPS.get(state.format, 'phone')} backup in {state.path} yet")
-    try:
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise StorageError(f"cannot read {file}: {exc.strerror}") from None
+    digest = hashlib.sha256(_read_bounded(file)).hexdigest()
     if digest == state.digest and not (state.held and accept_removals):
         return MergeReport(state.name, unchanged=True)
     backup = read_backup(file, state.format, state.password)
@@ -322,7 +328,7 @@ def add_source(
     file = newest_backup(path, fmt)
     backup = None
     if file is not None:
-        data_fmt = format_of(file, file.read_bytes(), fmt) if fmt == "auto" else fmt
+        data_fmt = format_of(file, _read_bounded(file), fmt) if fmt == "auto" else fmt
         backup = read_backup(file, data_fmt, password)
         if fmt == "auto" and path.is_file():
             fmt = data_fmt
