@@ -177,7 +177,12 @@ def add_commands(commands: Any) -> None:
         "the vault (encrypted with it) so that following works unattended.",
     )
     add.add_argument("path", metavar="PATH")
-    add.add_argument("--format", choices=["aegis", "stratum", "2fas", "auto"], default="auto")
+    add.add_argument(
+        "--format",
+        choices=["aegis", "stratum", "2fas", "auto"],
+        default="auto",
+        help="the phone app (default: told by the backups' names, else their content)",
+    )
     add.add_argument("--name", help="what to call it (default: the app's name)")
     add.add_argument(
         "--password-stdin",
