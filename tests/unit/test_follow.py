@@ -335,3 +335,25 @@ def test_a_huge_file_is_refused_before_it_is_read(vault: Vault, tmp_path: Path) 
     with pytest.raises(InvalidInput, match="larger than any phone backup"):
         sync_source(vault, "Pixel", at=2000)
     assert vault.path.read_bytes() == before
+
+
+def test_2fas_damage_is_told_apart_from_a_wrong_password(vault: Vault, tmp_path: Path) -> None:
+    import base64
+
+    folder = tmp_path / "2FAS"
+    folder.mkdir()
+    phone = accounts()
+    backup = folder / "2fas-backup.2fas"
+    backup.write_bytes(pb.twofas(phone, PW, updated_ms=1_000_000))
+    add_source(vault, folder, fmt="2fas", name="2FAS", password=PW, at=1000)
+    damaged = json.loads(pb.twofas(phone[:2], PW, updated_ms=2_000_000))
+    sealed, salt, iv = damaged["servicesEncrypted"].split(":")
+    flipped = bytearray(base64.b64decode(sealed))
+    flipped[0] ^= 1
+    damaged["servicesEncrypted"] = ":".join((base64.b64encode(flipped).decode(), salt, iv))
+    backup.write_text(json.dumps(damaged))
+    with pytest.raises(DamagedData, match="damaged"):
+        sync_source(vault, "2FAS", at=2000)
+    backup.write_bytes(pb.twofas(phone[:2], "another password", updated_ms=2_000_000))
+    with pytest.raises(WrongPassword):
+        sync_source(vault, "2FAS", at=2000)

@@ -20,7 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DamagedData, InvalidInput, Locked, StorageError, TrayCodesError
+from ..errors import (
+    DamagedData,
+    InvalidInput,
+    Locked,
+    StorageError,
+    TrayCodesError,
+    WrongPassword,
+)
 from ..model import Record
 from .follow import (
     MergeReport,
@@ -136,6 +143,26 @@ def _read_bounded(file: Path) -> bytes:
         raise StorageError(f"cannot read {file}: {exc.strerror}") from None
 
 
+def _2fas_password_right(data: bytes, password: str) -> bool:
+    """Whether ``password`` opens the backup's ``reference`` (2FAS' password check): a
+    wrong password is then told apart from damaged accounts."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    from ..vault import unseal
+
+    try:
+        reference = json.loads(data.decode("utf-8-sig"))["reference"]
+        sealed, salt, iv = (base64.b64decode(part) for part in reference.split(":"))
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        return False
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(password.encode("utf-8"))
+    return unseal(key, iv, sealed, b"") is not None
+
+
 def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
     """A backup's accounts by the phone's identity. Wrong password: exit 3; damaged or
     truncated: exit 4; another format: exit 2."""
@@ -157,6 +184,10 @@ def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
         _check_aegis_header(data)
     try:
         batch = read(data, fmt, password=lambda: password)
+    except WrongPassword:
+        if fmt == "2fas" and password and _2fas_password_right(data, password):
+            raise DamagedData(f"{file.name}: the 2FAS backup's accounts are damaged") from None
+        raise
     except Locked:
         raise
     except InvalidInput as exc:
