@@ -122,3 +122,33 @@ def test_where_nothing_watches_folders_the_follower_looks_each_minute(tmp_path: 
     assert "follow poll Pixel" in loop.timers  # and again in a minute
     session.close()
     assert "follow poll Pixel" not in loop.timers
+
+
+def test_a_followed_folder_not_there_yet_is_looked_at_each_minute(tmp_path: Path) -> None:
+    folder = tmp_path / "Aegis"
+    folder.mkdir()
+    phone = accounts()
+    arrive(folder, "aegis-backup-20260101-100000.json", pb.aegis(phone, PW, n=LOW_N))
+    path = tmp_path / "vault.tcv"
+    vault = Vault.create(path, password="pw", keystore=None, kdf=KDF_MINIMUM)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    folder.rename(tmp_path / "unmounted")
+    loop, host = FakeLoop(), WatchingHost()
+    session = session_for(path, loop, host)
+    session.unlock_with(Vault.open(path, keystore=None, password=lambda: "pw"))
+    wait_until(loop, lambda: session.follower.idle)
+    assert host.watchers[-1] is not None  # the vault's folder is watched...
+    assert len(host.watchers) == 1 and "follow poll Pixel" in loop.timers  # ...this one looked at
+    assert host.told == [
+        (
+            "traycodes: following Pixel",
+            f"{folder} is not there (a sync folder not mounted or moved?)",
+        )
+    ]
+    (tmp_path / "unmounted").rename(folder)
+    arrive(folder, "aegis-backup-20260102-100000.json", pb.aegis(phone[:2], PW, n=LOW_N))
+    loop.fire("follow poll Pixel")
+    wait_until(loop, lambda: len(host.told) == 2)
+    assert host.told[1] == ("traycodes", "From Pixel: 1 removed")
+    session.close()
+    assert "follow poll Pixel" not in loop.timers

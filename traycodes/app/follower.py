@@ -103,6 +103,8 @@ class Follower:
         self.loop.after(f"follow poll {name}", POLL_SECONDS, poll)
 
     def _watch(self, name: str, path: Path) -> Watcher | None:
+        if not path.exists():  # a sync folder not there yet: looked at once a minute
+            return None
         folder, only = (path, None) if path.is_dir() else (path.parent, path.name)
 
         def changed(names: set[str]) -> None:  # the watcher's thread

@@ -76,6 +76,8 @@ def newest_backup(path: Path, fmt: str) -> Path | None:
     """The newest backup at ``path``: the file itself, or the newest wanted file in it."""
     if path.is_file():
         return path
+    if not path.exists():
+        raise InvalidInput(f"{path} is not there (a sync folder not mounted or moved?)")
     if not path.is_dir():
         raise InvalidInput(f"{path} is neither a folder nor a file")
     found: list[tuple[float, str, Path]] = []
