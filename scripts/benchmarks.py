@@ -851,6 +851,14 @@ def bench_wayland() -> None:
     )
 
 
+@section
+def bench_follow() -> None:
+    """A new phone backup in a followed folder, until the running app merged it."""
+    from bench_follow import run
+
+    run(report)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(

@@ -233,6 +233,7 @@ class App:
 
     def changed(self) -> None:
         self.refresh_menu()
+        self.windows.records_changed()
 
     def watch_folder(self, folder: Path, changed: Callable[[set[str]], None]) -> Watcher | None:
         watcher: Watcher | None = desktop.folder_watcher(folder, changed)

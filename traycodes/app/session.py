@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import KeyUnavailable, Locked, TrayCodesError, WrongPassword
 from ..keystore import KeyStore
@@ -79,6 +79,7 @@ class Session:
         self.vault: Vault | None = None
         self.watcher: Watcher | None = None
         self._seen: tuple[int, int, int] | None = None
+        self.follower: Any = None  # the followed phones' folders (.follower), once unlocked
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class Session:
             self.host.notify("traycodes merged the vault", warning)
         self.absorb_conflicts()
         self._watch()
+        self.follow()
         self.touch()
         self.host.unlocked()
 
@@ -170,6 +172,8 @@ class Session:
         """Drop the secrets; the host closes every window that shows one."""
         if self.vault is None:
             return
+        if self.follower is not None:
+            self.follower.stop()
         self.vault.lock()
         self.vault = None
         self.loop.cancel("idle")
@@ -224,7 +228,16 @@ class Session:
             if warning:
                 self.host.notify("traycodes merged the vault", warning)
         self.absorb_conflicts()
+        self.follow()
         self.host.changed()
+
+    def follow(self) -> None:
+        """Watch the folders of the phones the vault follows (``traycodes follow``)."""
+        if self.follower is None:
+            from .follower import Follower
+
+            self.follower = Follower(self, self.loop, self.host)
+        self.follower.update()
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -250,6 +263,8 @@ class Session:
         self._seen = self._signature()
 
     def close(self) -> None:
+        if self.follower is not None:
+            self.follower.stop()
         if self.watcher is not None:
             self.watcher.stop()
         self.watcher = None

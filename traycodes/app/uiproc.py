@@ -331,6 +331,10 @@ class ChildWindows:
         if self.channel is not None:
             self.channel.tell("close_secret_windows")
 
+    def records_changed(self) -> None:
+        if self.channel is not None:
+            self.channel.tell("records_changed")
+
     def snapshot(self) -> dict[str, Any]:
         """(IPC thread) what the child's windows show; waits for the child, never on the
         app's loop."""
@@ -449,6 +453,7 @@ def child_main(fd: int) -> int:
             "show_import": windows.show_import,
             "show_error": windows.show_error,
             "close_secret_windows": windows.close_secret_windows,
+            "records_changed": windows.records_changed,
         }
         if method in plain:
             return plain[method](*args)

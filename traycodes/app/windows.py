@@ -293,6 +293,10 @@ class TkWindows:
 
     # -- locking and state ------------------------------------------------------------------
 
+    def records_changed(self) -> None:
+        if self._open(self.quick):
+            self.quick.refresh()
+
     def close_secret_windows(self) -> None:
         """Every window that shows a code, a secret or the screen: the quick-pick window
         and the chooser, the enrolment dialog, the region picker; the screenshot kept for

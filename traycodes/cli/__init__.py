@@ -2,7 +2,7 @@
 
 This package (and the app) alone prints or exits. This module builds the parser and runs
 a command; one module per command group adds its commands (``code``, ``records``,
-``vault``, ``app``, ``transfer``, ``sites``, ``browser``), each importing only
+``vault``, ``app``, ``transfer``, ``follow``, ``sites``, ``browser``), each importing only
 :mod:`.common` and the layers below.
 Everything beyond argparse is imported inside the command that needs it, so a one-shot
 ``traycodes code`` stays fast.
@@ -102,9 +102,9 @@ def build_parser(
         return parser
     commands: Any = _OnlyWanted(table, wanted)
 
-    from . import app, browser, code, records, sites, transfer, vault, wayland
+    from . import app, browser, code, follow, records, sites, transfer, vault, wayland
 
-    for group in (code, vault, records, app, wayland, transfer, sites, browser):
+    for group in (code, vault, records, app, wayland, transfer, follow, sites, browser):
         group.add_commands(commands)
 
     return parser

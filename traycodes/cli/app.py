@@ -246,6 +246,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     backups = list_backups(path)
     _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")
     findings.append(("OK", "backups", f"{len(backups)} encrypted backup(s)", ""))
+    _follow_findings(findings)
     settings = load_settings()
     _check(
         findings,
@@ -259,6 +260,32 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         line = f"{status:<7} {part:<{width}}  {detail}"
         print(line + (f" -- fix: {fix}" if fix else ""))
     return 0 if all(f[0] == "OK" for f in findings) else 1
+
+
+def _follow_findings(findings: list[tuple[str, str, str, str]]) -> None:
+    """A row per followed phone, from this computer's last pass (no vault opened)."""
+    from datetime import datetime
+
+    from ..formats.phone import last_passes
+
+    for name, seen in sorted(last_passes().items()):
+        at = seen.get("at")
+        when = (
+            datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M") if isinstance(at, float) else "?"
+        )
+        problem = str(seen.get("problem") or "")
+        detail = f"{seen.get('path', '?')}: {seen.get('file') or 'no backup read yet'}"
+        detail += f", {seen.get('count', 0)} account(s), looked at {when}"
+        findings.append(
+            (
+                "PROBLEM" if problem else "OK",
+                f"follow {name}",
+                f"{detail}; {problem}" if problem else detail,
+                "see 'traycodes follow list'; 'traycodes follow add' again for a new password"
+                if problem
+                else "",
+            )
+        )
 
 
 def _import_ok(module: str) -> bool:

@@ -169,7 +169,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     vault = open_vault(args, reader, writing=False)
     # With --password-stdin: the vault's password first (unless the keyring opened it).
     line = 1 if vault.unlocked_with == "password" else 0
-    entries = writers.entries_of(vault.records)
+    records = vault.records
+    if args.only_desktop:
+        from ..formats.follow import desktop_only
+
+        records = desktop_only(records, vault.all_records())
+    entries = writers.entries_of(records)
     fmt = args.format
     clear_warning = (
         "traycodes: warning: this export holds your secrets in clear: keep it "
@@ -197,7 +202,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         say(clear_warning)
     elif fmt == "traycodes":
         password = reader.new(line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password")
-        data = writers.write_traycodes(vault.records, password)
+        data = writers.write_traycodes(records, password)
     else:  # pragma: no cover - argparse's choices
         raise InvalidInput(f"unknown export format {fmt}")
     if args.output in (None, "-"):
@@ -356,6 +361,11 @@ def add_commands(commands: Any) -> None:
         help="the file (a folder for QR codes); default: standard output",
     )
     exp.add_argument("--encrypt", action="store_true", help="encrypt the Aegis export")
+    exp.add_argument(
+        "--only-desktop",
+        action="store_true",
+        help="only the accounts that did not come from a followed phone ('traycodes follow')",
+    )
     exp.add_argument(
         "--show",
         action="store_true",

@@ -33,6 +33,7 @@ class Item:
     entry: Entry | None = None
     problem: str = ""
     unsupported: bool = False
+    ref: str = ""  # the app's own id of the entry (Aegis' uuid), where it has one
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,16 @@ class Batch:
     notes: tuple[str, ...] = ()
 
 
-def item(where: str, make: Callable[[], Entry]) -> Item:
+def item(where: str, make: Callable[[], Entry], ref: str = "") -> Item:
     """Build one item; a refusal of the model or the link parser becomes its problem."""
     try:
-        return Item(where, entry=make())
+        return Item(where, entry=make(), ref=ref)
     except UnsupportedKind as exc:
-        return Item(where, problem=str(exc), unsupported=True)
+        return Item(where, problem=str(exc), unsupported=True, ref=ref)
     except TrayCodesError as exc:
-        return Item(where, problem=str(exc))
+        return Item(where, problem=str(exc), ref=ref)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return Item(where, problem=f"missing or malformed field ({type(exc).__name__})")
+        return Item(where, problem=f"missing or malformed field ({type(exc).__name__})", ref=ref)
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real export, icons included

@@ -115,7 +115,10 @@ def read_aegis(data: bytes, password: PasswordSource) -> Batch:
     items = []
     for number, raw in enumerate(entries, start=1):
         name = f"entry {number} ({readable_name(raw, 'issuer', 'name')})"
-        items.append(item(name, partial(_aegis_entry, raw, groups)))
+        ref = raw.get("uuid") if isinstance(raw, dict) else None
+        items.append(
+            item(name, partial(_aegis_entry, raw, groups), ref if isinstance(ref, str) else "")
+        )
     return Batch("aegis", items)
 
 

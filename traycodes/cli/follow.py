@@ -1,0 +1,213 @@
+"""``traycodes follow``: merge a phone authenticator's automatic backups into the vault."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .common import say
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..formats.follow import MergeReport
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def _backup_password(args: argparse.Namespace) -> str | None:
+    """The backup's password: --password-stdin, TRAYCODES_IMPORT_PASSWORD, or a prompt
+    when the backup turns out to be encrypted (asked once)."""
+    if args.backup_password_stdin:
+        return sys.stdin.readline().rstrip("\r\n") or None
+    return os.environ.get("TRAYCODES_IMPORT_PASSWORD") or None
+
+
+def _tell(report: MergeReport | None) -> None:
+    if report is None:
+        return
+    for warning in report.warnings:
+        say(f"traycodes: warning: {warning}")
+    if report.unchanged:
+        if not report.warnings:
+            say(f"{report.source}: no new backup.")
+        return
+    say(f"From {report.source}: {report.summary()}.")
+
+
+def cmd_follow_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import InvalidInput, Locked
+    from ..formats.phone import APPS, add_source
+    from .common import open_vault
+
+    path = Path(args.path).expanduser().absolute()
+    if not path.exists():
+        raise InvalidInput(f"{path} does not exist (the folder the phone app backs up to)")
+    password = _backup_password(args)
+    name = args.name or APPS.get(args.format, path.name if path.is_dir() else path.stem)
+    if not name.strip() or not name.isprintable():
+        raise InvalidInput("--name must be printable text")
+    vault = open_vault(args)
+    try:
+        report = add_source(vault, path, fmt=args.format, name=name, password=password, at=_now())
+    except Locked:
+        if password is not None or not sys.stdin.isatty():
+            raise
+        import getpass
+
+        password = getpass.getpass("Password of the phone's backups: ") or None
+        report = add_source(vault, path, fmt=args.format, name=name, password=password, at=_now())
+    say(f"Following {path} as '{name}'.")
+    if report is None:
+        say("No backup there yet: it will be merged when one arrives ('traycodes follow sync').")
+    _tell(report)
+    return 0
+
+
+def cmd_follow_sync(args: argparse.Namespace) -> int:
+    from ..errors import TrayCodesError
+    from ..formats.phone import followed, sync_source
+    from .common import open_vault
+
+    vault = open_vault(args)
+    names = [args.name] if args.name else [s.state.name for s in followed(vault)]
+    if not names:
+        say("No source is followed ('traycodes follow add PATH').")
+        return 0
+    worst = 0
+    for name in names:
+        try:
+            report = sync_source(vault, name, at=_now(), accept_removals=args.accept_removals)
+        except TrayCodesError as exc:
+            if len(names) == 1:
+                raise
+            say(f"traycodes: {name}: {exc}")
+            worst = worst or exc.exit_code
+            continue
+        _tell(report)
+    return worst
+
+
+def cmd_follow_list(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime
+
+    from ..formats.phone import followed
+    from .common import open_vault
+
+    vault = open_vault(args, writing=False)
+    rows = [
+        {
+            "name": s.state.name,
+            "path": s.state.path,
+            "format": s.state.format,
+            "file": s.state.file,
+            "file_time": s.state.stamp or None,
+            "read_at": s.state.read_at or None,
+            "accounts": s.state.count,
+            "removals_waiting": s.state.held,
+            "problem": s.problem,
+        }
+        for s in followed(vault)
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+
+    def when(value: object) -> str:
+        if not isinstance(value, float):
+            return "-"
+        return datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M")
+
+    if not rows:
+        say("No source is followed ('traycodes follow add PATH').")
+    for row in rows:
+        print(f"{row['name']}  ({row['format']})  {row['path']}")
+        print(
+            f"  last backup: {row['file'] or '-'} ({when(row['file_time'])}), read "
+            f"{when(row['read_at'])}; {row['accounts']} account(s) from it"
+        )
+        if row["removals_waiting"]:
+            print(f"  {row['removals_waiting']} removal(s) wait for --accept-removals")
+        if row["problem"]:
+            print(f"  problem: {row['problem']}")
+    return 0
+
+
+def cmd_follow_remove(args: argparse.Namespace) -> int:
+    from ..errors import NoMatch
+    from ..formats.follow import drop_state
+    from ..formats.phone import forget_pass
+    from .common import open_vault
+
+    vault = open_vault(args)
+    at = _now()
+    if not vault.update(lambda records: drop_state(records, args.name, at)):
+        raise NoMatch(f"no followed source is named '{args.name}'")
+    forget_pass(args.name)
+    say(f"No longer following '{args.name}'; its accounts stay in the vault.")
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    from .common import vault_options
+
+    follow = commands.add_parser(
+        "follow",
+        help="merge a phone authenticator's automatic backups (Aegis, Stratum, 2FAS)",
+        description="Follow the folder a phone authenticator writes its automatic "
+        "backups to (synced to this computer by Syncthing, Nextcloud or a cloud drive): "
+        "each new backup is merged into the vault, account by account; the running app "
+        "does it as backups arrive. Accounts only on this computer are never touched.",
+    )
+    actions = follow.add_subparsers(dest="follow_action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="follow a folder (or one file the phone overwrites) and merge its newest backup",
+        description="The backup's password (an encrypted backup) comes from "
+        "--password-stdin, TRAYCODES_IMPORT_PASSWORD or a prompt, and is kept inside "
+        "the vault (encrypted with it) so that following works unattended.",
+    )
+    add.add_argument("path", metavar="PATH")
+    add.add_argument(
+        "--format",
+        choices=["aegis", "stratum", "2fas", "auto"],
+        default="auto",
+        help="the phone app (default: told by the backups' names, else their content)",
+    )
+    add.add_argument("--name", help="what to call it (default: the app's name)")
+    add.add_argument(
+        "--password-stdin",
+        dest="backup_password_stdin",
+        action="store_true",
+        help="read the backups' password from the first line of standard input",
+    )
+    vault_options(add, password=False)
+    add.set_defaults(func=cmd_follow_add)
+    sync = actions.add_parser(
+        "sync", help="merge the newest backup of each followed source (or one), if new"
+    )
+    sync.add_argument("name", nargs="?", metavar="NAME")
+    sync.add_argument(
+        "--accept-removals",
+        action="store_true",
+        help="apply a backup that removes more than half of the source's accounts",
+    )
+    vault_options(sync, password=False)
+    sync.set_defaults(func=cmd_follow_sync)
+    listing = actions.add_parser("list", help="the followed sources and their last backup")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    vault_options(listing, password=False)
+    listing.set_defaults(func=cmd_follow_list)
+    remove = actions.add_parser("remove", help="stop following a source (its accounts stay)")
+    remove.add_argument("name", metavar="NAME")
+    vault_options(remove, password=False)
+    remove.set_defaults(func=cmd_follow_remove)

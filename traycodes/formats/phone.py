@@ -1,0 +1,383 @@
+"""The files of a followed phone authenticator: finding its newest backup in a folder,
+reading it (its own timestamp, its accounts by the phone's identity), and one pass over a
+followed source: read, merge (:func:`.follow.merge_backup`), save. The CLI's ``follow``
+and the tray app both go through :func:`sync_source`.
+
+Errors say what went wrong in one line: a wrong password is :class:`WrongPassword`
+(exit 3), a damaged or truncated backup :class:`DamagedData` (exit 4), a file of another
+format or a missing folder :class:`InvalidInput` (exit 2); the vault is then unchanged,
+and the problem is remembered on this computer (not in the vault) for ``follow list``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    DamagedData,
+    InvalidInput,
+    Locked,
+    StorageError,
+    TrayCodesError,
+    WrongPassword,
+)
+from ..model import Record
+from .follow import (
+    MergeReport,
+    PhoneBackup,
+    SourceState,
+    identity_of,
+    merge_backup,
+    put_state,
+    sources_in,
+)
+
+if TYPE_CHECKING:
+    from ..vault import Vault
+
+log = logging.getLogger(__name__)
+
+APPS = {"aegis": "Aegis", "stratum": "Stratum", "2fas": "2FAS"}
+FOLLOW_FORMATS = ("auto", *APPS)
+# Aegis: aegis-backup-YYYYMMDD-HHMMSS.json (automatic), aegis-export-*.json (by hand).
+_PATTERNS = {"aegis": ("aegis-*.json",), "stratum": ("*.authpro",), "2fas": ("*.2fas",)}
+_NAME_TIME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})[-_T ]?(\d{2})[-:.]?(\d{2})[-:.]?(\d{2})")
+MAX_AEGIS_SLOTS = 16  # Aegis writes one password slot (and biometric ones): far fewer
+
+
+def _wanted(path: Path, fmt: str) -> bool:
+    name = path.name
+    if name.startswith(".") or name.endswith((".tmp", "~", ".part")):
+        return False
+    formats = APPS if fmt == "auto" else (fmt,)
+    return any(path.match(p) for f in formats for p in _PATTERNS[f])
+
+
+def name_time(name: str) -> float | None:
+    """The time a backup's file name gives (``aegis-backup-20250102-030405.json``), UTC."""
+    found = _NAME_TIME.search(name)
+    if found is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(g) for g in found.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def newest_backup(path: Path, fmt: str) -> Path | None:
+    """The newest backup at ``path``: the file itself, or the newest wanted file in it."""
+    if path.is_file():
+        return path
+    if not path.exists():
+        raise InvalidInput(f"{path} is not there (a sync folder not mounted or moved?)")
+    if not path.is_dir():
+        raise InvalidInput(f"{path} is neither a folder nor a file")
+    found: list[tuple[float, str, Path]] = []
+    try:
+        for child in path.iterdir():
+            if not _wanted(child, fmt) or not child.is_file():
+                continue
+            when = name_time(child.name)
+            found.append((when if when is not None else child.stat().st_mtime, child.name, child))
+    except OSError as exc:
+        raise StorageError(f"cannot read the folder {path}: {exc.strerror}") from None
+    return max(found)[2] if found else None
+
+
+def format_of(file: Path, data: bytes, fmt: str) -> str:
+    """The format a backup is in: ``fmt``, or (auto) its name's, else its content's."""
+    if fmt != "auto":
+        return fmt
+    for name, patterns in _PATTERNS.items():
+        if any(file.match(p) for p in patterns):
+            return name
+    from . import detect
+
+    found = detect(data)
+    if found not in APPS:
+        raise InvalidInput(f"{file.name} is not an Aegis, Stratum or 2FAS backup")
+    return found
+
+
+def _own_time(data: bytes, fmt: str, name: str) -> float:
+    if fmt == "2fas":  # 2FAS writes the time of the backup in it (milliseconds)
+        try:
+            value = json.loads(data.decode("utf-8-sig")).get("updatedAt")
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                return float(value) / 1000
+        except (ValueError, AttributeError, RecursionError):
+            pass
+    return name_time(name) or 0.0
+
+
+def _check_aegis_header(data: bytes) -> None:
+    """Refuse an Aegis backup claiming more password slots than Aegis writes, before any
+    key is derived (each slot's own cost is checked by the reader)."""
+    try:
+        header = json.loads(data.decode("utf-8-sig")).get("header") or {}
+        slots = header.get("slots") or []
+    except (ValueError, AttributeError, RecursionError):
+        return  # the reader says what is wrong
+    if isinstance(slots, list) and len(slots) > MAX_AEGIS_SLOTS:
+        raise DamagedData(
+            f"the Aegis backup claims {len(slots)} key slots (Aegis writes a few): "
+            "it is damaged or was crafted; nothing was decrypted"
+        )
+
+
+def _read_bounded(file: Path) -> bytes:
+    """The file's bytes; one larger than any real backup is refused before it is read."""
+    from .base import MAX_FILE_BYTES
+
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
+        return file.read_bytes()
+    except OSError as exc:
+        raise StorageError(f"cannot read {file}: {exc.strerror}") from None
+
+
+def _2fas_password_right(data: bytes, password: str) -> bool:
+    """Whether ``password`` opens the backup's ``reference`` (2FAS' password check): a
+    wrong password is then told apart from damaged accounts."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    from ..vault import unseal
+
+    try:
+        reference = json.loads(data.decode("utf-8-sig"))["reference"]
+        sealed, salt, iv = (base64.b64decode(part) for part in reference.split(":"))
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        return False
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(password.encode("utf-8"))
+    return unseal(key, iv, sealed, b"") is not None
+
+
+def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
+    """A backup's accounts by the phone's identity. Wrong password: exit 3; damaged or
+    truncated: exit 4; another format: exit 2."""
+    from . import detect, read
+
+    data = _read_bounded(file)
+    if not data.strip():
+        raise DamagedData(f"{file.name} is empty (truncated?)")
+    fmt = format_of(file, data, fmt)
+    try:
+        found = detect(data)
+    except InvalidInput:
+        found = "json"
+    if found != fmt:
+        if found == "json" or (fmt == "stratum" and found == "andotp"):
+            raise DamagedData(f"{file.name} is a damaged or truncated {APPS[fmt]} backup")
+        raise InvalidInput(f"{file.name} is not {APPS[fmt]} backup (it looks like {found})")
+    if fmt == "aegis":
+        _check_aegis_header(data)
+    try:
+        batch = read(data, fmt, password=lambda: password)
+    except WrongPassword:
+        if fmt == "2fas" and password and _2fas_password_right(data, password):
+            raise DamagedData(f"{file.name}: the 2FAS backup's accounts are damaged") from None
+        raise
+    except Locked:
+        raise
+    except InvalidInput as exc:
+        raise DamagedData(f"{file.name}: {exc}") from None
+    accounts = {}
+    unusable = set()
+    problems = []
+    for item in batch.items:
+        identity = identity_of(item.ref, item.entry)
+        if item.entry is None:
+            problems.append(f"{item.where}: {item.problem}")
+            if identity:
+                unusable.add(identity)
+            continue
+        base, n = identity, 1
+        while identity in accounts:  # the same secret twice on the phone
+            n += 1
+            identity = f"{base}#{n}"
+        accounts[identity] = item.entry
+    return PhoneBackup(
+        file=file.name,
+        stamp=_own_time(data, fmt, file.name),
+        digest=hashlib.sha256(data).hexdigest(),
+        accounts=accounts,
+        unusable=frozenset(unusable),
+        problems=tuple(problems),
+    )
+
+
+# --- each source's last pass, kept on this computer (no secrets: for list and doctor) ------
+
+
+def _status_file() -> Path:
+    from ..vault import state_folder
+
+    return state_folder() / "follow-status.json"
+
+
+def last_passes() -> dict[str, dict[str, object]]:
+    """Each source's last pass on this computer: ``{name: {"path", "file", "count",
+    "problem", "at"}}`` (``problem`` empty when it went well)."""
+    try:
+        data = json.loads(_status_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _note_pass(
+    name: str, at: float, *, problem: str = "", state: SourceState | None = None
+) -> None:
+    from ..vault import atomic_write, make_private_folder
+
+    passes = last_passes()
+    entry = dict(passes.get(name) or {})
+    entry.update(problem=problem, at=at)
+    if state is not None:
+        entry.update(path=state.path, file=state.file, count=state.count)
+    passes[name] = entry
+    try:
+        make_private_folder(_status_file().parent)
+        atomic_write(_status_file(), json.dumps(passes, sort_keys=True).encode("utf-8"))
+    except (TrayCodesError, OSError) as exc:
+        log.warning("cannot keep the state of followed sources: %s", exc)
+
+
+def forget_pass(name: str) -> None:
+    """Drop a source no longer followed from this computer's list."""
+    from ..vault import atomic_write
+
+    passes = last_passes()
+    if passes.pop(name, None) is not None:
+        try:
+            atomic_write(_status_file(), json.dumps(passes, sort_keys=True).encode("utf-8"))
+        except (TrayCodesError, OSError) as exc:
+            log.warning("cannot keep the state of followed sources: %s", exc)
+
+
+# --- a pass over a source --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A followed source as ``follow list`` shows it."""
+
+    state: SourceState
+    problem: str
+
+
+def followed(vault: Vault) -> list[Source]:
+    """The sources the vault follows, with this computer's last problem of each."""
+    passes = last_passes()
+    return [
+        Source(state, str((passes.get(name) or {}).get("problem") or ""))
+        for name, state in sorted(sources_in(vault.all_records()).items())
+    ]
+
+
+def sync_source(
+    vault: Vault, name: str, *, at: float, accept_removals: bool = False
+) -> MergeReport:
+    """One pass over the source ``name``: its newest backup, if it changed since the last
+    pass, merged into the vault. A backup older than the last one read is not applied (a
+    warning in the report)."""
+    state = sources_in(vault.all_records()).get(name)
+    if state is None:
+        raise InvalidInput(f"no followed source is named '{name}' (see 'traycodes follow list')")
+    try:
+        report = _sync(vault, state, at=at, accept_removals=accept_removals)
+    except TrayCodesError as exc:
+        _note_pass(name, at, problem=str(exc), state=state)
+        raise
+    state = sources_in(vault.all_records()).get(name, state)
+    _note_pass(name, at, problem=report.warnings[0] if report.warnings else "", state=state)
+    return report
+
+
+def _sync(vault: Vault, state: SourceState, *, at: float, accept_removals: bool) -> MergeReport:
+    fetched = fetch_backup(state, accept_removals=accept_removals)
+    if isinstance(fetched, MergeReport):
+        return fetched
+    return apply_backup(vault, state.name, fetched, at=at, accept_removals=accept_removals)
+
+
+def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneBackup | MergeReport:
+    """The source's newest backup, read and decrypted (no vault needed: the app does this
+    off its loop's thread); or a report saying there is nothing to merge (the same backup
+    as last time, or an older one: with a warning)."""
+    file = newest_backup(Path(state.path), state.format)
+    if file is None:
+        raise InvalidInput(f"no {APPS.get(state.format, 'phone')} backup in {state.path} yet")
+    digest = hashlib.sha256(_read_bounded(file)).hexdigest()
+    if digest == state.digest and not (state.held and accept_removals):
+        return MergeReport(state.name, unchanged=True)
+    backup = read_backup(file, state.format, state.password)
+    if backup.stamp and state.stamp and backup.stamp < state.stamp:
+        report = MergeReport(state.name, unchanged=True)
+        report.warnings.append(
+            f"{state.name}: {file.name} is older than the backup last read ({state.file}); "
+            "it was not applied"
+        )
+        return report
+    return backup
+
+
+def apply_backup(
+    vault: Vault, name: str, backup: PhoneBackup, *, at: float, accept_removals: bool = False
+) -> MergeReport:
+    """Merge a backup read by :func:`fetch_backup` into the vault (one save)."""
+    report = vault.update(
+        lambda records: merge_backup(records, name, backup, at=at, accept_removals=accept_removals)
+    )
+    report.warnings[:0] = [f"{name}: {p}" for p in backup.problems]
+    return report
+
+
+def note_pass(name: str, at: float, *, problem: str, vault: Vault | None = None) -> None:
+    """Remember how a pass over ``name`` went on this computer (for list and doctor)."""
+    state = sources_in(vault.all_records()).get(name) if vault is not None else None
+    _note_pass(name, at, problem=problem, state=state)
+
+
+def add_source(
+    vault: Vault, path: Path, *, fmt: str, name: str, password: str | None, at: float
+) -> MergeReport | None:
+    """Follow ``path`` as ``name`` (or change where and how an existing source is read,
+    keeping what it brought), and merge its newest backup at once (None: none there yet).
+    Nothing is saved when that backup cannot be read."""
+    file = newest_backup(path, fmt)
+    backup = None
+    if file is not None:
+        data_fmt = format_of(file, _read_bounded(file), fmt) if fmt == "auto" else fmt
+        backup = read_backup(file, data_fmt, password)
+        if fmt == "auto" and path.is_file():
+            fmt = data_fmt
+    old = sources_in(vault.all_records()).get(name)
+    state = SourceState(name=name, path=str(path), format=fmt, password=password)
+    if old is not None:
+        state.seen, state.count, state.stamp = old.seen, old.count, old.stamp
+
+    def change(records: dict[str, Record]) -> MergeReport | None:
+        put_state(records, state, at)
+        if backup is None:
+            return None
+        return merge_backup(records, name, backup, at=at)
+
+    report = vault.update(change)
+    _note_pass(name, at, state=sources_in(vault.all_records()).get(name, state))
+    if report is not None and backup is not None:
+        report.warnings[:0] = [f"{name}: {p}" for p in backup.problems]
+    return report
