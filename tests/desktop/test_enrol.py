@@ -284,6 +284,9 @@ def test_enrol_starts_the_app_without_the_link_in_its_command_line(app: TrayApp)
     wait_for(app.answers_without_process, "the app the command started")
     wait_for(lambda: app.state()["enrol"] is not None, "the dialog with the link", timeout=20)
     wait_for(lambda: code_shown(app), "the link's live code")
+    # the keyring unlocked the vault: no password window left over it (it was, 3 of 3)
+    assert not app.state().get("password_window")
+    assert app.window_named("traycodes: unlock") is None
     assert secret_in_a_command_line(KEY) == []
     # and a second link while it runs goes over IPC too
     assert app.cli("enrol", "-", stdin=LINK + "\n").returncode == 0

@@ -212,6 +212,31 @@ def test_quickpick_keys_and_escape(make_app) -> None:  # type: ignore[no-untyped
     assert app.stop() == 0
 
 
+def test_quickpick_search_takes_the_common_editing_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+A selects all (Tk on X11 moved to the line start: typing then prepended) and
+    Ctrl+Backspace deletes a word; what is left filters the rows."""
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    app.wait_focused("traycodes")
+    app.type_text("zzz")
+    app.type_keys("ctrl+a")
+    app.type_text("goo")  # replaces the selection: "goo", not "goozzz"
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
+    app.wait_focused("traycodes")
+    app.type_text("goo zzz")
+    app.type_keys("ctrl+BackSpace", "ctrl+BackSpace")  # "zzz", then "goo ": nothing left
+    app.type_text("git")
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "GitHub's code copied")
+    assert app.stop() == 0
+
+
 def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg")
     app.init_default()
@@ -230,7 +255,11 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
     )
     try:
         wait_for(lambda: app.window_named("other") is not None, "another window")
-        app.run("xdotool", "search", "--name", "^other$", "windowactivate", "--sync")
+        # By its id: a search that walks the tree again dies with BadWindow when some
+        # window vanishes meanwhile (window_named's search retries; this would not).
+        other_id = app.window_named("other")
+        assert other_id is not None
+        app.run("xdotool", "windowactivate", "--sync", other_id)
         wait_for(lambda: not app.state()["quickpick"], "the window to close on focus loss")
     finally:
         other.kill()
@@ -455,6 +484,8 @@ def test_doctor_reports_each_part(make_app) -> None:  # type: ignore[no-untyped-
         assert part in parts, done.stdout
     assert any(line.startswith("OK") and "gtk (menus)" in line for line in lines)
     assert any(line.startswith("OK") and "SecretService" in line for line in lines)
+    settings_row = next(line for line in lines if line.split()[1] == "settings")
+    assert "defaults (no file yet" in settings_row, settings_row
     assert done.returncode == 0, done.stdout
 
 

@@ -245,6 +245,12 @@ class App:
         self.session.touch()
 
     def show_password(self) -> None:
+        # A request that came over IPC before the start-up unlock ran (``traycodes enrol
+        # LINK`` starting the app) waits for it: the keyring opens the vault, or the
+        # session asks for the password itself. Opening the window now left it on screen
+        # over a vault the keyring had unlocked.
+        if not self.session.keyring_tried:
+            return
         self.ask_password(create=False)
 
     # -- the menu -------------------------------------------------------------------------

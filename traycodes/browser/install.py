@@ -42,6 +42,56 @@ WINDOWS_KEYS = {
     "firefox": r"Software\Mozilla\NativeMessagingHosts",
 }
 
+# What shows that a browser is installed: a program on PATH (Linux), an app bundle
+# (macOS), or its profile folder (every OS: the parent of the manifest folder on Linux and
+# macOS, the user data under %LOCALAPPDATA% / %APPDATA% on Windows).
+LINUX_PROGRAMS = {
+    "chromium": ("chromium", "chromium-browser"),
+    "chrome": ("google-chrome", "google-chrome-stable", "google-chrome-beta"),
+    "brave": ("brave-browser", "brave"),
+    "edge": ("microsoft-edge", "microsoft-edge-stable"),
+    "vivaldi": ("vivaldi", "vivaldi-stable"),
+    "firefox": ("firefox", "firefox-esr"),
+}
+MACOS_APPS = {
+    "chromium": "Chromium.app",
+    "chrome": "Google Chrome.app",
+    "brave": "Brave Browser.app",
+    "edge": "Microsoft Edge.app",
+    "vivaldi": "Vivaldi.app",
+    "firefox": "Firefox.app",
+}
+WINDOWS_PROFILES = {
+    "chromium": ("LOCALAPPDATA", r"Chromium\User Data"),
+    "chrome": ("LOCALAPPDATA", r"Google\Chrome\User Data"),
+    "brave": ("LOCALAPPDATA", r"BraveSoftware\Brave-Browser\User Data"),
+    "edge": ("LOCALAPPDATA", r"Microsoft\Edge\User Data"),
+    "vivaldi": ("LOCALAPPDATA", r"Vivaldi\User Data"),
+    "firefox": ("APPDATA", r"Mozilla\Firefox"),
+}
+
+
+def found_browsers() -> tuple[str, ...]:
+    """The browsers that look installed for this user, in :data:`BROWSERS` order."""
+    return tuple(browser for browser in BROWSERS if _is_installed(browser))
+
+
+def _is_installed(browser: str) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        variable, folder = WINDOWS_PROFILES[browser]
+        base = os.environ.get(variable, "")
+        return base != "" and (Path(base) / folder).is_dir()
+    elif sys.platform == "darwin":  # pragma: no cover - macOS
+        app = MACOS_APPS[browser]
+        places = (Path("/Applications"), Path.home() / "Applications")
+        return manifest_path(browser).parent.parent.is_dir() or any(
+            (folder / app).is_dir() for folder in places
+        )
+    else:  # the profile folder, or the program on PATH
+        return manifest_path(browser).parent.parent.is_dir() or any(
+            shutil.which(program) for program in LINUX_PROGRAMS[browser]
+        )
+
 
 def _data_dir() -> Path:
     import platformdirs
@@ -99,12 +149,13 @@ def _write_private(path: Path, text: str, mode: int) -> None:
     os.chmod(path, mode)
 
 
-def install(host_command: list[str]) -> list[str]:
-    """Write the launcher and every browser's manifest; what was done, a line each."""
+def install(host_command: list[str], browsers: tuple[str, ...] = BROWSERS) -> list[str]:
+    """Write the launcher and the manifest of each of ``browsers``; what was done, a
+    line each."""
     launcher = launcher_path()
     _write_private(launcher, launcher_text(host_command), 0o700)
     done = [f"host launcher: {launcher}"]
-    for browser in BROWSERS:
+    for browser in browsers:
         path = manifest_path(browser)
         _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
         if sys.platform == "win32":  # pragma: no cover - Windows

@@ -247,11 +247,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")
     findings.append(("OK", "backups", f"{len(backups)} encrypted backup(s)", ""))
     settings = load_settings()
+    settings_file = config_path()
     _check(
         findings,
         "settings",
         not settings.problems,
-        str(config_path()),
+        str(settings_file)
+        if settings_file.exists()
+        else f"defaults (no file yet: {settings_file})",
         "; ".join(settings.problems),
     )
     width = max(len(f[1]) for f in findings)
