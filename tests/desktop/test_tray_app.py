@@ -177,6 +177,49 @@ def click_until_open(app: TrayApp) -> None:
     raise AssertionError("three clicks on the icon opened no quick-pick window")
 
 
+def right_click_until_menu(app: TrayApp) -> list[str]:
+    """Right-click the xorg icon until traycodes' own popup menu is up (a click that lands
+    while the tray host settles the freshly docked icon is lost); its top-level texts."""
+    for _ in range(3):
+        app.click_icon(3)
+        try:
+            wait_for(lambda: app.state().get("tray_menu"), "the popup menu", timeout=7)
+        except TimeoutError:
+            continue
+        return list(app.state()["tray_menu"])
+    raise AssertionError("three right-clicks on the icon opened no menu")
+
+
+def test_xorg_icon_has_a_menu_without_pygobject(make_app) -> None:  # type: ignore[no-untyped-def]
+    """pystray's plain X11 icon has no menu: a right-click opens traycodes' own (the same
+    menu model in a Tk popup), so an install without PyGObject still has Quit, Lock and
+    the codes; a pick acts like the desktop menus' (copy, quit)."""
+    app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
+    shown = right_click_until_menu(app)
+    github = {f"GitHub (octocat)   {grouped(c)}" for c in expected_codes(GITHUB_KEY)}
+    assert shown[0] in github, shown
+    assert shown[1].startswith("Google (me@gmail.com)   ")
+    assert shown[2:] == [
+        "Search…", "Add account…", "Import…", "Lock", "Start at login", "Settings…", "Quit",
+    ]  # fmt: skip
+    app.screenshot("tray-xorg-menu.png")
+    app.type_keys("Down", "Return")  # the first entry: GitHub
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "the code on the clipboard")
+    wait_for(lambda: not app.state().get("tray_menu"), "the menu to close")
+    right_click_until_menu(app)
+    app.type_keys("Escape")  # closes it, and nothing is picked
+    wait_for(lambda: not app.state().get("tray_menu"), "Esc to close the menu")
+    assert not app.state()["locked"]
+    right_click_until_menu(app)
+    app.type_keys("Up", "Return")  # the last entry: Quit
+    assert app.process is not None
+    wait_for(lambda: app.process is not None and app.process.poll() is not None, "Quit to end it")
+    assert app.stop() == 0
+
+
 def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
     app.init_default()

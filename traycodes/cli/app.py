@@ -296,6 +296,13 @@ def _tray_finding() -> tuple[bool, str, str]:
         )
     if backend.has_menu:
         return True, f"{backend.name} (menus)", ""
+    if backend.name == "xorg":
+        return (
+            True,
+            "xorg (traycodes' own menu on a right-click, the quick-pick window on a click; "
+            "the desktop's own menus need PyGObject: pipx install 'traycodes[gtk]')",
+            "",
+        )
     return (
         True,
         f"{backend.name} (icon only: click it for the window)",
