@@ -164,13 +164,26 @@ def show_qr(app: TrayApp, link: str) -> subprocess.Popen[bytes]:
     return shown
 
 
+def window_place(app: TrayApp, title: str) -> str:
+    window = app.window_named(title)
+    assert window is not None
+    done = app.run("xdotool", "getwindowgeometry", window)
+    return next(line for line in done.splitlines() if "Position" in line)
+
+
 def test_scan_a_qr_code_on_screen(app: TrayApp) -> None:
+    """The code is found, the link's site and account fill their fields, and the dialog
+    comes back where it was (it is hidden for the moment of capture)."""
     app.start()
     shown = show_qr(app, LINK)
     try:
         open_dialog(app)
+        before = window_place(app, TITLE)
         click(app, "scan")
         wait_for(lambda: code_shown(app), "the scanned code's preview")
+        wait_for(lambda: app.window_named(TITLE) is not None, "the dialog back")
+        assert window_place(app, TITLE) == before
+        assert (dialog(app)["issuer"], dialog(app)["account"]) == ("GitLab", "dev@example.com")
         app.screenshot("enrol-scanned.png")
     finally:
         shown.kill()
