@@ -311,3 +311,44 @@ def test_replies_carry_the_requests_id_over_one_long_connection() -> None:
     out = io.BytesIO()
     assert serve([OURS], io.BytesIO(requests), out) == 0
     assert [r["rid"] for r in replies(out.getvalue())] == [7, 8]
+
+
+def test_the_extension_is_copied_where_a_folder_chooser_sees_it_and_status_knows_a_stale_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from traycodes.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["browser", "path", "--copy-to"]) == 0
+    copy = home / "traycodes-browser-extension"
+    assert capsys.readouterr().out.strip() == str(copy)
+    shipped = install.extension_folder()
+    assert sorted(p.name for p in shipped.iterdir() if p.is_file()) == sorted(
+        p.name for p in copy.iterdir() if p.name != install.COPY_MARKER
+    )
+    main(["browser", "status"])
+    assert f"extension copy: current ({copy})" in capsys.readouterr().out
+    # an upgrade changes the shipped files: the copy is stale until copied again
+    (copy / "background.js").write_text("// an older version\n")
+    main(["browser", "status"])
+    assert f"extension copy: stale ({copy})" in capsys.readouterr().out
+    assert main(["browser", "path", "--copy-to", str(copy)]) == 0
+    main(["browser", "status"])
+    assert f"extension copy: current ({copy})" in capsys.readouterr().out
+    # a folder that holds something else is never overwritten
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert main(["browser", "path", "--copy-to", str(other)]) == 2
+    assert "holds other files" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
+    # the Firefox build copies too
+    assert main(["browser", "path", "--firefox", "--copy-to", str(tmp_path / "ff")]) == 0
+    manifest = json.loads((tmp_path / "ff" / "manifest.json").read_text())
+    assert manifest["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
+    capsys.readouterr()
+    main(["browser", "status"])
+    assert f"extension copy: current ({tmp_path / 'ff'})" in capsys.readouterr().out

@@ -200,6 +200,72 @@ def state(browser: str) -> str:
     return "other"
 
 
+COPY_MARKER = ".traycodes-extension"  # in a copy made by copy_extension: the files' digest
+DEFAULT_COPY = "traycodes-browser-extension"  # in the home folder
+
+
+def _fingerprint(folder: Path) -> str:
+    """A digest of the extension's files (names and contents) in ``folder``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name != COPY_MARKER:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _copies_file() -> Path:
+    return _data_dir() / "browser-extension-copies.json"
+
+
+def copies() -> list[Path]:
+    """The copies made with ``browser path --copy-to``, newest last."""
+    try:
+        found = json.loads(_copies_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Path(p) for p in found if isinstance(p, str)] if isinstance(found, list) else []
+
+
+def copy_extension(target: Path, *, firefox: bool = False) -> Path:
+    """The extension copied to ``target`` (a folder a browser's folder chooser can reach:
+    the installed package sits deep in a hidden pipx environment), remembered so that
+    :func:`copy_state` can say when an upgrade left it behind. A folder that holds
+    something else is refused, never overwritten."""
+    from ..errors import TrayCodesError
+
+    target = target.expanduser().absolute()
+    if target.exists() and any(target.iterdir()) and not (target / COPY_MARKER).exists():
+        raise TrayCodesError(f"{target} holds other files: choose an empty folder or a new name")
+    source = extension_folder(firefox=firefox)
+    staging = target.with_name(f".{target.name}.new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(source, staging)
+    (staging / COPY_MARKER).write_text(_fingerprint(source) + "\n", encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    known = [p for p in copies() if p != target]
+    _write_private(_copies_file(), json.dumps([*map(str, known), str(target)]) + "\n", 0o600)
+    return target
+
+
+def copy_state(target: Path) -> str:
+    """``current``, ``stale`` (made from another version: load it again after copying
+    anew) or ``gone``."""
+    if not (target / COPY_MARKER).is_file():
+        return "gone"
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "stale"
+    firefox = isinstance(manifest, dict) and "browser_specific_settings" in manifest
+    shipped = _fingerprint(extension_folder(firefox=bool(firefox)))
+    return "current" if _fingerprint(target) == shipped else "stale"
+
+
 def extension_folder(*, firefox: bool = False) -> Path:
     """The extension to load unpacked. Chromium-family: the folder inside the installed
     package. Firefox: a copy beside the user data with Firefox's manifest (a background

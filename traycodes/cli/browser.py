@@ -16,7 +16,18 @@ def cmd_browser(args: argparse.Namespace) -> int:
     from .common import say, vault_path
 
     if args.action == "path":
-        print(install.extension_folder(firefox=args.firefox))
+        if args.copy_to is None:
+            print(install.extension_folder(firefox=args.firefox))
+            return 0
+        from pathlib import Path
+
+        target = Path(args.copy_to or Path.home() / install.DEFAULT_COPY)
+        print(install.copy_extension(target, firefox=args.firefox))
+        say(
+            "In the browser's extensions page (chrome://extensions, edge://extensions…) "
+            "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
+            "traycodes run this again and press the extension's reload button."
+        )
         return 0
     if args.action == "on":
         from ..app.launch import autostart_command
@@ -58,6 +69,14 @@ def cmd_browser(args: argparse.Namespace) -> int:
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
         print(f"{browser}: {found} ({install.manifest_path(browser)})")
+    for copy in install.copies():
+        state = install.copy_state(copy)
+        hint = {
+            "stale": ": from an older traycodes; 'traycodes browser path --copy-to "
+            f"{copy}', then reload the extension",
+            "gone": "",
+        }.get(state, "")
+        print(f"extension copy: {state} ({copy}){hint}")
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
@@ -93,6 +112,14 @@ def add_commands(commands: Any) -> None:
         metavar="NAME",
         help="on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
         "firefox; repeat for more)",
+    )
+    browser.add_argument(
+        "--copy-to",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
+        "folder the browser's folder chooser shows, and print it",
     )
     browser.add_argument(
         "--all", action="store_true", help="on: every browser, whether it is found or not"
