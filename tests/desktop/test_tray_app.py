@@ -214,7 +214,7 @@ def test_xorg_icon_has_a_menu_without_pygobject(make_app) -> None:  # type: igno
     wait_for(lambda: not app.state().get("tray_menu"), "Esc to close the menu")
     assert not app.state()["locked"]
     right_click_until_menu(app)
-    app.type_keys("Up", "Return")  # the last entry: Quit
+    app.type_keys("Up", "Up", "Return")  # Tk: the first Up picks the first entry, then Quit
     assert app.process is not None
     wait_for(lambda: app.process is not None and app.process.poll() is not None, "Quit to end it")
     assert app.stop() == 0
@@ -528,8 +528,12 @@ def test_doctor_reports_each_part(make_app) -> None:  # type: ignore[no-untyped-
     assert any(line.startswith("OK") and "gtk (menus)" in line for line in lines)
     assert any(line.startswith("OK") and "SecretService" in line for line in lines)
     settings_row = next(line for line in lines if line.split()[1] == "settings")
-    assert "defaults (no file yet" in settings_row, settings_row
+    assert settings_row.endswith(str(app.config)), settings_row
     assert done.returncode == 0, done.stdout
+    app.config.unlink()  # no settings file yet: the defaults, and doctor says so
+    rows = app.cli("doctor", check=False).stdout.splitlines()
+    settings_row = next(line for line in rows if line.split()[1] == "settings")
+    assert settings_row.startswith("OK") and "defaults (no file yet" in settings_row, settings_row
 
 
 def test_settings_window_validates_and_saves(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -27,8 +27,10 @@ class PopupMenu:
         self.items = items
         self._checks = []
         self.menu = self._build(self.root, items)
-        # Tk posts it with a global grab: keys go to it, a click elsewhere closes it
+        # Tk posts it with a grab: a click elsewhere closes it. The keys (Up, Down, Enter,
+        # Esc) need the focus too: the app has no window in front that would pass them on.
         self.menu.tk_popup(x, y)
+        self.menu.focus_force()
 
     def _build(self, parent: tk.Misc, items: list[dict[str, Any]]) -> tk.Menu:
         menu = tk.Menu(
