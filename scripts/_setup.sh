@@ -71,15 +71,18 @@ ensure_venv() {
   local extras="$1" stamp
   ensure_python || return 1
   [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
-  stamp="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$extras"
+  # strict: a tree of links to the checkout's files on a plain path entry (the default
+  # editable finder adds ~15 ms to every start; "compat" mode is deprecated). Its links
+  # follow edits; a file added or removed needs a new install, hence the list in the stamp.
+  stamp="$( { cat "$ROOT/pyproject.toml"; (cd "$ROOT" && find traycodes -type f \
+    ! -path '*/__pycache__/*' | LC_ALL=C sort); } | sha256sum | cut -c1-16)-$extras"
   if [ "$(cat "$VENV/.traycodes-stamp" 2>/dev/null)" != "$stamp" ]; then
     say "installing traycodes[$extras] into .venv"
     "$PY" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
     local target="$ROOT"
     [ -n "$extras" ] && target="$ROOT[$extras]"
-    # compat: a plain path entry; the default editable finder adds ~15 ms to every start
     "$PY" -m pip install -q --disable-pip-version-check -e "$target" \
-      --config-settings editable_mode=compat
+      --config-settings editable_mode=strict
     echo "$stamp" > "$VENV/.traycodes-stamp"
   fi
 }

@@ -265,7 +265,15 @@ def test_the_host_is_installed_where_chromium_looks(setup: Setup) -> None:
     )
     assert manifest["allowed_origins"] == ["chrome-extension://bpeopkbnikbbhmgffaeanlbjgfkhckci/"]
     assert app.cli("browser", "status").stdout.startswith("chromium: on")
-    assert "on for chromium, chrome, brave" in app.cli("doctor", check=False).stdout
+    row = next(
+        line
+        for line in app.cli("doctor", check=False).stdout.splitlines()
+        if "browser host" in line
+    )
+    assert "on for chromium" in row, row
+    # only the browsers found here: no Chrome, Brave, Edge or Vivaldi on this desktop
+    assert not any(name in row for name in ("chrome,", "brave", "edge", "vivaldi")), row
+    assert not (home / ".config/google-chrome").exists()
 
 
 def test_the_shortcut_fills_the_code_of_the_pages_own_site(setup: Setup) -> None:

@@ -164,13 +164,26 @@ def show_qr(app: TrayApp, link: str) -> subprocess.Popen[bytes]:
     return shown
 
 
+def window_place(app: TrayApp, title: str) -> str:
+    window = app.window_named(title)
+    assert window is not None
+    done = app.run("xdotool", "getwindowgeometry", window)
+    return next(line for line in done.splitlines() if "Position" in line)
+
+
 def test_scan_a_qr_code_on_screen(app: TrayApp) -> None:
+    """The code is found, the link's site and account fill their fields, and the dialog
+    comes back where it was (it is hidden for the moment of capture)."""
     app.start()
     shown = show_qr(app, LINK)
     try:
         open_dialog(app)
+        before = window_place(app, TITLE)
         click(app, "scan")
         wait_for(lambda: code_shown(app), "the scanned code's preview")
+        wait_for(lambda: app.window_named(TITLE) is not None, "the dialog back")
+        assert window_place(app, TITLE) == before
+        assert (dialog(app)["issuer"], dialog(app)["account"]) == ("GitLab", "dev@example.com")
         app.screenshot("enrol-scanned.png")
     finally:
         shown.kill()
@@ -284,6 +297,9 @@ def test_enrol_starts_the_app_without_the_link_in_its_command_line(app: TrayApp)
     wait_for(app.answers_without_process, "the app the command started")
     wait_for(lambda: app.state()["enrol"] is not None, "the dialog with the link", timeout=20)
     wait_for(lambda: code_shown(app), "the link's live code")
+    # the keyring unlocked the vault: no password window left over it (it was, 3 of 3)
+    assert not app.state().get("password_window")
+    assert app.window_named("traycodes: unlock") is None
     assert secret_in_a_command_line(KEY) == []
     # and a second link while it runs goes over IPC too
     assert app.cli("enrol", "-", stdin=LINK + "\n").returncode == 0

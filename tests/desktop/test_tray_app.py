@@ -177,6 +177,49 @@ def click_until_open(app: TrayApp) -> None:
     raise AssertionError("three clicks on the icon opened no quick-pick window")
 
 
+def right_click_until_menu(app: TrayApp) -> list[str]:
+    """Right-click the xorg icon until traycodes' own popup menu is up (a click that lands
+    while the tray host settles the freshly docked icon is lost); its top-level texts."""
+    for _ in range(3):
+        app.click_icon(3)
+        try:
+            wait_for(lambda: app.state().get("tray_menu"), "the popup menu", timeout=7)
+        except TimeoutError:
+            continue
+        return list(app.state()["tray_menu"])
+    raise AssertionError("three right-clicks on the icon opened no menu")
+
+
+def test_xorg_icon_has_a_menu_without_pygobject(make_app) -> None:  # type: ignore[no-untyped-def]
+    """pystray's plain X11 icon has no menu: a right-click opens traycodes' own (the same
+    menu model in a Tk popup), so an install without PyGObject still has Quit, Lock and
+    the codes; a pick acts like the desktop menus' (copy, quit)."""
+    app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, "the icon", timeout=30)
+    shown = right_click_until_menu(app)
+    github = {f"GitHub (octocat)   {grouped(c)}" for c in expected_codes(GITHUB_KEY)}
+    assert shown[0] in github, shown
+    assert shown[1].startswith("Google (me@gmail.com)   ")
+    assert shown[2:] == [
+        "Search…", "Add account…", "Import…", "Lock", "Start at login", "Settings…", "Quit",
+    ]  # fmt: skip
+    app.screenshot("tray-xorg-menu.png")
+    app.type_keys("Down", "Return")  # the first entry: GitHub
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "the code on the clipboard")
+    wait_for(lambda: not app.state().get("tray_menu"), "the menu to close")
+    right_click_until_menu(app)
+    app.type_keys("Escape")  # closes it, and nothing is picked
+    wait_for(lambda: not app.state().get("tray_menu"), "Esc to close the menu")
+    assert not app.state()["locked"]
+    right_click_until_menu(app)
+    app.type_keys("Up", "Up", "Return")  # Tk: the first Up picks the first entry, then Quit
+    assert app.process is not None
+    wait_for(lambda: app.process is not None and app.process.poll() is not None, "Quit to end it")
+    assert app.stop() == 0
+
+
 def test_xorg_click_opens_quickpick_filter_and_enter(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg", settings="clipboard_seconds = 3\n")
     app.init_default()
@@ -212,6 +255,31 @@ def test_quickpick_keys_and_escape(make_app) -> None:  # type: ignore[no-untyped
     assert app.stop() == 0
 
 
+def test_quickpick_search_takes_the_common_editing_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+A selects all (Tk on X11 moved to the line start: typing then prepended) and
+    Ctrl+Backspace deletes a word; what is left filters the rows."""
+    app = make_app(backend="xorg")
+    app.init_default()
+    app.start()
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
+    app.wait_focused("traycodes")
+    app.type_text("zzz")
+    app.type_keys("ctrl+a")
+    app.type_text("goo")  # replaces the selection: "goo", not "goozzz"
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
+    app.request("show")
+    wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
+    app.wait_focused("traycodes")
+    app.type_text("goo zzz")
+    app.type_keys("ctrl+BackSpace", "ctrl+BackSpace")  # "zzz", then "goo ": nothing left
+    app.type_text("git")
+    app.type_keys("Return")
+    wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "GitHub's code copied")
+    assert app.stop() == 0
+
+
 def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg")
     app.init_default()
@@ -230,7 +298,11 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
     )
     try:
         wait_for(lambda: app.window_named("other") is not None, "another window")
-        app.run("xdotool", "search", "--name", "^other$", "windowactivate", "--sync")
+        # By its id: a search that walks the tree again dies with BadWindow when some
+        # window vanishes meanwhile (window_named's search retries; this would not).
+        other_id = app.window_named("other")
+        assert other_id is not None
+        app.run("xdotool", "windowactivate", "--sync", other_id)
         wait_for(lambda: not app.state()["quickpick"], "the window to close on focus loss")
     finally:
         other.kill()
@@ -455,7 +527,13 @@ def test_doctor_reports_each_part(make_app) -> None:  # type: ignore[no-untyped-
         assert part in parts, done.stdout
     assert any(line.startswith("OK") and "gtk (menus)" in line for line in lines)
     assert any(line.startswith("OK") and "SecretService" in line for line in lines)
+    settings_row = next(line for line in lines if line.split()[1] == "settings")
+    assert settings_row.endswith(str(app.config)), settings_row
     assert done.returncode == 0, done.stdout
+    app.config.unlink()  # no settings file yet: the defaults, and doctor says so
+    rows = app.cli("doctor", check=False).stdout.splitlines()
+    settings_row = next(line for line in rows if line.split()[1] == "settings")
+    assert settings_row.startswith("OK") and "defaults (no file yet" in settings_row, settings_row
 
 
 def test_settings_window_validates_and_saves(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -242,6 +242,54 @@ def test_install_writes_a_manifest_per_browser_and_off_removes_only_ours(
     assert install.state("chromium") == "off"
 
 
+def test_browser_on_writes_manifests_only_for_the_browsers_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A browser counts as found by its program on PATH or its profile folder; the others
+    get no manifest folder (``--all`` writes every one, ``--browser`` names one more)."""
+    from traycodes.cli import main
+
+    home = tmp_path / "home"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    program = bin_dir / "chromium"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    (home / ".mozilla").mkdir(parents=True)  # Firefox's profile folder, no program
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert install.found_browsers() == ("chromium", "firefox")
+    assert main(["browser", "on"]) == 0
+    said = capsys.readouterr().err
+    assert "found: chromium, firefox" in said
+    assert {b: install.state(b) for b in install.BROWSERS} == {
+        "chromium": "on", "chrome": "off", "brave": "off", "edge": "off", "vivaldi": "off",
+        "firefox": "on",
+    }  # fmt: skip
+    assert not (home / ".config/google-chrome").exists()
+    assert not (home / ".config/BraveSoftware").exists()
+    assert main(["browser", "on", "--browser", "brave"]) == 0
+    assert install.state("brave") == "on" and install.state("chrome") == "off"
+    assert main(["browser", "on", "--browser", "netscape"]) == 2
+    assert "no browser called 'netscape'" in capsys.readouterr().err
+    assert main(["browser", "on", "--all"]) == 0
+    assert {install.state(b) for b in install.BROWSERS} == {"on"}
+
+
+def test_browser_on_with_no_browser_found_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from traycodes.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["browser", "on"]) == 2
+    assert "no browser found" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # nothing written, not even the launcher
+
+
 def test_the_extensions_hello_is_noted_for_the_browser_that_started_the_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -263,3 +311,44 @@ def test_replies_carry_the_requests_id_over_one_long_connection() -> None:
     out = io.BytesIO()
     assert serve([OURS], io.BytesIO(requests), out) == 0
     assert [r["rid"] for r in replies(out.getvalue())] == [7, 8]
+
+
+def test_the_extension_is_copied_where_a_folder_chooser_sees_it_and_status_knows_a_stale_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from traycodes.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["browser", "path", "--copy-to"]) == 0
+    copy = home / "traycodes-browser-extension"
+    assert capsys.readouterr().out.strip() == str(copy)
+    shipped = install.extension_folder()
+    assert sorted(p.name for p in shipped.iterdir() if p.is_file()) == sorted(
+        p.name for p in copy.iterdir() if p.name != install.COPY_MARKER
+    )
+    main(["browser", "status"])
+    assert f"extension copy: current ({copy})" in capsys.readouterr().out
+    # an upgrade changes the shipped files: the copy is stale until copied again
+    (copy / "background.js").write_text("// an older version\n")
+    main(["browser", "status"])
+    assert f"extension copy: stale ({copy})" in capsys.readouterr().out
+    assert main(["browser", "path", "--copy-to", str(copy)]) == 0
+    main(["browser", "status"])
+    assert f"extension copy: current ({copy})" in capsys.readouterr().out
+    # a folder that holds something else is never overwritten
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert main(["browser", "path", "--copy-to", str(other)]) == 2
+    assert "holds other files" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
+    # the Firefox build copies too
+    assert main(["browser", "path", "--firefox", "--copy-to", str(tmp_path / "ff")]) == 0
+    manifest = json.loads((tmp_path / "ff" / "manifest.json").read_text())
+    assert manifest["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
+    capsys.readouterr()
+    main(["browser", "status"])
+    assert f"extension copy: current ({tmp_path / 'ff'})" in capsys.readouterr().out

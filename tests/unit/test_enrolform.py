@@ -115,3 +115,29 @@ def test_the_website_is_pre_filled_from_the_directory_until_the_user_writes_one(
     assert website_prefill("https://github.com", "https://github.com", homelab) == ""  # gone
     assert website_prefill("https://git.example.org", "https://github.com", github) is None
     assert website_prefill("", "", []) is None
+
+
+def test_the_link_names_fill_the_name_fields_and_the_users_typing_wins() -> None:
+    from traycodes.ui.enrolform import Form, names_prefill, read_form
+
+    link = "otpauth://totp/GitLab:dev@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitLab"
+    other = "otpauth://totp/Example:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example"
+    entries = read_form(Form(link=link)).entries
+    # a scanned link fills both empty fields
+    assert names_prefill(("", ""), ("", ""), link, entries) == ("GitLab", "dev@example.com")
+    # another link replaces what was filled in, but not what the user typed over it
+    filled = ("GitLab", "dev@example.com")
+    others = read_form(Form(link=other)).entries
+    assert names_prefill(filled, filled, other, others) == ("Example", "me")
+    assert names_prefill(("Work GitLab", filled[1]), filled, other, others) == (
+        "Work GitLab",
+        "me",
+    )
+    # nothing to change: None; a setup key's names are the user's own
+    assert names_prefill(filled, filled, link, entries) is None
+    assert names_prefill(("Mine", "me"), ("", ""), "", []) is None
+    # the link cleared: the names it put there go with it
+    assert names_prefill(filled, filled, "", []) == ("", "")
+    # and what the user typed over a link's names is what is saved
+    typed = read_form(Form(link=link, issuer="Work GitLab", account="dev@example.com"))
+    assert (typed.entries[0].issuer, typed.entries[0].account) == ("Work GitLab", "dev@example.com")

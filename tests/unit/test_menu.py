@@ -105,3 +105,32 @@ def test_codes_are_masked_for_diagnostics_names_are_not() -> None:
     assert mask_code(entry) == "Site 42 (me)   ••• •••"
     assert mask_code("Later   (no OTP yet)") == "Later   (no OTP yet)"
     assert mask_code("Search…") == "Search…"
+
+
+def test_popup_items_carry_the_model_for_traycodes_own_menu() -> None:
+    """The plain X11 icon's popup is drawn from these: the same texts, a key per action
+    (``copy:ID`` for a code), the toggle's state, submenus, separators."""
+    from traycodes.app.menu import SEPARATOR, Entry, popup_items
+
+    entries = (
+        Entry("GitHub (me)   123 456", "copy", "r1"),
+        Entry("More (1)", submenu=(Entry("Zed   654 321", "copy", "r2"),)),
+        Entry("No accounts yet", enabled=False),
+        SEPARATOR,
+        Entry("Start at login", "autostart", toggle=True),
+        Entry("Quit", "quit"),
+    )
+    items = popup_items(entries, toggled=True)
+    assert items[0] == {
+        "text": "GitHub (me)   123 456", "key": "copy:r1", "enabled": True, "checked": None,
+        "submenu": [],
+    }  # fmt: skip
+    assert items[1]["submenu"] == [
+        {"text": "Zed   654 321", "key": "copy:r2", "enabled": True, "checked": None,
+         "submenu": []},
+    ]  # fmt: skip
+    assert items[2]["enabled"] is False and items[2]["key"] == ""
+    assert items[3] == {"separator": True}
+    assert items[4]["checked"] is True and items[4]["key"] == "autostart"
+    assert items[5]["key"] == "quit"
+    assert popup_items(entries, toggled=False)[4]["checked"] is False

@@ -45,6 +45,9 @@ class QrCapture:
 
     def scan_screen(self, dialog: tk.Toplevel | None, answer: Answer) -> None:
         """Every monitor, with our own dialog out of the way for the moment of capture."""
+        # where the dialog is, to put it back there: mapped again, the window manager
+        # placed it anew (it jumped across the screen after a scan)
+        place = dialog.geometry().partition("+")[2] if dialog is not None else ""
         if dialog is not None:
             dialog.withdraw()
         captured: list[Any] = []
@@ -74,6 +77,8 @@ class QrCapture:
             # Kept for "Pick a region…" (and dropped after it), set here on the Tk thread.
             self._screen = captured[0] if captured else None
             if dialog is not None and dialog.winfo_exists():
+                if place:
+                    dialog.geometry(f"+{place}")
                 dialog.deiconify()
                 dialog.lift()
             answer(result)

@@ -44,6 +44,10 @@ class WindowsController(Protocol):
 
     def touch(self) -> None: ...
 
+    def menu_chosen(self, key: str) -> None:
+        """An item of the popup tray menu (:meth:`WindowHost.show_menu`) was picked."""
+        ...
+
 
 class WindowHost(Protocol):
     """What the app asks of the windows."""
@@ -66,6 +70,10 @@ class WindowHost(Protocol):
     def show_import(self) -> None: ...
 
     def show_error(self, message: str) -> None: ...
+
+    def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
+        """The tray menu as a popup at (x, y): app/menu.py's ``popup_items``."""
+        ...
 
     def close_secret_windows(self) -> None: ...
 

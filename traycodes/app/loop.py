@@ -199,9 +199,12 @@ class TkLoop(QueueLoop):
             return self.root
         import tkinter as tk
 
+        from ..ui.theme import editing_keys
+
         root = tk.Tk(className="traycodes")
         root.withdraw()
         root.report_callback_exception = _window_failed
+        editing_keys(root)
         self.root = root
         if sys.platform == "win32":  # pragma: no cover - Windows
             self._poll()

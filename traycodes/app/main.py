@@ -33,7 +33,7 @@ from .actions import CodeActions
 from .commands import Commands
 from .host import NoWindows, WindowHost
 from .loop import Clock, QueueLoop, TkLoop, quit_signals
-from .menu import menu_model, next_refresh
+from .menu import menu_model, next_refresh, popup_items
 from .menu import texts as menu_texts
 from .session import Session, Watcher
 from .tray import Backend, Tray, pystray_menu, tray_image
@@ -82,6 +82,7 @@ class App:
         else:
             tray.set_menu(self._menu())
         self.tray = tray
+        self.tray.on_secondary_click(lambda x, y: self.post(lambda: self.show_tray_menu(x, y)))
         self.commands = Commands(self)
         self.ipc = ipc.Server(self.commands.handle)
         self.notifier: Any = None
@@ -246,6 +247,12 @@ class App:
         self.session.touch()
 
     def show_password(self) -> None:
+        # A request that came over IPC before the start-up unlock ran (``traycodes enrol
+        # LINK`` starting the app) waits for it: the keyring opens the vault, or the
+        # session asks for the password itself. Opening the window now left it on screen
+        # over a vault the keyring had unlocked.
+        if not self.session.keyring_tried:
+            return
         self.ask_password(create=False)
 
     # -- the menu -------------------------------------------------------------------------
@@ -264,7 +271,16 @@ class App:
             vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
         )
         autostart = desktop.autostart() if vault is not None else None
-        actions: dict[str, Callable[[], None]] = {
+        return pystray_menu(
+            self._menu_entries,
+            {name: self._posted(action) for name, action in self._menu_actions().items()},
+            lambda record_id: self.post(lambda: self.copy(record_id)),
+            autostart.enabled if autostart is not None else None,
+        )
+
+    def _menu_actions(self) -> dict[str, Callable[[], None]]:
+        """The menu model's actions (app/menu.py ``Entry.action``), run on the loop."""
+        return {
             "unlock": self.show_password,
             "search": self.show_quickpick,
             "add": self.show_enrol,
@@ -274,12 +290,27 @@ class App:
             "settings": self.show_settings,
             "quit": self.quit,
         }
-        return pystray_menu(
-            self._menu_entries,
-            {name: self._posted(action) for name, action in actions.items()},
-            lambda record_id: self.post(lambda: self.copy(record_id)),
-            autostart.enabled if autostart is not None else None,
+
+    def show_tray_menu(self, x: int, y: int) -> None:
+        """The plain X11 icon's own menu (a right-click; pystray's xorg backend has none):
+        the same menu model, drawn by the windows as a popup at the pointer."""
+        vault = self.session.vault
+        entries = menu_model(
+            vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
         )
+        toggled = desktop.autostart().enabled() if vault is not None else None
+        self.windows.show_menu(popup_items(entries, toggled), x, y)
+
+    def menu_chosen(self, key: str) -> None:
+        """An item of :meth:`show_tray_menu`'s popup was picked."""
+        kind, _, record_id = key.partition(":")
+        if kind == "copy":
+            self.copy(record_id)
+            return
+        action = self._menu_actions().get(kind)
+        if action is None:
+            raise TrayCodesError(f"no menu item {kind!r}")
+        action()
 
     def _posted(self, action: Callable[[], None]) -> Callable[[], None]:
         return lambda: self.post(action)

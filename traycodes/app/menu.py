@@ -112,3 +112,26 @@ def next_refresh(records: list[Record] | None, now: float, menu_size: int) -> fl
         if r.otp is not None and r.otp.type is not OtpType.HOTP
     }
     return min(seconds_left(now, p) for p in periods) if periods else None
+
+
+def popup_items(entries: tuple[Entry, ...], toggled: bool | None) -> list[dict[str, object]]:
+    """The entries as plain data for a popup menu drawn by traycodes itself (the X11 icon
+    without PyGObject): ``text``, ``key`` (``copy:ID`` or the action; ``""`` for a label),
+    ``enabled``, ``checked`` (a toggle's state, else None), ``submenu``; separators as
+    ``{"separator": True}``."""
+    items: list[dict[str, object]] = []
+    for entry in entries:
+        if entry is SEPARATOR:
+            items.append({"separator": True})
+            continue
+        key = f"copy:{entry.record_id}" if entry.action == "copy" else entry.action
+        items.append(
+            {
+                "text": entry.text,
+                "key": key,
+                "enabled": entry.enabled,
+                "checked": toggled if entry.toggle else None,
+                "submenu": popup_items(entry.submenu, toggled) if entry.submenu else [],
+            }
+        )
+    return items

@@ -77,6 +77,10 @@ class Session:
         self.loop = loop
         self.host = host
         self.vault: Vault | None = None
+        # False until the start-up unlock through the keyring has been tried: until then a
+        # request that needs the vault waits for it instead of opening the password window
+        # (which the keyring then makes needless; see App.show_password).
+        self.keyring_tried = False
         self.watcher: Watcher | None = None
         self._seen: tuple[int, int, int] | None = None
         self.follower: Any = None  # the followed phones' folders (.follower), once unlocked
@@ -101,6 +105,7 @@ class Session:
 
     def open_with_keyring(self) -> None:
         """The daily unlock: the keyring slot, else the password window."""
+        self.keyring_tried = True
         try:
             vault = Vault.open(
                 self.vault_path,

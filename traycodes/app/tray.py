@@ -171,6 +171,16 @@ def _xorg_icon(base: Any) -> Any:
     import Xlib.X
 
     class XorgIcon(base):  # type: ignore[misc]
+        # (x, y) of a right-click, on the icon's thread: pystray's xorg icon has no menu,
+        # so the app shows its own (a Tk popup of the same menu model)
+        on_secondary: Callable[[int, int], None] | None = None
+
+        def _on_button_press(self, event: Any) -> None:
+            if event.detail == 3 and self.on_secondary is not None:
+                self.on_secondary(event.root_x, event.root_y)
+                return
+            super()._on_button_press(event)
+
         def _create_window(self) -> Any:
             window = super()._create_window()
             window.change_attributes(
@@ -313,6 +323,12 @@ class Tray:
         self._changes: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
         self.ready = threading.Event()
+
+    def on_secondary_click(self, show_menu: Callable[[int, int], None]) -> None:
+        """Where the icon has no menu of its own (plain X11), a right-click calls
+        ``show_menu(x, y)`` (on the icon's thread) with the pointer's place."""
+        if hasattr(self.icon, "on_secondary"):
+            self.icon.on_secondary = show_menu
 
     def _setup(self, icon: Any) -> None:
         icon.visible = True

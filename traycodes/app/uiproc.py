@@ -298,6 +298,8 @@ class ChildWindows:
             return app.notify(str(args[0]), str(args[1]))
         if method == "touch":
             return app.touch()
+        if method == "menu_chosen":
+            return app.menu_chosen(str(args[0]))
         raise TrayCodesError(f"unknown request {method!r}")
 
     def tell(self, method: str, *args: Any) -> None:
@@ -326,6 +328,9 @@ class ChildWindows:
 
     def show_error(self, message: str) -> None:
         self.tell("show_error", message)
+
+    def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
+        self.tell("show_menu", items, x, y)
 
     def close_secret_windows(self) -> None:
         if self.channel is not None:
@@ -418,6 +423,9 @@ class _Controller:
     def touch(self) -> None:
         self.channel.tell("touch")
 
+    def menu_chosen(self, key: str) -> None:
+        self.channel.tell("menu_chosen", key)
+
 
 def child_main(fd: int) -> int:
     """The window process: Tk on its main thread, the tray process on the socket."""
@@ -452,6 +460,7 @@ def child_main(fd: int) -> int:
             "show_enrol": windows.show_enrol,
             "show_import": windows.show_import,
             "show_error": windows.show_error,
+            "show_menu": windows.show_menu,
             "close_secret_windows": windows.close_secret_windows,
             "records_changed": windows.records_changed,
         }

@@ -57,6 +57,7 @@ class TkWindows:
         self.enrol_window: Any = None
         self.capture: Any = None  # QrCapture, made with the first enrolment dialog
         self._waiting_links: list[tuple[str, str]] = []  # (link, origin) for the next dialogs
+        self.popup: Any = None  # PopupMenu: the plain X11 icon's menu
 
     @property
     def root(self) -> tk.Tk:
@@ -297,10 +298,19 @@ class TkWindows:
         if self._open(self.quick):
             self.quick.refresh()
 
+    def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
+        from ..ui.popupmenu import PopupMenu
+
+        if self.popup is None:
+            self.popup = PopupMenu(self.root, self.app.menu_chosen)
+        self.popup.show(items, x, y)
+
     def close_secret_windows(self) -> None:
         """Every window that shows a code, a secret or the screen: the quick-pick window
-        and the chooser, the enrolment dialog, the region picker; the screenshot kept for
-        it, and links waiting for a dialog."""
+        and the chooser, the popup menu, the enrolment dialog, the region picker; the
+        screenshot kept for it, and links waiting for a dialog."""
+        if self.popup is not None:
+            self.popup.close()
         if self.quick is not None:
             with contextlib.suppress(_tcl_error()):
                 self.quick.close()
@@ -324,6 +334,7 @@ class TkWindows:
             "chooser_heading": quick.heading if chooser and quick is not None else "",
             "enrol": self.enrol_window.snapshot() if self._open(self.enrol_window) else None,
             "password_window": self._open(self.password_window),
+            "tray_menu": self.popup.labels() if self.popup is not None else [],
         }
 
     def close(self) -> None:

@@ -42,6 +42,56 @@ WINDOWS_KEYS = {
     "firefox": r"Software\Mozilla\NativeMessagingHosts",
 }
 
+# What shows that a browser is installed: a program on PATH (Linux), an app bundle
+# (macOS), or its profile folder (every OS: the parent of the manifest folder on Linux and
+# macOS, the user data under %LOCALAPPDATA% / %APPDATA% on Windows).
+LINUX_PROGRAMS = {
+    "chromium": ("chromium", "chromium-browser"),
+    "chrome": ("google-chrome", "google-chrome-stable", "google-chrome-beta"),
+    "brave": ("brave-browser", "brave"),
+    "edge": ("microsoft-edge", "microsoft-edge-stable"),
+    "vivaldi": ("vivaldi", "vivaldi-stable"),
+    "firefox": ("firefox", "firefox-esr"),
+}
+MACOS_APPS = {
+    "chromium": "Chromium.app",
+    "chrome": "Google Chrome.app",
+    "brave": "Brave Browser.app",
+    "edge": "Microsoft Edge.app",
+    "vivaldi": "Vivaldi.app",
+    "firefox": "Firefox.app",
+}
+WINDOWS_PROFILES = {
+    "chromium": ("LOCALAPPDATA", r"Chromium\User Data"),
+    "chrome": ("LOCALAPPDATA", r"Google\Chrome\User Data"),
+    "brave": ("LOCALAPPDATA", r"BraveSoftware\Brave-Browser\User Data"),
+    "edge": ("LOCALAPPDATA", r"Microsoft\Edge\User Data"),
+    "vivaldi": ("LOCALAPPDATA", r"Vivaldi\User Data"),
+    "firefox": ("APPDATA", r"Mozilla\Firefox"),
+}
+
+
+def found_browsers() -> tuple[str, ...]:
+    """The browsers that look installed for this user, in :data:`BROWSERS` order."""
+    return tuple(browser for browser in BROWSERS if _is_installed(browser))
+
+
+def _is_installed(browser: str) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        variable, folder = WINDOWS_PROFILES[browser]
+        base = os.environ.get(variable, "")
+        return base != "" and (Path(base) / folder).is_dir()
+    elif sys.platform == "darwin":  # pragma: no cover - macOS
+        app = MACOS_APPS[browser]
+        places = (Path("/Applications"), Path.home() / "Applications")
+        return manifest_path(browser).parent.parent.is_dir() or any(
+            (folder / app).is_dir() for folder in places
+        )
+    else:  # the profile folder, or the program on PATH
+        return manifest_path(browser).parent.parent.is_dir() or any(
+            shutil.which(program) for program in LINUX_PROGRAMS[browser]
+        )
+
 
 def _data_dir() -> Path:
     import platformdirs
@@ -99,12 +149,13 @@ def _write_private(path: Path, text: str, mode: int) -> None:
     os.chmod(path, mode)
 
 
-def install(host_command: list[str]) -> list[str]:
-    """Write the launcher and every browser's manifest; what was done, a line each."""
+def install(host_command: list[str], browsers: tuple[str, ...] = BROWSERS) -> list[str]:
+    """Write the launcher and the manifest of each of ``browsers``; what was done, a
+    line each."""
     launcher = launcher_path()
     _write_private(launcher, launcher_text(host_command), 0o700)
     done = [f"host launcher: {launcher}"]
-    for browser in BROWSERS:
+    for browser in browsers:
         path = manifest_path(browser)
         _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
         if sys.platform == "win32":  # pragma: no cover - Windows
@@ -147,6 +198,72 @@ def state(browser: str) -> str:
     if found == manifest(browser, launcher_path()) and launcher_path().exists():
         return "on"
     return "other"
+
+
+COPY_MARKER = ".traycodes-extension"  # in a copy made by copy_extension: the files' digest
+DEFAULT_COPY = "traycodes-browser-extension"  # in the home folder
+
+
+def _fingerprint(folder: Path) -> str:
+    """A digest of the extension's files (names and contents) in ``folder``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name != COPY_MARKER:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _copies_file() -> Path:
+    return _data_dir() / "browser-extension-copies.json"
+
+
+def copies() -> list[Path]:
+    """The copies made with ``browser path --copy-to``, newest last."""
+    try:
+        found = json.loads(_copies_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Path(p) for p in found if isinstance(p, str)] if isinstance(found, list) else []
+
+
+def copy_extension(target: Path, *, firefox: bool = False) -> Path:
+    """The extension copied to ``target`` (a folder a browser's folder chooser can reach:
+    the installed package sits deep in a hidden pipx environment), remembered so that
+    :func:`copy_state` can say when an upgrade left it behind. A folder that holds
+    something else is refused, never overwritten."""
+    from ..errors import TrayCodesError
+
+    target = target.expanduser().absolute()
+    if target.exists() and any(target.iterdir()) and not (target / COPY_MARKER).exists():
+        raise TrayCodesError(f"{target} holds other files: choose an empty folder or a new name")
+    source = extension_folder(firefox=firefox)
+    staging = target.with_name(f".{target.name}.new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(source, staging)
+    (staging / COPY_MARKER).write_text(_fingerprint(source) + "\n", encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    known = [p for p in copies() if p != target]
+    _write_private(_copies_file(), json.dumps([*map(str, known), str(target)]) + "\n", 0o600)
+    return target
+
+
+def copy_state(target: Path) -> str:
+    """``current``, ``stale`` (made from another version: load it again after copying
+    anew) or ``gone``."""
+    if not (target / COPY_MARKER).is_file():
+        return "gone"
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "stale"
+    firefox = isinstance(manifest, dict) and "browser_specific_settings" in manifest
+    shipped = _fingerprint(extension_folder(firefox=bool(firefox)))
+    return "current" if _fingerprint(target) == shipped else "stale"
 
 
 def extension_folder(*, firefox: bool = False) -> Path:

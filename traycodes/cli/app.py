@@ -248,11 +248,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     findings.append(("OK", "backups", f"{len(backups)} encrypted backup(s)", ""))
     _follow_findings(findings)
     settings = load_settings()
+    settings_file = config_path()
     _check(
         findings,
         "settings",
         not settings.problems,
-        str(config_path()),
+        str(settings_file)
+        if settings_file.exists()
+        else f"defaults (no file yet: {settings_file})",
         "; ".join(settings.problems),
     )
     width = max(len(f[1]) for f in findings)
@@ -320,6 +323,13 @@ def _tray_finding() -> tuple[bool, str, str]:
         )
     if backend.has_menu:
         return True, f"{backend.name} (menus)", ""
+    if backend.name == "xorg":
+        return (
+            True,
+            "xorg (traycodes' own menu on a right-click, the quick-pick window on a click; "
+            "the desktop's own menus need PyGObject: pipx install 'traycodes[gtk]')",
+            "",
+        )
     return (
         True,
         f"{backend.name} (icon only: click it for the window)",

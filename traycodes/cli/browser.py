@@ -16,15 +16,46 @@ def cmd_browser(args: argparse.Namespace) -> int:
     from .common import say, vault_path
 
     if args.action == "path":
-        print(install.extension_folder(firefox=args.firefox))
+        if args.copy_to is None:
+            print(install.extension_folder(firefox=args.firefox))
+            return 0
+        from pathlib import Path
+
+        target = Path(args.copy_to or Path.home() / install.DEFAULT_COPY)
+        print(install.copy_extension(target, firefox=args.firefox))
+        say(
+            "In the browser's extensions page (chrome://extensions, edge://extensions…) "
+            "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
+            "traycodes run this again and press the extension's reload button."
+        )
         return 0
     if args.action == "on":
         from ..app.launch import autostart_command
+        from ..errors import TrayCodesError
 
+        unknown = sorted(set(args.browser or ()) - set(install.BROWSERS))
+        if unknown:
+            raise TrayCodesError(
+                f"no browser called {unknown[0]!r}: one of {', '.join(install.BROWSERS)}"
+            )
+        browsers: tuple[str, ...]
+        if args.all:
+            browsers = install.BROWSERS
+        else:
+            wanted = set(install.found_browsers()) | set(args.browser or ())
+            if args.firefox:
+                wanted.add("firefox")
+            browsers = tuple(b for b in install.BROWSERS if b in wanted)
+            if not browsers:
+                raise TrayCodesError(
+                    "no browser found (Chromium, Chrome, Brave, Edge, Vivaldi, Firefox): "
+                    "name one with --browser NAME, or --all for every one"
+                )
+            say(f"found: {', '.join(browsers)} (--all: every browser traycodes knows)")
         # the same command a login entry runs (this traycodes, the vault unless usual),
         # with the host's own command after it
         command = autostart_command(vault_path(args))
-        for line in install.install([*command, "browser-host"]):
+        for line in install.install([*command, "browser-host"], browsers):
             say(line)
         say(
             "Now load the extension: in the browser's extensions page, turn on developer "
@@ -38,6 +69,14 @@ def cmd_browser(args: argparse.Namespace) -> int:
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
         print(f"{browser}: {found} ({install.manifest_path(browser)})")
+    for copy in install.copies():
+        state = install.copy_state(copy)
+        hint = {
+            "stale": ": from an older traycodes; 'traycodes browser path --copy-to "
+            f"{copy}', then reload the extension",
+            "gone": "",
+        }.get(state, "")
+        print(f"extension copy: {state} ({copy}){hint}")
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
@@ -58,12 +97,33 @@ def add_commands(commands: Any) -> None:
         "browser",
         help="the browser extension: its folder, and its host in each browser",
         description="path: print the extension's folder, to load unpacked (--firefox: a "
-        "copy for Firefox). on: install the native messaging host for Chromium, Chrome, "
-        "Brave, Edge, Vivaldi and Firefox (only our extension may start it); off: remove "
-        "it; status: say where it is installed (exit 1: nowhere).",
+        "copy for Firefox). on: install the native messaging host for the browsers found "
+        "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
+        "may start it); off: remove it; status: say where it is installed (exit 1: "
+        "nowhere).",
     )
     browser.add_argument("action", choices=["path", "on", "off", "status"])
-    browser.add_argument("--firefox", action="store_true", help="path: the Firefox build")
+    browser.add_argument(
+        "--firefox", action="store_true", help="path: the Firefox build; on: Firefox too"
+    )
+    browser.add_argument(
+        "--browser",
+        action="append",
+        metavar="NAME",
+        help="on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
+        "firefox; repeat for more)",
+    )
+    browser.add_argument(
+        "--copy-to",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
+        "folder the browser's folder chooser shows, and print it",
+    )
+    browser.add_argument(
+        "--all", action="store_true", help="on: every browser, whether it is found or not"
+    )
     vault_options(browser, password=False)
     browser.set_defaults(func=cmd_browser)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..errors import InvalidInput, TrayCodesError
 from ..model import Entry, OtpType
@@ -22,6 +23,7 @@ from .enrolform import (
     Target,
     default_target,
     links_in,
+    names_prefill,
     read_form,
     replace_question,
     website_prefill,
@@ -161,6 +163,8 @@ class EnrolDialog:
         site.pack(fill="x", pady=(4, 0))
         self.website = tk.StringVar()
         self._website_filled = ""  # what the directory put there (the user's text wins)
+        self._names_filled = ("", "")  # the link's names, as put in their fields
+        self._filling = False
         self._label(site, "Website (filled in from the 2FA directory)", row=0, column=0)
         self._entry(site, self.website, 64, "website").grid(row=1, column=0, sticky="w", ipady=3)
         self.advanced = tk.BooleanVar(value=False)
@@ -285,6 +289,8 @@ class EnrolDialog:
 
     def update(self) -> None:
         """Validate inline, show the live code, and where the account would go."""
+        if self._filling or self._prefill_names():
+            return  # the fields are being filled: one update follows, with all of them
         try:
             reading = read_form(self.form())
         except InvalidInput as exc:
@@ -296,6 +302,27 @@ class EnrolDialog:
         self.entries, self.warnings = reading.entries, reading.warnings
         self._prefill_website()
         self._show_entries()
+
+    def _prefill_names(self) -> bool:
+        """The link's site and account in their fields (the user's own typing wins); True
+        when they changed (and the dialog was updated with them)."""
+        try:  # the link's own names, not the fields' (which would win over them)
+            own = read_form(replace(self.form(), issuer="", account="")).entries
+        except InvalidInput:
+            return False
+        shown = (self.issuer.get(), self.account.get())
+        names = names_prefill(shown, self._names_filled, self.link.get(), own)
+        if names is None:
+            return False
+        self._names_filled = names
+        self._filling = True
+        try:
+            self.issuer.set(names[0])
+            self.account.set(names[1])
+        finally:
+            self._filling = False
+        self.update()
+        return True
 
     def _prefill_website(self) -> None:
         """The directory's website for the account's issuer, unless the user wrote one."""
@@ -485,6 +512,8 @@ class EnrolDialog:
             "targets": [t.label for t in self.targets],
             "target": self.target.get(),
             "website": self.website.get(),
+            "issuer": self.issuer.get(),
+            "account": self.account.get(),
             "can_save": str(self.save_button.cget("state")) == "normal",
             "widgets": theme.widget_boxes(self.window),
         }

@@ -101,6 +101,13 @@ def read_form(form: Form) -> Reading:
                 )
             return Reading(list(parsed.entries), [], note)
         entry, link_warnings = inspect_uri(text)
+        # the name fields show the link's names (names_prefill); what the user typed
+        # over them wins
+        entry = replace(
+            entry,
+            issuer=form.issuer.strip() or entry.issuer,
+            account=form.account.strip() or entry.account,
+        )
         return _with_website(Reading([entry], list(link_warnings)), form)
     if form.key.strip():
         return _with_website(_from_key(form), form)
@@ -114,6 +121,25 @@ def _with_website(reading: Reading, form: Form) -> Reading:
         return reading
     entry = replace(reading.entries[0], websites=(website,))
     return Reading([entry], reading.warnings, reading.note)
+
+
+def names_prefill(
+    current: tuple[str, str], filled: tuple[str, str], link: str, entries: list[Entry]
+) -> tuple[str, str] | None:
+    """What the "Site or app" and "Account" fields should now show: the link's names
+    (one account read from ``link``: pasted, scanned or opened), field by field unless the
+    user wrote their own (``filled``: what was pre-filled last); None: leave them."""
+    if not link.strip() or len(entries) > 1:
+        wanted = ("", "")  # no link (a setup key's names are the user's), or an export
+    elif entries:
+        wanted = (entries[0].issuer, entries[0].account)
+    else:
+        return None  # a link being typed: keep what is shown
+    shown = tuple(
+        want if now in ("", was) else now
+        for now, was, want in zip(current, filled, wanted, strict=True)
+    )
+    return (shown[0], shown[1]) if shown != current else None
 
 
 def website_prefill(current: str, filled: str, entries: list[Entry]) -> str | None:

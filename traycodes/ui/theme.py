@@ -93,3 +93,29 @@ def widget_boxes(window: tk.Misc) -> dict[str, list[int]]:
                 widget.winfo_height(),
             ]
     return found
+
+
+def editing_keys(root: tk.Misc) -> None:
+    """The editing keys people expect in every text field, whatever Tk's defaults: Ctrl+A
+    selects all (Tk on X11 moves to the line start, as Emacs does), Ctrl+Backspace deletes
+    the word before the cursor. Once per Tk root: the bindings are the Entry class's."""
+    if root.tk.call("tk", "windowingsystem") != "aqua":  # macOS: Cmd+A already selects all
+        root.event_delete("<<LineStart>>", "<Control-a>")
+        root.event_add("<<SelectAll>>", "<Control-a>")
+    root.bind_class("Entry", "<Control-BackSpace>", _delete_word_before)
+
+
+def _delete_word_before(event: tk.Event[tk.Misc]) -> str:
+    entry = event.widget
+    if not isinstance(entry, tk.Entry):
+        return ""
+    if entry.selection_present():
+        entry.delete("sel.first", "sel.last")
+        return "break"
+    cursor = entry.index("insert")
+    text = entry.get()[:cursor]
+    start = len(text.rstrip())
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    entry.delete(start, cursor)
+    return "break"

@@ -10,6 +10,7 @@ import tkinter as tk
 from collections.abc import Callable
 
 from . import theme
+from .text import elide_path
 
 
 class PasswordWindow:
@@ -44,7 +45,7 @@ class PasswordWindow:
             "Choose a password for the vault that keeps your codes. It cannot be "
             "recovered: keep it somewhere safe."
             if create
-            else vault
+            else elide_path(vault)
         )
         tk.Label(
             self.window,
