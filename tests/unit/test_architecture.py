@@ -62,6 +62,7 @@ THIRD_PARTY = {  # third-party imports allowed from each layer
         "tomli_w",
         "pykeepass",
         "publicsuffixlist",
+        "defusedxml",
     },
     3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},
