@@ -22,6 +22,8 @@ from tests.unit.test_formats import aegis_db, aegis_encrypted
 from tests.unit.test_formats_more import authy_encrypt, authy_tokens, authy_xml
 from traycodes.errors import InvalidInput
 from traycodes.formats import budget, managers, read
+from traycodes.model import Entry
+from traycodes.uri import format_migration, parse_link
 
 
 def refused_quickly(data: bytes, match: str, fmt: str = "auto") -> None:
@@ -78,6 +80,9 @@ def test_a_file_of_more_accounts_than_any_export_is_refused(
     line = b"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\n"
     assert len(read(line * 50).items) == 50
     refused_quickly(line * 51, "more than 50 accounts")
+    one = parse_link(line.decode().strip())
+    assert isinstance(one, Entry)
+    refused_quickly(format_migration([one] * 51).encode(), "more than 50 accounts")  # one link
     row = b"Site,JBSWY3DPEHPK3PXP,me\n"
     refused_quickly(b"Title,OTPAuth,Username\n" + row * 51, "more than 50 accounts")
 

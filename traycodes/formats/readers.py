@@ -46,7 +46,7 @@ def read_lines(data: bytes, fmt: str) -> Batch:
         line = raw_line.strip()
         if not line or line.startswith("#"):
             continue
-        count_account()  # a Google link of many accounts is counted once: its size is capped
+        count_account()
         where = f"line {number}"
         try:
             parsed = parse_link(line)
@@ -55,6 +55,8 @@ def read_lines(data: bytes, fmt: str) -> Batch:
             continue
         if isinstance(parsed, MigrationBatch):
             batches.append(parsed)
+            for _ in parsed.entries[1:]:  # a Google link of many accounts: each one counts
+                count_account()
             items += [
                 Item(f"{where}, account {n}", entry=e)
                 for n, e in enumerate(parsed.entries, start=1)
