@@ -63,6 +63,7 @@ THIRD_PARTY = {  # third-party imports allowed from each layer
         "pykeepass",
         "publicsuffixlist",
         "nacl",
+        "defusedxml",
     },
     3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
     4: {"PIL", "tkinter"},

@@ -401,10 +401,12 @@ def test_the_fallback_folder_is_never_a_link(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("XDG_RUNTIME_DIR")
-    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    state = tmp_path / "state"
+    monkeypatch.setenv("TRAYCODES_STATE", str(state))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
-    (tmp_path / f"traycodes-{os.getuid()}").symlink_to(elsewhere)
+    state.mkdir()
+    (state / "ipc").symlink_to(elsewhere)
     with pytest.raises(TrayCodesError, match="not a folder private"):
         ipc.socket_path()
 
@@ -416,7 +418,7 @@ def test_an_open_runtime_folder_is_not_used(
     shared.mkdir()
     shared.chmod(0o755)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
-    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv("TRAYCODES_STATE", str(tmp_path / "state"))
     chosen = ipc.socket_path()
-    assert chosen.parent == tmp_path / f"traycodes-{os.getuid()}"
+    assert chosen.parent == tmp_path / "state" / "ipc"
     assert stat.S_IMODE(chosen.parent.stat().st_mode) == 0o700

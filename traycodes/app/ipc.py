@@ -1,7 +1,7 @@
 """One running app per user, and a way for the CLI to talk to it, for that user alone.
 
 Unix: a socket in ``$XDG_RUNTIME_DIR`` when that folder is private to the user, else in a
-private ``traycodes-UID`` folder in the temp dir (never followed through a link), mode
+private ``ipc`` folder in the user's state folder (never followed through a link), mode
 0600; each end checks the other's uid (``SO_PEERCRED``) before anything is said. Windows: a
 named pipe whose name holds the user's SID, the session and a random part, created with a
 DACL for that user alone and as the first instance (no squatting); the client checks the
@@ -54,28 +54,52 @@ class AlreadyRunning(TrayCodesError):
     exit_code = 0
 
 
+MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with its NUL
+
+
 def socket_path() -> Path:
-    """Where the app listens: a folder private to the user (``$XDG_RUNTIME_DIR`` when it
-    is one, else ``traycodes-UID`` in the temp folder, which must be a real folder of
-    ours: never followed through a symlink)."""
+    """Where the app listens: ``$XDG_RUNTIME_DIR`` when that folder is private to the user,
+    else an ``ipc`` folder in the user's own state folder (other users cannot create it
+    first, as they could ``/tmp/traycodes-UID``); when that path is too long for a socket,
+    a folder of a random name in the temp folder, its name recorded in the state folder."""
     if sys.platform == "win32":
         raise TrayCodesError("Windows uses a named pipe, not a socket")
     else:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         if runtime and _private_folder(Path(runtime)):
             return Path(runtime) / "traycodes.sock"
-        import contextlib
-        import tempfile
+        from ..vault import make_private_folder, state_folder
 
-        folder = Path(tempfile.gettempdir()) / f"traycodes-{os.getuid()}"
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
+        folder = state_folder() / "ipc"
+        if len(os.fsencode(folder / "traycodes.sock")) > MAX_SOCKET_PATH:
+            folder = _recorded_temp_folder(state_folder())
+        make_private_folder(folder)
         if not _private_folder(folder):
             raise TrayCodesError(
                 f"{folder} is not a folder private to this user (a link, another owner, or "
-                "open to others); remove it and try again"
+                "open to others): make it yours alone (chmod 700) or remove it"
             )
         return folder / "traycodes.sock"
+
+
+def _recorded_temp_folder(state: Path) -> Path:
+    """A private folder of a random name in the temp folder, made once and recorded in
+    ``state`` (``ipc-folder``) for the app and its clients to find."""
+    import tempfile
+
+    from ..vault import atomic_write, make_private_folder
+
+    record = state / "ipc-folder"
+    try:
+        recorded = Path(record.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError):
+        recorded = None
+    if recorded is not None and recorded.is_absolute() and _private_folder(recorded):
+        return recorded
+    made = Path(tempfile.mkdtemp(prefix="traycodes-"))  # 0700, a name no one chose before
+    make_private_folder(state)
+    atomic_write(record, os.fsencode(made))
+    return made
 
 
 def _private_folder(folder: Path) -> bool:
@@ -148,7 +172,7 @@ def answer(handler: Handler, data: bytes) -> dict[str, Any]:
     a handler that fails) gets an answer, and the server goes on."""
     try:
         parsed = json.loads(data)
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested 60,000 deep
         return {"ok": False, "error": "malformed request"}
     if not isinstance(parsed, dict) or not isinstance(parsed.get("command"), str):
         return {"ok": False, "error": "malformed request"}
@@ -297,8 +321,8 @@ class Server:
                     continue
                 reply = answer(self.handler, pipes.read(handle, MAX_REQUEST))
                 pipes.write(handle, json.dumps(reply).encode())
-            except OSError as exc:  # too long, or the client went away
-                _log().info("a bad IPC request: %s", exc)
+            except Exception as exc:  # too long, the client went away...: serve on
+                _log().info("a bad IPC request: %s", type(exc).__name__)
             finally:
                 pipes.disconnect(handle)
 
@@ -320,7 +344,7 @@ class Server:
                 connection.settimeout(5)
                 try:
                     self._answer(connection)
-                except (OSError, ValueError) as exc:
+                except Exception as exc:  # whatever one request does, the thread serves on
                     _log().info("a bad IPC request: %s", type(exc).__name__)
 
     def _answer(self, connection: socket.socket) -> None:

@@ -250,7 +250,7 @@ class TkWindows:
         same all-or-nothing rule and report as ``traycodes import``, in windows."""
         from tkinter import filedialog, messagebox, simpledialog
 
-        from ..formats import read
+        from ..formats.bounded import read_bounded as read  # in a bounded child process
 
         title = "traycodes: import"
         chosen = filedialog.askopenfilename(parent=self.root, title=title)

@@ -21,7 +21,8 @@ def _read_sources(args: argparse.Namespace) -> Batch:
     from pathlib import Path
 
     from ..errors import InvalidInput, StorageError
-    from ..formats import Batch, detect, read
+    from ..formats import Batch, is_image
+    from ..formats.bounded import read_bounded as read  # each file in a bounded child
 
     reader = _ImportPassword(args)
     blobs: list[bytes] = []
@@ -37,8 +38,8 @@ def _read_sources(args: argparse.Namespace) -> Batch:
                 raise StorageError(f"cannot read {source}: {exc.strerror}") from None
     fmt = args.format
     if len(blobs) > 1:
-        kinds = {detect(blob) for blob in blobs} if fmt == "auto" else {fmt}
-        if kinds == {"image"}:
+        all_images = all(is_image(blob) for blob in blobs) if fmt == "auto" else fmt == "image"
+        if all_images:
             return read(blobs[0], "image", images=blobs[1:])
         items: list[Any] = []
         notes: list[str] = []

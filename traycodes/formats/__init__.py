@@ -29,6 +29,7 @@ __all__ = [
     "PasswordSource",
     "check_size",
     "detect",
+    "is_image",
     "item",
     "load_json",
     "qr_texts",
@@ -59,10 +60,15 @@ FORMATS = (
 )
 
 
+def is_image(data: bytes) -> bool:
+    """Whether a file is an image (PNG, JPEG, GIF, BMP, WebP), from its first bytes."""
+    head = data[:16]
+    return head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP"
+
+
 def detect(data: bytes) -> str:
     """The format of an export, from its content."""
-    head = data[:16]
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+    if is_image(data):
         return "image"
     if data.startswith(b"traycodes-vault "):
         return "traycodes"
@@ -79,7 +85,7 @@ def detect(data: bytes) -> str:
     if text.startswith(("{", "[")):
         try:
             parsed = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # a number of 5,000 digits is a ValueError too
             return "json"  # broken JSON: the caller reports where
         from .apps import looks_like
 
@@ -145,15 +151,28 @@ def read(
     reader = readers.READERS.get(fmt)
     if reader is None:
         raise InvalidInput(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    from .budget import end_budget, new_budget
+
+    budget = new_budget()  # the key-derivation work this file may ask for: see .budget
     try:
         if fmt == "image":
             return readers.read_images([data, *(images or [])])
         return reader(data, password)
     except TrayCodesError:
         raise
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError, RecursionError):
+    except (
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        ValueError,
+        ArithmeticError,  # "Digits": 1e400 is an infinite float: int() of it overflows
+        RecursionError,
+    ):
         # A file of another shape than the format's (a JSON number where an object was
         # due...): readers check what they use, and this catches what they could not foresee.
         raise InvalidInput(
             f"this is not a {fmt} export traycodes can read (or it is damaged)"
         ) from None
+    finally:
+        end_budget(budget)

@@ -25,6 +25,7 @@ from .base import (
     many,
     otp_params,
 )
+from .budget import pbkdf2_cost, spend, spend_argon2, spend_pbkdf2
 
 # --- Proton Authenticator --------------------------------------------------------------------
 
@@ -132,6 +133,7 @@ def _stratum_decrypt(data: bytes, password: PasswordSource) -> bytes:
         raise InvalidInput("the Stratum backup is too short (truncated?)")
     salt, nonce, ciphertext = body[:16], body[16:28], body[28:]
     given = ask_password(password, "Stratum")
+    spend_argon2(64 * 1024, 3, "the Stratum backup")
     kdf = Argon2id(salt=salt, length=32, iterations=3, lanes=4, memory_cost=64 * 1024)
     plain = unseal(kdf.derive(given.encode("utf-8")), nonce, ciphertext, b"")
     if plain is None:
@@ -148,6 +150,7 @@ def _stratum_legacy_decrypt(data: bytes, password: PasswordSource) -> bytes:
         raise InvalidInput("the Stratum backup is damaged or truncated")
     salt, iv, ciphertext = body[:20], body[20:36], body[36:]
     given = ask_password(password, "Stratum")
+    spend_pbkdf2(64_000, "the Stratum backup")
     key = PBKDF2HMAC(hashes.SHA1(), 32, salt, 64_000).derive(given.encode("utf-8"))  # noqa: S303 - the app's own choice
     plain = _cbc_decrypt(key, iv, ciphertext)
     if plain is None or not plain.lstrip().startswith(b"{"):
@@ -203,8 +206,10 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
         isinstance(t, dict) and t.get("encryptedSecret") and not t.get("decryptedSecret")
         for t in tokens
     ):
+        what = "the Authy file"  # one derivation per salt, all counted before any is done
+        spend(sum(pbkdf2_cost(rounds, what) for _, rounds in _authy_derivations(tokens)), what)
         given = ask_password(password, "Authy (backup password)")
-        decrypt = partial(_authy_decrypt, given)
+        decrypt = partial(_authy_decrypt, given, {})
     else:
         decrypt = None
     for number, raw in enumerate(tokens, start=1):
@@ -220,15 +225,19 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
 
 
 def _android_strings(data: bytes) -> dict[str, str]:
-    """The ``<string name=...>`` values of an Android shared-preferences file. No DTDs or
-    entities beyond XML's own are accepted (a crafted file cannot expand or fetch)."""
-    import xml.etree.ElementTree as ET
+    """The ``<string name=...>`` values of an Android shared-preferences file. The parser
+    refuses any DTD and entity declaration, in whatever encoding the file is written (a
+    crafted file cannot expand or fetch; a check of the bytes missed UTF-16)."""
+    from xml.etree.ElementTree import ParseError
 
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise InvalidInput("the XML file declares a DTD or entities: not an Authy file")
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
     try:
-        root = ET.fromstring(data)  # noqa: S314 - DTDs refused above; no external access
-    except ET.ParseError as exc:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise InvalidInput("the XML file declares a DTD or entities: not an Authy file") from None
+    except ParseError as exc:
         raise InvalidInput(f"the file is not valid XML ({exc})") from None
     if root.tag != "map":
         raise InvalidInput("this XML is not an Android preferences file (no <map>)")
@@ -279,12 +288,33 @@ def _authy_entry(raw: dict[str, Any], decrypt: Any) -> Entry:
     )
 
 
-def _authy_decrypt(password: str, raw: dict[str, Any]) -> bytes:
+def _authy_rounds(raw: dict[str, Any]) -> int | None:
+    try:
+        rounds = int(raw.get("key_derivation_iterations") or AUTHY_ROUNDS)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return rounds if 1 <= rounds <= AUTHY_MAX_ROUNDS else None
+
+
+def _authy_derivations(tokens: list[Any]) -> set[tuple[str, int]]:
+    """The (salt, rounds) of every encrypted token: each pair costs one derivation."""
+    found = set()
+    for raw in tokens:
+        if isinstance(raw, dict) and raw.get("encryptedSecret"):
+            rounds = _authy_rounds(raw)
+            if rounds is not None:  # the others are refused one by one
+                found.add((str(raw.get("salt") or ""), rounds))
+    return found
+
+
+def _authy_decrypt(
+    password: str, keys: dict[tuple[bytes, int], bytes], raw: dict[str, Any]
+) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-    rounds = int(raw.get("key_derivation_iterations") or AUTHY_ROUNDS)
-    if not 1 <= rounds <= AUTHY_MAX_ROUNDS:
+    rounds = _authy_rounds(raw)
+    if rounds is None:
         raise InvalidInput("the token asks for an unreasonable key derivation")
     try:
         ciphertext = base64.b64decode(str(raw["encryptedSecret"]), validate=True)
@@ -294,7 +324,11 @@ def _authy_decrypt(password: str, raw: dict[str, Any]) -> bytes:
     if len(iv) != 16:
         raise InvalidInput("the token's IV is damaged")
     salt = str(raw.get("salt") or "").encode("utf-8")
-    key = PBKDF2HMAC(hashes.SHA1(), 32, salt, rounds).derive(password.encode("utf-8"))  # noqa: S303 - Authy's own choice
+    # Authy gives every token of an account the same salt: one derivation serves them all.
+    key = keys.get((salt, rounds))
+    if key is None:  # spent already, by read_authy
+        key = PBKDF2HMAC(hashes.SHA1(), 32, salt, rounds).derive(password.encode("utf-8"))  # noqa: S303 - Authy's own choice
+        keys[salt, rounds] = key
     plain = _cbc_decrypt(key, iv, ciphertext)
     text = plain.decode("ascii", "replace").strip() if plain is not None else ""
     if not re.fullmatch(r"[A-Za-z2-7= ]+", text):

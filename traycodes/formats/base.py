@@ -11,6 +11,7 @@ from functools import partial
 
 from ..errors import InvalidInput, TrayCodesError
 from ..model import Algorithm, Entry, OtpParams, OtpType
+from .budget import TooMuchWork, count_account
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
@@ -47,13 +48,16 @@ class Batch:
 
 def item(where: str, make: Callable[[], Entry], ref: str = "") -> Item:
     """Build one item; a refusal of the model or the link parser becomes its problem."""
+    count_account()
     try:
         return Item(where, entry=make(), ref=ref)
+    except TooMuchWork:
+        raise  # the file as a whole is refused
     except UnsupportedKind as exc:
         return Item(where, problem=str(exc), unsupported=True, ref=ref)
     except TrayCodesError as exc:
         return Item(where, problem=str(exc), ref=ref)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         return Item(where, problem=f"missing or malformed field ({type(exc).__name__})", ref=ref)
 
 
@@ -74,6 +78,8 @@ def load_json(data: bytes, what: str) -> Any:
             f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno} (damaged or truncated?)"
         ) from None
+    except ValueError:  # a number longer than Python converts (4,300 digits)
+        raise InvalidInput(f"the {what} holds a number far too long to be an export's") from None
 
 
 def check_size(data: bytes, what: str) -> None:

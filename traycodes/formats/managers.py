@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -23,36 +24,56 @@ from .base import (
     item,
     load_json,
 )
+from .budget import spend_aes_kdf, spend_argon2
 
 # --- CSV: Bitwarden and 1Password ------------------------------------------------------------
 
 BITWARDEN_COLUMNS = {"login_totp", "name"}  # others (login_uri, login_username...) optional
 
 
-def _csv_rows(data: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The header (lower-cased) and rows of a CSV export."""
+MAX_CSV_COLUMNS = 1000  # exports have about ten; custom fields add a few
+
+
+def _csv_rows(data: bytes, what: str) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header (lower-cased) and rows of a CSV export. The rows are read one at a time
+    as they are used (a crafted file of millions of tiny fields never sits in memory as
+    lists and dicts at once); a damaged row stops the reading with one line."""
     check_size(data, what)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
+    first = _next_row(reader, what)
+    if first is None:
+        raise InvalidInput(f"the {what} is empty")
+    header = [name.strip().lower() for name in first]
+    if len(header) > MAX_CSV_COLUMNS:
+        raise InvalidInput(f"the {what} has {len(header)} columns, more than any export")
+    return header, _csv_dicts(reader, header, what)
+
+
+def _next_row(reader: Iterator[list[str]], what: str) -> list[str] | None:
     try:
-        text = data.decode("utf-8-sig")
+        return next(reader, None)
     except UnicodeDecodeError:
         raise InvalidInput(f"the {what} is not UTF-8 text") from None
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        rows = list(reader)
     except csv.Error as exc:
         raise InvalidInput(f"the {what} is not valid CSV: {exc}") from None
-    if not rows:
-        raise InvalidInput(f"the {what} is empty")
-    header = [name.strip().lower() for name in rows[0]]
-    for number, row in enumerate(rows[1:], start=2):
-        if any(row) and len(row) < len(header):
+
+
+def _csv_dicts(
+    reader: Iterator[list[str]], header: list[str], what: str
+) -> Iterator[dict[str, str]]:
+    number = 1
+    while (row := _next_row(reader, what)) is not None:
+        number += 1
+        if not any(row):
+            continue
+        if len(row) < len(header):
             raise InvalidInput(
                 f"row {number} of the {what} has {len(row)} fields where its header has "
                 f"{len(header)}: the file is damaged or truncated"
             )
-    # Fields after the header's columns (a hand-edited export) name nothing: ignored.
-    width = len(header)
-    return header, [dict(zip(header, row[:width], strict=True)) for row in rows[1:] if any(row)]
+        # Fields after the header's columns (a hand-edited export) name nothing: ignored.
+        yield dict(zip(header, row[: len(header)], strict=True))
 
 
 def read_bitwarden_csv(data: bytes, password: PasswordSource) -> Batch:
@@ -60,7 +81,10 @@ def read_bitwarden_csv(data: bytes, password: PasswordSource) -> Batch:
     login_uri, login_username, login_password, login_totp``; an organization's has
     ``collections`` instead of ``folder`` and ``favorite``). Rows of type ``login`` with a
     ``login_totp``; ``login_uri`` may list several addresses, comma-separated."""
-    header, rows = _csv_rows(data, "Bitwarden CSV export")
+    return _bitwarden_csv(*_csv_rows(data, "Bitwarden CSV export"))
+
+
+def _bitwarden_csv(header: list[str], rows: Iterator[dict[str, str]]) -> Batch:
     if not set(header) >= BITWARDEN_COLUMNS:
         raise InvalidInput("this CSV is not a Bitwarden export (no login_totp column)")
     items: list[Item] = []
@@ -98,7 +122,10 @@ def read_1password_csv(data: bytes, password: PasswordSource) -> Batch:
     """1Password's CSV export (1Password 8: ``Title, Url, Username, Password, OTPAuth,
     Favorite, Archived, Tags, Notes``; 1Password 7 names the OTP column "one-time
     password"): rows with an OTP link or key; archived rows are left out."""
-    header, rows = _csv_rows(data, "1Password CSV export")
+    return _1password_csv(*_csv_rows(data, "1Password CSV export"))
+
+
+def _1password_csv(header: list[str], rows: Iterator[dict[str, str]]) -> Batch:
     otp_column = next((c for c in ONEPASSWORD_OTP_COLUMNS if c in header), None)
     if "title" not in header or otp_column is None:
         raise InvalidInput("this CSV is not a 1Password export (no Title and OTPAuth columns)")
@@ -129,11 +156,11 @@ def read_1password_csv(data: bytes, password: PasswordSource) -> Batch:
 
 
 def read_csv(data: bytes, password: PasswordSource) -> Batch:
-    """A CSV export: Bitwarden's or 1Password's, by its header."""
-    header, _ = _csv_rows(data, "CSV file")
+    """A CSV export: Bitwarden's or 1Password's, by its header (the file is read once)."""
+    header, rows = _csv_rows(data, "CSV file")
     if "login_totp" in header:
-        return read_bitwarden_csv(data, password)
-    return read_1password_csv(data, password)
+        return _bitwarden_csv(header, rows)
+    return _1password_csv(header, rows)
 
 
 # --- 1Password .1pux -------------------------------------------------------------------------
@@ -147,19 +174,7 @@ def read_1pux(data: bytes, password: PasswordSource) -> Batch:
     "urls", "tags"}, "details": {"loginFields", "notesPlain", "sections": [{"fields":
     [{"value": {"totp": LINK}}]}]}}]}]}]}`` (older exports wrap each item in ``{"item":
     …}``). Archived and trashed items are left out."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("export.data")
-            if info.file_size > MAX_1PUX_DATA:
-                raise InvalidInput("the 1Password export's data is too large to be real")
-            payload = archive.read(info)
-    except KeyError:
-        raise InvalidInput("the zip file has no export.data: not a 1Password export") from None
-    except (zipfile.BadZipFile, EOFError, OSError):
-        raise InvalidInput("the .1pux file is not a readable zip (damaged?)") from None
-    parsed = load_json(payload, "1Password export data")
+    parsed = load_json(_1pux_data(data), "1Password export data")
     if not isinstance(parsed, dict) or not isinstance(parsed.get("accounts"), list):
         raise InvalidInput("the 1Password export data has no accounts")
     items: list[Item] = []
@@ -177,6 +192,39 @@ def read_1pux(data: bytes, password: PasswordSource) -> Batch:
                     where = f"item {title}" + (f", code {number}" if number > 1 else "")
                     items.append(item(where, partial(_1pux_entry, raw, link)))
     return Batch("1pux", items)
+
+
+def _1pux_data(data: bytes) -> bytes:
+    """``export.data``, read with a cap: a member may inflate far past the size its header
+    declares. Whatever the zip module meets (a corrupt deflate stream, an encrypted member,
+    a compression it lacks) is one line."""
+    import lzma
+    import zipfile
+    import zlib
+
+    too_large = InvalidInput("the 1Password export's data is too large to be real")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("export.data")
+            if info.file_size > MAX_1PUX_DATA:
+                raise too_large
+            with archive.open(info) as member:
+                payload = member.read(MAX_1PUX_DATA + 1)
+    except InvalidInput:
+        raise
+    except KeyError:
+        raise InvalidInput("the zip file has no export.data: not a 1Password export") from None
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise InvalidInput("the .1pux file's data is encrypted: not a 1Password export") from None
+    except NotImplementedError:
+        raise InvalidInput(
+            "the .1pux file is compressed in a way 1Password does not use: not read"
+        ) from None
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError):
+        raise InvalidInput("the .1pux file is not a readable zip (damaged?)") from None
+    if len(payload) > MAX_1PUX_DATA:
+        raise too_large
+    return payload
 
 
 def _1pux_otps(raw: dict[str, Any]) -> list[str]:
@@ -233,6 +281,7 @@ def read_kdbx(data: bytes, password: PasswordSource) -> Batch:
     install()  # AES-KDF in C: KeePassXC's default 43 million rounds in seconds, not minutes
     check_kdbx_cost(data)
     given = ask_password(password, "KeePass")
+    _bound_kdbx_inflation()
     try:
         database = PyKeePass(io.BytesIO(data), password=given)
     except CredentialsError:
@@ -258,6 +307,32 @@ def read_kdbx(data: bytes, password: PasswordSource) -> Batch:
         title = entry.title or "?"
         items.append(item(f"entry {title}", partial(_kdbx_entry, entry, otp, seed, fields)))
     return Batch("keepass", items)
+
+
+MAX_KDBX_XML = 64 * 1024 * 1024  # the database's XML once inflated; real ones: a few MiB
+
+
+def _bound_kdbx_inflation() -> None:
+    """pykeepass inflates a database's gzip payload whole (870 MB from 400 KB of crafted
+    file): its decoder is replaced, once, by one that stops past :data:`MAX_KDBX_XML`."""
+    import zlib
+
+    from pykeepass.kdbx_parsing import common  # type: ignore[import-untyped]
+
+    if getattr(common.Decompressed, "bounded_by_traycodes", False):
+        return
+
+    def decode(self: Any, data: bytes, con: Any, path: Any) -> bytes:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        xml = inflater.decompress(data, MAX_KDBX_XML + 1)
+        if len(xml) > MAX_KDBX_XML:
+            raise InvalidInput("the KeePass database inflates far larger than any real one")
+        if not inflater.eof:
+            raise InvalidInput("the KeePass database's payload is damaged or truncated")
+        return xml
+
+    common.Decompressed._decode = decode
+    common.Decompressed.bounded_by_traycodes = True
 
 
 def _inside(entry: Any, group: Any) -> bool:
@@ -347,6 +422,9 @@ def check_kdbx_cost(data: bytes) -> None:
             "the KeePass database asks for a key derivation far costlier than KeePass or "
             "KeePassXC ever set: not opened"
         )
+    # Only one of the two is set; both come out of the file's budget (.budget).
+    spend_aes_kdf(params.get("R", 0), "the KeePass database")
+    spend_argon2(memory // 1024, passes if memory else 0, "the KeePass database")
 
 
 def _variant_numbers(blob: bytes) -> dict[str, int]:

@@ -27,6 +27,7 @@ from .base import (
 from .base import (
     otp_type as parse_otp_type,
 )
+from .budget import count_account, scrypt_cost, spend, spend_pbkdf2
 from .images import texts_in_images
 
 # --- text: otpauth lists, Ente, Google links -------------------------------------------------
@@ -45,6 +46,7 @@ def read_lines(data: bytes, fmt: str) -> Batch:
         line = raw_line.strip()
         if not line or line.startswith("#"):
             continue
+        count_account()
         where = f"line {number}"
         try:
             parsed = parse_link(line)
@@ -53,6 +55,8 @@ def read_lines(data: bytes, fmt: str) -> Batch:
             continue
         if isinstance(parsed, MigrationBatch):
             batches.append(parsed)
+            for _ in parsed.entries[1:]:  # a Google link of many accounts: each one counts
+                count_account()
             items += [
                 Item(f"{where}, account {n}", entry=e)
                 for n, e in enumerate(parsed.entries, start=1)
@@ -183,10 +187,13 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
             "the Aegis export is encrypted without a password slot "
             "(only password-protected exports can be read)"
         )
+    for slot in slots:
+        _check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"))
+    what = "the Aegis export"  # every slot's work counted before any of it is done
+    spend(sum(scrypt_cost(s["n"], s["r"], s["p"], what) for s in slots), what)
     given = ask_password(password, "Aegis")
     master = None
     for slot in slots:
-        _check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"))
         try:
             scrypt = Scrypt(
                 salt=bytes.fromhex(slot["salt"]), length=32, n=slot["n"], r=slot["r"], p=slot["p"]
@@ -260,6 +267,7 @@ def _2fas_decrypt(blob: str, password: PasswordSource) -> Any:
     except (ValueError, binascii.Error):
         raise InvalidInput("the 2FAS backup's encrypted part is damaged") from None
     given = ask_password(password, "2FAS")
+    spend_pbkdf2(10_000, "the 2FAS backup")
     key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(given.encode("utf-8"))
     plain = unseal(key, iv, ciphertext, b"")
     if plain is None:
@@ -313,6 +321,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     given = ask_password(password, "andOTP")
     if new_format:
         salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
+        spend_pbkdf2(iterations, "the andOTP backup")
         key = PBKDF2HMAC(hashes.SHA1(), 32, salt, iterations).derive(given.encode("utf-8"))  # noqa: S303 - andOTP's own choice
         plain = unseal(key, nonce, ciphertext, b"")
         if plain is not None:

@@ -32,6 +32,7 @@ import hmac
 
 from ..errors import InvalidInput, WrongPassword
 from .base import PasswordSource, ask_password, load_json
+from .budget import spend_argon2, spend_pbkdf2
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
 if TYPE_CHECKING:
@@ -134,6 +135,10 @@ def bitwarden_decrypt(parsed: dict[str, Any], password: PasswordSource) -> Any:
     checker, data = parsed.get("encKeyValidation_DO_NOT_EDIT"), parsed.get("data")
     if not isinstance(checker, str) or not isinstance(data, str):
         raise InvalidInput("the Bitwarden export's encrypted part is missing: it is damaged")
+    if kind == 0:  # the file's work budget (formats/budget.py), before the password
+        spend_pbkdf2(rounds, "the Bitwarden export")
+    else:
+        spend_argon2(argon2[0], argon2[1], "the Bitwarden export")
     given = ask_password(password, "Bitwarden").encode("utf-8")
     if kind == 0:
         from cryptography.hazmat.primitives import hashes
@@ -205,6 +210,7 @@ def ente_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
     sealed = _b64(parsed.get("encryptedData"), "Ente")
     if len(salt) != 16 or len(header) != 24 or len(sealed) < 17:
         raise InvalidInput("the Ente export's encrypted part is damaged")
+    spend_argon2(memory_kib, passes, "the Ente export")
     given = ask_password(password, "Ente").encode("utf-8")
     key = _argon2id(given, salt, memory_kib, passes, 1)
     from nacl import bindings, exceptions
@@ -240,6 +246,7 @@ def proton_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
     sealed = _b64(parsed.get("content"), "Proton Authenticator")
     if len(salt) != 16 or len(sealed) < 12 + 16:
         raise InvalidInput("the Proton Authenticator export's encrypted part is damaged")
+    spend_argon2(19 * 1024, 2, "the Proton Authenticator export")
     given = ask_password(password, "Proton Authenticator").encode("utf-8")
     key = _argon2id(given, salt, 19 * 1024, 2, 1)  # the app's fixed parameters
     try:
