@@ -1,3 +1,3 @@
 """traycodes: a two-factor authenticator that lives in the system tray."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
