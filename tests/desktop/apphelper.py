@@ -218,6 +218,20 @@ class TrayApp:
         ).split()
         return found[-1] if found else None
 
+    def wait_window(self, name: str, timeout: float = 10.0) -> str:
+        """The id of the visible window titled ``name``, once there is one (a search that
+        finds nothing because a window vanished mid-walk is tried again)."""
+        found: list[str] = []
+
+        def seen() -> bool:
+            window = self.window_named(name)
+            if window is not None:
+                found.append(window)
+            return window is not None
+
+        wait_for(seen, f"the window {name!r}", timeout=timeout)
+        return found[-1]
+
     def wait_focused(self, title: str) -> None:
         """Wait until the window ``title`` has the focus (keys go there): with the windows
         in a child process, and the Tk root made with the first window, the focus comes a

@@ -297,11 +297,9 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
         env=app.env,
     )
     try:
-        wait_for(lambda: app.window_named("other") is not None, "another window")
         # By its id: a search that walks the tree again dies with BadWindow when some
-        # window vanishes meanwhile (window_named's search retries; this would not).
-        other_id = app.window_named("other")
-        assert other_id is not None
+        # window vanishes meanwhile (wait_window's search is tried again; this would not).
+        other_id = app.wait_window("other")
         app.run("xdotool", "windowactivate", "--sync", other_id)
         wait_for(lambda: not app.state()["quickpick"], "the window to close on focus loss")
     finally:
