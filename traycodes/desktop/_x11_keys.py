@@ -84,6 +84,7 @@ def modifier_masks(display: Any) -> dict[str, int]:
                 break
     masks.setdefault("alt", X.Mod1Mask)
     masks.setdefault("cmd", X.Mod4Mask)
+    masks.setdefault("alt_gr", X.Mod5Mask)
     return masks
 
 
