@@ -313,6 +313,34 @@ def test_a_hotkey_another_program_holds_is_reported(hotkey_app, desktop) -> None
     assert TAKEN not in app.cli("doctor", check=False).stdout  # free again
 
 
+HOLDS = """
+from traycodes.desktop._x11_keys import X11Shortcuts
+probe = X11Shortcuts({"<ctrl>+<alt>+o": lambda: None})
+print(probe.start())
+probe.stop()
+"""
+
+
+def test_new_hotkeys_in_the_settings_let_go_of_the_old(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target(GITHUB_APP)
+
+    def taken() -> bool:
+        probe = [sys.executable, "-c", HOLDS]
+        done = subprocess.run(probe, env=app.env, capture_output=True, text=True, check=True)
+        return TAKEN in done.stdout
+
+    assert taken()  # the app holds Ctrl+Alt+O
+    app.config.write_text('hotkey_type = "<ctrl>+<alt>+k"\n')
+    assert app.request("reload-settings")["ok"]
+    wait_for(lambda: not taken(), "Ctrl+Alt+O let go")
+    github.activate()
+    app.run("xdotool", "key", "ctrl+alt+k")
+    wait_for(lambda: len(github.field()) == 6, "the code from the new hotkey")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.stop() == 0
+
+
 def test_a_code_about_to_expire_is_not_typed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
     github = target(GITHUB_APP)
