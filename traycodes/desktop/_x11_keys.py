@@ -16,6 +16,7 @@ import contextlib
 import os
 import select
 import threading
+import time
 from typing import Any
 
 from ..errors import TrayCodesError
@@ -59,6 +60,21 @@ def _keysym(name: str) -> int:
     from Xlib import XK
 
     return int(XK.string_to_keysym(name))
+
+
+def connect(display_name: str | None, attempts: int = 3) -> Any:
+    """A connection of our own to the X server. A connection reset while it is set up is
+    tried again: Xvfb resets one now and then when another client has just closed."""
+    from Xlib import display, error
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return display.Display(display_name)
+        except error.ConnectionClosedError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
 
 
 def modifier_masks(display: Any) -> dict[str, int]:
@@ -112,10 +128,10 @@ class X11Shortcuts:
         self._wake: tuple[int, int] | None = None
 
     def start(self) -> list[str]:
-        from Xlib import display, error
+        from Xlib import error
 
         try:
-            self._display = display.Display(self.display_name)
+            self._display = connect(self.display_name)
         except Exception as exc:  # no X server to talk to
             return [f"global hotkeys are not available here ({type(exc).__name__})"]
         masks = modifier_masks(self._display)
@@ -220,9 +236,7 @@ class XTestKeyboard:
 
     def _open(self) -> Any:
         if self._display is None:
-            from Xlib import display
-
-            self._display = display.Display(self.display_name)
+            self._display = connect(self.display_name)
             if not self._display.has_extension("XTEST"):
                 raise TrayCodesError("the X server has no XTEST extension: cannot type")
         return self._display
