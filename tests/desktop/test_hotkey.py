@@ -221,7 +221,8 @@ def test_the_hotkeys_own_key_let_go_last_delays_the_code(hotkey_app) -> None:  #
     github = target(GITHUB_APP)
     app.run("xdotool", "keydown", "ctrl+alt+o")
     app.run("xdotool", "keyup", "alt", "ctrl")  # the O still held
-    time.sleep(0.8)
+    waiting = "waiting for the hotkey's keys to be let go"
+    wait_for(lambda: waiting in app.output(), "the app waiting for the keys")
     assert github.field() == ""
     app.run("xdotool", "keyup", "o")
     wait_for(lambda: len(github.field()) == 6, "the code after the O was let go")

@@ -255,3 +255,23 @@ def test_a_character_the_layout_lacks_types_nothing_and_says_so_without_the_code
     said = [value for kind, value in app.events if kind == "notify"]
     assert any("Nothing typed" in line for line in said), said
     assert not any(line.startswith("Typed") for line in said), said
+
+
+class HeldKeys(FakeDesktop):
+    def __init__(self, held: int) -> None:
+        super().__init__(APP_WINDOW)
+        self.held = held  # how many more looks see a key down
+
+    def modifiers_down(self) -> bool:
+        self.held -= 1
+        return self.held >= 0
+
+
+def test_the_typist_says_when_it_waits_for_the_keys(caplog: pytest.LogCaptureFixture) -> None:
+    """The desktop test of a hotkey key let go last waits for this line, not a time."""
+    caplog.set_level("DEBUG", logger="traycodes.app.hotkey")
+    assert typist_for(FakeApp(), HeldKeys(2))._ready_to_type(APP_WINDOW, chosen=False, label="x")
+    assert "waiting for the hotkey's keys to be let go" in caplog.text
+    caplog.clear()
+    assert typist_for(FakeApp(), HeldKeys(0))._ready_to_type(APP_WINDOW, chosen=False, label="x")
+    assert "waiting" not in caplog.text

@@ -209,6 +209,8 @@ class Typist:
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT
+        if self.desktop.modifiers_down():
+            log.debug("waiting for the hotkey's keys to be let go")
         while self.desktop.modifiers_down():
             if time.monotonic() > deadline:
                 self.app.notify("Nothing typed", "The hotkey's keys were still held.")
