@@ -11,7 +11,7 @@ say() { printf '%s\n' "$*" >&2; }
 # Debian packages the real-desktop tests and the tray's menu need.
 DESKTOP_PACKAGES=(xvfb xauth x11-utils xdotool xclip openbox trayer dbus dbus-x11
   gnome-keyring dunst desktop-file-utils xdg-utils imagemagick libgtk-3-bin
-  chromium firefox-esr)  # node and npm: on every machine of this kind (the extension's tests)
+  chromium firefox-esr xterm)  # node and npm: on every machine of this kind (the extension's tests)
 # A real headless sway for the Wayland tests, and Debian's own python3 for the unprivileged
 # user they run as (sway refuses root; that user cannot reach a Python in root's home).
 WAYLAND_PACKAGES=(sway xwayland wtype wl-clipboard grim foot waybar python3 python3-venv

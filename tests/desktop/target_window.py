@@ -24,6 +24,9 @@ if len(sys.argv) > 4:  # each key press as it arrives, wall-clock ms (typed keys
     root.bind_all(
         "<KeyPress>", lambda event: keylog.write(f"{event.keysym} {time.time() * 1000:.1f}\n")
     )
+    root.bind_all(  # releases too, marked: every key event that reaches the window
+        "<KeyRelease>", lambda event: keylog.write(f"-{event.keysym} {time.time() * 1000:.1f}\n")
+    )
 
 
 def focus() -> None:

@@ -214,6 +214,134 @@ def test_held_modifiers_do_not_garble_the_code(hotkey_app) -> None:  # type: ign
     assert app.stop() == 0
 
 
+def test_the_hotkeys_own_key_let_go_last_delays_the_code(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    """While the hotkey's key is down its grab holds the keyboard: keys typed then would
+    reach traycodes, not the window. The code waits for every key to be let go."""
+    app, target = hotkey_app()
+    github = target(GITHUB_APP)
+    app.run("xdotool", "keydown", "ctrl+alt+o")
+    app.run("xdotool", "keyup", "alt", "ctrl")  # the O still held
+    waiting = "waiting for the hotkey's keys to be let go"
+    wait_for(lambda: waiting in app.output(), "the app waiting for the keys")
+    assert github.field() == ""
+    app.run("xdotool", "keyup", "o")
+    wait_for(lambda: len(github.field()) == 6, "the code after the O was let go")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.stop() == 0
+
+
+TERMINAL = Path(__file__).with_name("terminal_reader.py")
+
+
+def test_a_terminal_and_a_key_logging_window_get_exactly_the_code(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    """The hotkey's keys are taken (a terminal would read Ctrl+Alt+O as the byte 0x8f), and
+    the code is typed through XTEST: xterm with its default resources drops synthetic
+    (XSendEvent) keys. A key pressed afterwards shows that nothing else came meanwhile."""
+    app, target = hotkey_app()
+    logged = target(GITHUB_APP)
+    press_hotkey(app)
+    wait_for(lambda: len(logged.field()) == 6, "the code in the Tk window")
+    code = logged.field()
+    assert code in expected_codes(GITHUB_KEY)
+    app.run("xdotool", "key", "x")
+    wait_for(lambda: logged.field() == code + "x", "the key pressed after the code")
+    events = [line.split()[0] for line in logged.keys.read_text().splitlines()]
+    assert not {"o", "O", "-o", "-O"} & set(events), events  # nothing of the O
+    pressed = [key for key in events if not key.startswith("-")]
+    assert [key for key in pressed if key not in ("Control_L", "Alt_L")] == [*code, "x"]
+
+    received = app.root / "terminal.bin"
+    terminal = subprocess.Popen(
+        ["xterm", "-T", "GitHub two-factor", "-e", sys.executable, str(TERMINAL), str(received)],
+        env=app.env,
+    )
+    try:
+        wait_for(received.exists, "the terminal's reader")
+        window = app.run("xdotool", "search", "--name", "^GitHub two-factor$").split()[-1]
+        app.run("xdotool", "windowactivate", "--sync", window)
+        press_hotkey(app)
+        wait_for(lambda: len(received.read_bytes()) >= 6, "the code in the terminal")
+        app.run("xdotool", "key", "x")
+        wait_for(lambda: received.read_bytes().endswith(b"x"), "the key pressed after it")
+        typed = received.read_bytes()
+        assert typed[:6].decode() in expected_codes(GITHUB_KEY)
+        assert typed == typed[:6] + b"x"  # no 0x8f, no Enter, nothing else
+    finally:
+        terminal.kill()
+        terminal.wait(10)
+    assert app.stop() == 0
+
+
+GRAB = """
+import sys
+from Xlib import X, XK, display
+d = display.Display()
+key = d.keysym_to_keycode(XK.string_to_keysym("o"))
+d.screen().root.grab_key(key, X.ControlMask | X.Mod1Mask, False, X.GrabModeAsync, X.GrabModeAsync)
+d.sync()
+print("grabbed", flush=True)
+sys.stdin.read()
+"""
+TAKEN = "Ctrl+Alt+O is taken by another program: choose another in Settings"
+
+
+def test_a_hotkey_another_program_holds_is_reported(hotkey_app, desktop) -> None:  # type: ignore[no-untyped-def]
+    """Another program grabbed Ctrl+Alt+O first: traycodes says so (a notification, the
+    doctor's hotkeys row), and its other hotkey works."""
+    other = subprocess.Popen(
+        [sys.executable, "-c", GRAB],
+        env=desktop.full_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "grabbed"
+        app, target = hotkey_app()
+        assert app.state()["hotkey_problems"] == [TAKEN]
+        wait_for(lambda: TAKEN in app.run("dunstctl", "history"), "the notification")
+        doctor = app.cli("doctor", check=False)
+        assert "PROBLEM hotkeys" in doctor.stdout and TAKEN in doctor.stdout, doctor.stdout
+        target("Anything — Mozilla Firefox")
+        app.run("xdotool", "key", "ctrl+alt+p")  # the other hotkey is ours
+        wait_for(lambda: app.state()["quickpick"], "the quick-pick window")
+        assert app.stop() == 0
+        # Not running: doctor takes the hotkeys for a moment to see.
+        assert TAKEN in app.cli("doctor", check=False).stdout
+    finally:
+        other.kill()
+        other.wait(10)
+    assert TAKEN not in app.cli("doctor", check=False).stdout  # free again
+
+
+HOLDS = """
+from traycodes.desktop._x11_keys import X11Shortcuts
+probe = X11Shortcuts({"<ctrl>+<alt>+o": lambda: None})
+print(probe.start())
+probe.stop()
+"""
+
+
+def test_new_hotkeys_in_the_settings_let_go_of_the_old(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    app, target = hotkey_app()
+    github = target(GITHUB_APP)
+
+    def taken() -> bool:
+        probe = [sys.executable, "-c", HOLDS]
+        done = subprocess.run(probe, env=app.env, capture_output=True, text=True, check=True)
+        return TAKEN in done.stdout
+
+    assert taken()  # the app holds Ctrl+Alt+O
+    app.config.write_text('hotkey_type = "<ctrl>+<alt>+k"\n')
+    assert app.request("reload-settings")["ok"]
+    wait_for(lambda: not taken(), "Ctrl+Alt+O let go")
+    github.activate()
+    app.run("xdotool", "key", "ctrl+alt+k")
+    wait_for(lambda: len(github.field()) == 6, "the code from the new hotkey")
+    assert github.field() in expected_codes(GITHUB_KEY)
+    assert app.stop() == 0
+
+
 def test_a_code_about_to_expire_is_not_typed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
     github = target(GITHUB_APP)
@@ -275,10 +403,10 @@ def test_a_malformed_hotkey_is_reported_not_fatal(hotkey_app) -> None:  # type: 
 
 PRESS = """
 import sys
-from traycodes.app.hotkey import PynputKeyboard
+from traycodes import desktop
 from traycodes.browser.seen import keys
 from traycodes.errors import TrayCodesError
-keyboard = PynputKeyboard()
+keyboard = desktop.keyboard()
 for shortcut in sys.argv[1:]:
     try:
         keyboard.press(keys(shortcut))
@@ -288,7 +416,7 @@ for shortcut in sys.argv[1:]:
 
 
 def test_any_key_a_browser_shortcut_may_have_is_pressed(hotkey_app) -> None:  # type: ignore[no-untyped-def]
-    """The extension's shortcut is the user's to change: keys pynput spells otherwise than
+    """The extension's shortcut is the user's to change: keys spelled otherwise than in
     the browser (Period, PageDown) are pressed too, and one it has not is one clear line."""
     app, target = hotkey_app()
     page = target("Pressed keys")

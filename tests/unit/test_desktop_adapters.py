@@ -188,9 +188,10 @@ def test_every_win32_call_has_its_types_declared() -> None:
     for (dll, function), (restype, argtypes) in declared.items():
         seen = getattr(api, dll).functions[function]
         assert seen.restype is restype and seen.argtypes == argtypes, function
-    from traycodes.desktop import _win32_pipe
+    from traycodes.desktop import _win32_keys, _win32_pipe
 
-    source = inspect.getsource(_win32) + inspect.getsource(_win32_pipe)
+    modules = (_win32, _win32_pipe, _win32_keys)
+    source = "".join(inspect.getsource(module) for module in modules)
     called = set(re.findall(r"\b(user32|kernel32|advapi32)\.([A-Z]\w+)\(", source))
     assert called, "the scan found no calls"
     assert called <= set(declared), called - set(declared)

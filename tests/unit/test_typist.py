@@ -168,3 +168,110 @@ def test_what_the_extension_said_is_kept_checked_and_forgotten() -> None:
     assert seen.keys("Command+Shift+O") == ["cmd", "shift", "o"]
     seen.forget()
     assert seen.shortcut_for("chromium") is None
+
+
+class FakeKeymap:
+    """A display's keysym-to-keycode table: ``levels`` maps a keysym to (keycode, level)
+    pairs as python-xlib's ``keysym_to_keycodes`` yields them (level 1: with Shift)."""
+
+    def __init__(self, levels: dict[int, list[tuple[int, int]]]) -> None:
+        self.levels = levels
+
+    def keysym_to_keycodes(self, keysym: int) -> list[tuple[int, int]]:
+        return self.levels.get(keysym, [])
+
+    def keysym_to_keycode(self, keysym: int) -> int:
+        return self.levels.get(keysym, [(0, 0)])[0][0]
+
+    def sync(self) -> None:
+        pass
+
+
+def xtest_keyboard(levels: dict[int, list[tuple[int, int]]], monkeypatch: Any) -> Any:
+    from Xlib.ext import xtest
+
+    from traycodes.desktop._x11_keys import XTestKeyboard
+
+    keyboard = XTestKeyboard()
+    keyboard._display = FakeKeymap(levels)
+    keyboard.sent = []  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        xtest, "fake_input", lambda _d, kind, code: keyboard.sent.append((kind, code))
+    )
+    return keyboard
+
+
+DIGITS = {0x30 + n: [(10 + n, 0)] for n in range(10)}  # keycodes 10-19
+SHIFT_L, RETURN = 0xFFE1, 0xFF0D
+
+
+def test_xtest_types_each_digit_and_enter_as_key_presses(monkeypatch: Any) -> None:
+    from Xlib import X
+
+    levels = {**DIGITS, SHIFT_L: [(50, 0)], RETURN: [(36, 0)]}
+    keyboard = xtest_keyboard(levels, monkeypatch)
+    keyboard.type("907", enter=True)
+    press, release = X.KeyPress, X.KeyRelease
+    assert keyboard.sent == [(kind, code) for code in (19, 10, 17, 36) for kind in (press, release)]
+
+
+def test_xtest_holds_shift_where_the_layout_puts_a_digit_on_the_shift_level(
+    monkeypatch: Any,
+) -> None:
+    """AZERTY: the digits are on the Shift level of the top row."""
+    from Xlib import X
+
+    levels = {0x30 + n: [(10 + n, 1)] for n in range(10)} | {SHIFT_L: [(50, 0)]}
+    keyboard = xtest_keyboard(levels, monkeypatch)
+    keyboard.type("1")
+    assert keyboard.sent == [
+        (X.KeyPress, 50),
+        (X.KeyPress, 11),
+        (X.KeyRelease, 11),
+        (X.KeyRelease, 50),
+    ]
+
+
+def test_a_character_the_layout_lacks_types_nothing_and_says_so_without_the_code(
+    monkeypatch: Any,
+) -> None:
+    from traycodes.errors import TrayCodesError
+    from traycodes.otp import code
+
+    assert GITHUB.otp is not None
+    shown = code(GITHUB.otp, Clock().now())
+    missing = ord(shown[-1])  # the layout lacks the code's last digit
+    levels = {k: v for k, v in DIGITS.items() if k != missing} | {SHIFT_L: [(50, 0)]}
+    keyboard = xtest_keyboard(levels, monkeypatch)
+    with pytest.raises(TrayCodesError) as raised:
+        keyboard.type(shown)
+    assert keyboard.sent == []  # not the first five and then a stop
+    assert not any(char.isdigit() for char in str(raised.value))  # no digit of the code
+    app = FakeApp()
+    typist = Typist(app, FakeDesktop(APP_WINDOW), keyboard=keyboard)  # type: ignore[arg-type]
+    typist.request(typist.for_window_in_front)
+    typist.start()
+    typist.stop()
+    said = [value for kind, value in app.events if kind == "notify"]
+    assert any("Nothing typed" in line for line in said), said
+    assert not any(line.startswith("Typed") for line in said), said
+
+
+class HeldKeys(FakeDesktop):
+    def __init__(self, held: int) -> None:
+        super().__init__(APP_WINDOW)
+        self.held = held  # how many more looks see a key down
+
+    def modifiers_down(self) -> bool:
+        self.held -= 1
+        return self.held >= 0
+
+
+def test_the_typist_says_when_it_waits_for_the_keys(caplog: pytest.LogCaptureFixture) -> None:
+    """The desktop test of a hotkey key let go last waits for this line, not a time."""
+    caplog.set_level("DEBUG", logger="traycodes.app.hotkey")
+    assert typist_for(FakeApp(), HeldKeys(2))._ready_to_type(APP_WINDOW, chosen=False, label="x")
+    assert "waiting for the hotkey's keys to be let go" in caplog.text
+    caplog.clear()
+    assert typist_for(FakeApp(), HeldKeys(0))._ready_to_type(APP_WINDOW, chosen=False, label="x")
+    assert "waiting" not in caplog.text

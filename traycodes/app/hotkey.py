@@ -1,6 +1,6 @@
 """Global hotkeys, and putting the right code into the window in front.
 
-pynput's listener only hands the request on (it must never block the keyboard hook). A
+The hotkeys (desktop.hotkeys) only hand the request on (they must never block). A
 worker thread does the rest, in order: read the window in front (a browser with our
 extension: press the extension's shortcut there, and it fills by the page's address),
 find its record (one clear winner, else the chooser), wait until the hotkey's modifiers
@@ -82,50 +82,13 @@ MODIFIER_WAIT = 3.0  # seconds to wait for the hotkey's keys to be let go
 OWN_APPS = ("traycodes",)
 
 
-class Hotkeys:
-    """pynput's global hotkeys; the callbacks only post to the app."""
-
-    def __init__(self, bindings: dict[str, Callable[[], None]]) -> None:
-        self.bindings = {key: action for key, action in bindings.items() if key}
-        self._listener: Any = None
-
-    def start(self) -> list[str]:
-        """Listen; returns problems (a hotkey pynput refuses, no keyboard access)."""
-        try:
-            from pynput import keyboard
-        except Exception as exc:  # no X display for pynput, or no backend on this platform
-            return [f"global hotkeys are not available here ({type(exc).__name__})"]
-        problems, usable = [], {}
-        for key, action in self.bindings.items():
-            try:
-                keyboard.HotKey.parse(key)
-            except ValueError:
-                problems.append(f"the hotkey '{key}' is not understood; change it in Settings")
-                continue
-            usable[key] = action
-        if usable:
-            try:
-                self._listener = keyboard.GlobalHotKeys(usable)
-                self._listener.daemon = True
-                self._listener.start()
-            except Exception as exc:
-                problems.append(f"global hotkeys could not start ({type(exc).__name__})")
-        return problems
-
-    def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener.join(2)
-            self._listener = None
-
-
 class Typist:
     """The worker that acts on hotkey requests, one at a time."""
 
     def __init__(self, app: TypistHost, desktop: Any, keyboard: Any = "pynput") -> None:
         self.app = app
         self.desktop = desktop  # X11Desktop, SwayDesktop... (desktop.window_reader())
-        # How codes are typed: pynput (X11, Windows, macOS), a Wayland keyboard
+        # How codes are typed: pynput (Windows, macOS), XTEST on X11 or a Wayland keyboard
         # (desktop.keyboard()), or None where nothing can type: codes are copied.
         self.keyboard: Any = PynputKeyboard() if keyboard == "pynput" else keyboard
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
@@ -246,6 +209,8 @@ class Typist:
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT
+        if self.desktop.modifiers_down():
+            log.debug("waiting for the hotkey's keys to be let go")
         while self.desktop.modifiers_down():
             if time.monotonic() > deadline:
                 self.app.notify("Nothing typed", "The hotkey's keys were still held.")
@@ -286,7 +251,7 @@ class Typist:
 
 
 class PynputKeyboard:
-    """Typing through pynput (X11, Windows, macOS); its controller made on first use."""
+    """Typing through pynput (Windows, macOS); its controller made on first use."""
 
     name = "pynput"
 
@@ -325,10 +290,10 @@ class PynputKeyboard:
 
 def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
     """The window reader and the global shortcuts for this desktop: ``(reader, shortcuts,
-    problems)``. X11, Windows, macOS: pynput hears the hotkeys. Wayland: the GlobalShortcuts
-    portal where the desktop has it; elsewhere the compositor's own binding runs
-    ``traycodes type`` (``traycodes hotkeys`` prints it), and pynput is not started (it
-    would only hear keys while an XWayland window has the focus)."""
+    problems)``. X11, Windows, macOS: hotkeys that take their keys (desktop.hotkeys), started
+    whether or not the window in front can be read (the type hotkey then opens the chooser).
+    Wayland: the GlobalShortcuts portal where the desktop has it; elsewhere the compositor's
+    own binding runs ``traycodes type`` (``traycodes hotkeys`` prints it)."""
     from .. import desktop
 
     reader = None
@@ -337,8 +302,8 @@ def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list
     except Exception as exc:  # no usable X connection, no compositor socket
         log.info("the window in front cannot be read: %s", type(exc).__name__)
     if desktop.display_server() != "wayland":
-        hotkeys = Hotkeys(bindings)
-        return reader, hotkeys, hotkeys.start() if reader is not None else []
+        hotkeys = desktop.hotkeys(bindings)
+        return reader, hotkeys, hotkeys.start() if hotkeys is not None else []
     names = {"type": "Type the code for the window in front", "pick": "Show traycodes"}
     keyed = dict(zip(("type", "pick"), bindings.items(), strict=False))
     shortcuts = desktop.global_shortcuts(

@@ -90,6 +90,7 @@ class App:
         self.desktop: Any = None  # X11Desktop where there is X11
         self.typist: Any = None
         self.hotkeys: Any = None
+        self.hotkey_problems: list[str] = []  # for doctor (state)
         self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
         self._chooser_pick: Callable[[str, bool], None] | None = None
         self._resources = contextlib.ExitStack()  # files that must exist while we run
@@ -149,13 +150,14 @@ class App:
         bindings = {self.settings.hotkey_type: lambda: self.post(self.type_request)}
         bindings[self.settings.hotkey_pick] = lambda: self.post(self.show_quickpick)
         reader, self.hotkeys, problems = start_input(bindings)
+        self.hotkey_problems = problems
         if self.desktop is None:
             self.desktop = reader
         elif reader is not None:
             reader.close()
         if self.desktop is not None and self.typist is None:
-            wayland = desktop.display_server() == "wayland"
-            self.typist = Typist(self, self.desktop, desktop.keyboard() if wayland else "pynput")
+            ours = desktop.display_server() in ("wayland", "x11")  # else pynput types
+            self.typist = Typist(self, self.desktop, desktop.keyboard() if ours else "pynput")
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
@@ -338,6 +340,7 @@ class App:
             "ui": "child" if self.child_ui else "process",
             "records": len(vault.records) if vault is not None else 0,
             "menu": menu_texts(self._menu_entries),
+            "hotkey_problems": list(self.hotkey_problems),
         }
 
     def window_state(self) -> dict[str, Any]:

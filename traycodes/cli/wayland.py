@@ -166,6 +166,31 @@ def gnome_custom_paths() -> list[str]:
     return [p.strip().strip("'") for p in inner.split(",") if p.strip().strip("'")]
 
 
+def hotkey_problems() -> list[str]:
+    """What stands in the way of the hotkeys (X11, Windows, macOS): as the running app
+    found them, else by taking them for a moment (the running app holds its own)."""
+    from .. import desktop
+    from ..app import ipc
+    from ..errors import TrayCodesError
+    from ..settings import load_settings
+
+    try:
+        state = ipc.request("state", timeout=5)
+    except (TrayCodesError, OSError, ValueError):  # not running: try them here
+        state = {}
+    if state.get("ok"):
+        return [str(problem) for problem in state.get("hotkey_problems", [])]
+    settings = load_settings()
+    keys = [key for key in (settings.hotkey_type, settings.hotkey_pick) if key]
+    shortcuts = desktop.hotkeys({key: lambda: None for key in keys})
+    if shortcuts is None:
+        return []
+    try:
+        return shortcuts.start()
+    finally:
+        shortcuts.stop()
+
+
 def desktop_findings(check: Any) -> None:
     """The doctor's rows for the window in front, typing, hotkeys, the clipboard and the
     screen; ``check(part, ok, detail, fix)``."""
@@ -174,18 +199,12 @@ def desktop_findings(check: Any) -> None:
 
     kind = desktop.session_kind()
     if kind in ("x11", "windows", "macos"):
-        import importlib
-
-        try:
-            importlib.import_module("pynput.keyboard")
-            ok = True
-        except Exception:  # missing, or no backend for this display
-            ok = False
+        problems = hotkey_problems()
         check(
             "hotkeys",
-            ok,
-            "pynput hears global keys and types" if ok else "pynput cannot start here",
-            "reinstall traycodes (pynput); on X11, run inside the desktop session",
+            not problems,
+            "; ".join(problems) if problems else "traycodes takes its hotkeys",
+            "" if all("Settings" in p for p in problems) else "run it inside the desktop session",
         )
         return
     if kind == "none":

@@ -242,6 +242,40 @@ def screen_capture() -> str:
     return "the Screenshot portal" if portal_offers("screenshot") else ""
 
 
+class GlobalShortcuts(Protocol):
+    """Hotkeys that take their keys: the window in front never receives them. Made with
+    ``{hotkey: action}`` (pynput's form, ``<ctrl>+<alt>+o``); actions run on a thread of
+    the part's own and must not block."""
+
+    def start(self) -> list[str]:
+        """Take the hotkeys; returns problems a person can act on (one per hotkey that is
+        not understood or that another program holds); the others work."""
+        ...
+
+    def stop(self) -> None:
+        """Let go of every hotkey (quit, or new hotkeys in the settings); quiet when
+        never started or already stopped."""
+        ...
+
+
+def hotkeys(bindings: dict[str, Callable[[], None]]) -> GlobalShortcuts | None:
+    """The hotkeys for this platform: grabs on the X root window, ``RegisterHotKey`` on
+    Windows, Carbon's ``RegisterEventHotKey`` on macOS. None on Wayland (the compositor's
+    binding or the portal: :func:`global_shortcuts`) and without a display."""
+    if sys.platform == "win32":
+        from ._win32_keys import Win32Shortcuts
+
+        return Win32Shortcuts(bindings)
+    elif sys.platform == "darwin":
+        from ._darwin_keys import CarbonShortcuts
+
+        return CarbonShortcuts(bindings)
+    else:
+        from ._x11_keys import X11Shortcuts
+
+        return X11Shortcuts(bindings) if display_server() == "x11" else None
+
+
 def global_shortcuts(bindings: dict[str, tuple[str, str, Callable[[], None]]]) -> Any:
     """Global shortcuts through the GlobalShortcuts portal (``start() -> problems``,
     ``stop()``), or None where the desktop has no such portal. ``bindings``: id to
@@ -268,10 +302,15 @@ def unreadable_why() -> str:
 
 
 def keyboard() -> Any:
-    """How codes are typed on Wayland (``type(text, enter=)``, ``press(keys)``, ``name``):
-    the virtual keyboard (``wtype``) on wlroots compositors, ``ydotool`` where its daemon
-    runs, the RemoteDesktop portal on KDE and GNOME; None where nothing can type (codes
-    are copied). Not for X11, Windows and macOS: pynput types there."""
+    """How codes are typed (``type(text, enter=)``, ``press(keys)``, ``name``) on X11 and
+    Wayland: XTEST on X11 (keys as if from the keyboard, which xterm accepts); the virtual
+    keyboard (``wtype``) on wlroots compositors, ``ydotool`` where its daemon runs, the
+    RemoteDesktop portal on KDE and GNOME; None where nothing can type (codes are copied).
+    Not for Windows and macOS: pynput types there."""
+    if display_server() == "x11":
+        from ._x11_keys import XTestKeyboard
+
+        return XTestKeyboard()
     from . import _wayland
 
     kind = _wayland.compositor()

@@ -231,6 +231,13 @@ def prototypes() -> dict[tuple[str, str], tuple[Any, list[Any]]]:
         ("user32", "GetWindowThreadProcessId"): (w.DWORD, [w.HWND, ctypes.POINTER(w.DWORD)]),
         ("user32", "SetForegroundWindow"): (w.BOOL, [w.HWND]),
         ("user32", "GetAsyncKeyState"): (w.SHORT, [ctypes.c_int]),
+        # global hotkeys (_win32_keys)
+        ("user32", "RegisterHotKey"): (w.BOOL, [w.HWND, ctypes.c_int, w.UINT, w.UINT]),
+        ("user32", "UnregisterHotKey"): (w.BOOL, [w.HWND, ctypes.c_int]),
+        ("user32", "GetMessageW"): (w.BOOL, [ctypes.POINTER(w.MSG), w.HWND, w.UINT, w.UINT]),
+        ("user32", "PostThreadMessageW"): (w.BOOL, [w.DWORD, w.UINT, w.WPARAM, w.LPARAM]),
+        ("user32", "VkKeyScanW"): (w.SHORT, [w.WCHAR]),
+        ("kernel32", "GetCurrentThreadId"): (w.DWORD, []),
         ("kernel32", "GlobalAlloc"): (w.HGLOBAL, [w.UINT, ctypes.c_size_t]),
         ("kernel32", "GlobalLock"): (w.LPVOID, [w.HGLOBAL]),
         ("kernel32", "GlobalUnlock"): (w.BOOL, [w.HGLOBAL]),
@@ -314,6 +321,12 @@ class Win32Api:
             declared.argtypes = argtypes
         self.user32, self.kernel32 = dlls["user32"], dlls["kernel32"]
         self.advapi32 = dlls["advapi32"]
+
+    def last_error(self) -> int:  # pragma: no cover - real Windows only
+        """The calling thread's last Win32 error (the DLLs load with ``use_last_error``)."""
+        import ctypes
+
+        return int(getattr(ctypes, "get_last_error")())  # noqa: B009 - Windows only
 
 
 class Win32Clipboard:

@@ -15,24 +15,6 @@ from typing import Any
 from ..model import Window
 from ._base import process_name, wait_until_active
 
-# Keysyms of the modifier keys: Shift, Control, Caps/Shift lock, Meta, Alt, Super, Hyper,
-# AltGr (ISO_Level3_Shift).
-MODIFIER_KEYSYMS = (
-    0xFFE1,
-    0xFFE2,
-    0xFFE3,
-    0xFFE4,
-    0xFFE7,
-    0xFFE8,
-    0xFFE9,
-    0xFFEA,
-    0xFFEB,
-    0xFFEC,
-    0xFFED,
-    0xFFEE,
-    0xFE03,
-)
-
 
 class X11Desktop:
     """The foreground window and the keyboard state on the X display."""
@@ -48,14 +30,6 @@ class X11Desktop:
         self.net_name = atom("_NET_WM_NAME")
         self.net_pid = atom("_NET_WM_PID")
         self.utf8 = atom("UTF8_STRING")
-        self._modifier_codes = sorted(
-            {
-                code
-                for sym in MODIFIER_KEYSYMS
-                for code in [self.display.keysym_to_keycode(sym)]
-                if code
-            }
-        )
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):
@@ -123,7 +97,9 @@ class X11Desktop:
         return wait_until_active(self.active_window, window_id, timeout)
 
     def modifiers_down(self) -> bool:
-        """True while any modifier key is held (XQueryKeymap)."""
+        """True while any key is held (XQueryKeymap): a modifier would change the typed
+        keys, and while the hotkey's own key is down its grab holds the keyboard, so that
+        typed keys would reach traycodes instead of the window."""
         with self._lock:
             keymap = self.display.query_keymap()
-        return any(keymap[code // 8] & (1 << (code % 8)) for code in self._modifier_codes)
+        return any(keymap)
