@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DamagedData, KeyUnavailable, StorageError
+from ..errors import DamagedData, KeyChanged, StorageError
 from ..model import Record
 from .files import atomic_write, make_private_folder
 from .format import NO_KEYS, Keys, Slot, VaultFile, Versions, loads
@@ -205,9 +205,10 @@ def catch_up(
     records = _open_with(file, masters)
     if records is None:
         if ours is not None and file.keys > ours.keys and not key_from_file:
-            raise KeyUnavailable(
+            raise KeyChanged(
                 f"the vault's key was changed {file.keys.described()}: open it again with the "
-                "new password; nothing was saved"
+                "new password; nothing was saved",
+                file.keys.described(),
             )
         if ours is None or not ours.keys > file.keys or _open_with(ours, (master,)) is None:
             open_records_at(path, file, master)  # raises, naming the file
