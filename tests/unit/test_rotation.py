@@ -273,3 +273,18 @@ def test_a_last_save_no_key_at_hand_opens_is_kept_aside_and_said(tmp_path: Path)
     assert "kept aside" in said and "traycodes import" in said  # told, and how to get it back
     (aside,) = two.b.parent.glob("vault (older key*).tcv")
     assert aside.name in said and opens_with(aside, OLD)  # B's save is not lost
+
+
+def test_the_kept_aside_warning_names_the_old_key_backups_too(tmp_path: Path) -> None:
+    two = Two(tmp_path)
+    two.rotate(rekey=True)
+    two.stale_save_on_b()  # B's save also backs up B's file: under the old key
+    sync(two.b, two.a)  # the backups folder too
+    on_a = two.open("A")
+    said = " ".join(on_a.warnings)
+    assert "kept aside" in said
+    old_key = [b for b in two.a.parent.glob("vault.tcv.backups/*.tcv") if opens_with(b, OLD)]
+    assert old_key  # the case this is about: backups the old password still opens ...
+    for backup in old_key:  # ... each named
+        assert f"vault.tcv.backups/{backup.name}" in said
+    assert "old password also opens the backup" in said

@@ -226,6 +226,7 @@ class CaughtUp:
     keys: Keys = NO_KEYS
     warning: str = ""
     absorbed: list[Path] = field(default_factory=list)
+    replaced_kept: bool = False  # the file replaced was kept aside: no backup of it needed
 
 
 _UNREAD = VaultFile("", (), b"", b"")  # catch_up's default: read the last save itself
@@ -280,8 +281,10 @@ def catch_up(
             f"the password changed {ours.keys.described()}): the vault uses the new one, and "
             f"that save was kept aside as '{aside.name}'; it is merged when the computer "
             "that made it opens the vault with the new password"
+        ) + _old_key_backups_said(path, file.vault_id, master)
+        return CaughtUp(
+            open_records(ours, master), ours.slots, ours.versions, ours.keys, warning, [], True
         )
-        return CaughtUp(open_records(ours, master), ours.slots, ours.versions, ours.keys, warning)
     if ours is None or includes(file.versions, ours.versions):
         if ours is not None and ours.keys > file.keys:
             return CaughtUp(records, ours.slots, file.versions, ours.keys, "")
@@ -314,6 +317,28 @@ def catch_up(
         newest = ours if older else file
     versions = joined(file.versions, ours.versions)
     return CaughtUp(list(merged.values()), newest.slots, versions, newest.keys, warning, absorbed)
+
+
+def _old_key_backups_said(path: Path, vault_id: str, master: bytes) -> str:
+    """The backups beside the vault that ``master`` does not open (saved under the old key
+    by the computer that missed the change), named: the old password still opens them."""
+    from .crypto import unseal
+    from .files import list_backups, read_file
+
+    names = []
+    for backup in list_backups(path, vault_id):
+        try:
+            file, _ = read_file(backup.path)
+        except (DamagedData, StorageError):
+            continue
+        if unseal(master, file.nonce, file.ciphertext, file.header()) is None:
+            names.append(f"'{backup.path.parent.name}/{backup.path.name}'")
+    if not names:
+        return ""
+    return (
+        f"; until then the old password also opens the backup{'s' if len(names) > 1 else ''} "
+        f"it saved under the old key: {', '.join(names)} (sealed again then too)"
+    )
 
 
 def _absorb_aside(

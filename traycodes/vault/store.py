@@ -269,7 +269,7 @@ class Vault:
                 keys,
             )
             remove_stale_temporaries(self.path)
-            if keep_backup or caught.warning:
+            if (keep_backup or caught.warning) and not caught.replaced_kept:
                 backup_before_save(self.path, old, self.keep_backups, file.vault_id)
             data = new_file.dumps()
             atomic_write(self.path, data)
