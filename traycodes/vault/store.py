@@ -152,9 +152,14 @@ class Vault:
         chosen = unlock_with(file, ours)
         master, how = unlock(chosen, keystore, once)
         old_masters: tuple[bytes, ...] = ()
-        sealed_by_master = crypto.unseal(master, file.nonce, file.ciphertext, file.header())
-        if chosen is file and ours and ours.keys.prior is not None and sealed_by_master:
-            ours_key = chained(file, master, ours)  # never a rotation not made from our key
+        if (  # other slots than this computer's last save: they must follow from our key
+            chosen is file
+            and ours is not None
+            and ours.keys.prior is not None
+            and file.slots != ours.slots
+            and crypto.unseal(master, file.nonce, file.ciphertext, file.header()) is not None
+        ):  # (a file the key does not open is said to be damaged by catch_up, below)
+            ours_key = chained(file, master, ours)
             if ours_key is None:
                 refuse_unchained(path, file, ours)
             old_masters = (ours_key,) if ours_key != master else ()
