@@ -49,7 +49,8 @@ def main(path, password):
     keys = ["payload", "slots", "vault_id"] + (["versions"] if version >= 2 else [])
     exact_keys(vault, keys + (["keys"] if version >= 3 else []), "header")
     if version >= 3:  # the slots' epoch: which password change this file carries
-        exact_keys(vault["keys"], ["epoch", "at", "computer", "name"], "keys")
+        names = ["epoch", "at", "computer", "name"]  # "prior": older keys, not needed here
+        exact_keys(vault["keys"], names + (["prior"] if "prior" in vault["keys"] else []), "keys")
     exact_keys(vault["payload"], ["cipher", "nonce", "size"], "payload")
     b64 = base64.b64decode
     master = None

@@ -63,6 +63,15 @@ class KeyUnavailable(Locked):
     """The OS keyring (or another key source) cannot give the key."""
 
 
+class KeyChanged(KeyUnavailable):
+    """The vault's key was changed on another computer since this one unlocked it;
+    ``where`` says where and when ("on LAPTOP-7 at 2026-12-07 17:20")."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+
+
 class DamagedData(TrayCodesError):
     """A file that is not what it claims to be: corrupt, truncated or altered."""
 

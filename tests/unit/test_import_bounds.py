@@ -254,3 +254,20 @@ def test_the_cli_says_one_line_and_exits_2(tmp_path: Path) -> None:
         assert done.returncode == 2, (name, done.stderr)
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in done.stderr, (name, done.stderr)
+
+
+def test_a_traycodes_backup_spends_the_files_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traycodes.vault import KDF_MINIMUM, Vault
+
+    path = tmp_path / "backup.tcv"
+    Vault.create(path, password="pw", keystore=None, kdf=KDF_MINIMUM)
+    data = path.read_bytes()
+    assert read(data, "traycodes", password=lambda: "pw").items == []  # positive control
+    slot = budget.argon2_cost(KDF_MINIMUM.memory_kib, KDF_MINIMUM.iterations, "x")
+    monkeypatch.setattr(budget, "FULL_COST_DERIVATIONS", slot / 2)  # less than its one slot
+    asked: list[bool] = []
+    with pytest.raises(budget.TooMuchWork, match="traycodes backup"):
+        read(data, "traycodes", password=lambda: asked.append(True) or "pw")
+    assert asked == []  # refused before the password (and any work)

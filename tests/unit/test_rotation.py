@@ -248,9 +248,22 @@ def test_a_tampered_header_cannot_make_unlock_hang(
 
 
 def test_a_last_save_no_key_at_hand_opens_is_kept_aside_and_said(tmp_path: Path) -> None:
+    """A last save written before rotations carried ``prior`` (a build before 0.6): the
+    new key cannot lead back to it (test_rotation_chain.py: with ``prior`` it is merged)."""
+    from traycodes.vault import open_records, seal_file
+    from traycodes.vault.history import last_save_path
+
     two = Two(tmp_path)
     with two.on("B"):  # B saves with its password only (no keyring at hand)
-        add(Vault.open(two.b, keystore=None, password=lambda: OLD), "from B")
+        on_b = Vault.open(two.b, keystore=None, password=lambda: OLD)
+        add(on_b, "from B")
+        saved = loads(last_save_path(on_b.vault_id).read_bytes())
+        records = open_records(saved, on_b.master_key)
+        keys = dataclasses.replace(saved.keys, prior=None)
+        legacy = seal_file(
+            saved.vault_id, saved.slots, on_b.master_key, records, saved.versions, keys
+        )
+        last_save_path(on_b.vault_id).write_bytes(legacy.dumps())
     two.rotate(rekey=True)
     sync(two.a, two.b)  # A's rekeyed file lands over B's save
     with two.on("B"):
@@ -260,3 +273,18 @@ def test_a_last_save_no_key_at_hand_opens_is_kept_aside_and_said(tmp_path: Path)
     assert "kept aside" in said and "traycodes import" in said  # told, and how to get it back
     (aside,) = two.b.parent.glob("vault (older key*).tcv")
     assert aside.name in said and opens_with(aside, OLD)  # B's save is not lost
+
+
+def test_the_kept_aside_warning_names_the_old_key_backups_too(tmp_path: Path) -> None:
+    two = Two(tmp_path)
+    two.rotate(rekey=True)
+    two.stale_save_on_b()  # B's save also backs up B's file: under the old key
+    sync(two.b, two.a)  # the backups folder too
+    on_a = two.open("A")
+    said = " ".join(on_a.warnings)
+    assert "kept aside" in said
+    old_key = [b for b in two.a.parent.glob("vault.tcv.backups/*.tcv") if opens_with(b, OLD)]
+    assert old_key  # the case this is about: backups the old password still opens ...
+    for backup in old_key:  # ... each named
+        assert f"vault.tcv.backups/{backup.name}" in said
+    assert "old password also opens the backup" in said

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import KeyUnavailable, Locked, TrayCodesError, WrongPassword
+from ..errors import KeyChanged, KeyUnavailable, Locked, TrayCodesError, WrongPassword
 from ..keystore import KeyStore
 from ..matching import menu_order
 from ..model import Record
@@ -226,6 +226,9 @@ class Session:
         if signature is not None and signature != self._seen:
             try:
                 warning = self.vault.reload()  # merges, never simply replaces
+            except KeyChanged as exc:  # the key we hold no longer opens it: nothing to keep
+                self.key_changed(exc)
+                return
             except TrayCodesError as exc:  # mid-sync or damaged: keep what we have
                 log.warning("the vault changed on disk but cannot be read now: %s", exc)
                 self._seen = signature
@@ -235,6 +238,16 @@ class Session:
         self.absorb_conflicts()
         self.follow()
         self.host.changed()
+
+    def key_changed(self, exc: KeyChanged) -> None:
+        """The password was changed on another computer: lock, and say how to get back in."""
+        log.debug("locking: %s", exc)
+        self.lock()
+        self.host.notify(
+            "traycodes locked the vault",
+            f"the password changed {exc.where or 'on another computer'}: "
+            "unlock with the new password",
+        )
 
     def follow(self) -> None:
         """Watch the folders of the phones the vault follows (``traycodes follow``)."""

@@ -405,8 +405,13 @@ def _freeotp_entry(raw: dict[str, Any]) -> Entry:
 def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
     """A traycodes vault file or export (``traycodes export --format traycodes``)."""
     from ..vault import KDF_IMPORT_MAXIMUM, loads, open_records, unlock
+    from .budget import argon2_cost, spend
 
     file = loads(data)
+    # The file's own budget first (the vault's ceilings below are per unlock, not per file).
+    what = "the traycodes backup"
+    costs = [argon2_cost(s.kdf.memory_kib, s.kdf.iterations, what) for s in file.slots if s.kdf]
+    spend(sum(costs), what)  # at most 64 slots (loads): refused before any work
     master, _ = unlock(file, None, password, ceiling=KDF_IMPORT_MAXIMUM)
     records = open_records(file, master)
     # A vault's own records are trusted on load (they are authenticated), but a backup

@@ -131,24 +131,39 @@ def _int(value: object) -> int:
 Versions = tuple[tuple[str, int], ...]  # (computer, saves) pairs, sorted
 
 
+MAX_PRIOR = 8  # older master keys a rekeyed file carries (see Keys.prior)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Keys:
     """Which generation of key slots a file carries: ``epoch`` counts password changes and
     rekeys; ``at`` (Unix seconds), ``computer`` (its id) and ``name`` (its host name) say
     where the latest was made. Files of format 2 and older are epoch 0, made nowhere.
-    Ordering is the merge's: the higher epoch wins, then the later change, then the id."""
+    Ordering is the merge's: the higher epoch wins, then the later change, then the id.
+
+    ``prior``: the master keys of the epochs before a rekey, newest first, each sealed
+    under this file's master key (nonce and sealed key, one bytes value each): the proof
+    that whoever rotated the key held the one before (:func:`.history.chained`). None in
+    files written before that rule (read as unchained: the check is skipped)."""
 
     epoch: int = 0
     at: int = 0
     computer: str = ""
     name: str = ""
+    prior: tuple[bytes, ...] | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"epoch": self.epoch, "at": self.at, "computer": self.computer, "name": self.name}
+        made = {"epoch": self.epoch, "at": self.at, "computer": self.computer, "name": self.name}
+        if self.prior is not None:
+            made["prior"] = [_b64(sealed) for sealed in self.prior]
+        return made
 
     @classmethod
     def from_json(cls, data: object) -> Keys:
-        _exact_keys(data, {"epoch", "at", "computer", "name"})
+        names = {"epoch", "at", "computer", "name"}
+        _exact_keys(
+            data, names | ({"prior"} if isinstance(data, dict) and "prior" in data else set())
+        )
         assert isinstance(data, dict)
         epoch, at = _int(data["epoch"]), _int(data["at"])
         computer, name = data["computer"], data["name"]
@@ -157,7 +172,12 @@ class Keys:
         for text in (computer, name):
             if not isinstance(text, str) or len(text) > 64:
                 raise ValueError("bad computer")
-        return cls(epoch, at, computer, name)
+        prior = None
+        if "prior" in data:
+            if not isinstance(data["prior"], list) or len(data["prior"]) > MAX_PRIOR:
+                raise ValueError("bad prior keys")
+            prior = tuple(_unb64(sealed) for sealed in data["prior"])
+        return cls(epoch, at, computer, name, prior)
 
     def described(self) -> str:
         """Where and when, for a person ("on LAPTOP-7 at 2026-12-07 17:20")."""
@@ -169,6 +189,11 @@ class Keys:
 
 
 NO_KEYS = Keys()  # format 2 and older: epoch 0
+
+
+def prior_associated(vault_id: str) -> bytes:
+    """Associated data for an older master key sealed under a file's (``Keys.prior``)."""
+    return canonical({"format": MAGIC, "prior_key_of": vault_id})
 
 
 @dataclass(frozen=True, slots=True)

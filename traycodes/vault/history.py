@@ -10,11 +10,12 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
-from ..errors import DamagedData, KeyUnavailable, StorageError
+from ..errors import DamagedData, KeyChanged, StorageError
 from ..model import Record
 from .files import atomic_write, make_private_folder
-from .format import NO_KEYS, Keys, Slot, VaultFile, Versions, loads
+from .format import MAX_PRIOR, NO_KEYS, Keys, Slot, VaultFile, Versions, loads, prior_associated
 from .seal import open_records, open_records_at
 
 log = logging.getLogger(__name__)
@@ -117,9 +118,69 @@ def computer_name() -> str:
     return name[:64]
 
 
-def next_keys(keys: Keys, at: float) -> Keys:
-    """The epoch after ``keys``: a password change or a rekey made here, now."""
-    return Keys(keys.epoch + 1, max(0, int(at)), computer_id(), computer_name())
+def next_keys(keys: Keys, at: float, vault_id: str, master: bytes, old_master: bytes) -> Keys:
+    """The epoch after ``keys``: a password change or a rekey made here, now. A rekey
+    (``master`` new) carries the key before it, and those that key carried, sealed under
+    the new one: the proof that the rotation was made by someone who held them."""
+    from .crypto import seal
+
+    prior = keys.prior or ()
+    if master != old_master:
+        older = [old_master, *prior_masters(keys, vault_id, old_master)][:MAX_PRIOR]
+        prior = tuple(b"".join(seal(master, key, prior_associated(vault_id))) for key in older)
+    return Keys(keys.epoch + 1, max(0, int(at)), computer_id(), computer_name(), prior)
+
+
+def prior_masters(keys: Keys, vault_id: str, master: bytes) -> list[bytes]:
+    """The older master keys ``keys.prior`` holds, opened with the file's ``master``."""
+    from .crypto import NONCE_BYTES, unseal
+
+    found = []
+    for sealed in keys.prior or ():
+        key = unseal(master, sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], prior_associated(vault_id))
+        if key is not None:
+            found.append(key)
+    return found
+
+
+def chained(file: VaultFile, master: bytes, ours: VaultFile) -> bytes | None:
+    """Whether ``file``, which claims newer key slots than this computer's last save
+    ``ours``, was made by someone who held the key ``ours`` is sealed under: ``master``
+    (from the file's slots) must open the file, and then either open ``ours`` too (a
+    password change keeps the key) or hold, in ``keys.prior``, a key that does (a rekey).
+    Returns that key of ours (None: not chained, never to be adopted)."""
+    from .crypto import unseal
+
+    def opens(candidate: VaultFile, key: bytes) -> bool:
+        sealed = unseal(key, candidate.nonce, candidate.ciphertext, candidate.header())
+        return sealed is not None
+
+    if not opens(file, master):
+        return None
+    for key in (master, *prior_masters(file.keys, file.vault_id, master)):
+        if opens(ours, key):
+            return key
+    return None
+
+
+def refuse_unchained(path: Path, file: VaultFile, ours: VaultFile) -> NoReturn:
+    """``file`` claims newer key slots than this computer's last save, but not made by
+    anyone who held this computer's key (:func:`chained`): someone who knows an old
+    password planted it. It is kept aside, this computer's last save is put back in its
+    place (what this computer wrote: the key it holds opens it), and DamagedData says so."""
+    from .files import file_lock, read_file
+
+    with file_lock(path):
+        current, _ = read_file(path)
+        aside = keep_aside(path, file, "not chained")
+        if current.dumps() == file.dumps():  # not changed meanwhile: never written over blind
+            atomic_write(path, ours.dumps())
+    raise DamagedData(
+        f"{path} claims the password was changed {file.keys.described()}, but its key does "
+        "not follow from the key this computer holds (planted by someone who knows an old "
+        f"password?): it was not used, and was kept aside as '{aside.name}'; this "
+        "computer's last save was put back: unlock with the password this computer knows"
+    )
 
 
 def aside_copies(path: Path) -> list[Path]:
@@ -127,7 +188,7 @@ def aside_copies(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{glob.escape(path.stem)} (older key*){path.suffix}"))
 
 
-def keep_aside(path: Path, file: VaultFile) -> Path:
+def keep_aside(path: Path, file: VaultFile, why: str = "older key") -> Path:
     """Keep ``file`` (a save this computer cannot open: an older key) beside the vault,
     named by its content, so that keeping the same save aside twice makes one copy."""
     import hashlib
@@ -135,7 +196,7 @@ def keep_aside(path: Path, file: VaultFile) -> Path:
     data = file.dumps()
     who = "".join(c for c in (file.keys.name or file.keys.computer) if c.isalnum() or c in "-_")
     digest = hashlib.sha256(data).hexdigest()[:12]
-    aside = path.with_name(f"{path.stem} (older key {who or 'save'} {digest}){path.suffix}")
+    aside = path.with_name(f"{path.stem} ({why} {who or 'save'} {digest}){path.suffix}")
     if not aside.exists():
         atomic_write(aside, data)
     return aside
@@ -165,6 +226,7 @@ class CaughtUp:
     keys: Keys = NO_KEYS
     warning: str = ""
     absorbed: list[Path] = field(default_factory=list)
+    replaced_kept: bool = False  # the file replaced was kept aside: no backup of it needed
 
 
 _UNREAD = VaultFile("", (), b"", b"")  # catch_up's default: read the last save itself
@@ -205,9 +267,10 @@ def catch_up(
     records = _open_with(file, masters)
     if records is None:
         if ours is not None and file.keys > ours.keys and not key_from_file:
-            raise KeyUnavailable(
+            raise KeyChanged(
                 f"the vault's key was changed {file.keys.described()}: open it again with the "
-                "new password; nothing was saved"
+                "new password; nothing was saved",
+                file.keys.described(),
             )
         if ours is None or not ours.keys > file.keys or _open_with(ours, (master,)) is None:
             open_records_at(path, file, master)  # raises, naming the file
@@ -218,8 +281,10 @@ def catch_up(
             f"the password changed {ours.keys.described()}): the vault uses the new one, and "
             f"that save was kept aside as '{aside.name}'; it is merged when the computer "
             "that made it opens the vault with the new password"
+        ) + _old_key_backups_said(path, file.vault_id, master)
+        return CaughtUp(
+            open_records(ours, master), ours.slots, ours.versions, ours.keys, warning, [], True
         )
-        return CaughtUp(open_records(ours, master), ours.slots, ours.versions, ours.keys, warning)
     if ours is None or includes(file.versions, ours.versions):
         if ours is not None and ours.keys > file.keys:
             return CaughtUp(records, ours.slots, file.versions, ours.keys, "")
@@ -252,6 +317,28 @@ def catch_up(
         newest = ours if older else file
     versions = joined(file.versions, ours.versions)
     return CaughtUp(list(merged.values()), newest.slots, versions, newest.keys, warning, absorbed)
+
+
+def _old_key_backups_said(path: Path, vault_id: str, master: bytes) -> str:
+    """The backups beside the vault that ``master`` does not open (saved under the old key
+    by the computer that missed the change), named: the old password still opens them."""
+    from .crypto import unseal
+    from .files import list_backups, read_file
+
+    names = []
+    for backup in list_backups(path, vault_id):
+        try:
+            file, _ = read_file(backup.path)
+        except (DamagedData, StorageError):
+            continue
+        if unseal(master, file.nonce, file.ciphertext, file.header()) is None:
+            names.append(f"'{backup.path.parent.name}/{backup.path.name}'")
+    if not names:
+        return ""
+    return (
+        f"; until then the old password also opens the backup{'s' if len(names) > 1 else ''} "
+        f"it saved under the old key: {', '.join(names)} (sealed again then too)"
+    )
 
 
 def _absorb_aside(

@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,9 +44,11 @@ from .files import (
 from .format import SLOT_KEYRING, SLOT_PASSWORD, Slot, VaultFile
 from .history import (
     catch_up,
+    chained,
     last_save,
     next_keys,
     next_versions,
+    refuse_unchained,
     remember_save,
     reseal_old_backups,
     unlock_with,
@@ -149,7 +152,18 @@ class Vault:
         chosen = unlock_with(file, ours)
         master, how = unlock(chosen, keystore, once)
         old_masters: tuple[bytes, ...] = ()
-        if (  # a rekey elsewhere: this computer's last save is under the key before it
+        if (  # other slots than this computer's last save: they must follow from our key
+            chosen is file
+            and ours is not None
+            and ours.keys.prior is not None
+            and file.slots != ours.slots
+            and crypto.unseal(master, file.nonce, file.ciphertext, file.header()) is not None
+        ):  # (a file the key does not open is said to be damaged by catch_up, below)
+            ours_key = chained(file, master, ours)
+            if ours_key is None:
+                refuse_unchained(path, file, ours)
+            old_masters = (ours_key,) if ours_key != master else ()
+        elif (  # a rekey elsewhere: this computer's last save is under the key before it
             ours is not None
             and file.keys > ours.keys
             and crypto.unseal(master, ours.nonce, ours.ciphertext, ours.header()) is None
@@ -240,7 +254,9 @@ class Vault:
             before = dict(records)
             result = change(records)
             new_slots = caught.slots if slots is None else slots(caught.slots)
-            keys = next_keys(caught.keys, time.time()) if new_epoch else caught.keys
+            keys = caught.keys if caught.keys.prior is not None else replace(caught.keys, prior=())
+            if new_epoch:  # a password change: the same master key
+                keys = next_keys(keys, time.time(), file.vault_id, master, master)
             if (
                 records == before
                 and new_slots == file.slots
@@ -258,7 +274,7 @@ class Vault:
                 keys,
             )
             remove_stale_temporaries(self.path)
-            if keep_backup or caught.warning:
+            if (keep_backup or caught.warning) and not caught.replaced_kept:
                 backup_before_save(self.path, old, self.keep_backups, file.vault_id)
             data = new_file.dumps()
             atomic_write(self.path, data)
@@ -378,7 +394,7 @@ class Vault:
             if keystore is not None and own:
                 slots.append(keyring_slot(file.vault_id, master, keystore))
             try:
-                keys = next_keys(caught.keys, time.time())
+                keys = next_keys(caught.keys, time.time(), file.vault_id, master, old_master)
                 versions = next_versions(caught.versions)
                 new_file = seal_file(file.vault_id, tuple(slots), master, records, versions, keys)
                 remove_stale_temporaries(self.path)
