@@ -49,6 +49,8 @@ PAGES = {
     "/split": "<title>Verify</title><p>Enter the code</p><div>"
     + "".join(f'<input maxlength=1 inputmode=numeric name="d{n}">' for n in range(6))
     + "</div>",
+    "/comment": "<title>Sign in to GitHub</title><form><label for=c>Comment</label>"
+    "<input id=c name=comment autofocus></form>",
 }
 
 
@@ -242,9 +244,10 @@ def setup(desktop: DesktopSession, tmp_path_factory: pytest.TempPathFactory) -> 
         f"otpauth://totp/Twice:first?secret={OTHER_KEY}&issuer=Twice",
         f"otpauth://totp/Twice:second?secret={THIRD_KEY}&issuer=Twice",
     )
-    app.cli("edit", "GitHub", "--website", "https://github.test/")
+    # the pages are served over http: these records opt in (a website written http://HOST)
+    app.cli("edit", "GitHub", "--website", "http://github.test/")
     for name in ("first", "second"):
-        app.cli("edit", name, "--website", "https://www.twice.test")
+        app.cli("edit", name, "--website", "http://www.twice.test")
     installed = app.cli("browser", "on").stderr
     assert "chromium:" in installed
     extension = app.cli("browser", "path").stdout.strip()
@@ -298,12 +301,33 @@ def test_a_page_titled_like_the_site_on_another_host_gets_nothing(setup: Setup) 
 
 def test_split_digit_boxes_are_filled(setup: Setup) -> None:
     _app, pages, browser = setup
-    browser.open(pages.url("login.github.test", "/split"))  # a subdomain of the site
+    browser.open(pages.url("github.test", "/split"))
     pages.next_report("load", timeout=60)
     filled = browser.fill(pages, "change")
     while len(filled["value"]) < 6:
         filled = pages.next_report("change")
     assert filled["value"] in expected_codes(GITHUB_KEY)
+
+
+def test_an_http_page_gets_no_code_but_from_a_record_that_opts_in(setup: Setup) -> None:
+    """login.github.test is GitHub's site, but over http: only the host the record names
+    with http:// (github.test) is filled; here a note, no code."""
+    _app, pages, browser = setup
+    browser.open(pages.url("login.github.test", "/login"))
+    pages.next_report("load", timeout=60)
+    browser.fill(pages, "panel")
+    with pytest.raises(queue.Empty):
+        pages.next_report("change", timeout=3)
+
+
+def test_the_shortcut_never_fills_a_field_that_is_not_a_code_field(setup: Setup) -> None:
+    """The site's own host, a comment field with focus: a note, the field stays empty."""
+    _app, pages, browser = setup
+    browser.open(pages.url("github.test", "/comment"))
+    pages.next_report("load", timeout=60)
+    browser.fill(pages, "panel")
+    with pytest.raises(queue.Empty):
+        pages.next_report("change", timeout=3)
 
 
 def test_two_accounts_on_one_site_show_the_chooser(setup: Setup) -> None:

@@ -57,11 +57,26 @@ test("split one-digit boxes, 4 to 8 in one parent", () => {
   assert.equal(otp.splitGroup(scattered), null);
 });
 
-test("the field the user is in (the context menu) comes first", () => {
+test("the field the user chose (the context menu) comes first", () => {
   const fields = [field({ autocomplete: "one-time-code" }), field({ name: "something" })];
-  assert.deepEqual(otp.chooseTarget(fields, 1), { kind: "single", index: 1 });
+  assert.deepEqual(otp.chooseTarget(fields, 1, true), { kind: "single", index: 1 });
   const boxes = Array.from({ length: 6 }, () => field({ maxLength: 1, group: "b" }));
   assert.deepEqual(otp.chooseTarget(boxes, 2), { kind: "split", indexes: [0, 1, 2, 3, 4, 5] });
+});
+
+test("the shortcut fills only a code field, never the field that happens to have focus", () => {
+  const code = field({ autocomplete: "one-time-code" });
+  const search = field({ name: "q", type: "search" });
+  const comment = field({ name: "comment" });
+  // an attacker's field with focus on a matching host: the code goes to the code field
+  assert.deepEqual(otp.chooseTarget([code, comment], 1), { kind: "single", index: 0 });
+  assert.deepEqual(otp.chooseTarget([code, comment], 1, false), { kind: "single", index: 0 });
+  // no code field at all: nothing is filled (the page gets a note)
+  assert.equal(otp.chooseTarget([comment, search], 0), null);
+  assert.equal(otp.chooseTarget([field({ name: "q" })], 0), null);
+  // a recognised code field with focus is the one filled, before another
+  const two = [field({ name: "otp" }), field({ name: "backup_code" })];
+  assert.deepEqual(otp.chooseTarget(two, 1), { kind: "single", index: 1 });
 });
 
 test("no field at all", () => {

@@ -57,15 +57,16 @@ async function inject(tabId, frameId) {
 }
 
 // Fill the page (one frame of it): inject the filler, ask for the site's accounts, hand
-// them over. `url` is the frame's address as the browser knows it.
-async function fillFrame(tabId, frameId, url) {
+// them over. `url` is the frame's address as the browser knows it. `explicit`: the
+// context menu (the user chose the field); otherwise only a code field is filled.
+async function fillFrame(tabId, frameId, url, explicit = false) {
   try {
     await inject(tabId, frameId);
   } catch {
     return; // a page extensions may not touch (the browser's own pages, the web store)
   }
   const answer = await ask({ type: "codes", url });
-  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer }, { frameId });
+  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer, explicit }, { frameId });
   hello(); // the shortcut may have been changed since
 }
 
@@ -89,7 +90,7 @@ api.runtime.onInstalled.addListener(() => {
   hello();
   api.contextMenus.create({
     id: "fill-code",
-    title: "Fill the two-factor code (traycodes)",
+    title: "Fill the code here (traycodes)",
     contexts: ["editable"],
   });
 });
@@ -102,7 +103,7 @@ api.commands.onCommand.addListener((command, tab) => {
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === "fill-code" && tab && tab.id !== undefined) {
-    fillFrame(tab.id, info.frameId || 0, info.frameUrl || info.pageUrl || tab.url);
+    fillFrame(tab.id, info.frameId || 0, info.frameUrl || info.pageUrl || tab.url, true);
   }
 });
 
@@ -116,7 +117,8 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
   if (message.type === "popup-accounts" && !sender.tab) {
     api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
       if (!tab || !tab.url) return reply({ ok: false, error: "no page in front" });
-      reply({ ...(await ask({ type: "codes", url: tab.url })), tabId: tab.id });
+      // the extension's own page: every code shown (a content script gets labels first)
+      reply({ ...(await ask({ type: "codes", url: tab.url, every: true })), tabId: tab.id });
     });
     return true;
   }

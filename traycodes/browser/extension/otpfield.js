@@ -50,12 +50,15 @@
   }
 
   // Where the code goes: {kind: "single", index} | {kind: "split", indexes} | null.
-  // `focused`: the index of the input that has focus (the context menu's field), or -1.
-  function chooseTarget(fields, focused) {
+  // `focused`: the index of the input that has focus, or -1. `explicit`: the user chose
+  // that field (the context menu's "Fill the code here"): it gets the code whatever it is.
+  // Otherwise (the shortcut, the hotkey, the popup) only a field recognised as a code
+  // field gets it: an attacker's field or a search box with focus gets nothing.
+  function chooseTarget(fields, focused, explicit) {
     if (focused >= 0 && fields[focused] && fields[focused].visible) {
       const split = splitGroup(fields);
       if (split && split.includes(focused)) return { kind: "split", indexes: split };
-      return { kind: "single", index: focused };
+      if (explicit || fieldScore(fields[focused]) > 0) return { kind: "single", index: focused };
     }
     let best = -1;
     let bestScore = 0;
