@@ -345,6 +345,8 @@ def host(app: TrayApp, *messages: dict[str, str], caller: str) -> tuple[int, lis
     import struct
 
     launcher = Path(app.env["XDG_DATA_HOME"]) / "traycodes/browser-host"
+    token = (Path(app.env["XDG_DATA_HOME"]) / "traycodes/browser-token").read_text().strip()
+    messages = tuple({"token": token, **m} for m in messages)  # as our copy sends them
     data = b"".join(
         struct.pack("=I", len(body)) + body for body in (json.dumps(m).encode() for m in messages)
     )
@@ -372,6 +374,11 @@ def test_the_host_answers_our_extension_only(setup: Setup) -> None:
     other = "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"
     code, replies = host(app, {"type": "codes", "url": "https://github.test/x"}, caller=other)
     assert code == 1 and replies == []
+    # our id without this install's token (another add-on claiming it): nothing but an error
+    code, replies = host(app, {"type": "codes", "url": "https://github.test/x", "token": "x"},
+                         caller=ours)  # fmt: skip
+    assert code == 0 and replies == [{"ok": False, "error": replies[0]["error"]}]  # type: ignore[index]
+    assert "browser path" in replies[0]["error"]  # type: ignore[index]
 
 
 def test_with_the_app_running_the_app_answers(setup: Setup) -> None:

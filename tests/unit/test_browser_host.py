@@ -152,7 +152,19 @@ def test_a_code_about_to_expire_is_waited_for() -> None:
     assert wait_before(answer, 1) == 0.0
 
 
-def frame(message: object) -> bytes:
+@pytest.fixture(autouse=True)
+def own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This install's data folder (the host's token, the extension's copies) for each test."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setattr(install, "_data_dir", lambda: folder)
+
+
+def frame(message: object, *, token: bool = True) -> bytes:
+    """A request as the extension sends it: with this install's token."""
+    if token and isinstance(message, dict):
+        message = {"token": install.host_token(), **message}
     body = json.dumps(message).encode()
     return struct.pack("=I", len(body)) + body
 
@@ -216,6 +228,43 @@ def test_broken_messages_get_one_error_and_the_host_stops(data: bytes, error: st
     assert serve([OURS], io.BytesIO(data), out) == 2
     (reply,) = replies(out.getvalue())
     assert reply["ok"] is False and error in reply["error"]
+
+
+def test_without_the_install_token_the_host_answers_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another add-on claiming our id (or the package's own folder loaded unpacked) sends
+    no token, or a wrong one: only the error comes back, the app and vault never asked."""
+    from traycodes.browser import host as host_module
+
+    asked: list[object] = []
+    monkeypatch.setattr(host_module, "answer", lambda *args: asked.append(args) or {"ok": True})
+    request = {"type": "codes", "url": "https://github.com/"}
+    stream = io.BytesIO(
+        frame(request, token=False) + frame({**request, "token": "guess"}, token=False)
+        + frame({**request, "token": 7}, token=False) + frame(request)
+    )  # fmt: skip
+    out = io.BytesIO()
+    assert serve([OURS], stream, out) == 0
+    got = replies(out.getvalue())
+    assert [r["ok"] for r in got] == [False, False, False, True] and len(asked) == 1
+    assert "browser path" in got[0]["error"]
+    (install._data_dir() / "browser-token").unlink()  # no token saved: nothing is answered
+    out = io.BytesIO()
+    assert serve([OURS], io.BytesIO(frame(request, token=False)), out) == 0
+    assert replies(out.getvalue())[0]["ok"] is False and len(asked) == 1
+
+
+def test_browser_path_writes_the_token_into_the_copy_it_makes() -> None:
+    from traycodes.browser.install import BINDING_FILE, SHIPPED, extension_folder
+
+    for firefox in (False, True):
+        folder = extension_folder(firefox=firefox)
+        assert folder != SHIPPED and folder.is_relative_to(install._data_dir())
+        written = json.loads((folder / BINDING_FILE).read_text())["token"]
+        assert written == install.saved_token() and len(written) >= 40
+    assert not (SHIPPED / BINDING_FILE).exists()  # the package's own folder has none
+    assert (install._data_dir() / "browser-token").stat().st_mode & 0o077 == 0
 
 
 def test_a_bad_request_gets_an_answer_and_the_host_goes_on() -> None:

@@ -17,7 +17,7 @@ import pytest
 from tests.paths import SOURCE
 from traycodes.browser import EXTENSION_ID, GECKO_ID, install
 
-SHIPPED = install.extension_folder()
+SHIPPED = install.SHIPPED
 FILES = {"manifest.json", "background.js", "fill.js", "otpfield.js", "popup.html", "popup.js"}
 
 

@@ -5,6 +5,11 @@ The browser starts it with the caller's identity in its arguments (Chromium-fami
 and speaks on stdin/stdout: each message a 4-byte native-order length, then UTF-8 JSON.
 stdout carries nothing else (logs go to stderr).
 
+Every request carries ``token``: the random per-install token that ``traycodes browser
+path`` writes into the copy of the extension it makes (browser/install.py). Without it the
+host answers nothing but that error: another add-on that claims our id (Firefox ids are
+not reserved; an unpacked Chromium extension can reuse our public key) has no copy of it.
+
 The extension keeps one connection open (``connectNative``), so one host answers many
 requests, each reply carrying its request's ``rid``.
 
@@ -172,9 +177,26 @@ def from_vault(request: dict[str, str]) -> dict[str, Any]:
     return reply
 
 
+FOREIGN_COPY = (
+    "this copy of the traycodes extension was not made by this traycodes: load the "
+    "folder that 'traycodes browser path' prints"
+)
+
+
+def token_ok(message: dict[str, Any], expected: str | None) -> bool:
+    """Whether the request carries this install's token (compared in constant time)."""
+    import hmac
+
+    token = message.get("token")
+    if expected is None or not isinstance(token, str):
+        return False
+    return hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+
+
 def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
     """Answer requests until the browser closes the port."""
     from ..app import ipc
+    from .install import saved_token
 
     if not caller_allowed(argv):
         sys.stderr.write(
@@ -182,6 +204,7 @@ def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
             "(started by a browser with its id); not started that way\n"
         )
         return 1
+    expected = saved_token()
     while True:
         try:
             message = read_message(stdin)
@@ -191,6 +214,8 @@ def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
         if message is None:
             return 0
         try:
+            if not token_ok(message, expected):
+                raise BadMessage(FOREIGN_COPY)
             reply = answer(checked(message), ipc.request)
         except BadMessage as exc:
             reply = {"ok": False, "error": str(exc)}

@@ -30,13 +30,30 @@ function connect() {
   return opened;
 }
 
-function ask(message) {
+// This install's token, which `traycodes browser path` writes into the copy it makes: the
+// host answers nothing without it (another add-on claiming our id has no copy of it).
+let token = null;
+
+async function loadToken() {
+  if (token === null) {
+    try {
+      const response = await fetch(api.runtime.getURL("token.json"));
+      token = String((await response.json()).token || "");
+    } catch {
+      token = ""; // the package's own folder loaded: the host says which folder to load
+    }
+  }
+  return token;
+}
+
+async function ask(message) {
+  const secret = await loadToken();
   return new Promise((resolve) => {
     const rid = nextId++;
     waiting.set(rid, resolve);
     try {
       if (!port) port = connect();
-      port.postMessage({ ...message, rid });
+      port.postMessage({ ...message, rid, token: secret });
     } catch {
       waiting.delete(rid);
       port = null;
