@@ -83,3 +83,19 @@ test("no field at all", () => {
   assert.equal(otp.chooseTarget([field({ name: "username" }), field({ name: "email" })], -1), null);
   assert.equal(otp.chooseTarget([], -1), null);
 });
+
+test("language-independent signals and labels in other languages", () => {
+  assert.ok(otp.fieldScore(field({ pattern: "[0-9]*", inputmode: "numeric" })) > 0);
+  assert.ok(otp.fieldScore(field({ pattern: "\\d{6}" })) > 0);
+  assert.equal(otp.fieldScore(field({ pattern: "[0-9]*", type: "password" })), 0);
+  assert.equal(otp.fieldScore(field({ pattern: "[0-9]*", name: "phone" })), 0);
+  for (const label of ["Código", "Bestätigungscode", "Codice di verifica", "Kod weryfikacyjny",
+    "Vahvistuskoodi", "Код подтверждения", "確認コード", "验证码", "인증 번호"]) {
+    assert.ok(otp.fieldScore(field({ label })) > 0, label);
+  }
+  assert.ok(otp.fieldScore(field({ name: "otc", type: "tel" })) > 0); // Microsoft account
+  const numbers = Array.from({ length: 6 }, () => field({ type: "number", group: "row" }));
+  assert.deepEqual(otp.chooseTarget(numbers, -1), { kind: "split", indexes: [0, 1, 2, 3, 4, 5] });
+  const dates = Array.from({ length: 4 }, () => field({ type: "number", name: "year", group: "d" }));
+  assert.equal(otp.splitGroup([...dates, field({ type: "number", name: "card", group: "d" })]), null);
+});

@@ -29,6 +29,7 @@
       autocomplete: input.getAttribute("autocomplete") || "",
       inputmode: input.getAttribute("inputmode") || "",
       maxLength: input.maxLength > 0 ? input.maxLength : 0,
+      pattern: input.getAttribute("pattern") || "",
       placeholder: input.placeholder || "",
       label: labelOf(input),
       ariaLabel: input.getAttribute("aria-label") || "",
