@@ -49,7 +49,12 @@ PAGES = {
     "/split": "<title>Verify</title><p>Enter the code</p><div>"
     + "".join(f'<input maxlength=1 inputmode=numeric name="d{n}">' for n in range(6))
     + "</div>",
+    "/comment": "<title>Sign in to GitHub</title><form><label for=c>Comment</label>"
+    "<input id=c name=comment autofocus></form>",
 }
+SAVED = Path(__file__).parents[1] / "js" / "pages"  # real sites' 2FA markup (its README)
+for saved in SAVED.glob("*.html"):
+    PAGES[f"/saved/{saved.name}"] = saved.read_text(encoding="utf-8")
 
 
 class Pages:
@@ -242,9 +247,10 @@ def setup(desktop: DesktopSession, tmp_path_factory: pytest.TempPathFactory) -> 
         f"otpauth://totp/Twice:first?secret={OTHER_KEY}&issuer=Twice",
         f"otpauth://totp/Twice:second?secret={THIRD_KEY}&issuer=Twice",
     )
-    app.cli("edit", "GitHub", "--website", "https://github.test/")
+    # the pages are served over http: these records opt in (a website written http://HOST)
+    app.cli("edit", "GitHub", "--website", "http://github.test/")
     for name in ("first", "second"):
-        app.cli("edit", name, "--website", "https://www.twice.test")
+        app.cli("edit", name, "--website", "http://www.twice.test")
     installed = app.cli("browser", "on").stderr
     assert "chromium:" in installed
     extension = app.cli("browser", "path").stdout.strip()
@@ -298,12 +304,48 @@ def test_a_page_titled_like_the_site_on_another_host_gets_nothing(setup: Setup) 
 
 def test_split_digit_boxes_are_filled(setup: Setup) -> None:
     _app, pages, browser = setup
-    browser.open(pages.url("login.github.test", "/split"))  # a subdomain of the site
+    browser.open(pages.url("github.test", "/split"))
     pages.next_report("load", timeout=60)
     filled = browser.fill(pages, "change")
     while len(filled["value"]) < 6:
         filled = pages.next_report("change")
     assert filled["value"] in expected_codes(GITHUB_KEY)
+
+
+def test_an_http_page_gets_no_code_but_from_a_record_that_opts_in(setup: Setup) -> None:
+    """login.github.test is GitHub's site, but over http: only the host the record names
+    with http:// (github.test) is filled; here a note, no code."""
+    _app, pages, browser = setup
+    browser.open(pages.url("login.github.test", "/login"))
+    pages.next_report("load", timeout=60)
+    browser.fill(pages, "panel")
+    with pytest.raises(queue.Empty):
+        pages.next_report("change", timeout=3)
+
+
+def test_the_shortcut_never_fills_a_field_that_is_not_a_code_field(setup: Setup) -> None:
+    """The site's own host, a comment field with focus: a note, the field stays empty."""
+    _app, pages, browser = setup
+    browser.open(pages.url("github.test", "/comment"))
+    pages.next_report("load", timeout=60)
+    browser.fill(pages, "panel")
+    with pytest.raises(queue.Empty):
+        pages.next_report("change", timeout=3)
+
+
+@pytest.mark.parametrize("page", ["microsoft.html", "numberboxes.html", "x.html"])
+def test_real_sites_markup_is_filled_in_the_code_field(setup: Setup, page: str) -> None:
+    """Microsoft's name="otc" with a Spanish label, six number boxes with no name, X's
+    field inside its label: the code lands there (the page's other inputs stay as they
+    were: the report joins every input's value)."""
+    _app, pages, browser = setup
+    browser.open(pages.url("github.test", f"/saved/{page}"))
+    loaded = pages.next_report("load", timeout=60)
+    filled = browser.fill(pages, "change")
+    while len(filled["value"]) < len(loaded["value"]) + 6:
+        filled = pages.next_report("change")
+    assert len(filled["value"]) == len(loaded["value"]) + 6
+    assert any(c in filled["value"] for c in expected_codes(GITHUB_KEY))
 
 
 def test_two_accounts_on_one_site_show_the_chooser(setup: Setup) -> None:
@@ -321,6 +363,8 @@ def host(app: TrayApp, *messages: dict[str, str], caller: str) -> tuple[int, lis
     import struct
 
     launcher = Path(app.env["XDG_DATA_HOME"]) / "traycodes/browser-host"
+    token = (Path(app.env["XDG_DATA_HOME"]) / "traycodes/browser-token").read_text().strip()
+    messages = tuple({"token": token, **m} for m in messages)  # as our copy sends them
     data = b"".join(
         struct.pack("=I", len(body)) + body for body in (json.dumps(m).encode() for m in messages)
     )
@@ -348,6 +392,11 @@ def test_the_host_answers_our_extension_only(setup: Setup) -> None:
     other = "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"
     code, replies = host(app, {"type": "codes", "url": "https://github.test/x"}, caller=other)
     assert code == 1 and replies == []
+    # our id without this install's token (another add-on claiming it): nothing but an error
+    code, replies = host(app, {"type": "codes", "url": "https://github.test/x", "token": "x"},
+                         caller=ours)  # fmt: skip
+    assert code == 0 and replies == [{"ok": False, "error": replies[0]["error"]}]  # type: ignore[index]
+    assert "browser path" in replies[0]["error"]  # type: ignore[index]
 
 
 def test_with_the_app_running_the_app_answers(setup: Setup) -> None:

@@ -57,14 +57,45 @@ test("split one-digit boxes, 4 to 8 in one parent", () => {
   assert.equal(otp.splitGroup(scattered), null);
 });
 
-test("the field the user is in (the context menu) comes first", () => {
+test("the field the user chose (the context menu) comes first", () => {
   const fields = [field({ autocomplete: "one-time-code" }), field({ name: "something" })];
-  assert.deepEqual(otp.chooseTarget(fields, 1), { kind: "single", index: 1 });
+  assert.deepEqual(otp.chooseTarget(fields, 1, true), { kind: "single", index: 1 });
   const boxes = Array.from({ length: 6 }, () => field({ maxLength: 1, group: "b" }));
   assert.deepEqual(otp.chooseTarget(boxes, 2), { kind: "split", indexes: [0, 1, 2, 3, 4, 5] });
+});
+
+test("the shortcut fills only a code field, never the field that happens to have focus", () => {
+  const code = field({ autocomplete: "one-time-code" });
+  const search = field({ name: "q", type: "search" });
+  const comment = field({ name: "comment" });
+  // an attacker's field with focus on a matching host: the code goes to the code field
+  assert.deepEqual(otp.chooseTarget([code, comment], 1), { kind: "single", index: 0 });
+  assert.deepEqual(otp.chooseTarget([code, comment], 1, false), { kind: "single", index: 0 });
+  // no code field at all: nothing is filled (the page gets a note)
+  assert.equal(otp.chooseTarget([comment, search], 0), null);
+  assert.equal(otp.chooseTarget([field({ name: "q" })], 0), null);
+  // a recognised code field with focus is the one filled, before another
+  const two = [field({ name: "otp" }), field({ name: "backup_code" })];
+  assert.deepEqual(otp.chooseTarget(two, 1), { kind: "single", index: 1 });
 });
 
 test("no field at all", () => {
   assert.equal(otp.chooseTarget([field({ name: "username" }), field({ name: "email" })], -1), null);
   assert.equal(otp.chooseTarget([], -1), null);
+});
+
+test("language-independent signals and labels in other languages", () => {
+  assert.ok(otp.fieldScore(field({ pattern: "[0-9]*", inputmode: "numeric" })) > 0);
+  assert.ok(otp.fieldScore(field({ pattern: "\\d{6}" })) > 0);
+  assert.equal(otp.fieldScore(field({ pattern: "[0-9]*", type: "password" })), 0);
+  assert.equal(otp.fieldScore(field({ pattern: "[0-9]*", name: "phone" })), 0);
+  for (const label of ["Código", "Bestätigungscode", "Codice di verifica", "Kod weryfikacyjny",
+    "Vahvistuskoodi", "Код подтверждения", "確認コード", "验证码", "인증 번호"]) {
+    assert.ok(otp.fieldScore(field({ label })) > 0, label);
+  }
+  assert.ok(otp.fieldScore(field({ name: "otc", type: "tel" })) > 0); // Microsoft account
+  const numbers = Array.from({ length: 6 }, () => field({ type: "number", group: "row" }));
+  assert.deepEqual(otp.chooseTarget(numbers, -1), { kind: "split", indexes: [0, 1, 2, 3, 4, 5] });
+  const dates = Array.from({ length: 4 }, () => field({ type: "number", name: "year", group: "d" }));
+  assert.equal(otp.splitGroup([...dates, field({ type: "number", name: "card", group: "d" })]), null);
 });

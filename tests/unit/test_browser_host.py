@@ -19,7 +19,7 @@ from traycodes.browser.host import BadMessage, caller_allowed, checked, read_mes
 from traycodes.browser.pagecodes import belongs, page_accounts, wait_before
 from traycodes.model import OtpParams, OtpType, Record
 from traycodes.otp import code
-from traycodes.sitematch import page_host, records_for_page, site_of
+from traycodes.sitematch import page_host, records_for_page, shared_host, site_of
 
 OURS = f"chrome-extension://{EXTENSION_ID}/"
 
@@ -61,7 +61,7 @@ def test_records_belong_to_a_page_by_site_never_by_title_or_name() -> None:
     named = record("GitHub")  # no website: the 2FA directory's domains for "GitHub"
     records = [github, enterprise, mail, named]
     site, found = records_for_page(records, "https://gist.github.com/x")
-    assert site == "github.com" and found == [github, named]
+    assert site == "gist.github.com" and found == [github, named]  # the exact host
     assert records_for_page(records, "https://github.com.evil.example/")[1] == []
     assert records_for_page(records, "https://evil.example/?title=GitHub")[1] == []
     assert records_for_page(records, "https://mail.google.com/")[1] == [mail]
@@ -76,12 +76,74 @@ def test_page_answers_and_a_fresh_code_only_for_the_pages_own_site() -> None:
     answer = page_accounts(records, "https://github.com/", 1_700_000_000.0)
     assert answer["site"] == "github.com"
     assert [a["label"] for a in answer["accounts"]] == ["GitHub (a)", "GitHub (b)"]
-    assert answer["accounts"][1]["code"] == code(github.otp, 1_700_000_000.0)  # type: ignore[arg-type]
+    # two accounts: labels first, no code until the user has chosen one
+    assert [(a["code"], a["remaining"]) for a in answer["accounts"]] == [(None, None)] * 2
+    popup = page_accounts(records, "https://github.com/", 1_700_000_000.0, every_code=True)
+    assert popup["accounts"][1]["code"] == code(github.otp, 1_700_000_000.0)  # type: ignore[arg-type]
+    one = page_accounts([github], "https://github.com/", 1_700_000_000.0)["accounts"][0]
+    assert one["code"] == code(github.otp, 1_700_000_000.0)  # type: ignore[arg-type]
     hotp = page_accounts(records, "https://bank.example/", 1_700_000_000.0)["accounts"][0]
     assert hotp["code"] is None and hotp["remaining"] is None  # shown only when asked
     assert belongs(records, "https://github.com/", counter.id) is None
     assert belongs(records, "https://bank.example/", counter.id) == counter
     assert page_accounts(records, "ftp://github.com/", 0.0)["ok"] is False
+
+
+def test_tenants_and_user_content_never_get_the_parent_domains_codes() -> None:
+    okta = record("Okta", "https://mycorp.okta.com")
+    google = record("Google", "google.com")
+    tumblr = record("Tumblr")  # no website: the 2FA directory's tumblr.com
+    atlassian = record("Atlassian", "https://atlassian.com")
+    records = [okta, google, tumblr, atlassian]
+
+    def found(url: str) -> list[Record]:
+        return records_for_page(records, url)[1]
+
+    assert found("https://mycorp.okta.com/signin") == [okta]
+    assert found("https://attacker.okta.com/signin") == []
+    assert found("https://accounts.google.com/signin") == [google]  # one company's hop
+    assert found("https://myaccount.google.com/") == [google]
+    assert found("https://sites.google.com/view/evil") == []
+    assert found("https://docs.google.com/forms/d/e/x/viewform") == []
+    assert found("https://www.tumblr.com/login") == [tumblr]
+    assert found("https://evil.tumblr.com/") == []
+    assert found("https://id.atlassian.com/login") == [atlassian]
+    assert found("https://evil.atlassian.net/") == []
+    assert found("https://evil.zendesk.com/") == found("https://me.my.salesforce.com/") == []
+    # the public suffix list's private section: each user's host is a site of its own
+    pages = record("Me", "https://me.github.io")
+    assert records_for_page([pages], "https://you.github.io/")[1] == []
+    assert records_for_page(records, "https://evil.tumblr.com/")[0] == "evil.tumblr.com"
+
+
+def test_the_shared_hosts_list_is_data_with_its_sources() -> None:
+    from traycodes.resources import data_bytes
+
+    data = json.loads(data_bytes("shared-hosts.json"))
+    assert len(data["sources"]) >= 5 and all("https://" in s for s in data["sources"])
+    for host in ("sites.google.com", "docs.google.com"):
+        assert host in data["hosts"]
+    for domain in ("tumblr.com", "wordpress.com", "okta.com", "atlassian.net", "zendesk.com",
+                   "my.salesforce.com"):  # fmt: skip
+        assert domain in data["domains"]
+    assert shared_host("x.my.salesforce.com") and not shared_host("okta.com")
+    assert not shared_host("www.okta.com") and not shared_host("accounts.google.com")
+
+
+def test_only_https_pages_get_codes_but_local_hosts_and_an_explicit_opt_in() -> None:
+    github = record("GitHub", "https://github.com/login")
+    lan = record("Router", "http://router.lan")
+    local = record("Dev", "127.0.0.1", account="ip")
+    dev = record("Dev", "localhost", account="local")
+    records = [github, lan, local, dev]
+    assert records_for_page(records, "http://github.com/login")[1] == []
+    answer = page_accounts(records, "http://github.com/login", 0.0)
+    assert answer["ok"] is False and "https" in answer["error"] and "github.com" in answer["error"]
+    assert records_for_page(records, "https://github.com/login")[1] == [github]
+    assert records_for_page(records, "http://router.lan/")[1] == [lan]  # written http://
+    assert records_for_page(records, "http://other.router.lan/")[1] == []  # that host only
+    assert records_for_page(records, "http://127.0.0.1:8080/")[1] == [local]
+    assert records_for_page(records, "http://localhost:3000/")[1] == [dev]
 
 
 def test_a_code_about_to_expire_is_waited_for() -> None:
@@ -90,7 +152,19 @@ def test_a_code_about_to_expire_is_waited_for() -> None:
     assert wait_before(answer, 1) == 0.0
 
 
-def frame(message: object) -> bytes:
+@pytest.fixture(autouse=True)
+def own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This install's data folder (the host's token, the extension's copies) for each test."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setattr(install, "_data_dir", lambda: folder)
+
+
+def frame(message: object, *, token: bool = True) -> bytes:
+    """A request as the extension sends it: with this install's token."""
+    if token and isinstance(message, dict):
+        message = {"token": install.host_token(), **message}
     body = json.dumps(message).encode()
     return struct.pack("=I", len(body)) + body
 
@@ -122,6 +196,14 @@ def test_the_host_starts_only_for_our_extension() -> None:
         ({"type": "codes", "url": "x" * 5000}, "no page address"),
         ({"type": "code", "url": "https://github.com/", "id": "../../etc"}, "names no account"),
         ({"type": "code", "url": "https://github.com/", "id": 7}, "names no account"),
+        # addresses that browsers and Python's urlsplit read as different hosts
+        ({"type": "codes", "url": "https://evil.example\\@github.com/"}, "backslash"),
+        ({"type": "codes", "url": "https://evil.example\\.github.com/"}, "backslash"),
+        ({"type": "codes", "url": "https://github.com\t.evil.example/"}, "control"),
+        ({"type": "codes", "url": "https://github.com /x"}, "a space"),
+        ({"type": "codes", "url": "https://gıthub.com/"}, "non-ASCII"),
+        ({"type": "codes", "url": "https://github.com@evil.example/"}, "user name"),
+        ({"type": "codes", "url": "https://a:b@github.com/"}, "user name"),
     ],
 )
 def test_requests_are_checked(message: dict[str, Any], error: str) -> None:
@@ -146,6 +228,43 @@ def test_broken_messages_get_one_error_and_the_host_stops(data: bytes, error: st
     assert serve([OURS], io.BytesIO(data), out) == 2
     (reply,) = replies(out.getvalue())
     assert reply["ok"] is False and error in reply["error"]
+
+
+def test_without_the_install_token_the_host_answers_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another add-on claiming our id (or the package's own folder loaded unpacked) sends
+    no token, or a wrong one: only the error comes back, the app and vault never asked."""
+    from traycodes.browser import host as host_module
+
+    asked: list[object] = []
+    monkeypatch.setattr(host_module, "answer", lambda *args: asked.append(args) or {"ok": True})
+    request = {"type": "codes", "url": "https://github.com/"}
+    stream = io.BytesIO(
+        frame(request, token=False) + frame({**request, "token": "guess"}, token=False)
+        + frame({**request, "token": 7}, token=False) + frame(request)
+    )  # fmt: skip
+    out = io.BytesIO()
+    assert serve([OURS], stream, out) == 0
+    got = replies(out.getvalue())
+    assert [r["ok"] for r in got] == [False, False, False, True] and len(asked) == 1
+    assert "browser path" in got[0]["error"]
+    (install._data_dir() / "browser-token").unlink()  # no token saved: nothing is answered
+    out = io.BytesIO()
+    assert serve([OURS], io.BytesIO(frame(request, token=False)), out) == 0
+    assert replies(out.getvalue())[0]["ok"] is False and len(asked) == 1
+
+
+def test_browser_path_writes_the_token_into_the_copy_it_makes() -> None:
+    from traycodes.browser.install import BINDING_FILE, SHIPPED, extension_folder
+
+    for firefox in (False, True):
+        folder = extension_folder(firefox=firefox)
+        assert folder != SHIPPED and folder.is_relative_to(install._data_dir())
+        written = json.loads((folder / BINDING_FILE).read_text())["token"]
+        assert written == install.saved_token() and len(written) >= 40
+    assert not (SHIPPED / BINDING_FILE).exists()  # the package's own folder has none
+    assert (install._data_dir() / "browser-token").stat().st_mode & 0o077 == 0
 
 
 def test_a_bad_request_gets_an_answer_and_the_host_goes_on() -> None:
@@ -194,6 +313,15 @@ def test_the_running_app_answers_the_host() -> None:
     commands = Commands(app)  # type: ignore[arg-type]
     answer = commands.handle({"command": "browser-codes", "url": "https://github.com/login"})
     assert answer["accounts"][0]["id"] == github.id
+    twice = BrowserApp([github, record("GitHub", "github.com", account="two")])
+    labels = Commands(twice).handle(  # type: ignore[arg-type]
+        {"command": "browser-codes", "url": "https://github.com/login"}
+    )
+    assert [a["code"] for a in labels["accounts"]] == [None, None]  # labels first
+    popup = Commands(twice).handle(  # type: ignore[arg-type]
+        {"command": "browser-codes", "url": "https://github.com/login", "every": "1"}
+    )
+    assert all(a["code"] for a in popup["accounts"])
     one = commands.handle(
         {"command": "browser-code", "url": "https://github.com/", "id": github.id}
     )

@@ -96,7 +96,8 @@ class Commands:
             if command == "state":
                 return {"ok": True, **self.state()}
             if command in ("browser-codes", "browser-code"):
-                return self.browser(command, str(request.get("url") or ""), request.get("id"))
+                url, every = str(request.get("url") or ""), request.get("every") == "1"
+                return self.browser(command, url, request.get("id"), every_code=every)
             action = actions.get(command)
             if action is None:
                 return {"ok": False, "error": f"unknown command {command!r}"}
@@ -105,9 +106,12 @@ class Commands:
             return {"ok": False, "error": type(exc).__name__}
         return {"ok": True}
 
-    def browser(self, command: str, url: str, record_id: object) -> dict[str, Any]:
+    def browser(
+        self, command: str, url: str, record_id: object, *, every_code: bool = False
+    ) -> dict[str, Any]:
         """The browser extension's host asks (app/../browser/host.py): the accounts of a
-        page's site with their codes, or one fresh code. Locked: the unlock window shows.
+        page's site (labels first; ``every_code``: the extension's popup, codes too), or one
+        fresh code. Locked: the unlock window shows.
         A code about to expire is waited for here, on the IPC thread, not the app's loop."""
         import time
 
@@ -120,7 +124,7 @@ class Commands:
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
             if command == "browser-codes":
-                found = page_accounts(app.records(), url, app.now())
+                found = page_accounts(app.records(), url, app.now(), every_code=every_code)
                 log.info("browser: %d account(s) for %s", len(found.get("accounts", [])),
                          found.get("site") or "a page that is not on the web")  # fmt: skip
                 return found

@@ -5,11 +5,17 @@ The browser starts it with the caller's identity in its arguments (Chromium-fami
 and speaks on stdin/stdout: each message a 4-byte native-order length, then UTF-8 JSON.
 stdout carries nothing else (logs go to stderr).
 
+Every request carries ``token``: the random per-install token that ``traycodes browser
+path`` writes into the copy of the extension it makes (browser/install.py). Without it the
+host answers nothing but that error: another add-on that claims our id (Firefox ids are
+not reserved; an unpacked Chromium extension can reuse our public key) has no copy of it.
+
 The extension keeps one connection open (``connectNative``), so one host answers many
 requests, each reply carrying its request's ``rid``.
 
-Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site with
-their codes; ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
+Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site, labels
+first (a code only where one account matches; ``"every": "1"``, the extension's own popup:
+every code); ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
 its counter saved first); ``{"type": "hello", "shortcut": KEYS}`` -> noted
 (browser/seen.py), so that the global hotkey hands this browser's windows to the
 extension. The page's address comes from the browser (the tab's URL as the extension
@@ -76,6 +82,21 @@ def write_message(stream: BinaryIO, message: dict[str, Any]) -> None:
     stream.flush()
 
 
+def url_problem(url: str) -> str | None:
+    """Why a page address is refused (None: it is not). The browser gives its URLs
+    normalised (printable ASCII, the host in punycode); a backslash, a space, a control or
+    non-ASCII character, or a user name in the address are parsed differently by browsers
+    and by Python's urlsplit, so such an address never names a site here."""
+    if "\\" in url:
+        return "a page address with a backslash"
+    if any(not (0x21 <= ord(c) <= 0x7E) for c in url):
+        return "a page address with a space, a control or a non-ASCII character"
+    authority = url.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        return "a page address with a user name in it"
+    return None
+
+
 def checked(message: dict[str, Any]) -> dict[str, str]:
     """The request's fields, checked: a type we know, an http(s) URL, a record id."""
     kind = message.get("type")
@@ -89,7 +110,12 @@ def checked(message: dict[str, Any]) -> dict[str, str]:
         raise BadMessage(f"unknown request type {kind!r}")
     if not isinstance(url, str) or not url or len(url) > MAX_URL:
         raise BadMessage("the request has no page address")
+    problem = url_problem(url)
+    if problem:
+        raise BadMessage(problem)
     fields = {"type": str(kind), "url": url}
+    if kind == "codes" and message.get("every") is True:
+        fields["every"] = "1"
     if kind == "code":
         record_id = message.get("id")
         if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
@@ -140,7 +166,8 @@ def from_vault(request: dict[str, str]) -> dict[str, Any]:
             return {"ok": True, "code": vault.advance_hotp(record.id, now, used=True)}
         reply = page_accounts([record], request["url"], now)
     else:
-        reply = page_accounts(vault.records, request["url"], now)
+        every = request.get("every") == "1"
+        reply = page_accounts(vault.records, request["url"], now, every_code=every)
     pause = wait_before(reply, settings.min_seconds_left)
     if pause:
         time.sleep(pause)
@@ -150,9 +177,26 @@ def from_vault(request: dict[str, str]) -> dict[str, Any]:
     return reply
 
 
+FOREIGN_COPY = (
+    "this copy of the traycodes extension was not made by this traycodes: load the "
+    "folder that 'traycodes browser path' prints"
+)
+
+
+def token_ok(message: dict[str, Any], expected: str | None) -> bool:
+    """Whether the request carries this install's token (compared in constant time)."""
+    import hmac
+
+    token = message.get("token")
+    if expected is None or not isinstance(token, str):
+        return False
+    return hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+
+
 def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
     """Answer requests until the browser closes the port."""
     from ..app import ipc
+    from .install import saved_token
 
     if not caller_allowed(argv):
         sys.stderr.write(
@@ -160,6 +204,7 @@ def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
             "(started by a browser with its id); not started that way\n"
         )
         return 1
+    expected = saved_token()
     while True:
         try:
             message = read_message(stdin)
@@ -169,6 +214,8 @@ def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
         if message is None:
             return 0
         try:
+            if not token_ok(message, expected):
+                raise BadMessage(FOREIGN_COPY)
             reply = answer(checked(message), ipc.request)
         except BadMessage as exc:
             reply = {"ok": False, "error": str(exc)}

@@ -266,18 +266,50 @@ def copy_state(target: Path) -> str:
     return "current" if _fingerprint(target) == shipped else "stale"
 
 
+SHIPPED = Path(__file__).with_name("extension")  # in the installed package
+BINDING_FILE = "token.json"  # in each copy the extension loads: the host's token
+
+
+def _token_path() -> Path:
+    return _data_dir() / "browser-token"
+
+
+def saved_token() -> str | None:
+    """This install's token (None before the first ``browser path`` or ``browser on``)."""
+    try:
+        token = _token_path().read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return token or None
+
+
+def host_token() -> str:
+    """The random token that binds the host to our copies of the extension: written into
+    every copy ``browser path`` makes, sent with every request, and without it the host
+    answers nothing (another add-on claiming our id has no copy of it)."""
+    token = saved_token()
+    if token is None:
+        import secrets
+
+        token = secrets.token_urlsafe(32)
+        _write_private(_token_path(), token + "\n", 0o600)
+    return token
+
+
 def extension_folder(*, firefox: bool = False) -> Path:
-    """The extension to load unpacked. Chromium-family: the folder inside the installed
-    package. Firefox: a copy beside the user data with Firefox's manifest (a background
-    script instead of a service worker, the gecko id, no Chromium key)."""
-    shipped = Path(__file__).with_name("extension")
-    if not firefox:
-        return shipped
-    target = _data_dir() / "firefox-extension"
+    """The extension to load unpacked: a copy beside the user data (the installed package
+    is shared and read-only) with this install's token in it. Firefox's copy has
+    Firefox's manifest (a background script instead of a service worker, the gecko id, no
+    Chromium key)."""
+    target = _data_dir() / ("firefox-extension" if firefox else "chromium-extension")
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(shipped, target)
-    chromium = json.loads((shipped / "manifest.json").read_text(encoding="utf-8"))
+    shutil.copytree(SHIPPED, target)
+    (target / BINDING_FILE).write_text(json.dumps({"token": host_token()}) + "\n", encoding="utf-8")
+    target.chmod(0o700)
+    if not firefox:
+        return target
+    chromium = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
     chromium.pop("key", None)
     chromium["background"] = {"scripts": ["background.js"]}
     chromium["browser_specific_settings"] = {

@@ -1,5 +1,7 @@
-"""What a page gets: the accounts whose website is the page's site, with their codes. The
-same answer from the running app (over IPC) and from the host opening the vault itself."""
+"""What a page gets: the accounts whose website is the page's site (by its exact host:
+``site`` in the answer), labels first; a code only where there is one account, or once the
+user has chosen one (``one_code``). The same answer from the running app (over IPC) and
+from the host opening the vault itself."""
 
 from __future__ import annotations
 
@@ -8,22 +10,28 @@ from typing import Any
 
 from ..model import OtpType, Record
 from ..otp import code, remaining
-from ..sitematch import records_for_page
+from ..sitematch import local_host, records_for_page
 
 MAX_URL = 4096
 
 
-def page_accounts(records: Iterable[Record], url: str, now: float) -> dict[str, Any]:
-    """``{"ok": True, "site", "accounts": [{"id", "label", "code", "remaining"}]}``; an
-    HOTP account's code is None (asking for it moves its counter on: see ``one_code``)."""
+def page_accounts(
+    records: Iterable[Record], url: str, now: float, *, every_code: bool = False
+) -> dict[str, Any]:
+    """``{"ok": True, "site", "accounts": [{"id", "label", "code", "remaining"}]}``. Codes
+    only where one account matches (or ``every_code``: the extension's own popup); else
+    None, as for an HOTP account (asking for it moves its counter on)."""
     site, found = records_for_page(records, url)
     if not site:
-        return {"ok": False, "error": "traycodes fills codes into web pages (http or https) only"}
+        return {"ok": False, "error": "traycodes fills codes into web pages (https) only"}
+    if not found and url.strip().lower().startswith("http:") and not local_host(site):
+        return {"ok": False, "error": f"traycodes fills codes into https pages only: {site} "
+                "is http (a record whose website is written http://HOST opts in)"}  # fmt: skip
     accounts = []
     for record in sorted(found, key=lambda r: (not r.favorite, r.label.casefold())):
         otp = record.otp
         assert otp is not None
-        timed = otp.type is not OtpType.HOTP
+        timed = otp.type is not OtpType.HOTP and (every_code or len(found) == 1)
         accounts.append(
             {
                 "id": record.id,

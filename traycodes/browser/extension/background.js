@@ -30,13 +30,30 @@ function connect() {
   return opened;
 }
 
-function ask(message) {
+// This install's token, which `traycodes browser path` writes into the copy it makes: the
+// host answers nothing without it (another add-on claiming our id has no copy of it).
+let token = null;
+
+async function loadToken() {
+  if (token === null) {
+    try {
+      const response = await fetch(api.runtime.getURL("token.json"));
+      token = String((await response.json()).token || "");
+    } catch {
+      token = ""; // the package's own folder loaded: the host says which folder to load
+    }
+  }
+  return token;
+}
+
+async function ask(message) {
+  const secret = await loadToken();
   return new Promise((resolve) => {
     const rid = nextId++;
     waiting.set(rid, resolve);
     try {
       if (!port) port = connect();
-      port.postMessage({ ...message, rid });
+      port.postMessage({ ...message, rid, token: secret });
     } catch {
       waiting.delete(rid);
       port = null;
@@ -57,15 +74,16 @@ async function inject(tabId, frameId) {
 }
 
 // Fill the page (one frame of it): inject the filler, ask for the site's accounts, hand
-// them over. `url` is the frame's address as the browser knows it.
-async function fillFrame(tabId, frameId, url) {
+// them over. `url` is the frame's address as the browser knows it. `explicit`: the
+// context menu (the user chose the field); otherwise only a code field is filled.
+async function fillFrame(tabId, frameId, url, explicit = false) {
   try {
     await inject(tabId, frameId);
   } catch {
     return; // a page extensions may not touch (the browser's own pages, the web store)
   }
   const answer = await ask({ type: "codes", url });
-  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer }, { frameId });
+  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer, explicit }, { frameId });
   hello(); // the shortcut may have been changed since
 }
 
@@ -89,7 +107,7 @@ api.runtime.onInstalled.addListener(() => {
   hello();
   api.contextMenus.create({
     id: "fill-code",
-    title: "Fill the two-factor code (traycodes)",
+    title: "Fill the code here (traycodes)",
     contexts: ["editable"],
   });
 });
@@ -102,7 +120,7 @@ api.commands.onCommand.addListener((command, tab) => {
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === "fill-code" && tab && tab.id !== undefined) {
-    fillFrame(tab.id, info.frameId || 0, info.frameUrl || info.pageUrl || tab.url);
+    fillFrame(tab.id, info.frameId || 0, info.frameUrl || info.pageUrl || tab.url, true);
   }
 });
 
@@ -116,7 +134,8 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
   if (message.type === "popup-accounts" && !sender.tab) {
     api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
       if (!tab || !tab.url) return reply({ ok: false, error: "no page in front" });
-      reply({ ...(await ask({ type: "codes", url: tab.url })), tabId: tab.id });
+      // the extension's own page: every code shown (a content script gets labels first)
+      reply({ ...(await ask({ type: "codes", url: tab.url, every: true })), tabId: tab.id });
     });
     return true;
   }

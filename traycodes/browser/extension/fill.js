@@ -8,6 +8,8 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const otp = globalThis.traycodesOtp;
   let lastFocused = null;
+  let explicit = false; // the context menu: the user chose the field
+  let host = "";
 
   function visible(element) {
     const style = getComputedStyle(element);
@@ -27,6 +29,7 @@
       autocomplete: input.getAttribute("autocomplete") || "",
       inputmode: input.getAttribute("inputmode") || "",
       maxLength: input.maxLength > 0 ? input.maxLength : 0,
+      pattern: input.getAttribute("pattern") || "",
       placeholder: input.placeholder || "",
       label: labelOf(input),
       ariaLabel: input.getAttribute("aria-label") || "",
@@ -48,13 +51,14 @@
     const inputs = Array.from(document.querySelectorAll("input"));
     const fields = inputs.map(describe);
     const focused = lastFocused ? inputs.indexOf(lastFocused) : inputs.indexOf(document.activeElement);
-    const target = otp.chooseTarget(fields, focused);
+    const target = otp.chooseTarget(fields, focused, explicit);
     if (!target) return false;
     if (target.kind === "single") {
       setValue(inputs[target.index], code);
     } else {
       target.indexes.forEach((index, n) => setValue(inputs[index], code[n] || ""));
     }
+    if (explicit) note(`filled the code for ${host} into the field you chose`);
     return true;
   }
 
@@ -97,7 +101,7 @@
         host.remove();
         const reply = await api.runtime.sendMessage({ type: "code", id: account.id });
         if (reply && reply.ok) {
-          if (!fill(reply.code)) note("no code field found on this page");
+          if (!fill(reply.code)) note(`no code field found on ${answer.site}`);
         } else {
           note((reply && reply.error) || "no answer from traycodes");
         }
@@ -120,11 +124,11 @@
       chooser(answer);
     } else if (answer.accounts[0].code === null) {
       api.runtime.sendMessage({ type: "code", id: answer.accounts[0].id }).then((reply) => {
-        if (reply && reply.ok) fill(reply.code) || note("no code field found on this page");
+        if (reply && reply.ok) fill(reply.code) || note(`no code field found on ${answer.site}`);
         else note((reply && reply.error) || "no answer from traycodes");
       });
     } else if (!fill(answer.accounts[0].code)) {
-      note(`no code field found on this page (account: ${answer.accounts[0].label})`);
+      note(`no code field found on ${answer.site} (account: ${answer.accounts[0].label})`);
     }
   }
 
@@ -135,6 +139,8 @@
 
   api.runtime.onMessage.addListener((message) => {
     if (message && message.type === "traycodes-fill") {
+      explicit = message.explicit === true;
+      host = (message.answer && message.answer.site) || message.host || "";
       if (message.fillCode) {
         if (!fill(message.fillCode)) note("no code field found on this page");
       } else {
