@@ -72,6 +72,8 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     ]
     assert len(teal) > len(pixels) // 4, f"{len(teal)} of {len(pixels)} pixels are the icon's"
     assert app.stop() == 0
+    said = [line for line in app.output().splitlines() if "-CRITICAL" in line or "-WARNING" in line]
+    assert not said, said  # GTK's complaints (a start printed a Gdk-CRITICAL line)
 
 
 XORG_ICON = """
@@ -405,6 +407,21 @@ def test_unlock_window_without_keyring(make_app) -> None:  # type: ignore[no-unt
     wait_for(lambda: not app.state()["locked"], "the vault to unlock")
     assert not app.state()["password_window"]
     assert app.stop() == 0
+
+
+@pytest.mark.process_ui
+def test_a_start_prints_no_gtk_complaints(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The backend a Linux user with PyGObject gets on X11 (appindicator, which falls back
+    to the XEmbed tray here) starts, shows its menu's icon and quits without GTK
+    printing a Gdk-CRITICAL (or any other GLib warning) line."""
+    app = make_app(backend="appindicator")
+    app.init_default()
+    app.start()
+    wait_for(lambda: app.tray_icon() is not None, "the icon in the tray", timeout=30)
+    assert app.state()["backend"] == "appindicator"
+    assert app.stop() == 0
+    said = [line for line in app.output().splitlines() if "-CRITICAL" in line or "-WARNING" in line]
+    assert not said, said
 
 
 def test_first_start_creates_a_vault(make_app) -> None:  # type: ignore[no-untyped-def]
