@@ -409,21 +409,6 @@ def test_unlock_window_without_keyring(make_app) -> None:  # type: ignore[no-unt
     assert app.stop() == 0
 
 
-@pytest.mark.process_ui
-def test_a_start_prints_no_gtk_complaints(make_app) -> None:  # type: ignore[no-untyped-def]
-    """The backend a Linux user with PyGObject gets on X11 (appindicator, which falls back
-    to the XEmbed tray here) starts, shows its menu's icon and quits without GTK
-    printing a Gdk-CRITICAL (or any other GLib warning) line."""
-    app = make_app(backend="appindicator")
-    app.init_default()
-    app.start()
-    wait_for(lambda: app.tray_icon() is not None, "the icon in the tray", timeout=30)
-    assert app.state()["backend"] == "appindicator"
-    assert app.stop() == 0
-    said = [line for line in app.output().splitlines() if "-CRITICAL" in line or "-WARNING" in line]
-    assert not said, said
-
-
 def test_first_start_creates_a_vault(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(backend="xorg")
     app.start(unlocked=False)

@@ -270,19 +270,6 @@ def _quiet_gtk_icon(base: Any) -> Any:
     its notifications itself (desktop.notifier), so the icon goes on without."""
 
     class QuietGtkIcon(base):  # type: ignore[misc]
-        _shown = False
-
-        def _show(self) -> None:
-            self._shown = True
-            super()._show()
-
-        def _hide(self) -> None:
-            # pystray hides a new icon that is not visible yet; an indicator starts hidden
-            # anyway, and in AppIndicator's XEmbed fallback that hide, then the show right
-            # after, printed "Gdk-CRITICAL gdk_window_thaw_toplevel_updates" on each start
-            if self._shown:
-                super()._hide()
-
         def _initialize(self) -> None:
             try:
                 super()._initialize()
