@@ -72,6 +72,8 @@ def test_icon_embeds_in_the_tray(make_app, backend: str) -> None:  # type: ignor
     ]
     assert len(teal) > len(pixels) // 4, f"{len(teal)} of {len(pixels)} pixels are the icon's"
     assert app.stop() == 0
+    said = [line for line in app.output().splitlines() if "-CRITICAL" in line or "-WARNING" in line]
+    assert not said, said  # GTK's complaints (a start printed a Gdk-CRITICAL line)
 
 
 XORG_ICON = """
@@ -423,6 +425,14 @@ def test_first_start_creates_a_vault(make_app) -> None:  # type: ignore[no-untyp
         time.sleep(1)
         raise AssertionError(app.output()[-6000:]) from None
     assert app.vault.is_file()
+    # the first-run window says what to do next, and the empty menu says it too
+    wait_for(lambda: app.window_named("Welcome to traycodes") is not None, "the welcome")
+    menu = app.state()["menu"]
+    assert "Ctrl+Alt+O types the code for the window in front" in menu, menu
+    app.wait_focused("Welcome to traycodes")
+    app.type_keys("Escape")
+    wait_for(lambda: app.window_named("Welcome to traycodes") is None, "the welcome to close")
+    assert (app.root / "first-run-shown").is_file()  # once: remembered by the settings
     assert app.stop() == 0
     listed = app.cli("list", "--json")  # the keyring slot was made too
     assert listed.stdout.strip() == "[]"

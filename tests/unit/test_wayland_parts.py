@@ -111,16 +111,19 @@ def test_the_portals_trigger_is_written_as_the_shortcut_spec_has_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("server", "host", "expected"),
+    ("server", "host", "gi", "expected"),
     [
-        ("wayland", True, ("appindicator", "none")),
-        ("wayland", False, ("none",)),
-        ("x11", True, ("appindicator", "gtk", "xorg")),
-        ("x11", False, ("appindicator", "gtk", "xorg")),  # XEmbed is the fallback there
+        ("wayland", True, True, ("appindicator", "sni", "none")),
+        ("wayland", False, True, ("none",)),
+        ("x11", True, True, ("appindicator", "gtk", "xorg")),
+        ("x11", False, True, ("appindicator", "gtk", "xorg")),  # XEmbed is the fallback there
+        # without PyGObject: the host's own menu over D-Bus, else traycodes' popup on xorg
+        ("x11", True, False, ("sni", "xorg")),
+        ("x11", False, False, ("appindicator", "gtk", "xorg")),
     ],
 )
 def test_the_tray_backend_follows_the_status_notifier_host(
-    monkeypatch: pytest.MonkeyPatch, server: str, host: bool, expected: tuple[str, ...]
+    monkeypatch: pytest.MonkeyPatch, server: str, host: bool, gi: bool, expected: tuple[str, ...]
 ) -> None:
     from traycodes import desktop
     from traycodes.app import tray
@@ -128,6 +131,7 @@ def test_the_tray_backend_follows_the_status_notifier_host(
     monkeypatch.delenv("TRAYCODES_TRAY_BACKEND", raising=False)
     monkeypatch.setattr(desktop, "display_server", lambda: server)
     monkeypatch.setattr(desktop, "status_notifier_host", lambda: host)
+    monkeypatch.setattr(tray, "_has_gi", lambda: gi)
     assert tray.candidates() == expected
 
 

@@ -71,6 +71,10 @@ class WindowHost(Protocol):
 
     def show_error(self, message: str) -> None: ...
 
+    def show_welcome(self, lines: list[str]) -> None:
+        """The first-run window (app/welcome.py): what to do with a new vault."""
+        ...
+
     def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
         """The tray menu as a popup at (x, y): app/menu.py's ``popup_items``."""
         ...

@@ -27,7 +27,7 @@ from ..resources import icon_file
 from ..settings import Settings, config_path, save_settings, settings_from
 from ..ui.enrolform import Target
 from ..ui.rows import Row
-from . import ipc
+from . import ipc, welcome
 from .accounts import Accounts
 from .actions import CodeActions
 from .commands import Commands
@@ -92,6 +92,7 @@ class App:
         self.hotkeys: Any = None
         self.hotkey_problems: list[str] = []  # for doctor (state)
         self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
+        self.creating = False  # the password window is making the vault: welcome after
         self._chooser_pick: Callable[[str, bool], None] | None = None
         self._resources = contextlib.ExitStack()  # files that must exist while we run
 
@@ -224,6 +225,9 @@ class App:
             self.after_unlock = None
         self.tray.set_image(tray_image(locked=False), "traycodes")
         self.refresh_menu()
+        if self.creating:
+            self.creating = False
+            welcome.show_once(self.windows, self.settings)
 
     def locked(self) -> None:
         self.actions.clear_clipboard()
@@ -270,7 +274,10 @@ class App:
         loop (they run on the tray's thread)."""
         vault = self.session.vault
         self._menu_entries = menu_model(
-            vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
+            vault.records if vault is not None else None,
+            self.clock.now(),
+            self.settings.menu_size,
+            welcome.steps(self.settings),
         )
         autostart = desktop.autostart() if vault is not None else None
         return pystray_menu(
@@ -298,7 +305,10 @@ class App:
         the same menu model, drawn by the windows as a popup at the pointer."""
         vault = self.session.vault
         entries = menu_model(
-            vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
+            vault.records if vault is not None else None,
+            self.clock.now(),
+            self.settings.menu_size,
+            welcome.steps(self.settings),
         )
         toggled = desktop.autostart().enabled() if vault is not None else None
         self.windows.show_menu(popup_items(entries, toggled), x, y)
@@ -437,6 +447,7 @@ class App:
             self._chooser_pick(record_id, remember)
 
     def submit_password(self, password: str, create: bool) -> None:
+        self.creating = create
         self.session.try_password(password, create=create)
 
     def propose(self, entry: Entry) -> list[Target]:

@@ -49,14 +49,18 @@ def mask_code(text: str) -> str:
     return label + sep + "".join("•" if c.isalnum() else c for c in shown)
 
 
-def menu_model(records: list[Record] | None, now: float, menu_size: int) -> tuple[Entry, ...]:
-    """The whole menu; ``records`` None while locked."""
+def menu_model(
+    records: list[Record] | None, now: float, menu_size: int, steps: tuple[str, ...] = ()
+) -> tuple[Entry, ...]:
+    """The whole menu; ``records`` None while locked; ``steps`` (:func:`first_steps`) as
+    labels under "No accounts yet"."""
     if records is None:
         return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
     ordered = menu_order(records)
     items = [Entry(entry_text(r, now), "copy", r.id) for r in ordered[:menu_size]]
     if not ordered:
         items.append(Entry("No accounts yet", enabled=False))
+        items += [Entry(line, enabled=False) for line in steps]
     rest = ordered[menu_size:]
     if rest:
         items.append(Entry(f"More ({len(rest)})", submenu=groups(rest, now)))
@@ -72,6 +76,25 @@ def menu_model(records: list[Record] | None, now: float, menu_size: int) -> tupl
         SEPARATOR,
         Entry("Quit", "quit"),
     )
+
+
+def key_label(hotkey: str) -> str:
+    """``<ctrl>+<alt>+o`` -> ``Ctrl+Alt+O``."""
+    return "+".join(part.strip("<>").capitalize() for part in hotkey.split("+") if part)
+
+
+def first_steps(type_key: str, pick_key: str) -> tuple[str, ...]:
+    """What to do next with a new vault: the first-run window and the empty tray menu."""
+    lines = [
+        "Add an account: paste a link or scan a QR code (Add account…)",
+        "…or bring them from another app (Import…)",
+    ]
+    if type_key:
+        lines.append(f"{key_label(type_key)} types the code for the window in front")
+    if pick_key:
+        lines.append(f"{key_label(pick_key)} opens quick-pick")
+    lines.append("Web sites: the browser extension ('traycodes browser on')")
+    return tuple(lines)
 
 
 def groups(records: list[Record], now: float) -> tuple[Entry, ...]:

@@ -1,7 +1,9 @@
 """The tray icon, on the best pystray backend that works here.
 
-Linux: appindicator, then gtk (both have menus; need PyGObject), then xorg (icon only: a
-click opens the quick-pick window). ``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks
+Linux: appindicator, then gtk (both have menus; need PyGObject), then sni (a
+StatusNotifierItem with its menu over D-Bus, through jeepney: app/sni.py) where a host is
+there and PyGObject is not, then xorg (a click opens the quick-pick window, a right-click
+traycodes' own menu). ``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks
 its backend when it is first imported, so we import it with its dummy backend and load
 the real one ourselves, catching whatever a half-installed GTK or a missing display
 raises, in this one place.
@@ -50,9 +52,10 @@ NO_HOST = (
 
 def candidates() -> tuple[str, ...]:
     """Backends to try, best first. Linux on X11: appindicator, gtk, xorg (the first that
-    imports). On Wayland, where no XEmbed tray exists: appindicator (StatusNotifierItem)
-    when a host is there to show it (KDE, waybar, GNOME's AppIndicator extension), else
-    ``none``: no icon, the app runs on, reached by its shortcuts."""
+    imports); without PyGObject and with a StatusNotifierItem host: sni, xorg. On Wayland,
+    where no XEmbed tray exists: appindicator, then sni (a StatusNotifierItem) when a host
+    is there to show it (KDE, waybar, GNOME's AppIndicator extension), else ``none``: no
+    icon, the app runs on, reached by its shortcuts."""
     forced = os.environ.get("TRAYCODES_TRAY_BACKEND", "").strip().lower()
     if forced:
         return (forced,)
@@ -65,9 +68,18 @@ def candidates() -> tuple[str, ...]:
 
         if desktop.display_server() != "wayland":
             # X11: the XEmbed tray is there to fall back on (AppIndicator falls back to it
-            # too), and asking D-Bus first would cost ~35 ms before the icon shows
-            return LINUX_BACKENDS
-        return ("appindicator", "none") if desktop.status_notifier_host() else ("none",)
+            # too), and asking D-Bus first would cost ~35 ms before the icon shows; so only
+            # without PyGObject, where the host's own menu (sni) beats traycodes' popup
+            if _has_gi() or not desktop.status_notifier_host():
+                return LINUX_BACKENDS
+            return ("sni", "xorg")
+        return ("appindicator", "sni", "none") if desktop.status_notifier_host() else ("none",)
+
+
+def _has_gi() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("gi") is not None
 
 
 def _import(name: str) -> Any:
@@ -80,6 +92,9 @@ def _import(name: str) -> Any:
         GLib.set_prgname("traycodes")  # WM_CLASS of the embedded icon
     os.environ.setdefault("PYSTRAY_BACKEND", "dummy")  # importing pystray must not pick
     import importlib
+
+    if name == "sni":
+        return importlib.import_module(f"{__package__}.sni")
 
     return importlib.import_module(f"pystray._{'dummy' if name == 'none' else name}")
 

@@ -329,6 +329,9 @@ class ChildWindows:
     def show_error(self, message: str) -> None:
         self.tell("show_error", message)
 
+    def show_welcome(self, lines: list[str]) -> None:
+        self.tell("show_welcome", lines)
+
     def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
         self.tell("show_menu", items, x, y)
 
@@ -460,6 +463,7 @@ def child_main(fd: int) -> int:
             "show_enrol": windows.show_enrol,
             "show_import": windows.show_import,
             "show_error": windows.show_error,
+            "show_welcome": windows.show_welcome,
             "show_menu": windows.show_menu,
             "close_secret_windows": windows.close_secret_windows,
             "records_changed": windows.records_changed,

@@ -292,6 +292,11 @@ class TkWindows:
 
         messagebox.showerror("traycodes", message, parent=self.root)
 
+    def show_welcome(self, lines: list[str]) -> None:
+        from ..ui.welcome import WelcomeWindow
+
+        WelcomeWindow(self.root, lines)
+
     # -- locking and state ------------------------------------------------------------------
 
     def records_changed(self) -> None:

@@ -321,6 +321,13 @@ def _tray_finding() -> tuple[bool, str, str]:
             "no StatusNotifierItem host: no icon (the shortcuts still work)",
             "KDE and waybar show one; on GNOME turn on the AppIndicator extension",
         )
+    if backend.name == "sni":
+        return (
+            True,
+            "sni (the desktop's tray menu, served over D-Bus without PyGObject; "
+            "GTK's own menus: pipx install 'traycodes[gtk]')",
+            "",
+        )
     if backend.has_menu:
         return True, f"{backend.name} (menus)", ""
     if backend.name == "xorg":

@@ -371,6 +371,31 @@ def status_notifier_host() -> bool:
         return name_has_owner("org.kde.StatusNotifierWatcher")
 
 
+def status_notifier_item(
+    title: str,
+    image: Any,
+    menu: list[Any],
+    *,
+    on_activate: Callable[[], None],
+    on_context_menu: Callable[[int, int], None] | None = None,
+) -> Any:
+    """A tray icon served over D-Bus with its menu (:class:`._sni.StatusNotifierItem`;
+    ``menu``: :func:`menu_node` entries), for a StatusNotifierItem host without GTK."""
+    from ._sni import StatusNotifierItem
+
+    return StatusNotifierItem(
+        title, image, menu, on_activate=on_activate, on_context_menu=on_context_menu
+    )
+
+
+def menu_node(text: str = "", run: Callable[[], None] | None = None, **fields: Any) -> Any:
+    """One entry of :func:`status_notifier_item`'s menu (``enabled``, ``checked``,
+    ``separator``, ``children``)."""
+    from ._sni import MenuNode
+
+    return MenuNode(text, run, **fields)
+
+
 def named_pipes() -> Any:  # pragma: no cover - Windows only
     """Windows named pipes for the app's IPC (:class:`._win32_pipe.Win32Pipes`)."""
     from ._win32_pipe import Win32Pipes

@@ -1,0 +1,130 @@
+"""A fake ``org.kde.StatusNotifierWatcher`` (the part of a tray host that items register
+with, as KDE's and waybar's do) on a real dbus-daemon, and a client that reads an item's
+menu back over ``com.canonical.dbusmenu`` the way waybar's tray (libdbusmenu) does:
+``GetLayout`` of the whole tree, then ``Event(id, "clicked", …)`` for a click.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MatchRule,
+    MessageType,
+    Properties,
+    message_bus,
+    new_error,
+    new_method_call,
+    new_method_return,
+)
+from jeepney.io.blocking import Proxy, open_dbus_connection
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+class FakeWatcher:
+    """Owns the watcher's name and keeps the items that register (``bus name/path``)."""
+
+    def __init__(self, address: str) -> None:
+        self.items: list[str] = []
+        self.connection = open_dbus_connection(bus=address)
+        Proxy(message_bus, self.connection).RequestName(WATCHER, 0)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stopping = True
+        self._thread.join(3)
+        self.connection.close()
+
+    def _serve(self) -> None:
+        while not self._stopping:
+            try:
+                message = self.connection.receive(timeout=0.1)
+            except TimeoutError:
+                continue
+            except Exception:
+                return
+            if message.header.message_type != MessageType.method_call:
+                continue
+            fields = message.header.fields
+            member = fields.get(HeaderFields.member)
+            if member == "RegisterStatusNotifierItem":
+                service = str(message.body[0])
+                if not service.startswith("/"):  # a bus name: the item is at its usual path
+                    service = f"{fields[HeaderFields.sender]}/StatusNotifierItem"
+                self.items.append(service)
+                self.connection.send(new_method_return(message))
+            elif member == "Get" and message.body[1] == "RegisteredStatusNotifierItems":
+                self.connection.send(new_method_return(message, "v", (("as", self.items),)))
+            elif member == "Get" and message.body[1] == "IsStatusNotifierHostRegistered":
+                self.connection.send(new_method_return(message, "v", (("b", True),)))
+            else:
+                error = "org.freedesktop.DBus.Error.UnknownMethod"
+                self.connection.send(new_error(message, error, "s", (str(member),)))
+
+
+class MenuClient:
+    """Reads a registered item's menu and clicks its entries, as a tray host does."""
+
+    def __init__(self, address: str, item: str) -> None:
+        self.connection = open_dbus_connection(bus=address)
+        self.name, _, path = item.partition("/")
+        self.item = DBusAddress(
+            "/" + path, bus_name=self.name, interface="org.kde.StatusNotifierItem"
+        )
+        reply = self.connection.send_and_get_reply(Properties(self.item).get("Menu"), timeout=5)
+        self.menu = DBusAddress(
+            reply.body[0][1], bus_name=self.name, interface="com.canonical.dbusmenu"
+        )
+        self.updates = self.connection.filter(
+            MatchRule(type="signal", interface="com.canonical.dbusmenu", member="LayoutUpdated")
+        )
+        rule = MatchRule(type="signal", interface="com.canonical.dbusmenu")
+        Proxy(message_bus, self.connection).AddMatch(rule)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def item_property(self, name: str) -> Any:
+        reply = self.connection.send_and_get_reply(Properties(self.item).get(name), timeout=5)
+        return reply.body[0][1]
+
+    def labels(self) -> dict[str, int]:
+        """Every entry's label (submenus included) and its id."""
+        call = new_method_call(self.menu, "GetLayout", "iias", (0, -1, []))
+        reply = self.connection.send_and_get_reply(call, timeout=5)
+        assert reply.header.message_type == MessageType.method_return, reply.body
+        found: dict[str, int] = {}
+
+        def walk(node: Any) -> None:
+            number, props, children = node
+            if "label" in props:
+                found[props["label"][1]] = number
+            for child in children:
+                walk(child[1])
+
+        walk(reply.body[1])
+        return found
+
+    def click(self, number: int) -> None:
+        call = new_method_call(self.menu, "Event", "isvu", (number, "clicked", ("i", 0), 0))
+        self.connection.send_and_get_reply(call, timeout=5)
+
+    def activate(self) -> None:
+        call = new_method_call(self.item, "Activate", "ii", (0, 0))
+        self.connection.send_and_get_reply(call, timeout=5)
+
+    def layout_updated(self) -> bool:
+        """A LayoutUpdated signal has come since the last call."""
+        with contextlib.suppress(TimeoutError):
+            self.connection.recv_messages(timeout=0.05)
+        if self.updates.queue:
+            self.updates.queue.clear()
+            return True
+        return False
