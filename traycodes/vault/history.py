@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import DamagedData, KeyUnavailable, StorageError
 from ..model import Record
-from .files import atomic_write, make_private_folder
+from .files import atomic_write, make_private_folder, read_no_link
 from .format import NO_KEYS, Keys, Slot, VaultFile, Versions, loads
 from .seal import open_records, open_records_at
 
@@ -263,7 +263,7 @@ def _absorb_aside(
     absorbed = []
     for aside in aside_copies(path) if old_masters else []:
         try:
-            file = loads(aside.read_bytes())
+            file = loads(read_no_link(aside))  # never a FIFO, a link or a huge file
         except (OSError, DamagedData):
             continue
         theirs = _open_with(file, old_masters) if file.vault_id == vault_id else None
