@@ -59,6 +59,8 @@ def _read_no_link(path: Path) -> bytes:
         if path.is_symlink():
             raise OSError(errno.ELOOP, "symbolic link")
         info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder")
         if not stat.S_ISREG(info.st_mode):
             raise NotRegular(errno.EINVAL, "not a regular file")
         _check_size(info.st_size)
