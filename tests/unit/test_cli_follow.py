@@ -138,3 +138,22 @@ def test_export_only_desktop(cli: Cli, tmp_path: Path) -> None:
     assert [i.entry.issuer for i in batch.items if i.entry] == ["Desktop"]
     cli.ok("export", "--format", "aegis", "-o", str(out))  # positive control: all of them
     assert len(read(out.read_bytes(), "aegis").items) == 4
+
+
+def test_list_survives_a_planted_time_in_the_vault(cli: Cli, tmp_path: Path) -> None:
+    from traycodes.formats.follow import put_state, sources_in
+    from traycodes.vault import Vault
+
+    folder = tmp_path / "TwoFAS"
+    folder.mkdir()
+    data = json.loads(pb.twofas(accounts(), None, updated_ms=1_760_000_000_000))
+    data["updatedAt"] = 1e300  # review-sync F3
+    (folder / "x.2fas").write_text(json.dumps(data))
+    cli.ok("follow", "add", str(folder), "--name", "TwoFAS")
+    vault = Vault.open(cli.vault, keystore=None, password=lambda: PASSWORD)
+    state = sources_in(vault.all_records())["TwoFAS"]
+    assert state.stamp == 0.0  # not believed, not stored
+    state.stamp = 1e297  # as 0.6.0 stored it: every computer's list crashed (exit 70)
+    vault.update(lambda records: put_state(records, state, state.read_at + 1))
+    listed = cli.ok("follow", "list")
+    assert "x.2fas (?)" in listed.stdout

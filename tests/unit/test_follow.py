@@ -4,7 +4,9 @@ format, and two computers following one folder."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -243,13 +245,17 @@ def test_2fas_uses_its_own_timestamp(vault: Vault, tmp_path: Path) -> None:
     folder = tmp_path / "2FAS"
     folder.mkdir()
     phone = accounts()
-    (folder / "2fas-backup.2fas").write_bytes(pb.twofas(phone, PW, updated_ms=2_000_000))
+    (folder / "2fas-backup.2fas").write_bytes(pb.twofas(phone, PW, updated_ms=1_760_000_000_000))
     add_source(vault, folder, fmt="2fas", name="2FAS", password=PW, at=1000)
-    (folder / "2fas-backup.2fas").write_bytes(pb.twofas(phone[:2], PW, updated_ms=1_000_000))
+    (folder / "2fas-backup.2fas").write_bytes(
+        pb.twofas(phone[:2], PW, updated_ms=1_750_000_000_000)
+    )
     report = sync_source(vault, "2FAS", at=2000)
     assert report.unchanged and "older" in report.warnings[0]
     phone[0].issuer = "GitHub Enterprise"
-    (folder / "2fas-backup.2fas").write_bytes(pb.twofas(phone[:2], PW, updated_ms=3_000_000))
+    (folder / "2fas-backup.2fas").write_bytes(
+        pb.twofas(phone[:2], PW, updated_ms=1_770_000_000_000)
+    )
     report = sync_source(vault, "2FAS", at=3000)
     assert (report.updated, report.removed) == (["GitHub Enterprise (octocat)"], ["SPDX (James)"])
 
@@ -357,3 +363,121 @@ def test_2fas_damage_is_told_apart_from_a_wrong_password(vault: Vault, tmp_path:
     backup.write_bytes(pb.twofas(phone[:2], "another password", updated_ms=2_000_000))
     with pytest.raises(WrongPassword):
         sync_source(vault, "2FAS", at=2000)
+
+
+# --- an attacker who writes the followed folder (review-sync F1, F2, F3, F6) -------------------
+
+
+def secret_of(vault: Vault, issuer: str) -> bytes:
+    record = next(r for r in vault.records if r.issuer == issuer)
+    assert record.otp is not None
+    return record.otp.secret
+
+
+def test_an_old_backup_replayed_under_a_future_name_rolls_nothing_back(
+    vault: Vault, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Aegis"
+    phone = accounts()
+    old = aegis_file(folder, "20260101-100000", phone).read_bytes()
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    old_secret = secret_of(vault, "GitHub")
+    phone[0].secret = "NBSWY3DPO5XXE3DE"  # re-keyed on the phone (same entry id)
+    phone.append(pb.Account("Bank", "b", "KRUGS4ZANFZSA5DI"))
+    aegis_file(folder, "20260102-100000", phone)
+    report = sync_source(vault, "Pixel", at=2000)
+    assert (report.added, report.updated) == (["Bank (b)"], ["GitHub (octocat)"])
+    github = next(r for r in vault.records if r.issuer == "GitHub")
+    assert github.previous_otp is not None and github.previous_otp.secret == old_secret
+    new_secret = secret_of(vault, "GitHub")
+    (folder / "aegis-backup-20991231-235959.json").write_bytes(old)  # the attack
+    before = vault.path.read_bytes()
+    assert sync_source(vault, "Pixel", at=3000).unchanged
+    assert vault.path.read_bytes() == before
+    (folder / "aegis-backup-20991231-235959.json").unlink()
+    phone.append(pb.Account("Mail", "m", "ONSWG4TFOQONSWG4"))
+    aegis_file(folder, "20260103-100000", phone)  # a real newer backup is still followed
+    assert sync_source(vault, "Pixel", at=4000).added == ["Mail (m)"]
+    assert secret_of(vault, "GitHub") == new_secret and "Bank (b)" in labels(vault)
+    assert followed(vault)[0].state.stamp < 4_102_444_800  # no 2099 date was stored
+
+
+def test_an_old_backup_put_back_in_place_is_not_applied_again(vault: Vault, tmp_path: Path) -> None:
+    single = tmp_path / "Single" / "aegis-auto.json"  # no date in its name
+    single.parent.mkdir()
+    phone = accounts()
+    single.write_bytes(pb.aegis(phone, PW, n=LOW_N))
+    old = single.read_bytes()
+    add_source(vault, single, fmt="auto", name="Pixel", password=PW, at=1000)
+    phone[1].secret = "NBSWY3DPO5XXE3DE"
+    phone.append(pb.Account("Bank", "b", "KRUGS4ZANFZSA5DI"))
+    single.write_bytes(pb.aegis(phone, PW, n=LOW_N))
+    assert sync_source(vault, "Pixel", at=2000).added == ["Bank (b)"]
+    before = vault.path.read_bytes()
+    single.write_bytes(old)  # the attack: the old file put back
+    report = sync_source(vault, "Pixel", at=3000)
+    assert report.unchanged and "already read" in report.warnings[0]
+    assert vault.path.read_bytes() == before
+    assert "already read" in followed(vault)[0].problem
+    assert secret_of(vault, "Deno") == base64.b32decode("NBSWY3DPO5XXE3DE")  # not rolled back
+    assert "Bank (b)" in labels(vault)
+
+
+def test_a_planted_far_future_stamp_does_not_freeze_the_source(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from traycodes.formats.follow import put_state
+
+    folder = tmp_path / "Aegis"
+    phone = accounts()
+    aegis_file(folder, "20260101-100000", phone)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    state = sources_in(vault.all_records())["Pixel"]
+    state.stamp = 4_102_444_799.0  # 2099-12-31, stored by 0.6.0 from a planted name
+    vault.update(lambda records: put_state(records, state, 1500))
+    aegis_file(folder, "20260102-100000", phone[:2])
+    assert sync_source(vault, "Pixel", at=2000).removed == ["SPDX (James)"]
+
+
+def test_a_planted_2fas_time_is_not_believed(vault: Vault, tmp_path: Path) -> None:
+    folder = tmp_path / "2FAS"
+    folder.mkdir()
+    data = json.loads(pb.twofas(accounts(), None, updated_ms=1_760_000_000_000))
+    data["updatedAt"] = 1e300
+    (folder / "x.2fas").write_text(json.dumps(data))
+    add_source(vault, folder, fmt="2fas", name="2FAS", password=None, at=1000)
+    assert followed(vault)[0].state.stamp == 0.0
+    data["updatedAt"] = 4_102_444_799_000  # 2099: not believed either
+    data["services"] = data["services"][:2]
+    (folder / "x.2fas").write_text(json.dumps(data))
+    sync_source(vault, "2FAS", at=2000)
+    assert followed(vault)[0].state.stamp == 0.0
+
+
+def test_one_junk_file_does_not_stop_following(vault: Vault, tmp_path: Path) -> None:
+    folder = tmp_path / "Aegis"
+    phone = accounts()
+    aegis_file(folder, "20260101-100000", phone)
+    add_source(vault, folder, fmt="aegis", name="Pixel", password=PW, at=1000)
+    (folder / "aegis-backup-20991231-235959.json").write_text("junk")  # future: not believed
+    (folder / "aegis-backup-20260105-100000.json").write_text("junk")  # the newest plausible
+    phone.append(pb.Account("New", "n", "MZXW6YTBOI2DEMZQ"))
+    aegis_file(folder, "20260102-100000", phone)
+    report = sync_source(vault, "Pixel", at=2000)
+    assert report.added == ["New (n)"]
+    assert "20260105" in report.warnings[0] and "was taken instead" in report.warnings[0]
+    assert "20260105" in followed(vault)[0].problem
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="links and FIFOs: POSIX")
+def test_links_and_special_files_in_the_folder_are_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(pb.aegis(accounts(), None, n=LOW_N))
+    folder = tmp_path / "L"
+    folder.mkdir()
+    (folder / "aegis-backup-20260102-120000.json").symlink_to(outside)
+    os.mkfifo(folder / "aegis-backup-20260103-120000.json")
+    assert newest_backup(folder, "auto") is None
+    aegis_file(folder, "20260101-100000", accounts())
+    found = newest_backup(folder, "auto")
+    assert found is not None and found.name == "aegis-backup-20260101-100000.json"

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import sys
+import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from traycodes.errors import StorageError
+from traycodes.errors import DamagedData, StorageError
 from traycodes.model import OtpParams, Record
 from traycodes.vault import KDF_MINIMUM, Vault, backups_folder, list_backups
 
@@ -89,3 +92,63 @@ def test_a_backup_stamped_in_the_future_is_not_believed(path: Path) -> None:
     add(vault, "one more save")
     names = {b.path.name for b in vault.backups()}
     assert future.name not in names and len(names) == 3  # pruned first, not the real ones
+
+
+def _must_not_hang(fifo: Path, call: Callable[[], object]) -> BaseException | None:
+    """Run ``call``; if it blocks on ``fifo`` (the bug), unblock it and fail."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the test
+            raised.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():  # open a writer and close it: the blocked reader sees the end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"blocked on the FIFO {fifo.name}")
+    return raised[0] if raised else None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs: POSIX")
+def test_a_fifo_in_the_vaults_place_is_refused_not_waited_on(path: Path) -> None:
+    vault = Vault.create(path, password=PASSWORD, keystore=None, kdf=KDF_MINIMUM)
+    add(vault, "GitHub")
+    real = path.read_bytes()
+    path.unlink()
+    os.mkfifo(path)
+    raised = _must_not_hang(
+        path, lambda: Vault.open(path, keystore=None, password=lambda: PASSWORD)
+    )
+    assert isinstance(raised, StorageError) and "not a regular file" in str(raised)
+    raised = _must_not_hang(path, lambda: vault.update(lambda records: None))
+    assert isinstance(raised, StorageError)
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)  # left as it is
+    path.unlink()
+    path.write_bytes(real)  # positive control
+    assert issuers(Vault.open(path, keystore=None, password=lambda: PASSWORD)) == {"GitHub"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs: POSIX")
+def test_a_fifo_among_the_backups_is_skipped_and_never_deleted(path: Path) -> None:
+    vault = Vault.create(path, password=PASSWORD, keystore=None, kdf=KDF_MINIMUM, keep_backups=2)
+    add(vault, "GitHub")
+    fifo = backups_folder(path) / "vault-20261207T000000000000Z.tcv"
+    os.mkfifo(fifo)
+    assert _must_not_hang(fifo, lambda: list_backups(path)) is None
+    assert _must_not_hang(fifo, lambda: [add(vault, f"Site {n}") for n in range(3)]) is None
+    assert fifo.name not in {b.path.name for b in vault.backups()}
+    assert len(vault.backups()) == 2 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_huge_sparse_vault_is_refused_before_it_is_read(path: Path) -> None:
+    vault = Vault.create(path, password=PASSWORD, keystore=None, kdf=KDF_MINIMUM)
+    add(vault, "GitHub")
+    os.truncate(path, 80 << 20)  # sparse: no disk used; far above any real vault
+    with pytest.raises(DamagedData, match="far larger than any vault"):
+        Vault.open(path, keystore=None, password=lambda: PASSWORD)
+    assert path.stat().st_size == 80 << 20  # left as it is

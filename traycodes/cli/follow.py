@@ -125,7 +125,10 @@ def cmd_follow_list(args: argparse.Namespace) -> int:
     def when(value: object) -> str:
         if not isinstance(value, float):
             return "-"
-        return datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M")
+        try:  # a planted time (year 10^290) must not crash the list
+            return datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M")
+        except (OverflowError, ValueError, OSError):
+            return "?"
 
     if not rows:
         say("No source is followed ('traycodes follow add PATH').")

@@ -25,6 +25,7 @@ from ..model import Entry, Record
 
 MARK = "traycodes:follow"
 STATE_VERSION = 1
+MAX_DIGESTS = 64  # digests of backups already read, kept so that none is applied again
 
 
 @dataclass
@@ -52,6 +53,13 @@ class SourceState:
     count: int = 0  # accounts that came from it
     held: int = 0  # removals waiting for --accept-removals
     seen: dict[str, Seen] = field(default_factory=dict)
+    digests: list[str] = field(default_factory=list)  # backups read (bounded): never again
+
+    def remember(self, digest: str) -> None:
+        """Keep ``digest`` among the backups read (the newest :data:`MAX_DIGESTS`)."""
+        if digest in self.digests:
+            self.digests.remove(digest)
+        self.digests = [*self.digests, digest][-MAX_DIGESTS:]
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -67,6 +75,7 @@ class SourceState:
             "count": self.count,
             "held": self.held,
             "seen": {k: [s.record_id, s.stamp, s.digest] for k, s in sorted(self.seen.items())},
+            "digests": self.digests,
         }
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
@@ -80,6 +89,9 @@ class SourceState:
                 str(k): Seen(str(v[0]), float(v[1]), str(v[2])) for k, v in data["seen"].items()
             }
             password = data.get("password")
+            digests = data.get("digests") or []  # absent when written by 0.6.0
+            if not isinstance(digests, list):
+                raise TypeError("digests")
             return cls(
                 name=str(data["name"]),
                 path=str(data["path"]),
@@ -92,6 +104,7 @@ class SourceState:
                 count=int(data["count"]),
                 held=int(data["held"]),
                 seen=seen,
+                digests=[str(d) for d in digests][-MAX_DIGESTS:],
             )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             raise InvalidInput("a followed source's state in the vault cannot be read") from None
@@ -245,6 +258,15 @@ def _by_secret(records: dict[str, Record], taken: set[str]) -> dict[bytes, Recor
     return found
 
 
+def _phone_edit(record: Record, entry: Entry, at: float) -> Record:
+    """``record`` as the phone now has it; a secret it replaces is kept as the previous key
+    (as ``add --replace`` does), so that ``edit --restore-previous-key`` brings it back."""
+    changes: dict[str, Any] = {"issuer": entry.issuer, "account": entry.account, "otp": entry.otp}
+    if record.otp is not None and record.otp.secret != entry.otp.secret:
+        changes["previous_otp"] = record.otp
+    return record.edited(at, **changes)
+
+
 def _with_tag(tags: tuple[str, ...], tag: str) -> tuple[str, ...]:
     return tags if tag in tags else (*tags, tag)
 
@@ -273,6 +295,13 @@ def merge_backup(
     if backup.digest == state.digest and not (state.held and accept_removals):
         report.unchanged = True
         return report
+    if backup.digest in state.digests and backup.digest != state.digest:
+        report.unchanged = True
+        report.warnings.append(
+            f"{name}: {backup.file} is a backup already read before (an old one put back?); "
+            "it was not applied again"
+        )
+        return report
     seen = dict(state.seen)
     taken = {s.record_id for other in states.values() for s in other.seen.values()}
     mine = _by_secret(records, taken)
@@ -286,9 +315,7 @@ def merge_backup(
                 record = mine.get(entry.otp.secret)
             if record is not None:
                 if record.id == own_id:  # followed before under this name: the phone's now
-                    record = record.edited(
-                        at, issuer=entry.issuer, account=entry.account, otp=entry.otp
-                    )
+                    record = _phone_edit(record, entry, at)
                 record = record.edited(at, tags=_with_tag(record.tags, name))
             else:
                 record = Record.from_entry(entry, id=own_id, now=at)
@@ -308,7 +335,7 @@ def merge_backup(
         if current is None or current.deleted:  # deleted here: the phone does not undo that
             seen[identity] = Seen(known.record_id, known.stamp, digest)
             continue
-        updated = current.edited(at, issuer=entry.issuer, account=entry.account, otp=entry.otp)
+        updated = _phone_edit(current, entry, at)
         records[current.id] = updated
         seen[identity] = Seen(current.id, updated.modified, digest)
         report.updated.append(updated.label)
@@ -338,6 +365,7 @@ def merge_backup(
         )
     state.seen = seen
     state.file, state.stamp, state.digest = backup.file, backup.stamp, backup.digest
+    state.remember(backup.digest)
     state.read_at, state.count, state.held = at, len(seen), report.held
     put_state(records, state, at)
     return report

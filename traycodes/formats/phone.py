@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
-from dataclasses import dataclass
+import stat
+import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +53,17 @@ FOLLOW_FORMATS = ("auto", *APPS)
 _PATTERNS = {"aegis": ("aegis-*.json",), "stratum": ("*.authpro",), "2fas": ("*.2fas",)}
 _NAME_TIME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})[-_T ]?(\d{2})[-:.]?(\d{2})[-:.]?(\d{2})")
 MAX_AEGIS_SLOTS = 16  # Aegis writes one password slot (and biometric ones): far fewer
+# A backup's time (its name's, or the one in it) is believed only from 2000 to a day from
+# now, as for the vault's own backups: a planted future date must not hide the real newest
+# backup, nor freeze the source (a later real one would look "older").
+EARLIEST = 946_684_800.0  # 2000-01-01 UTC
+FUTURE_SLACK = 24 * 3600.0
+MAX_TRIES = 5  # backups tried, newest first, when the newest cannot be read
+
+
+def plausible(when: float | None) -> bool:
+    """Whether ``when`` (Unix seconds) can be a backup's real time."""
+    return when is not None and EARLIEST <= when <= time.time() + FUTURE_SLACK
 
 
 def _wanted(path: Path, fmt: str) -> bool:
@@ -72,10 +86,12 @@ def name_time(name: str) -> float | None:
         return None
 
 
-def newest_backup(path: Path, fmt: str) -> Path | None:
-    """The newest backup at ``path``: the file itself, or the newest wanted file in it."""
+def backups_at(path: Path, fmt: str) -> list[Path]:
+    """The backups at ``path``, newest first: the file itself, or the wanted regular files
+    in the folder (links and special files are skipped; one dated more than a day in the
+    future is not believed and left out)."""
     if path.is_file():
-        return path
+        return [path]
     if not path.exists():
         raise InvalidInput(f"{path} is not there (a sync folder not mounted or moved?)")
     if not path.is_dir():
@@ -83,13 +99,27 @@ def newest_backup(path: Path, fmt: str) -> Path | None:
     found: list[tuple[float, str, Path]] = []
     try:
         for child in path.iterdir():
-            if not _wanted(child, fmt) or not child.is_file():
+            if not _wanted(child, fmt):
+                continue
+            info = child.lstat()
+            if not stat.S_ISREG(info.st_mode):
                 continue
             when = name_time(child.name)
-            found.append((when if when is not None else child.stat().st_mtime, child.name, child))
+            if when is None:
+                when = info.st_mtime
+            if not plausible(when):
+                log.info("%s: its date is not believable; skipped", child.name)
+                continue
+            found.append((when, child.name, child))
     except OSError as exc:
         raise StorageError(f"cannot read the folder {path}: {exc.strerror}") from None
-    return max(found)[2] if found else None
+    return [p for _, _, p in sorted(found, reverse=True)]
+
+
+def newest_backup(path: Path, fmt: str) -> Path | None:
+    """The newest backup at ``path``: the file itself, or the newest wanted file in it."""
+    found = backups_at(path, fmt)
+    return found[0] if found else None
 
 
 def format_of(file: Path, data: bytes, fmt: str) -> str:
@@ -111,11 +141,16 @@ def _own_time(data: bytes, fmt: str, name: str) -> float:
     if fmt == "2fas":  # 2FAS writes the time of the backup in it (milliseconds)
         try:
             value = json.loads(data.decode("utf-8-sig")).get("updatedAt")
-            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and plausible(float(value) / 1000)
+            ):
                 return float(value) / 1000
-        except (ValueError, AttributeError, RecursionError):
+        except (ValueError, AttributeError, RecursionError, OverflowError):
             pass
-    return name_time(name) or 0.0
+    when = name_time(name)
+    return when if when is not None and plausible(when) else 0.0
 
 
 def _check_aegis_header(data: bytes) -> None:
@@ -137,10 +172,26 @@ def _read_bounded(file: Path) -> bytes:
     """The file's bytes; one larger than any real backup is refused before it is read."""
     from .base import MAX_FILE_BYTES
 
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
+        if file.is_symlink():  # also where O_NOFOLLOW does not exist (Windows)
+            raise InvalidInput(f"{file.name} is a symbolic link; traycodes does not follow it")
+        fd = os.open(file, flags)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InvalidInput(f"{file.name} is not a regular file; not read")
+            if info.st_size > MAX_FILE_BYTES:
+                raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
-        return file.read_bytes()
+        return data
     except OSError as exc:
         raise StorageError(f"cannot read {file}: {exc.strerror}") from None
 
@@ -315,17 +366,56 @@ def _sync(vault: Vault, state: SourceState, *, at: float, accept_removals: bool)
 
 
 def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneBackup | MergeReport:
-    """The source's newest backup, read and decrypted (no vault needed: the app does this
-    off its loop's thread); or a report saying there is nothing to merge (the same backup
-    as last time, or an older one: with a warning)."""
-    file = newest_backup(Path(state.path), state.format)
-    if file is None:
+    """The source's newest backup that can be read, decrypted (no vault needed: the app
+    does this off its loop's thread); or a report saying there is nothing to merge (the
+    same backup as last time, one already read before, or an older one: with a warning).
+    A newer file that cannot be read does not stop an older new backup from being taken
+    (its error is then the backup's first problem); when nothing new can be read, the
+    newest file's error is raised."""
+    files = backups_at(Path(state.path), state.format)
+    if not files:
         raise InvalidInput(f"no {APPS.get(state.format, 'phone')} backup in {state.path} yet")
+    failed: TrayCodesError | None = None
+    for file in files[:MAX_TRIES]:
+        try:
+            found = _fetch_one(state, file, accept_removals=accept_removals)
+        except TrayCodesError as exc:
+            if isinstance(exc, Locked) and not isinstance(exc, WrongPassword):
+                raise  # no password to read it with: the same for every file
+            failed = failed or exc
+            continue
+        if failed is not None:
+            if isinstance(found, MergeReport):
+                raise failed  # nothing newer could be read: that is the pass's problem
+            problem = f"{failed} (the newest readable backup, {file.name}, was taken instead)"
+            found = replace(found, problems=(problem, *found.problems))
+        return found
+    assert failed is not None
+    raise failed
+
+
+def _trusted_stamp(state: SourceState) -> float:
+    """The stored time of the backup last read, unless it is not believable (planted by an
+    older traycodes or by hand: it must not freeze the source)."""
+    return state.stamp if plausible(state.stamp) else 0.0
+
+
+def _fetch_one(
+    state: SourceState, file: Path, *, accept_removals: bool
+) -> PhoneBackup | MergeReport:
     digest = hashlib.sha256(_read_bounded(file)).hexdigest()
     if digest == state.digest and not (state.held and accept_removals):
         return MergeReport(state.name, unchanged=True)
+    if digest in state.digests and digest != state.digest:
+        report = MergeReport(state.name, unchanged=True)
+        report.warnings.append(
+            f"{state.name}: {file.name} is a backup already read before (an old one put "
+            "back?); it was not applied again"
+        )
+        return report
     backup = read_backup(file, state.format, state.password)
-    if backup.stamp and state.stamp and backup.stamp < state.stamp:
+    last = _trusted_stamp(state)
+    if backup.stamp and last and backup.stamp < last:
         report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
             f"{state.name}: {file.name} is older than the backup last read ({state.file}); "
@@ -368,7 +458,8 @@ def add_source(
     old = sources_in(vault.all_records()).get(name)
     state = SourceState(name=name, path=str(path), format=fmt, password=password)
     if old is not None:
-        state.seen, state.count, state.stamp = old.seen, old.count, old.stamp
+        state.seen, state.count, state.digests = old.seen, old.count, old.digests
+        state.stamp = _trusted_stamp(old)
 
     def change(records: dict[str, Record]) -> MergeReport | None:
         put_state(records, state, at)

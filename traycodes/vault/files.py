@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -20,6 +21,9 @@ from .format import VaultFile, loads
 DEFAULT_BACKUPS = 10
 LOCK_TIMEOUT = 15.0  # seconds; a save holds the lock for milliseconds
 BACKUP_SUFFIX = ".tcv"
+# Far above any real vault (20,000 records are a few MiB): a larger file is refused before
+# it is read, not taken whole into memory.
+MAX_VAULT_BYTES = 65 << 20
 
 
 class NoVault(TrayCodesError):
@@ -42,24 +46,59 @@ class Backup:
     size: int
 
 
+class NotRegular(OSError):
+    """A FIFO, device or socket where a file was expected: never opened for reading."""
+
+
 def _read_no_link(path: Path) -> bytes:
     """The bytes of ``path``, refusing a symbolic link in its place: in a synced folder a
-    link can point the vault at an older copy (a rollback the last save would not see)."""
+    link can point the vault at an older copy (a rollback the last save would not see).
+    Anything but a regular file (a FIFO would block) is refused, and so is a file far
+    larger than any vault (:class:`DamagedData`), before it is read."""
     if sys.platform == "win32":
         if path.is_symlink():
             raise OSError(errno.ELOOP, "symbolic link")
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file")
+        _check_size(info.st_size)
+        with path.open("rb") as f:
+            data = f.read(MAX_VAULT_BYTES + 1)
     else:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+        fd = os.open(path, flags)
         with os.fdopen(fd, "rb") as f:
-            data = f.read()
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder")
+            if not stat.S_ISREG(info.st_mode):
+                raise NotRegular(errno.EINVAL, "not a regular file")
+            _check_size(info.st_size)
+            data = f.read(MAX_VAULT_BYTES + 1)
+    _check_size(len(data))
     return data
+
+
+def read_no_link(path: Path) -> bytes:
+    """A vault file's bytes as the vault itself is read: no link, no FIFO, no huge file."""
+    return _read_no_link(path)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_VAULT_BYTES:
+        raise DamagedData(
+            f"the vault file is {size >> 20} MiB, far larger than any vault: it is damaged "
+            "or was planted; it was not read"
+        )
 
 
 def read_file(path: Path) -> tuple[VaultFile, bytes]:
     """The parsed vault file at ``path`` and its bytes (a symbolic link is refused)."""
     try:
         data = _read_no_link(path)
+        parsed = loads(data)
     except FileNotFoundError:
         raise NoVault(
             f"no vault at {path}: create one with 'traycodes init', or point "
@@ -67,6 +106,11 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
         ) from None
     except IsADirectoryError:
         raise StorageError(f"{path} is a folder, not a vault file") from None
+    except NotRegular:
+        raise StorageError(
+            f"{path} is not a regular file (a pipe or device in the vault's place?); "
+            "it was not read and was left as it is"
+        ) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise StorageError(
@@ -75,8 +119,6 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
                 "the vault file itself at that path, or give its real path with --vault"
             ) from None
         raise StorageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return loads(data), data
     except DamagedData as exc:
         count = len(list_backups(path))
         hint = (
@@ -86,6 +128,7 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
             else "; it was left as it is"
         )
         raise type(exc)(f"{exc} ({path}){hint}") from None
+    return parsed, data
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -192,10 +235,17 @@ MAX_HEADER = 1 << 20  # bytes read to find a backup's vault id
 def header_vault_id(path: Path) -> str | None:
     """The vault id in the header of the file at ``path`` (no key, no checksum: only
     "does this file say it is that vault"); None for anything else, or a link."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
         fd = os.open(path, flags)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None  # a FIFO would block, a device never ends
             head = os.read(fd, 8192)
             while head.count(b"\n") < 2 and len(head) < MAX_HEADER:
                 more = os.read(fd, 65536)
@@ -257,9 +307,11 @@ def list_backups(path: Path, vault_id: str | None = None) -> list[Backup]:
         except ValueError:
             continue
         try:
-            info = entry.stat()
+            info = entry.lstat()
         except OSError:
             continue
+        if not stat.S_ISREG(info.st_mode):
+            continue  # a link, FIFO or device named like a backup: not listed, not pruned
         found = _backup_vault_id(entry, info)
         if found is None or (vault_id is not None and found != vault_id):
             continue

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from ..errors import DamagedData, KeyChanged, StorageError
 from ..model import Record
-from .files import atomic_write, make_private_folder
+from .files import atomic_write, make_private_folder, read_no_link
 from .format import MAX_PRIOR, NO_KEYS, Keys, Slot, VaultFile, Versions, loads, prior_associated
 from .seal import open_records, open_records_at
 
@@ -350,7 +350,7 @@ def _absorb_aside(
     absorbed = []
     for aside in aside_copies(path) if old_masters else []:
         try:
-            file = loads(aside.read_bytes())
+            file = loads(read_no_link(aside))  # never a FIFO, a link or a huge file
         except (OSError, DamagedData):
             continue
         theirs = _open_with(file, old_masters) if file.vault_id == vault_id else None
