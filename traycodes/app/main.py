@@ -267,9 +267,7 @@ class App:
         """The menu model (app/menu.py) as the tray's items; callbacks hand over to the
         loop (they run on the tray's thread)."""
         vault = self.session.vault
-        self._menu_entries = menu_model(
-            vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
-        )
+        self._menu_entries = self._menu_model()
         autostart = desktop.autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
@@ -294,12 +292,14 @@ class App:
     def show_tray_menu(self, x: int, y: int) -> None:
         """The plain X11 icon's own menu (a right-click; pystray's xorg backend has none):
         the same menu model, drawn by the windows as a popup at the pointer."""
-        vault = self.session.vault
-        entries = menu_model(
-            vault.records if vault is not None else None, self.clock.now(), self.settings.menu_size
-        )
-        toggled = desktop.autostart().enabled() if vault is not None else None
-        self.windows.show_menu(popup_items(entries, toggled), x, y)
+        toggled = desktop.autostart().enabled() if self.session.vault is not None else None
+        self.windows.show_menu(popup_items(self._menu_model(soon=True), toggled), x, y)
+
+    def _menu_model(self, soon: bool = False) -> tuple[Any, ...]:
+        vault, settings = self.session.vault, self.settings
+        records = vault.records if vault is not None else None
+        now, size, hide = self.clock.now(), settings.menu_size, settings.hide_codes
+        return menu_model(records, now, size, hide_codes=hide, soon=soon)
 
     def menu_chosen(self, key: str) -> None:
         """An item of :meth:`show_tray_menu`'s popup was picked."""
