@@ -27,7 +27,7 @@ from ..resources import icon_file
 from ..settings import Settings, config_path, save_settings, settings_from
 from ..ui.enrolform import Target
 from ..ui.rows import Row
-from . import ipc
+from . import clockwarn, ipc
 from .accounts import Accounts
 from .actions import CodeActions
 from .commands import Commands
@@ -128,6 +128,7 @@ class App:
         self.lock_watcher = desktop.lock_watcher(lambda: self.post(self.lock))
         self._start_hotkeys()
         self.post(self.session.open_with_keyring)
+        clockwarn.warn_once(self.settings.clock_offset, self.notify)
 
     def _start_windows(self) -> WindowHost:
         if self.child_ui:
