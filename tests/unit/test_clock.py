@@ -146,3 +146,23 @@ def test_w32tm_and_systemsetup_answers() -> None:
     assert _timesync.from_systemsetup("Network Time: On\n")[0] is True
     assert _timesync.from_systemsetup("Network Time: Off\n")[0] is False
     assert _timesync.from_systemsetup("You need administrator access")[0] is None
+
+
+def test_the_app_warns_about_an_unsynchronised_clock_or_a_large_offset(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from traycodes import desktop
+    from traycodes.app.clockwarn import clock_warning, warn_once
+
+    monkeypatch.setenv("TRAYCODES_STATE", str(tmp_path))
+    monkeypatch.setattr(desktop, "clock_synchronised", lambda: (True, "synchronised"))
+    assert clock_warning(0) is None  # a positive control for the two below
+    monkeypatch.setattr(desktop, "clock_synchronised", lambda: (False, "not synchronised"))
+    assert "not synchronised" in (clock_warning(0) or "")
+    monkeypatch.setattr(desktop, "clock_synchronised", lambda: (None, "cannot tell"))
+    clock.remember(-30.0, "127.0.0.1", 0)
+    assert "30 s off" in (clock_warning(0) or "")
+    assert clock_warning(-30) is None  # clock_offset corrects it
+    told: list[tuple[str, str]] = []
+    warn_once(0, lambda title, body: told.append((title, body))).join(5)
+    assert told and "30 s off" in told[0][1]
