@@ -4,6 +4,7 @@ there: TRAYCODES_DIAGNOSTICS=codes, so a masked code is masked by the feature)."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +56,30 @@ def test_hidden_codes_in_the_menu_and_the_quick_pick(make_app) -> None:  # type:
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's real code copied")
     assert app.stop() == 0
+
+
+def test_the_password_reminder_asks_and_never_locks_out(make_app) -> None:  # type: ignore[no-untyped-def]
+    """``password_reminder_days`` (30) after the password was last typed, the unlock asks
+    for it although the keyring could open the vault; "Remind me later" (Esc) and a wrong
+    answer both open it, and the next start asks again."""
+    app = make_app(backend="xorg")
+    state = app.root / "state"
+    app.env["TRAYCODES_STATE"] = str(state)
+    app.init_default()
+    state.mkdir(exist_ok=True)
+    verified = state / "password-verified"
+    verified.write_text(f"{time.time() - 31 * 86400:.0f}\n")
+    for answer in ("Escape", "wrong"):
+        app.start(unlocked=False)
+        wait_for(lambda: app.state()["password_window"], "the reminder window")
+        assert app.state()["locked"]  # the keyring's vault waits for the answer
+        app.wait_focused("traycodes: unlock")
+        if answer == "Escape":
+            app.type_keys("Escape")  # Remind me later
+        else:
+            app.type_text(answer)
+            app.type_keys("Return")
+        wait_for(lambda: not app.state()["locked"], f"the vault open after {answer}")
+        assert not app.state()["password_window"]
+        assert app.stop() == 0
+    assert float(verified.read_text()) < time.time() - 30 * 86400  # still due: asked again

@@ -209,6 +209,12 @@ class App:
     def ask_password(self, *, create: bool) -> None:
         self.windows.show_password(create=create, vault=str(self.vault_path))
 
+    def remind_password(self, days: int) -> None:
+        self.windows.show_password(create=False, vault=str(self.vault_path), reminder=max(1, days))
+
+    def password_later(self) -> None:
+        self.session.remind_later()
+
     def password_result(self, problem: str | None) -> None:
         self.windows.password_result(problem)
 
