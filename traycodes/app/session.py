@@ -149,7 +149,7 @@ class Session:
         return True
 
     def remind_later(self) -> None:
-        """ "Remind me later": the keyring's vault now; asked again at the next unlock."""
+        """The answer "Remind me later": the keyring's vault now; asked again next unlock."""
         vault, self.reminding = self.reminding, None
         if vault is not None:
             self.unlock_with(vault)
