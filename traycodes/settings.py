@@ -61,6 +61,8 @@ class Settings:
     press_enter: bool = False  # press Enter after typing a code
     notify_codes: bool = False  # show the code itself in notifications
     min_seconds_left: int = 3  # fewer left than this: wait for the next code
+    password_reminder_days: int = 30  # ask for the password instead of the keyring (0 = never)
+    hide_codes: bool = False  # show ••• ••• for codes until asked (a click still copies)
     vault: str = ""  # the vault file, when not the usual one (e.g. in a synced folder)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -72,11 +74,12 @@ RANGES: dict[str, tuple[int, int]] = {
     "backups": (0, 1000),
     "clock_offset": (-3600, 3600),
     "min_seconds_left": (0, 10),
+    "password_reminder_days": (0, 3650),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"hotkey_action": ("type", "copy", "both")}
 HOTKEYS = ("hotkey_type", "hotkey_pick")
 PATHS = ("vault",)
-FLAGS = ("press_enter", "notify_codes")
+FLAGS = ("press_enter", "notify_codes", "hide_codes")
 DESCRIPTIONS = {  # in the order the settings window shows them
     "clipboard_seconds": "Clear a copied code after (seconds, 0 = never)",
     "lock_minutes": "Lock after idle (minutes, 0 = never)",
@@ -86,9 +89,11 @@ DESCRIPTIONS = {  # in the order the settings window shows them
     "hotkey_action": "The hotkey types, copies, or both",
     "press_enter": "Press Enter after typing a code",
     "notify_codes": "Show the code in notifications",
+    "hide_codes": "Hide codes until asked (Ctrl+R in the quick-pick)",
     "min_seconds_left": "Wait for the next code when fewer seconds are left",
     "backups": "Encrypted backups kept beside the vault",
     "clock_offset": "Clock correction (seconds added to this computer's time)",
+    "password_reminder_days": "Ask for the password instead of the keyring every (days, 0 = never)",
     "vault": "Vault file (empty: the usual place)",
 }
 MODIFIERS = frozenset(

@@ -89,7 +89,7 @@ def test_hotp_and_waiting_records() -> None:
     waiting = record("Later", otp=None)
     lines = texts(menu_model([counter, waiting], 0, 15))
     assert f"Bank   {hotp(KEY, 3)[:3]} {hotp(KEY, 3)[3:]}" in lines
-    assert "Later   (no OTP yet)" in lines
+    assert "Later   (no OTP yet)" in [line.strip() for line in lines]
     assert next_refresh([counter, waiting], 0, 15) is None  # nothing changes with time
 
 
@@ -134,3 +134,38 @@ def test_popup_items_carry_the_model_for_traycodes_own_menu() -> None:
     assert items[4]["checked"] is True and items[4]["key"] == "autostart"
     assert items[5]["key"] == "quit"
     assert popup_items(entries, toggled=False)[4]["checked"] is False
+
+
+def test_hide_codes_masks_every_code_and_keeps_the_record_to_copy() -> None:
+    shown = [record(f"Site {n}") for n in range(20)]
+    later = record("Later", otp=None)
+    entries = menu_model([*shown, later], 59, 15, hide_codes=True)
+    lines = texts(entries)
+    coded = [line.strip() for line in lines if line.strip().startswith("Site ")]
+    assert len(coded) == 20  # at the top and in "More"
+    assert all(line.endswith("   ••• •••") for line in coded), coded
+    assert totp(KEY, 59) not in repr(entries)
+    assert "Later   (no OTP yet)" in [line.strip() for line in lines]
+    copies = [e for e in entries if e.action == "copy"]
+    assert len(copies) == 15 and {e.record_id for e in copies} <= {r.id for r in [*shown, later]}
+    # the same model with the setting off shows them (a positive control)
+    plain = texts(menu_model(shown, 59, 15))
+    assert f"{shown[0].label}   {totp(KEY, 59)[:3]} {totp(KEY, 59)[3:]}" in plain
+
+
+def test_a_menu_built_as_it_opens_says_the_seconds_left_of_codes_about_to_change() -> None:
+    sixty = record("Slow", otp=OtpParams(KEY, period=60))
+    thirty = record("Fast")
+    hotp_record = record("Counter", otp=OtpParams(KEY, type=OtpType.HOTP))
+    lines = texts(menu_model([sixty, thirty, hotp_record], 82.5, 15, soon=True))
+    fast = f"{totp(KEY, 82.5)[:3]} {totp(KEY, 82.5)[3:]}"
+    assert f"Fast   {fast}  (8 s)" in lines  # 7.5 s left of 30: rounded up
+    assert not any(line.startswith("Slow") and "s)" in line for line in lines)  # 37.5 s
+    assert not any(line.startswith("Counter") and "s)" in line for line in lines)
+    # the menu rebuilt at each boundary (the desktop menus) never shows stale seconds
+    assert f"Fast   {fast}" in texts(menu_model([thirty], 82.5, 15))
+    # hidden codes still say when they change; the diagnostics mask keeps the seconds
+    assert "Fast   ••• •••  (8 s)" in texts(
+        menu_model([thirty], 82.5, 15, hide_codes=True, soon=True)
+    )
+    assert mask_code(f"Fast   {fast}  (8 s)") == "Fast   ••• •••  (8 s)"

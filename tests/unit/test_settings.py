@@ -95,3 +95,13 @@ def test_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert config_path() == tmp_path / "c.toml"
     assert platform_vault_path().name == "vault.tcv"
     assert platform_vault_path() != default_vault_path()
+
+
+def test_hide_codes_is_off_by_default_and_a_flag() -> None:
+    from traycodes.settings import DESCRIPTIONS, Settings, settings_from
+
+    assert Settings().hide_codes is False
+    assert "hide_codes" in DESCRIPTIONS  # the settings window shows it
+    assert settings_from({"hide_codes": True}, "t").hide_codes is True
+    wrong = settings_from({"hide_codes": "yes"}, "t")
+    assert wrong.hide_codes is False and "'hide_codes' must be true or false" in wrong.problems[0]

@@ -40,6 +40,7 @@ class Accounts:
                     code=group_code(code(otp, now)) if otp is not None else "",
                     remaining=remaining(otp, now) if otp is not None and timed else None,
                     period=otp.period if otp is not None and timed else None,
+                    hidden=self.session.settings.hide_codes,
                 )
             )
         if not rows and len(query.strip()) >= 2:

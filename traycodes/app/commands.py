@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from ..model import OtpType, Record
 from ..settings import load_settings
-from .menu import mask_code
+from .menu import CODE_GAP, mask_code
 
 log = logging.getLogger(__name__)
 EXTERNAL_ORIGIN = "another program (a clicked otpauth: link, or 'traycodes enrol')"
@@ -23,6 +23,7 @@ NO_WINDOWS: dict[str, Any] = {
     "quickpick": False,
     "chooser": False,
     "chooser_heading": "",
+    "quickpick_codes": [],
     "enrol": None,
     "password_window": False,
 }
@@ -151,6 +152,10 @@ class Commands:
         windows = {**NO_WINDOWS, **self.app.window_state()}
         if not self.diagnostic_codes:
             state["menu"] = [mask_code(line) for line in state["menu"]]
+            windows["quickpick_codes"] = [
+                mask_code(CODE_GAP + str(c)).removeprefix(CODE_GAP)
+                for c in windows.get("quickpick_codes") or []
+            ]
             enrol = windows.get("enrol")
             if isinstance(enrol, dict):
                 enrol["preview"] = mask_code(str(enrol.get("preview", "")))

@@ -27,7 +27,7 @@ from ..resources import icon_file
 from ..settings import Settings, config_path, save_settings, settings_from
 from ..ui.enrolform import Target
 from ..ui.rows import Row
-from . import ipc, welcome
+from . import clockwarn, ipc, welcome
 from .accounts import Accounts
 from .actions import CodeActions
 from .commands import Commands
@@ -130,6 +130,7 @@ class App:
         self.lock_watcher = desktop.lock_watcher(lambda: self.post(self.lock))
         self._start_hotkeys()
         self.post(self.session.open_with_keyring)
+        clockwarn.warn_once(self.settings.clock_offset, self.notify)
 
     def _start_windows(self) -> WindowHost:
         if self.child_ui:
@@ -211,6 +212,12 @@ class App:
     def ask_password(self, *, create: bool) -> None:
         self.windows.show_password(create=create, vault=str(self.vault_path))
 
+    def remind_password(self, days: int) -> None:
+        self.windows.show_password(create=False, vault=str(self.vault_path), reminder=max(1, days))
+
+    def password_later(self) -> None:
+        self.session.remind_later()
+
     def password_result(self, problem: str | None) -> None:
         self.windows.password_result(problem)
 
@@ -273,12 +280,7 @@ class App:
         """The menu model (app/menu.py) as the tray's items; callbacks hand over to the
         loop (they run on the tray's thread)."""
         vault = self.session.vault
-        self._menu_entries = menu_model(
-            vault.records if vault is not None else None,
-            self.clock.now(),
-            self.settings.menu_size,
-            welcome.steps(self.settings),
-        )
+        self._menu_entries = self._menu_model()
         autostart = desktop.autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
@@ -303,15 +305,15 @@ class App:
     def show_tray_menu(self, x: int, y: int) -> None:
         """The plain X11 icon's own menu (a right-click; pystray's xorg backend has none):
         the same menu model, drawn by the windows as a popup at the pointer."""
-        vault = self.session.vault
-        entries = menu_model(
-            vault.records if vault is not None else None,
-            self.clock.now(),
-            self.settings.menu_size,
-            welcome.steps(self.settings),
-        )
-        toggled = desktop.autostart().enabled() if vault is not None else None
-        self.windows.show_menu(popup_items(entries, toggled), x, y)
+        toggled = desktop.autostart().enabled() if self.session.vault is not None else None
+        self.windows.show_menu(popup_items(self._menu_model(soon=True), toggled), x, y)
+
+    def _menu_model(self, soon: bool = False) -> tuple[Any, ...]:
+        vault, settings = self.session.vault, self.settings
+        records = vault.records if vault is not None else None
+        now, size, hide = self.clock.now(), settings.menu_size, settings.hide_codes
+        steps = welcome.steps(settings)
+        return menu_model(records, now, size, steps, hide_codes=hide, soon=soon)
 
     def menu_chosen(self, key: str) -> None:
         """An item of :meth:`show_tray_menu`'s popup was picked."""

@@ -5,6 +5,7 @@ tray turns the entries into its toolkit's items.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..matching import menu_order
@@ -13,6 +14,8 @@ from ..otp import code, group_code, seconds_left
 
 SUBMENU_LIMIT = 25  # entries in one "More" submenu before it points to Search…
 CODE_GAP = "   "  # between an account's name and its code
+SOON = 10  # a code with fewer seconds left than this shows them: "492 039  (7 s)"
+LEFT_GAP = "  ("  # between a code and its seconds left
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +36,20 @@ class Entry:
 SEPARATOR = Entry("—")
 
 
-def entry_text(record: Record, now: float) -> str:
-    """``GitHub (octocat)   492 039``."""
-    if record.otp is None:
+def entry_text(record: Record, now: float, hide: bool = False, soon: bool = False) -> str:
+    """``GitHub (octocat)   492 039`` (``hide``: ``GitHub (octocat)   ••• •••``); ``soon``:
+    with the seconds left when fewer than :data:`SOON`, ``GitHub (octocat)   492 039  (7 s)``."""
+    otp = record.otp
+    if otp is None:
         return f"{record.label}{CODE_GAP}(no OTP yet)"
-    return f"{record.label}{CODE_GAP}{group_code(code(record.otp, now))}"
+    text = f"{record.label}{CODE_GAP}{group_code(code(otp, now))}"
+    if hide:
+        text = mask_code(text)
+    if soon and otp.type is not OtpType.HOTP:
+        left = seconds_left(now, otp.period)
+        if left < SOON:
+            text += f"{LEFT_GAP}{max(1, math.ceil(left))} s)"
+    return text
 
 
 def mask_code(text: str) -> str:
@@ -46,24 +58,34 @@ def mask_code(text: str) -> str:
     label, sep, shown = text.rpartition(CODE_GAP)
     if not sep or shown.startswith("("):  # no code there: "(no OTP yet)"
         return text
-    return label + sep + "".join("•" if c.isalnum() else c for c in shown)
+    shown, gap, left = shown.partition(LEFT_GAP)  # the seconds left are not secret
+    return label + sep + "".join("•" if c.isalnum() else c for c in shown) + gap + left
 
 
 def menu_model(
-    records: list[Record] | None, now: float, menu_size: int, steps: tuple[str, ...] = ()
+    records: list[Record] | None,
+    now: float,
+    menu_size: int,
+    steps: tuple[str, ...] = (),
+    *,
+    hide_codes: bool = False,
+    soon: bool = False,
 ) -> tuple[Entry, ...]:
     """The whole menu; ``records`` None while locked; ``steps`` (:func:`first_steps`) as
-    labels under "No accounts yet"."""
+    labels under "No accounts yet". ``hide_codes``: every code shown as ``••• •••`` (a
+    click still copies the real one: the entry names the record). ``soon``: codes about to
+    change say their seconds left (for a menu built as it opens: one rebuilt at each
+    period boundary would show them stale)."""
     if records is None:
         return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
     ordered = menu_order(records)
-    items = [Entry(entry_text(r, now), "copy", r.id) for r in ordered[:menu_size]]
+    items = [Entry(entry_text(r, now, hide_codes, soon), "copy", r.id) for r in ordered[:menu_size]]
     if not ordered:
         items.append(Entry("No accounts yet", enabled=False))
         items += [Entry(line, enabled=False) for line in steps]
     rest = ordered[menu_size:]
     if rest:
-        items.append(Entry(f"More ({len(rest)})", submenu=groups(rest, now)))
+        items.append(Entry(f"More ({len(rest)})", submenu=groups(rest, now, hide_codes, soon)))
     return (
         *items,
         SEPARATOR,
@@ -97,7 +119,9 @@ def first_steps(type_key: str, pick_key: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def groups(records: list[Record], now: float) -> tuple[Entry, ...]:
+def groups(
+    records: list[Record], now: float, hide: bool = False, soon: bool = False
+) -> tuple[Entry, ...]:
     """Submenus by first tag, else by first letter; a long one ends in "N more: Search…"."""
     grouped: dict[str, list[Record]] = {}
     for record in records:
@@ -106,7 +130,9 @@ def groups(records: list[Record], now: float) -> tuple[Entry, ...]:
     submenus = []
     for name in sorted(grouped, key=str.casefold):
         members = grouped[name]
-        entries = [Entry(entry_text(r, now), "copy", r.id) for r in members[:SUBMENU_LIMIT]]
+        entries = [
+            Entry(entry_text(r, now, hide, soon), "copy", r.id) for r in members[:SUBMENU_LIMIT]
+        ]
         if len(members) > SUBMENU_LIMIT:
             entries.append(Entry(f"{len(members) - SUBMENU_LIMIT} more: Search…", "search"))
         submenus.append(Entry(f"{name} ({len(members)})", submenu=tuple(entries)))

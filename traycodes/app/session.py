@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +36,11 @@ class SessionHost(Protocol):
 
     def ask_password(self, *, create: bool) -> None:
         """Show the unlock (or create) window."""
+        ...
+
+    def remind_password(self, days: int) -> None:
+        """Ask for the password although the keyring opened the vault (``days`` since it was
+        last typed); the answer comes to ``try_password``, "later" to ``remind_later``."""
         ...
 
     def password_result(self, problem: str | None) -> None:
@@ -84,6 +90,7 @@ class Session:
         self.watcher: Watcher | None = None
         self._seen: tuple[int, int, int] | None = None
         self.follower: Any = None  # the followed phones' folders (.follower), once unlocked
+        self.reminding: Vault | None = None  # opened by the keyring, held while we ask
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -122,7 +129,49 @@ class Session:
         except TrayCodesError as exc:
             self.host.cannot_open(str(exc))
             return
+        if self._ask_to_remember(vault):
+            return
         self.unlock_with(vault)
+
+    def _ask_to_remember(self, vault: Vault) -> bool:
+        """``password_reminder_days`` since the password was last typed: hold the vault
+        the keyring opened and ask for the password (app/reminder.py)."""
+        from . import reminder
+
+        now, days = time.time(), self.settings.password_reminder_days
+        last = reminder.last_verified()
+        if last is None:
+            reminder.record_verified(now)  # the count starts with the first unlock here
+        if not reminder.due(last, now, days):
+            return False
+        self.reminding = vault
+        self.host.remind_password(round((now - (last or now)) / reminder.DAY))
+        return True
+
+    def remind_later(self) -> None:
+        """The answer "Remind me later": the keyring's vault now; asked again next unlock."""
+        vault, self.reminding = self.reminding, None
+        if vault is not None:
+            self.unlock_with(vault)
+
+    def _remembered(self, vault: Vault | None) -> None:
+        """The reminder's answer: right (``vault``) or wrong (None). Either way the
+        keyring's vault opens: a forgotten password is no lock-out."""
+        from . import reminder
+
+        held, self.reminding = self.reminding, None
+        self.host.password_result(None)
+        if vault is not None:
+            reminder.record_verified(time.time())
+            vault.lock()
+        else:
+            self.host.notify(
+                "That was not the vault password",
+                "traycodes opened with the keyring. Change the password while you can: "
+                "'traycodes passwd' (you will need it on a new computer).",
+            )
+        if held is not None:
+            self.unlock_with(held)
 
     def try_password(self, password: str, *, create: bool) -> None:
         """Derive the key off the loop's thread (it takes a moment), then come back."""
@@ -145,7 +194,7 @@ class Session:
                         keep_backups=self.settings.backups,
                     )
             except WrongPassword:
-                self.loop.post(lambda: self.host.password_result("Wrong password."))
+                self.loop.post(self._wrong_password)
             except TrayCodesError as exc:
                 message = str(exc)
                 self.loop.post(lambda: self.host.password_result(message))
@@ -154,7 +203,19 @@ class Session:
 
         threading.Thread(target=work, name="unlock", daemon=True).start()
 
+    def _wrong_password(self) -> None:
+        if self.reminding is not None:
+            self._remembered(None)
+        else:
+            self.host.password_result("Wrong password.")
+
     def _password_opened(self, vault: Vault) -> None:
+        if self.reminding is not None:
+            self._remembered(vault)
+            return
+        from . import reminder
+
+        reminder.record_verified(time.time())
         self.host.password_result(None)
         self.unlock_with(vault)
 
@@ -175,6 +236,9 @@ class Session:
 
     def lock(self) -> None:
         """Drop the secrets; the host closes every window that shows one."""
+        if self.reminding is not None:  # the reminder's vault goes too
+            self.reminding.lock()
+            self.reminding = None
         if self.vault is None:
             return
         if self.follower is not None:

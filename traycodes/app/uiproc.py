@@ -294,6 +294,8 @@ class ChildWindows:
             return app.chooser_picked(str(args[0]), bool(args[1]))
         if method == "submit_password":
             return app.submit_password(str(args[0]), bool(args[1]))
+        if method == "password_later":
+            return app.password_later()
         if method == "notify":
             return app.notify(str(args[0]), str(args[1]))
         if method == "touch":
@@ -305,8 +307,8 @@ class ChildWindows:
     def tell(self, method: str, *args: Any) -> None:
         self._child().tell(method, *args)
 
-    def show_password(self, *, create: bool, vault: str) -> None:
-        self.tell("show_password", create, vault)
+    def show_password(self, *, create: bool, vault: str, reminder: int = 0) -> None:
+        self.tell("show_password", create, vault, reminder)
 
     def password_result(self, problem: str | None) -> None:
         self.tell("password_result", problem)
@@ -420,6 +422,9 @@ class _Controller:
     def submit_password(self, password: str, create: bool) -> None:
         self.channel.tell("submit_password", password, create)
 
+    def password_later(self) -> None:
+        self.channel.tell("password_later")
+
     def notify(self, title: str, body: str) -> None:
         self.channel.tell("notify", title, body)
 
@@ -447,7 +452,10 @@ def child_main(fd: int) -> int:
         if method == "snapshot":
             return windows.snapshot()
         if method == "show_password":
-            return windows.show_password(create=bool(args[0]), vault=str(args[1]))
+            reminder = int(args[2]) if len(args) > 2 else 0
+            return windows.show_password(
+                create=bool(args[0]), vault=str(args[1]), reminder=reminder
+            )
         if method == "show_settings":
             return windows.show_settings(Settings(**args[0]))
         if method == "show_quickpick":

@@ -82,7 +82,9 @@ class TkWindows:
 
     # -- unlock -----------------------------------------------------------------------------
 
-    def show_password(self, *, create: bool, vault: str) -> None:
+    def show_password(self, *, create: bool, vault: str, reminder: int = 0) -> None:
+        """``reminder``: days since the password was last typed (the keyring opened the
+        vault); its Cancel is "Remind me later"."""
         from ..ui.unlock import PasswordWindow
 
         if self._open(self.password_window):
@@ -93,7 +95,8 @@ class TkWindows:
             create=create,
             vault=vault,
             on_submit=lambda password: self.app.submit_password(password, create),
-            on_cancel=lambda: None,
+            on_cancel=self.app.password_later if reminder else lambda: None,
+            reminder=reminder,
         )
 
     def password_result(self, problem: str | None) -> None:
@@ -337,6 +340,7 @@ class TkWindows:
             "quickpick": quick is not None and not chooser,
             "chooser": chooser,
             "chooser_heading": quick.heading if chooser and quick is not None else "",
+            "quickpick_codes": quick.shown_codes() if quick is not None else [],
             "enrol": self.enrol_window.snapshot() if self._open(self.enrol_window) else None,
             "password_window": self._open(self.password_window),
             "tray_menu": self.popup.labels() if self.popup is not None else [],

@@ -102,9 +102,10 @@ def build_parser(
         return parser
     commands: Any = _OnlyWanted(table, wanted)
 
-    from . import app, browser, code, follow, records, sites, transfer, vault, wayland
+    from . import app, browser, clock, code, follow, records, sites, transfer, vault, wayland
 
-    for group in (code, vault, records, app, wayland, transfer, follow, sites, browser):
+    groups = (code, vault, records, app, wayland, transfer, follow, sites, browser, clock)
+    for group in groups:
         group.add_commands(commands)
 
     return parser

@@ -258,11 +258,41 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         else f"defaults (no file yet: {settings_file})",
         "; ".join(settings.problems),
     )
+    _clock_findings(findings, settings.clock_offset)
     width = max(len(f[1]) for f in findings)
     for status, part, detail, fix in findings:
         line = f"{status:<7} {part:<{width}}  {detail}"
         print(line + (f" -- fix: {fix}" if fix else ""))
     return 0 if all(f[0] == "OK" for f in findings) else 1
+
+
+def _clock_findings(findings: list[tuple[str, str, str, str]], clock_offset: int) -> None:
+    """Is the clock synchronised (the OS says), and how far off were codes at the last
+    ``clock check`` (no network here)."""
+    from .. import desktop
+    from .clock import TOLERANCE, last_measured, off_by
+
+    synced, found = desktop.clock_synchronised()
+    _check(
+        findings,
+        "clock",
+        synced is not False,
+        found,
+        "turn on network time (timedatectl set-ntp true; Windows: Date & time settings), "
+        "or run 'traycodes clock check'",
+    )
+    last = last_measured()
+    if last is None:
+        findings.append(("OK", "clock offset", "not measured ('traycodes clock check')", ""))
+        return
+    wrong = off_by(float(last["offset"]), clock_offset)
+    _check(
+        findings,
+        "clock offset",
+        abs(wrong) <= TOLERANCE,
+        f"codes {abs(wrong):.1f} s off at the last check against {last.get('server', '?')}",
+        "set the system clock, or 'traycodes clock check --apply' to set clock_offset",
+    )
 
 
 def _follow_findings(findings: list[tuple[str, str, str, str]]) -> None:
@@ -410,7 +440,7 @@ def add_commands(commands: Any) -> None:
         "doctor",
         help="check each part of traycodes on this machine",
         description="One line per part (display, tray, keyring, hotkeys, clipboard, QR "
-        "reader, tray app, links, autostart, app menu, vault, backups, settings; on "
+        "reader, tray app, links, autostart, app menu, vault, backups, settings, clock; on "
         "Wayland also XWayland, the window in front, typing, screen capture): OK or "
         "PROBLEM, with the "
         "fix. Exits 1 when there is a problem.",

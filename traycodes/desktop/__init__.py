@@ -401,3 +401,11 @@ def named_pipes() -> Any:  # pragma: no cover - Windows only
     from ._win32_pipe import Win32Pipes
 
     return Win32Pipes()
+
+
+def clock_synchronised() -> tuple[bool | None, str]:
+    """Whether the OS keeps the clock right (an NTP service synchronised it), with what was
+    found; None: cannot tell here."""
+    from ._timesync import synchronised
+
+    return synchronised()

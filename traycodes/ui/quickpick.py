@@ -1,4 +1,6 @@
-"""The quick-pick window: type to filter, Up/Down to choose, Enter to copy, Esc to close.
+"""The quick-pick window: type to filter, Up/Down to choose, Enter to copy, Esc to close;
+with ``hide_codes`` on (rows marked ``hidden``), Ctrl+R shows the chosen row's code for a
+few seconds (never the others').
 
 It is handed what it shows (rows from the app) and callbacks for what the user does; it
 never touches the vault or the desktop itself.
@@ -16,6 +18,7 @@ ROW_HEIGHT = 48
 VISIBLE_ROWS = 8
 WIDTH = 460
 MAX_ROWS = 50  # past this, refine the search: a list of thousands helps nobody
+REVEAL_MS = 5000  # a hidden code shows this long after Ctrl+R
 
 
 class QuickPick:
@@ -44,6 +47,8 @@ class QuickPick:
         self.top = 0
         self._tick: str | None = None
         self._focus_check: str | None = None
+        self.revealed: str | None = None  # the key of the row whose hidden code shows
+        self._hide_job: str | None = None
         self.window = tk.Toplevel(root, background=theme.BACKGROUND)
         self.window.title(title)
         self.heading = heading
@@ -87,6 +92,8 @@ class QuickPick:
             "<Return>": self.pick,
             "<KP_Enter>": self.pick,
             "<Escape>": self.close,
+            "<Control-r>": self.reveal,
+            "<Control-R>": self.reveal,
         }
         for key, action in keys.items():
             self.search.bind(key, self._key(action))
@@ -205,6 +212,37 @@ class QuickPick:
         self.draw()
         self._schedule_tick()
 
+    def reveal(self) -> None:
+        """Show the chosen row's hidden code for :data:`REVEAL_MS` (the others stay hidden)."""
+        if not self.rows:
+            return
+        self.revealed = self.rows[self.selected].key
+        if self._hide_job is not None:
+            self.window.after_cancel(self._hide_job)
+        self._hide_job = self.window.after(REVEAL_MS, self._hide)
+        self.draw()
+
+    def _hide(self) -> None:
+        self._hide_job = None
+        self.revealed = None
+        self.draw()
+
+    def code_text(self, index: int) -> str:
+        """The code as row ``index`` shows it: ``••• •••`` for a hidden one unless it is the
+        chosen row and was revealed."""
+        row = self.rows[index]
+        shown = index == self.selected and row.key == self.revealed
+        if row.hidden and row.code and not shown:
+            return "".join("•" if c.isalnum() else c for c in row.code)
+        return row.code
+
+    def shown_codes(self) -> list[str]:
+        """The codes the visible rows show (for ``traycodes state``; masked there unless the
+        app runs with diagnostics)."""
+        return [
+            self.code_text(i) for i in range(self.top, min(len(self.rows), self.top + VISIBLE_ROWS))
+        ]
+
     def move(self, step: int) -> None:
         if not self.rows:
             return
@@ -282,6 +320,9 @@ class QuickPick:
         if self._tick is not None:
             self.window.after_cancel(self._tick)
             self._tick = None
+        if self._hide_job is not None:
+            self.window.after_cancel(self._hide_job)
+            self._hide_job = None
         if self.window.winfo_exists():
             self.window.destroy()
         if self.on_close is not None:
@@ -316,7 +357,8 @@ class QuickPick:
             canvas.create_text(
                 WIDTH - 12,
                 y + 20,
-                text=row.code or ("set up ›" if row.link else "" if row.is_site else "no OTP yet"),
+                text=self.code_text(index)
+                or ("set up ›" if row.link else "" if row.is_site else "no OTP yet"),
                 anchor="e",
                 fill=theme.CODE if row.code else theme.MUTED,
                 font=theme.mono(16 if row.code else 9, "bold"),

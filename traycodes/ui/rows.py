@@ -21,6 +21,7 @@ class Row:
     remaining: float | None  # seconds left (None: HOTP or no OTP)
     period: int | None
     link: str = ""  # a site from the 2FA directory (key "site:NAME"): its set-up page
+    hidden: bool = False  # the code is drawn as ••• ••• until the user asks (hide_codes)
 
     @property
     def is_site(self) -> bool:
@@ -41,6 +42,7 @@ class Row:
             remaining=float(remaining) if isinstance(remaining, int | float) else None,
             period=int(period) if isinstance(period, int) else None,
             link=str(data.get("link") or ""),
+            hidden=data.get("hidden") is True,
         )
 
 

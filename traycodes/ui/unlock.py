@@ -24,7 +24,10 @@ class PasswordWindow:
         vault: str,
         on_submit: Callable[[str], None],
         on_cancel: Callable[[], None],
+        reminder: int = 0,
     ) -> None:
+        """``reminder``: the keyring opened the vault, but the password was last typed this
+        many days ago: ask for it, with "Remind me later" for Cancel."""
         self.create = create
         self.on_submit = on_submit
         self.on_cancel = on_cancel
@@ -32,7 +35,13 @@ class PasswordWindow:
         self.window.title("traycodes: create your vault" if create else "traycodes: unlock")
         self.window.resizable(False, False)
         self.window.protocol("WM_DELETE_WINDOW", self.cancel)
-        heading = "Create your vault" if create else "Unlock traycodes"
+        heading = (
+            "Do you still know the vault password?"
+            if reminder
+            else "Create your vault"
+            if create
+            else "Unlock traycodes"
+        )
         tk.Label(
             self.window,
             text=heading,
@@ -45,6 +54,9 @@ class PasswordWindow:
             "Choose a password for the vault that keeps your codes. It cannot be "
             "recovered: keep it somewhere safe."
             if create
+            else f"You last typed it {reminder} days ago. You need it on a new computer; a "
+            "wrong answer is not a lock-out (the keyring opens the vault)."
+            if reminder
             else elide_path(vault)
         )
         tk.Label(
@@ -75,7 +87,11 @@ class PasswordWindow:
         )
         self.button.pack(side="right")
         tk.Button(
-            buttons, text="Cancel", command=self.cancel, relief="flat", font=theme.font(10)
+            buttons,
+            text="Remind me later" if reminder else "Cancel",
+            command=self.cancel,
+            relief="flat",
+            font=theme.font(10),
         ).pack(side="right", padx=(0, 8))
         self.window.bind("<Return>", lambda e: self.submit())
         self.window.bind("<KP_Enter>", lambda e: self.submit())
