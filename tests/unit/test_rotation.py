@@ -10,31 +10,17 @@ import dataclasses
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.unit.test_sync import computer
 from traycodes.errors import TrayCodesError, WrongPassword
 from traycodes.keystore import MemoryStore
 from traycodes.model import OtpParams, Record
 from traycodes.vault import KDF_MINIMUM, KdfParams, Vault, loads, unlock
 
 OLD, NEW = "old password", "new password"
-
-
-@contextlib.contextmanager
-def computer(name: str, root: Path) -> Iterator[None]:
-    """Act as one computer: a state folder (computer id, last saves) of its own."""
-    saved = os.environ.get("TRAYCODES_STATE")
-    os.environ["TRAYCODES_STATE"] = str(root / f"state-{name}")
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("TRAYCODES_STATE", None)
-        else:
-            os.environ["TRAYCODES_STATE"] = saved
 
 
 def sync(source: Path, target: Path) -> None:
