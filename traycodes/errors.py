@@ -86,3 +86,21 @@ class StorageError(TrayCodesError, OSError):
     """The operating system refused a read or write."""
 
     exit_code = 5
+
+
+class NotRunning(TrayCodesError):
+    """No traycodes app is running for this user (nothing answers its IPC)."""
+
+    exit_code = 1
+
+
+class AlreadyRunning(TrayCodesError):
+    """Another traycodes app already serves this user."""
+
+    exit_code = 0
+
+
+class NotOurs(TrayCodesError):
+    """The other end of the IPC socket or pipe is another user's process."""
+
+    exit_code = 5

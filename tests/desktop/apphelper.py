@@ -113,7 +113,7 @@ class TrayApp:
 
     def request(self, command: str, **fields: str) -> dict[str, Any]:
         code = (
-            "import json, sys; from traycodes.app import ipc; "
+            "import json, sys; from traycodes import ipc; "
             f"print(json.dumps(ipc.request({command!r}, **{fields!r})))"
         )
         done = subprocess.run(

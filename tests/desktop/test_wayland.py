@@ -65,8 +65,7 @@ class WaylandApp:
 
     def request(self, command: str) -> dict[str, Any]:
         code = (
-            "import json; from traycodes.app import ipc; "
-            f"print(json.dumps(ipc.request({command!r})))"
+            f"import json; from traycodes import ipc; print(json.dumps(ipc.request({command!r})))"
         )
         done = self.session.run([self.session.python, "-c", code])
         assert done.returncode == 0, done.stderr[-500:]

@@ -34,6 +34,7 @@ LAYERS = {
     "sitematch": 2,
     "browser": 5,
     "desktop": 3,
+    "ipc": 3,
     "ui": 4,
     "app": 5,
     "cli": 5,
@@ -47,6 +48,7 @@ SAME_LAYER_OK = {
     ("vault", "keystore"),
     ("formats", "vault"),  # through the package's public API only: see below
     ("sitematch", "directory"),
+    ("ipc", "desktop"),  # the client asks the platform for its transport
 }
 PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer

@@ -16,7 +16,10 @@ from typing import Any
 
 import pytest
 
-from traycodes.app import ipc
+from traycodes import ipc
+from traycodes.app.ipc import Server
+from traycodes.desktop._unix_socket import SocketTransport, socket_path
+from traycodes.desktop._win32_pipe import PipeTransport, pipe_name
 from traycodes.errors import TrayCodesError
 
 
@@ -31,7 +34,7 @@ def echo(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_request_and_answer(runtime: Path) -> None:
-    server = ipc.Server(echo)
+    server = Server(echo)
     server.start()
     try:
         assert ipc.request("show") == {"ok": True, "got": "show"}
@@ -48,11 +51,11 @@ def test_not_running() -> None:
 
 
 def test_second_server_is_refused() -> None:
-    first = ipc.Server(echo)
+    first = Server(echo)
     first.start()
     try:
         with pytest.raises(ipc.AlreadyRunning):
-            ipc.Server(echo).start()
+            Server(echo).start()
     finally:
         first.stop()
 
@@ -63,7 +66,7 @@ def test_stale_socket_is_replaced(runtime: Path) -> None:
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(runtime / "traycodes.sock"))
     stale.close()  # the file stays, nobody listens: an app that died
-    server = ipc.Server(echo)
+    server = Server(echo)
     server.start()
     try:
         assert ipc.request("x")["got"] == "x"
@@ -74,7 +77,7 @@ def test_stale_socket_is_replaced(runtime: Path) -> None:
 def test_malformed_requests_get_an_answer(runtime: Path) -> None:
     import socket
 
-    server = ipc.Server(echo)
+    server = Server(echo)
     server.start()
     try:
         for payload in (b"not json\n", b"[1, 2]\n", b'{"nocommand": 1}\n'):
@@ -211,34 +214,34 @@ def test_the_pipe_name_holds_the_user_session_and_a_secret_part(
 ) -> None:
     pipes = FakePipes(pipe_world, ME)
     with pytest.raises(ipc.NotRunning):  # a client finds no name before a server made one
-        ipc.pipe_name(pipes, create=False)
-    name, sid = ipc.pipe_name(pipes, create=True)
+        pipe_name(pipes, create=False)
+    name, sid = pipe_name(pipes, create=True)
     assert sid == ME
     prefix = rf"\\.\pipe\traycodes-{ME}-1-"
     assert name.startswith(prefix) and len(name) - len(prefix) == 32
-    assert ipc.pipe_name(pipes, create=False) == (name, ME)  # what clients then use
+    assert pipe_name(pipes, create=False) == (name, ME)  # what clients then use
 
 
 def test_the_pipe_serves_its_user_and_survives_any_request(
     pipe_world: dict[str, PipeServerEnd],
 ) -> None:
     pipes = FakePipes(pipe_world, ME)
-    name, sid = ipc.pipe_name(pipes, create=True)
-    server = ipc.Server(failing_on_boom)
-    server.start_pipe(pipes, name, sid)
+    name, _sid = pipe_name(pipes, create=True)
+    transport = PipeTransport(pipes)
+    server = Server(failing_on_boom, transport)
+    server.start()
     try:
         with pytest.raises(ipc.AlreadyRunning):
-            ipc.Server(echo).start_pipe(FakePipes(pipe_world, ME), name, sid)
+            Server(echo, PipeTransport(FakePipes(pipe_world, ME))).start()
         for payload in MALFORMED:
-            reply = ipc.request_pipe(payload, pipes, name, sid)
+            reply = json.loads(transport.exchange(payload, 10))
             assert reply["ok"] is False, payload
         with pytest.raises(ipc.NotRunning):  # too long: dropped, no answer
-            ipc.request_pipe(b"x" * (ipc.MAX_REQUEST + 1), pipes, name, sid)
+            transport.exchange(b"x" * (ipc.MAX_REQUEST + 1), 10)
         gone = pipes.connect(name)  # a client that goes away before asking
         assert gone is not None
         pipes.close(gone)
-        message = json.dumps({"command": "still"}).encode()
-        assert ipc.request_pipe(message, pipes, name, sid) == {"ok": True, "got": "still"}
+        assert ipc.request("still", via=transport) == {"ok": True, "got": "still"}
     finally:
         server.stop()
     assert name not in pipe_world
@@ -252,14 +255,14 @@ def test_the_pipe_answers_no_other_user(pipe_world: dict[str, PipeServerEnd]) ->
         return {"ok": True}
 
     pipes = FakePipes(pipe_world, ME)
-    name, sid = ipc.pipe_name(pipes, create=True)
-    server = ipc.Server(handler)
-    server.start_pipe(pipes, name, sid)
+    server = Server(handler, PipeTransport(pipes))
+    server.start()
     try:
         intruder = FakePipes(pipe_world, OTHER)  # got past the DACL, say
+        intruder.user_sid = lambda: ME  # type: ignore[method-assign]
+        # it expects the real owner, so its own check passes: the server's must refuse
         with pytest.raises(ipc.NotRunning):
-            # it expects the real owner, so its own check passes: the server's must refuse
-            ipc.request_pipe(b'{"command": "state"}', intruder, name, ME)
+            PipeTransport(intruder).exchange(b'{"command": "state"}', 10)
         assert asked == []
     finally:
         server.stop()
@@ -269,10 +272,10 @@ def test_the_client_sends_nothing_to_another_users_pipe(
     pipe_world: dict[str, PipeServerEnd],
 ) -> None:
     mine = FakePipes(pipe_world, ME)
-    name, sid = ipc.pipe_name(mine, create=True)
+    name, _sid = pipe_name(mine, create=True)
     squatter = FakePipes(pipe_world, OTHER).create(name, OTHER)  # took the name first
     with pytest.raises(ipc.NotOurs):
-        ipc.request_pipe(b'{"command": "enrol", "link": "otpauth://..."}', mine, name, sid)
+        ipc.request("enrol", link="otpauth://...", via=PipeTransport(mine))
     sent = squatter.pending.get_nowait().to_server
     assert [sent.get_nowait() for _ in range(sent.qsize())] == [GONE]  # closed, nothing sent
 
@@ -287,7 +290,7 @@ def test_the_pipe_dacl_names_the_user_alone() -> None:
 
 
 def test_a_failing_command_is_answered_on_the_socket_too(runtime: Path) -> None:
-    server = ipc.Server(failing_on_boom)
+    server = Server(failing_on_boom)
     server.start()
     try:
         assert ipc.request("boom") == {"ok": False, "error": "RuntimeError"}
@@ -335,8 +338,7 @@ def test_the_server_answers_no_other_user(
     open_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = open_folder / "traycodes.sock"
-    monkeypatch.setattr(ipc, "socket_path", lambda: path)
-    server = ipc.Server(echo)
+    server = Server(echo, SocketTransport(path))
     server.start()
     try:
         path.chmod(0o666)  # even with the file open to all, the peer's uid decides
@@ -350,7 +352,7 @@ def test_the_server_answers_no_other_user(
 
         refused = in_child_as_nobody(ask)  # closed unanswered (a reset if it was writing)
         assert refused in (b"(closed)", b"error ConnectionResetError", b"error BrokenPipeError")
-        assert ipc.request("still")["got"] == "still"  # the owner is answered
+        assert ipc.request("still", via=SocketTransport(path))["got"] == "still"  # the owner
     finally:
         server.stop()
 
@@ -388,9 +390,10 @@ def test_the_client_sends_nothing_to_another_users_server(
             if ready.exists():
                 break
             time.sleep(0.01)
-        monkeypatch.setattr(ipc, "socket_path", lambda: path)
         with pytest.raises(ipc.NotOurs):
-            ipc.request("enrol", link="otpauth://totp/X?secret=JBSWY3DPEHPK3PXP")
+            ipc.request(
+                "enrol", link="otpauth://totp/X?secret=JBSWY3DPEHPK3PXP", via=SocketTransport(path)
+            )
     finally:
         os.waitpid(pid, 0)
     with os.fdopen(read_end, "rb") as got:
@@ -408,7 +411,7 @@ def test_the_fallback_folder_is_never_a_link(
     state.mkdir()
     (state / "ipc").symlink_to(elsewhere)
     with pytest.raises(TrayCodesError, match="not a folder private"):
-        ipc.socket_path()
+        socket_path()
 
 
 def test_an_open_runtime_folder_is_not_used(
@@ -419,6 +422,6 @@ def test_an_open_runtime_folder_is_not_used(
     shared.chmod(0o755)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
     monkeypatch.setenv("TRAYCODES_STATE", str(tmp_path / "state"))
-    chosen = ipc.socket_path()
+    chosen = socket_path()
     assert chosen.parent == tmp_path / "state" / "ipc"
     assert stat.S_IMODE(chosen.parent.stat().st_mode) == 0o700

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from tests.unit.test_ipc import NOBODY, echo
-from traycodes.app import ipc
+from traycodes import ipc
+from traycodes.app.ipc import Server
+from traycodes.desktop._unix_socket import MAX_SOCKET_PATH, socket_path
 
 
 @pytest.fixture(autouse=True)
@@ -33,11 +35,11 @@ def test_another_user_cannot_take_the_socket_folder_first(
     planted.mkdir(mode=0o755)  # what the other user made (theirs, open to all)
     if os.geteuid() == 0:
         os.chown(planted, NOBODY, NOBODY)
-    server = ipc.Server(echo)
+    server = Server(echo)
     server.start()
     try:
         assert ipc.request("still")["got"] == "still"
-        assert not ipc.socket_path().is_relative_to(planted)
+        assert not socket_path().is_relative_to(planted)
     finally:
         server.stop()
 
@@ -49,19 +51,19 @@ def test_a_state_folder_too_long_for_a_socket_uses_a_recorded_random_folder(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     state = tmp_path / ("long-" * 20)
     monkeypatch.setenv("TRAYCODES_STATE", str(state))
-    chosen = ipc.socket_path()
-    assert len(os.fsencode(chosen)) <= ipc.MAX_SOCKET_PATH
+    chosen = socket_path()
+    assert len(os.fsencode(chosen)) <= MAX_SOCKET_PATH
     assert chosen.parent.parent == tmp_path and chosen.parent.name.startswith("traycodes-")
     assert (state / "ipc-folder").read_text() == str(chosen.parent)
-    assert ipc.socket_path() == chosen  # the app and its clients meet there
-    server = ipc.Server(echo)
+    assert socket_path() == chosen  # the app and its clients meet there
+    server = Server(echo)
     server.start()
     try:
         assert ipc.request("still")["got"] == "still"
     finally:
         server.stop()
     chosen.parent.chmod(0o755)  # no longer private (tampered with): another one is made
-    assert ipc.socket_path().parent != chosen.parent
+    assert socket_path().parent != chosen.parent
 
 
 NASTY_REQUESTS = (
@@ -77,7 +79,7 @@ NASTY_REQUESTS = (
 
 
 def test_every_request_is_answered_or_refused_and_the_thread_lives(runtime: Path) -> None:
-    server = ipc.Server(echo)
+    server = Server(echo)
     server.start()
     try:
         for payload in NASTY_REQUESTS:
@@ -101,7 +103,7 @@ def test_a_handler_whose_reply_cannot_be_sent_leaves_the_thread_alive(runtime: P
             return {"ok": True, "value": object()}  # not JSON
         return echo(request)
 
-    server = ipc.Server(unsendable)
+    server = Server(unsendable)
     server.start()
     try:
         with pytest.raises((ipc.NotRunning, ValueError)):

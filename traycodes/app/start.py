@@ -9,10 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from .. import desktop
+from .. import desktop, ipc
 from ..errors import TrayCodesError
 from ..keystore import KeyStore
-from . import ipc
 
 log = logging.getLogger(__name__)
 

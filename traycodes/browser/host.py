@@ -126,7 +126,7 @@ def checked(message: dict[str, Any]) -> dict[str, str]:
 
 def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """The answer to a checked request: from the running app, else from the vault."""
-    from ..app import ipc
+    from .. import ipc
 
     if request["type"] == "hello":
         from . import seen
@@ -195,7 +195,7 @@ def token_ok(message: dict[str, Any], expected: str | None) -> bool:
 
 def serve(argv: list[str], stdin: BinaryIO, stdout: BinaryIO) -> int:
     """Answer requests until the browser closes the port."""
-    from ..app import ipc
+    from .. import ipc
     from .install import saved_token
 
     if not caller_allowed(argv):

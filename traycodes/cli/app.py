@@ -35,8 +35,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     import subprocess
     import time
 
-    from .. import desktop
-    from ..app import ipc
+    from .. import desktop, ipc
     from ..app.launch import autostart_command
     from ..errors import TrayCodesError
     from .common import vault_path
@@ -123,7 +122,7 @@ def cmd_desktop(args: argparse.Namespace) -> int:
 def cmd_ipc(args: argparse.Namespace) -> int:
     """``traycodes type`` / ``traycodes pick``: ask the running app (bind these to desktop
     shortcuts where global hotkeys cannot work, such as Wayland)."""
-    from ..app import ipc
+    from .. import ipc
     from ..errors import TrayCodesError
 
     reply = ipc.request(args.command)

@@ -257,7 +257,7 @@ def tell_running_app(command: str) -> None:
     """Best effort: the running tray app, if any, does ``command``."""
     import contextlib
 
-    from ..app import ipc
+    from .. import ipc
     from ..errors import TrayCodesError
 
     with contextlib.suppress(ipc.NotRunning, OSError, ValueError, TrayCodesError):

@@ -169,8 +169,7 @@ def gnome_custom_paths() -> list[str]:
 def hotkey_problems() -> list[str]:
     """What stands in the way of the hotkeys (X11, Windows, macOS): as the running app
     found them, else by taking them for a moment (the running app holds its own)."""
-    from .. import desktop
-    from ..app import ipc
+    from .. import desktop, ipc
     from ..errors import TrayCodesError
     from ..settings import load_settings
 

@@ -10,9 +10,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ._base import APP_ID, DesktopError
+from ._base import APP_ID, DesktopError, IpcListener, IpcTransport
 
-__all__ = ["APP_ID", "DesktopError"]  # and the factories below
+__all__ = ["APP_ID", "DesktopError", "IpcListener", "IpcTransport"]  # and the factories below
 
 
 class Autostart(Protocol):
@@ -396,11 +396,17 @@ def menu_node(text: str = "", run: Callable[[], None] | None = None, **fields: A
     return MenuNode(text, run, **fields)
 
 
-def named_pipes() -> Any:  # pragma: no cover - Windows only
-    """Windows named pipes for the app's IPC (:class:`._win32_pipe.Win32Pipes`)."""
-    from ._win32_pipe import Win32Pipes
+def ipc_transport() -> IpcTransport:
+    """Where the app and its clients meet: a Windows named pipe private to the user, else
+    a Unix socket in a private folder."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        from ._win32_pipe import PipeTransport, Win32Pipes
 
-    return Win32Pipes()
+        return PipeTransport(Win32Pipes())
+    else:
+        from ._unix_socket import SocketTransport
+
+        return SocketTransport()
 
 
 def clock_synchronised() -> tuple[bool | None, str]:

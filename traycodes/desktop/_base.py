@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import TrayCodesError
 from ..model import Window
@@ -40,3 +41,38 @@ def wait_until_active(
             return True
         time.sleep(0.02)
     return False
+
+
+class IpcListener(Protocol):
+    """The app's end of its IPC, claimed by :meth:`IpcTransport.listen`."""
+
+    def serve_one(self, answer: Callable[[bytes], bytes]) -> bool:
+        """Wait for one client of this user (another user's is refused unanswered), read
+        its request (bounded) and send ``answer(request)``. False once closed. Raises what
+        one bad request raised (the caller serves on)."""
+        ...
+
+    def close(self) -> None:
+        """Stop serving (a waiting :meth:`serve_one` returns) and remove the endpoint."""
+        ...
+
+
+class IpcTransport(Protocol):
+    """Where the app and its clients meet, for this user alone: a Unix socket in a private
+    folder (peers' uids checked) or a Windows named pipe (the user's DACL, the peer's SID
+    checked). Bytes only: the wire format is traycodes.ipc's."""
+
+    @property
+    def where(self) -> str:
+        """The socket's path or the pipe's name, for messages."""
+        ...
+
+    def exchange(self, message: bytes, timeout: float) -> bytes:
+        """Send one request, return the reply (b"" when none came). Raises NotRunning
+        when no app listens, NotOurs (nothing sent) when another user's process does."""
+        ...
+
+    def listen(self, limit: int) -> IpcListener:
+        """Claim the endpoint for the app (requests longer than ``limit`` are dropped);
+        AlreadyRunning when another app holds it."""
+        ...

@@ -4,10 +4,14 @@ Over :class:`._win32.Win32Api`; tests drive the IPC loop with a fake of this cla
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from ._base import DesktopError
 from ._win32 import PROCESS_QUERY_LIMITED_INFORMATION, Win32Api
+
+log = logging.getLogger(__name__)
 
 # --- the IPC pipe ---------------------------------------------------------------------------
 
@@ -175,3 +179,112 @@ class Win32Pipes:  # pragma: no cover - real Windows only; the logic is tested w
 
     def close(self, handle: int) -> None:
         self.kernel32.CloseHandle(handle)
+
+
+# --- the IPC transport over the pipe -------------------------------------------------------
+
+
+def pipe_name(pipes: Any, *, create: bool) -> tuple[str, str]:
+    """The pipe's name and this user's SID. The name holds the SID, the session and a random
+    part kept in this user's state folder (made by the server, read by clients), so another
+    user can neither guess it nor take it first."""
+    import secrets
+
+    from ..errors import NotRunning
+    from ..vault import atomic_write, make_private_folder, state_folder
+
+    sid, session = pipes.user_sid(), pipes.session_id()
+    path = state_folder() / f"pipe-{session}"
+    try:
+        part = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        part = ""
+    if create and not part.isalnum():
+        part = secrets.token_hex(16)
+        make_private_folder(path.parent)
+        atomic_write(path, part.encode())
+    if not part.isalnum():
+        raise NotRunning("traycodes is not running")
+    return rf"\\.\pipe\traycodes-{sid}-{session}-{part}", sid
+
+
+class PipeTransport:
+    """:class:`~traycodes.desktop.IpcTransport` over a named pipe private to the user
+    (``pipes``: :class:`Win32Pipes`; tests run the same logic over a fake of it)."""
+
+    def __init__(self, pipes: Any) -> None:
+        self.pipes = pipes
+
+    @property
+    def where(self) -> str:
+        return pipe_name(self.pipes, create=False)[0]
+
+    def exchange(self, message: bytes, timeout: float) -> bytes:
+        """Nothing is sent before the pipe's server is known to run as this user."""
+        from ..errors import NotOurs, NotRunning
+
+        pipes = self.pipes
+        name, sid = pipe_name(pipes, create=False)
+        handle = pipes.connect(name)
+        if handle is None:
+            raise NotRunning("traycodes is not running")
+        try:
+            if pipes.peer_sid(handle, server=True) != sid:
+                raise NotOurs(f"{name} is served by another user's process; nothing was sent")
+            pipes.write(handle, message)
+            data: bytes = pipes.read(handle, 1024 * 1024)
+        except OSError:
+            raise NotRunning("traycodes did not answer") from None
+        finally:
+            pipes.close(handle)
+        return data
+
+    def listen(self, limit: int) -> PipeListener:
+        from ..errors import AlreadyRunning
+
+        name, sid = pipe_name(self.pipes, create=True)
+        try:
+            handle = self.pipes.create(name, sid)
+        except DesktopError:
+            raise AlreadyRunning("traycodes is already running") from None
+        return PipeListener(self.pipes, handle, name, sid, limit)
+
+
+class PipeListener:
+    """The app's end of the pipe: one client at a time, this user's alone."""
+
+    def __init__(self, pipes: Any, handle: Any, name: str, sid: str, limit: int) -> None:
+        import threading
+
+        self.pipes, self.handle, self.name, self.sid, self.limit = pipes, handle, name, sid, limit
+        self._closing = threading.Event()
+        self._done = threading.Event()
+
+    def serve_one(self, answer: Callable[[bytes], bytes]) -> bool:
+        pipes, handle = self.pipes, self.handle
+        if self._closing.is_set():
+            return self._finish()
+        if not pipes.accept(handle):
+            return True
+        try:
+            if self._closing.is_set():
+                return self._finish()  # the wake-up call from close()
+            if pipes.peer_sid(handle, server=False) != self.sid:
+                log.warning("refused an IPC connection from another user")
+                return True
+            pipes.write(handle, answer(pipes.read(handle, self.limit)))
+        finally:
+            pipes.disconnect(handle)
+        return True
+
+    def _finish(self) -> bool:
+        self._done.set()
+        return False
+
+    def close(self) -> None:
+        self._closing.set()
+        woken = self.pipes.connect(self.name)  # wakes the accept() serve_one waits in
+        if woken is not None:
+            self.pipes.close(woken)
+        self._done.wait(2)
+        self.pipes.close(self.handle)
