@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..model import OtpType, Record
+from ..model import Record
 from ..settings import load_settings
 from .menu import CODE_GAP, mask_code
 
@@ -110,40 +110,31 @@ class Commands:
     def browser(
         self, command: str, url: str, record_id: object, *, every_code: bool = False
     ) -> dict[str, Any]:
-        """The browser extension's host asks (app/../browser/host.py): the accounts of a
-        page's site (labels first; ``every_code``: the extension's popup, codes too), or one
-        fresh code. Locked: the unlock window shows.
-        A code about to expire is waited for here, on the IPC thread, not the app's loop."""
+        """The browser extension's host asks (browser/host.py): the accounts of a page's
+        site (labels first; ``every_code``: the extension's popup, codes too), or one fresh
+        code; the same answer as the host's own (browser/pagecodes.py). Locked: the unlock
+        window shows. A code about to expire is waited for here, on the IPC thread, not the
+        app's loop."""
         import time
 
-        from ..browser.pagecodes import belongs, page_accounts, wait_before
+        from ..browser.pagecodes import codes_for_page, page_reply
 
         app = self.app
+        kind = "codes" if command == "browser-codes" else "code"
+        request = {"type": kind, "url": url, "id": str(record_id), "every": "1" * every_code}
 
         def on_loop() -> dict[str, Any]:
             if app.app_state()["locked"]:
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
-            if command == "browser-codes":
-                found = page_accounts(app.records(), url, app.now(), every_code=every_code)
+            found = page_reply(app.records(), request, app.now(), app.advance_hotp)
+            if kind == "codes":
                 log.info("browser: %d account(s) for %s", len(found.get("accounts", [])),
                          found.get("site") or "a page that is not on the web")  # fmt: skip
-                return found
-            record = belongs(app.records(), url, str(record_id))
-            if record is None or record.otp is None:
-                return {"ok": False, "error": "that account is not for this site"}
-            if record.otp.type is OtpType.HOTP:
-                return {"ok": True, "code": app.advance_hotp(record.id)}
-            return page_accounts([record], url, app.now())
+            return found
 
-        reply: dict[str, Any] = app.call(on_loop)
-        pause = wait_before(reply, app.settings.min_seconds_left)
-        if pause:
-            time.sleep(pause)
-            reply = app.call(on_loop)
-        if command == "browser-code" and "accounts" in reply:
-            return {"ok": True, "code": reply["accounts"][0]["code"]}
-        return reply
+        look = lambda: dict(app.call(on_loop))  # noqa: E731
+        return codes_for_page(request, look, app.settings.min_seconds_left, time.sleep)
 
     def state(self) -> dict[str, Any]:
         """The tray's part from the app's loop, the windows' part from the window host

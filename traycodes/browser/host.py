@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 
 from ..errors import Locked, TrayCodesError
 from . import EXTENSION_ID, GECKO_ID
-from .pagecodes import MAX_URL, belongs, page_accounts, wait_before
+from .pagecodes import MAX_URL, codes_for_page, page_reply
 
 MAX_MESSAGE = 64 * 1024  # a request is a URL and an id: far below this
 ALLOWED_CALLERS = (f"chrome-extension://{EXTENSION_ID}/", GECKO_ID)
@@ -157,24 +157,15 @@ def from_vault(request: dict[str, str]) -> dict[str, Any]:
         vault = Vault.open(default_vault_path(), keystore=store, password=no_password)
     except Locked:
         return {"ok": False, "error": "traycodes is locked", "locked": True}
-    now = time.time() + settings.clock_offset
-    if request["type"] == "code":
-        record = belongs(vault.records, request["url"], request["id"])
-        if record is None:
-            return {"ok": False, "error": "that account is not for this site"}
-        if record.otp is not None and record.otp.type.value == "hotp":
-            return {"ok": True, "code": vault.advance_hotp(record.id, now, used=True)}
-        reply = page_accounts([record], request["url"], now)
-    else:
-        every = request.get("every") == "1"
-        reply = page_accounts(vault.records, request["url"], now, every_code=every)
-    pause = wait_before(reply, settings.min_seconds_left)
-    if pause:
-        time.sleep(pause)
-        return from_vault(request)
-    if request["type"] == "code":
-        return {"ok": True, "code": reply["accounts"][0]["code"]}
-    return reply
+
+    def now() -> float:
+        return time.time() + settings.clock_offset
+
+    def look() -> dict[str, Any]:
+        used = lambda record_id: vault.advance_hotp(record_id, now(), used=True)  # noqa: E731
+        return page_reply(vault.records, request, now(), used)
+
+    return codes_for_page(request, look, settings.min_seconds_left, time.sleep)
 
 
 FOREIGN_COPY = (

@@ -1,11 +1,12 @@
 """What a page gets: the accounts whose website is the page's site (by its exact host:
 ``site`` in the answer), labels first; a code only where there is one account, or once the
 user has chosen one (``one_code``). The same answer from the running app (over IPC) and
-from the host opening the vault itself."""
+from the host opening the vault itself: :func:`codes_for_page` is that answer, given where
+the records come from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..model import OtpType, Record
@@ -58,3 +59,42 @@ def belongs(records: Iterable[Record], url: str, record_id: str) -> Record | Non
     never gets another site's code, whatever id it names)."""
     _, found = records_for_page(records, url)
     return next((r for r in found if r.id == record_id), None)
+
+
+def page_reply(
+    records: Iterable[Record],
+    request: dict[str, str],
+    now: float,
+    advance_hotp: Callable[[str], str],
+) -> dict[str, Any]:
+    """One look at the records for a checked request (``type`` ``codes``, with ``every``
+    "1" for every code; or ``code`` with the record's ``id``). An HOTP account's code is
+    ``advance_hotp(id)`` (its counter saved first)."""
+    url = request["url"]
+    if request["type"] != "code":
+        return page_accounts(records, url, now, every_code=request.get("every") == "1")
+    record = belongs(records, url, request.get("id", ""))
+    if record is None or record.otp is None:
+        return {"ok": False, "error": "that account is not for this site"}
+    if record.otp.type is OtpType.HOTP:
+        return {"ok": True, "code": advance_hotp(record.id)}
+    return page_accounts([record], url, now)
+
+
+def codes_for_page(
+    request: dict[str, str],
+    look: Callable[[], dict[str, Any]],
+    min_seconds_left: float,
+    sleep: Callable[[float], None],
+) -> dict[str, Any]:
+    """The answer to a checked request: ``look()`` (a :func:`page_reply` where the records
+    are), looked at again after a code about to expire has expired (``min_seconds_left``);
+    for ``code``, that one code."""
+    reply = look()
+    pause = wait_before(reply, min_seconds_left)
+    if pause:
+        sleep(pause)
+        reply = look()
+    if request["type"] == "code" and "accounts" in reply:
+        return {"ok": True, "code": reply["accounts"][0]["code"]}
+    return reply
