@@ -293,6 +293,10 @@ class BrowserApp:
     def records(self) -> list[Record]:
         return self._records
 
+    @property
+    def clock(self) -> BrowserApp:
+        return self
+
     def now(self) -> float:
         return 1_700_000_000.0
 

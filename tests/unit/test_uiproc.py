@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from traycodes.app.uiproc import (
-    MAX_MESSAGE,
-    Channel,
-    ChildWindows,
-    entry_from_json,
-    entry_to_json,
-)
+from traycodes.app.crossing import MAX_MESSAGE, Channel, entry_from_json, entry_to_json
+from traycodes.app.uiproc import ChildWindows
 from traycodes.errors import InvalidInput, TrayCodesError
 from traycodes.model import Algorithm, Entry, OtpParams, OtpType
 from traycodes.ui.enrolform import Target
@@ -56,7 +51,7 @@ def test_requests_and_answers_cross_both_ways() -> None:
     def serve() -> None:
         message = theirs.receive()
         assert message is not None and message["method"] == "rows"
-        theirs.reply(message, lambda: [{"query": message["args"][0]}])
+        theirs.reply(message, lambda: [{"query": message["args"]["query"]}])
         message = theirs.receive()
         assert message is not None
         theirs.reply(message, lambda: (_ for _ in ()).throw(TrayCodesError("locked")))
@@ -65,9 +60,9 @@ def test_requests_and_answers_cross_both_ways() -> None:
     server.start()
     listener = threading.Thread(target=lambda: [ours.answered(m) for m in iter(ours.receive, None)])
     listener.start()
-    assert ours.ask("rows", "git") == [{"query": "git"}]
+    assert ours.ask("rows", {"query": "git"}) == [{"query": "git"}]
     with pytest.raises(TrayCodesError, match="locked"):
-        ours.ask("save_enrolment", [])
+        ours.ask("save_enrolment", {"pairs": []})
     server.join()
     theirs.sock.close()
     listener.join(5)
@@ -89,7 +84,7 @@ def test_the_other_side_going_away_fails_whoever_waits() -> None:
     listener.start()
     theirs.sock.close()
     with pytest.raises(TrayCodesError, match="has gone"):
-        ours.ask("rows", "", timeout=5)
+        ours.ask("rows", {"query": ""}, timeout=5)
     listener.join(5)
 
 
@@ -114,20 +109,20 @@ class Controller:
 
 def test_the_tray_process_answers_the_windows_with_plain_data() -> None:
     controller = Controller()
-    windows = ChildWindows(controller, lambda action: action())
-    rows = windows._serve({"method": "rows", "args": ["git"]})
+    windows = ChildWindows(controller, lambda action: action())  # type: ignore[arg-type]
+    rows = windows._serve({"method": "rows", "args": {"query": "git"}})
     assert Row.from_json(rows[0]) == controller.rows("")[0]
-    targets = windows._serve({"method": "propose", "args": [entry_to_json(ENTRY)]})
+    targets = windows._serve({"method": "propose", "args": {"entry": entry_to_json(ENTRY)}})
     assert [Target(**t) for t in targets] == controller.propose(ENTRY)
     sent = [[entry_to_json(ENTRY), None]]
-    assert windows._serve({"method": "save_enrolment", "args": [sent]}) == "Added Bank."
+    assert windows._serve({"method": "save_enrolment", "args": {"pairs": sent}}) == "Added Bank."
     assert controller.calls[-1] == ("save", [(ENTRY, None)])
-    windows._serve({"method": "copy", "args": ["a" * 32]})
+    windows._serve({"method": "copy", "args": {"record_id": "a" * 32}})
     assert controller.calls[-1] == ("copy", "a" * 32)
 
 
 def test_the_windows_cannot_ask_for_anything_else() -> None:
-    windows = ChildWindows(Controller(), lambda action: action())
+    windows = ChildWindows(Controller(), lambda action: action())  # type: ignore[arg-type]
     for method in ("vault", "records", "export", "__init__"):
         with pytest.raises(TrayCodesError, match="unknown request"):
-            windows._serve({"method": method, "args": []})
+            windows._serve({"method": method, "args": {}})

@@ -63,7 +63,10 @@ class CommandHost(Protocol):
 
     def records(self) -> list[Record]: ...
 
-    def now(self) -> float: ...
+    @property
+    def clock(self) -> Any:
+        """The app's clock (``now()``: the ``clock_offset`` setting applied)."""
+        ...
 
     def advance_hotp(self, record_id: str) -> str: ...
 
@@ -127,7 +130,7 @@ class Commands:
             if app.app_state()["locked"]:
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
-            found = page_reply(app.records(), request, app.now(), app.advance_hotp)
+            found = page_reply(app.records(), request, app.clock.now(), app.advance_hotp)
             if kind == "codes":
                 log.info("browser: %d account(s) for %s", len(found.get("accounts", [])),
                          found.get("site") or "a page that is not on the web")  # fmt: skip

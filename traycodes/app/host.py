@@ -1,10 +1,17 @@
 """What the app and its windows ask of each other: :class:`WindowHost` (show this window,
 with plain data) and :class:`WindowsController` (rows for a search, copy, try a password,
 save). Kept free of Tk: with the windows in a child process the tray process never loads
-it. The Tk host is app/windows.py; the child-process host is app/uiproc.py."""
+it.
+
+These two Protocols are where the window calls are declared, once: the Tk host
+(app/windows.py) and the app's controller (app/controller.py) implement them, and with the
+windows in a child process (app/uiproc.py) both directions are forwarded and served from
+these declarations (app/crossing.py), so a new call is written here and where it is done,
+nowhere else."""
 
 from __future__ import annotations
 
+from types import FunctionType
 from typing import Any, Protocol
 
 from ..model import Entry
@@ -92,12 +99,22 @@ class WindowHost(Protocol):
     def close(self) -> None: ...
 
 
+WINDOW_CALLS = frozenset(
+    name
+    for name, member in vars(WindowHost).items()
+    if isinstance(member, FunctionType) and not name.startswith("_")
+)
+
+
 class NoWindows:
-    """The window host before the loop has started: nothing is shown yet."""
+    """The window host before the loop has started: nothing is shown yet. Each window
+    call of :class:`WindowHost` does nothing; any other name is an AttributeError."""
 
     clipboard: Any = None
 
     def __getattr__(self, name: str) -> Any:
+        if name not in WINDOW_CALLS:
+            raise AttributeError(f"a WindowHost has no window call {name!r}")
         return lambda *args, **kwargs: None
 
     def snapshot(self) -> dict[str, Any]:

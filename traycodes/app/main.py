@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,15 +23,14 @@ from .. import desktop
 from ..errors import TrayCodesError
 from ..keystore import KeyStore
 from ..matching import Candidate
-from ..model import Entry, Record, Window
+from ..model import Record, Window
 from ..resources import icon_file
-from ..settings import Settings, config_path, save_settings, settings_from
-from ..ui.enrolform import Target
-from ..ui.rows import Row
+from ..settings import Settings
 from . import clockwarn, ipc, welcome
 from .accounts import Accounts
 from .actions import CodeActions
 from .commands import Commands
+from .controller import AppController
 from .host import NoWindows, WindowHost
 from .loop import Clock, QueueLoop, TkLoop, quit_signals
 from .menu import menu_model, next_refresh, popup_items
@@ -76,6 +76,7 @@ class App:
         )
         self.accounts = Accounts(self.session, self.clock)
         self.windows: WindowHost = NoWindows()  # until the loop starts
+        self.controller = AppController(self)  # what the windows ask of the app
         self._menu_entries: tuple[Any, ...] = ()
         if tray is None:
             tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", self._menu())
@@ -93,7 +94,6 @@ class App:
         self.hotkey_problems: list[str] = []  # for doctor (state)
         self.after_unlock: Callable[[], None] | None = None  # e.g. a link to enrol
         self.creating = False  # the password window is making the vault: welcome after
-        self._chooser_pick: Callable[[str, bool], None] | None = None
         self._resources = contextlib.ExitStack()  # files that must exist while we run
 
     # -- the loop, for the parts that post to it ----------------------------------------
@@ -136,11 +136,11 @@ class App:
         if self.child_ui:
             from .uiproc import ChildWindows
 
-            return ChildWindows(self, self.post)
+            return ChildWindows(self.controller, self.post)
         from .windows import TkWindows
 
         assert isinstance(self.loop, TkLoop)
-        return TkWindows(self.loop.root_window, self, self.post)
+        return TkWindows(self.loop.root_window, self.controller, self.post)
 
     def _start_hotkeys(self) -> None:
         """Global hotkeys where they can be heard (hotkey.start_input); the type hotkey's
@@ -215,9 +215,6 @@ class App:
     def remind_password(self, days: int) -> None:
         self.windows.show_password(create=False, vault=str(self.vault_path), reminder=max(1, days))
 
-    def password_later(self) -> None:
-        self.session.remind_later()
-
     def password_result(self, problem: str | None) -> None:
         self.windows.password_result(problem)
 
@@ -240,7 +237,7 @@ class App:
         self.actions.clear_clipboard()
         self.windows.close_secret_windows()
         self.after_unlock = None  # a link that waited for the unlock is not kept either
-        self._chooser_pick = None
+        self.controller.chooser_pick = None
         self.loop.cancel("refresh")
         self.tray.set_image(tray_image(locked=True), "traycodes (locked)")
         self.refresh_menu()
@@ -255,9 +252,6 @@ class App:
 
     def lock(self) -> None:
         self.session.lock()
-
-    def touch(self) -> None:
-        self.session.touch()
 
     def show_password(self) -> None:
         # A request that came over IPC before the start-up unlock ran (``traycodes enrol
@@ -284,12 +278,12 @@ class App:
         autostart = desktop.autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
-            {name: self._posted(action) for name, action in self._menu_actions().items()},
+            {name: partial(self.post, action) for name, action in self.menu_actions().items()},
             lambda record_id: self.post(lambda: self.copy(record_id)),
             autostart.enabled if autostart is not None else None,
         )
 
-    def _menu_actions(self) -> dict[str, Callable[[], None]]:
+    def menu_actions(self) -> dict[str, Callable[[], None]]:
         """The menu model's actions (app/menu.py ``Entry.action``), run on the loop."""
         return {
             "unlock": self.show_password,
@@ -314,20 +308,6 @@ class App:
         now, size, hide = self.clock.now(), settings.menu_size, settings.hide_codes
         steps = welcome.steps(settings)
         return menu_model(records, now, size, steps, hide_codes=hide, soon=soon)
-
-    def menu_chosen(self, key: str) -> None:
-        """An item of :meth:`show_tray_menu`'s popup was picked."""
-        kind, _, record_id = key.partition(":")
-        if kind == "copy":
-            self.copy(record_id)
-            return
-        action = self._menu_actions().get(kind)
-        if action is None:
-            raise TrayCodesError(f"no menu item {kind!r}")
-        action()
-
-    def _posted(self, action: Callable[[], None]) -> Callable[[], None]:
-        return lambda: self.post(action)
 
     def refresh_menu(self) -> None:
         """Rebuild the menu now, and again at the next period boundary while it shows codes."""
@@ -422,7 +402,7 @@ class App:
                 )
             )
 
-        self._chooser_pick = picked
+        self.controller.chooser_pick = picked
         heading = (
             f"Code for “{window.title}”"
             if window is not None
@@ -438,45 +418,6 @@ class App:
 
     # -- the windows' controller ----------------------------------------------------------
 
-    def now(self) -> float:
-        return self.clock.now()
-
-    def rows(self, query: str) -> list[Row]:
-        return self.accounts.rows(query)
-
-    def chooser_picked(self, record_id: str, remember: bool) -> None:
-        if self._chooser_pick is not None:
-            self._chooser_pick(record_id, remember)
-
-    def submit_password(self, password: str, create: bool) -> None:
-        self.creating = create
-        self.session.try_password(password, create=create)
-
-    def propose(self, entry: Entry) -> list[Target]:
-        return self.accounts.propose(entry)
-
-    def save_enrolment(self, pairs: list[tuple[Entry, str | None]]) -> str:
-        said = self.accounts.save_enrolment(pairs)
-        self.refresh_menu()
-        self.notify("traycodes", said)
-        return said
-
-    def import_entries(self, entries: list[Entry]) -> list[str]:
-        said = self.accounts.import_entries(entries)
-        self.refresh_menu()
-        return said
-
-    def save_settings(self, values: dict[str, object]) -> list[str]:
-        settings = settings_from(values, "settings")
-        if settings.problems:
-            return list(settings.problems)
-        try:
-            save_settings(settings, config_path())
-        except TrayCodesError as exc:
-            return [str(exc)]
-        self.apply_settings(settings)
-        return []
-
     # -- windows the app opens ------------------------------------------------------------
 
     def show_quickpick(self) -> None:
@@ -484,7 +425,7 @@ class App:
         if self.session.vault is None:
             self.show_password()
             return
-        self.touch()
+        self.session.touch()
         self.windows.show_quickpick()
 
     def show_add(self) -> None:
@@ -501,7 +442,7 @@ class App:
             self.after_unlock = lambda: self.show_enrol(link, origin)
             self.show_password()
             return
-        self.touch()
+        self.session.touch()
         self.windows.show_enrol(link, origin)
 
     def import_file(self) -> None:
@@ -509,7 +450,7 @@ class App:
         if self.session.vault is None:
             self.show_password()
             return
-        self.touch()
+        self.session.touch()
         self.loop.after("import", 0.01, self.windows.show_import)
 
     def show_settings(self) -> None:

@@ -19,176 +19,23 @@ Tk wants the main thread of its own. ``TRAYCODES_UI_PROCESS=child`` uses it on L
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import dataclasses
-import itertools
-import json
 import logging
 import os
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 from ..errors import TrayCodesError
-from ..model import Algorithm, Entry, OtpParams, OtpType
-from ..settings import Settings
-from ..ui.enrolform import Target
-from ..ui.rows import Row
 from .clipboard import Clipboard
+from .crossing import CONTROLLER_CALLS, WINDOW_CALLS, Channel, Forward, serve
+from .host import WindowsController
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE = 16 * 1024 * 1024  # an import's accounts fit many times over
-
-
-class Channel:
-    """Length-prefixed JSON objects over a connected socket; send from any thread."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self._send_lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self._waiting: dict[int, Future[Any]] = {}
-
-    def send(self, message: dict[str, Any]) -> None:
-        data = json.dumps(message, separators=(",", ":")).encode()
-        with self._send_lock:
-            self.sock.sendall(struct.pack(">I", len(data)) + data)
-
-    def receive(self) -> dict[str, Any] | None:
-        """The next message; None when the other end has gone."""
-        head = self._exactly(4)
-        if head is None:
-            return None
-        (size,) = struct.unpack(">I", head)
-        if size > MAX_MESSAGE:
-            raise TrayCodesError("a message from the other traycodes process is too large")
-        body = self._exactly(size)
-        if body is None:
-            return None
-        message = json.loads(body)
-        if not isinstance(message, dict):
-            raise TrayCodesError("a malformed message from the other traycodes process")
-        return message
-
-    def _exactly(self, size: int) -> bytes | None:
-        data = b""
-        while len(data) < size:
-            try:
-                chunk = self.sock.recv(size - len(data))
-            except OSError:
-                return None
-            if not chunk:
-                return None
-            data += chunk
-        return data
-
-    def ask(self, method: str, *args: Any, timeout: float | None = 30.0) -> Any:
-        """Send a request and wait for its answer (raises what the other side raised)."""
-        number = next(self._ids)
-        future: Future[Any] = Future()
-        self._waiting[number] = future
-        try:
-            try:
-                self.send({"id": number, "method": method, "args": list(args)})
-            except OSError:
-                raise TrayCodesError("the other traycodes process has gone") from None
-            return future.result(timeout)
-        finally:
-            self._waiting.pop(number, None)
-
-    def tell(self, method: str, *args: Any) -> None:
-        """Send a request that needs no answer."""
-        with contextlib.suppress(OSError):
-            self.send({"method": method, "args": list(args)})
-
-    def answered(self, message: dict[str, Any]) -> bool:
-        """If ``message`` answers one of our requests: hand it over, True."""
-        if "reply" not in message:
-            return False
-        future = self._waiting.get(int(message["reply"]))
-        if future is not None:
-            if "error" in message:
-                future.set_exception(TrayCodesError(str(message["error"])))
-            else:
-                future.set_result(message.get("result"))
-        return True
-
-    def reply(self, message: dict[str, Any], work: Callable[[], Any]) -> None:
-        """Run ``work`` for a request; answer it when it wants an answer."""
-        try:
-            result = work()
-        except TrayCodesError as exc:
-            answer: dict[str, Any] = {"error": str(exc)}
-        except Exception as exc:  # a bug: one line to the other side, the traceback logged
-            log.exception("a request from the other traycodes process failed")
-            answer = {"error": f"traycodes failed ({type(exc).__name__})"}
-        else:
-            answer = {"result": result}
-        if "id" in message:
-            with contextlib.suppress(OSError):
-                self.send({"reply": message["id"], **answer})
-
-    def fail_waiting(self) -> None:
-        for future in list(self._waiting.values()):
-            if not future.done():
-                future.set_exception(TrayCodesError("the other traycodes process has gone"))
-
-
-# -- what crosses: plain data both ways ---------------------------------------------------
-
-
-def entry_to_json(entry: Entry) -> dict[str, Any]:
-    otp = entry.otp
-    return {
-        "otp": {
-            "secret": base64.b64encode(otp.secret).decode(),
-            "type": otp.type.value,
-            "algorithm": otp.algorithm.value,
-            "digits": otp.digits,
-            "period": otp.period,
-            "counter": otp.counter,
-        },
-        "issuer": entry.issuer,
-        "account": entry.account,
-        "websites": list(entry.websites),
-        "note": entry.note,
-        "tags": list(entry.tags),
-        "favorite": entry.favorite,
-    }
-
-
-def entry_from_json(data: dict[str, Any]) -> Entry:
-    """The model's own checks apply (InvalidInput when something is off)."""
-    otp = data["otp"]
-    return Entry(
-        otp=OtpParams(
-            base64.b64decode(otp["secret"], validate=True),
-            OtpType(otp["type"]),
-            Algorithm(otp["algorithm"]),
-            int(otp["digits"]),
-            int(otp["period"]),
-            int(otp["counter"]),
-        ),
-        issuer=str(data["issuer"]),
-        account=str(data["account"]),
-        websites=tuple(data["websites"]),
-        note=str(data["note"]),
-        tags=tuple(data["tags"]),
-        favorite=bool(data["favorite"]),
-    )
-
-
-def settings_to_json(settings: Settings) -> dict[str, Any]:
-    values = dataclasses.asdict(settings)
-    values.pop("problems", None)
-    return values
 
 
 # -- the tray process's side ------------------------------------------------------------
@@ -201,18 +48,24 @@ class _ChildClipboard:
         self.windows = windows
 
     def copy(self, text: str) -> None:
-        self.windows.tell("clipboard_copy", text)
+        self.windows.send("clipboard_copy", {"text": text}, False)
 
     def clear_if_holding(self, text: str) -> bool:
-        self.windows.tell("clipboard_clear", text)
+        self.windows.send("clipboard_clear", {"text": text}, False)
         return True  # the child clears only while the clipboard still holds it
 
 
-class ChildWindows:
-    """The :class:`~traycodes.app.windows.WindowHost` the app sees; the windows are in a
-    child process started on the first window (and again if it died)."""
+class ChildWindows(Forward):
+    """The :class:`~traycodes.app.host.WindowHost` the app sees; the windows are in a
+    child process started on the first window (and again if it died). Each window call of
+    the Protocol is sent to it as it is declared there (app/crossing.py)."""
 
-    def __init__(self, controller: Any, post: Callable[[Callable[[], None]], None]) -> None:
+    QUIET = ("close_secret_windows", "records_changed")  # start no child to say these
+
+    def __init__(
+        self, controller: WindowsController, post: Callable[[Callable[[], None]], None]
+    ) -> None:
+        super().__init__(WINDOW_CALLS, self.send)
         self.app = controller
         self.post = post
         self.channel: Channel | None = None
@@ -231,6 +84,14 @@ class ChildWindows:
                 TokenClipboard(adapter) if adapter is not None else _ChildClipboard(self)
             )
         return self._clipboard
+
+    def send(self, method: str, args: dict[str, Any], answered: bool) -> None:
+        """Tell the child (the tray process never waits for it: see the module)."""
+        if method in self.QUIET:
+            if self.channel is not None:
+                self.channel.tell(method, args)
+            return
+        self._child().tell(method, args)
 
     def _child(self) -> Channel:
         with self._lock:
@@ -273,77 +134,8 @@ class ChildWindows:
         channel.sock.close()
 
     def _serve(self, message: dict[str, Any]) -> Any:
-        method, args = str(message.get("method")), message.get("args") or []
-        app = self.app
-        if method == "now":
-            return app.now()
-        if method == "rows":
-            return [row.to_json() for row in app.rows(str(args[0]))]
-        if method == "propose":
-            targets = app.propose(entry_from_json(args[0]))
-            return [dataclasses.asdict(target) for target in targets]
-        if method == "save_enrolment":
-            return app.save_enrolment([(entry_from_json(e), t) for e, t in args[0]])
-        if method == "import_entries":
-            return app.import_entries([entry_from_json(e) for e in args[0]])
-        if method == "save_settings":
-            return app.save_settings(dict(args[0]))
-        if method == "copy":
-            return app.copy(str(args[0]))
-        if method == "chooser_picked":
-            return app.chooser_picked(str(args[0]), bool(args[1]))
-        if method == "submit_password":
-            return app.submit_password(str(args[0]), bool(args[1]))
-        if method == "password_later":
-            return app.password_later()
-        if method == "notify":
-            return app.notify(str(args[0]), str(args[1]))
-        if method == "touch":
-            return app.touch()
-        if method == "menu_chosen":
-            return app.menu_chosen(str(args[0]))
-        raise TrayCodesError(f"unknown request {method!r}")
-
-    def tell(self, method: str, *args: Any) -> None:
-        self._child().tell(method, *args)
-
-    def show_password(self, *, create: bool, vault: str, reminder: int = 0) -> None:
-        self.tell("show_password", create, vault, reminder)
-
-    def password_result(self, problem: str | None) -> None:
-        self.tell("password_result", problem)
-
-    def show_quickpick(self, *, add: bool = False) -> None:
-        self.tell("show_quickpick", add)
-
-    def show_chooser(self, heading: str, fitting: list[str], *, offer_remember: bool) -> None:
-        self.tell("show_chooser", heading, fitting, offer_remember)
-
-    def show_enrol(self, link: str, origin: str) -> None:
-        self.tell("show_enrol", link, origin)
-
-    def show_settings(self, settings: Settings) -> None:
-        self.tell("show_settings", settings_to_json(settings))
-
-    def show_import(self) -> None:
-        self.tell("show_import")
-
-    def show_error(self, message: str) -> None:
-        self.tell("show_error", message)
-
-    def show_welcome(self, lines: list[str]) -> None:
-        self.tell("show_welcome", lines)
-
-    def show_menu(self, items: list[dict[str, Any]], x: int, y: int) -> None:
-        self.tell("show_menu", items, x, y)
-
-    def close_secret_windows(self) -> None:
-        if self.channel is not None:
-            self.channel.tell("close_secret_windows")
-
-    def records_changed(self) -> None:
-        if self.channel is not None:
-            self.channel.tell("records_changed")
+        """A call of the windows' controller, answered by the app."""
+        return serve(CONTROLLER_CALLS, self.app, str(message.get("method")), message.get("args"))
 
     def snapshot(self) -> dict[str, Any]:
         """(IPC thread) what the child's windows show; waits for the child, never on the
@@ -377,13 +169,20 @@ class ChildWindows:
 # -- the child's side ---------------------------------------------------------------------
 
 
-class _Controller:
-    """The :class:`~traycodes.app.windows.WindowsController` the child's windows see: each
-    call a request to the tray process."""
+class _Controller(Forward):
+    """The :class:`~traycodes.app.host.WindowsController` the child's windows see: each
+    call a request to the tray process (waited for where it answers)."""
 
     def __init__(self, channel: Channel) -> None:
+        super().__init__(CONTROLLER_CALLS, self._send_call)
         self.channel = channel
         self._offset: tuple[float, float] | None = None  # (asked at, app clock - ours)
+
+    def _send_call(self, method: str, args: dict[str, Any], answered: bool) -> Any:
+        if answered:
+            return self.channel.ask(method, args)
+        self.channel.tell(method, args)
+        return None
 
     def now(self) -> float:
         """The app's clock (it has the ``clock_offset`` setting): asked now and then, not
@@ -395,44 +194,6 @@ class _Controller:
             except TrayCodesError:  # the tray process is going: this window goes with it
                 return here + (self._offset[1] if self._offset else 0.0)
         return here + self._offset[1]
-
-    def rows(self, query: str) -> list[Row]:
-        return [Row.from_json(row) for row in self.channel.ask("rows", query)]
-
-    def propose(self, entry: Entry) -> list[Target]:
-        return [Target(**target) for target in self.channel.ask("propose", entry_to_json(entry))]
-
-    def save_enrolment(self, pairs: list[tuple[Entry, str | None]]) -> str:
-        sent = [[entry_to_json(entry), target] for entry, target in pairs]
-        return str(self.channel.ask("save_enrolment", sent))
-
-    def import_entries(self, entries: list[Entry]) -> list[str]:
-        said = self.channel.ask("import_entries", [entry_to_json(e) for e in entries])
-        return [str(line) for line in said]
-
-    def save_settings(self, values: dict[str, object]) -> list[str]:
-        return [str(problem) for problem in self.channel.ask("save_settings", values)]
-
-    def copy(self, record_id: str) -> None:
-        self.channel.tell("copy", record_id)
-
-    def chooser_picked(self, record_id: str, remember: bool) -> None:
-        self.channel.tell("chooser_picked", record_id, remember)
-
-    def submit_password(self, password: str, create: bool) -> None:
-        self.channel.tell("submit_password", password, create)
-
-    def password_later(self) -> None:
-        self.channel.tell("password_later")
-
-    def notify(self, title: str, body: str) -> None:
-        self.channel.tell("notify", title, body)
-
-    def touch(self) -> None:
-        self.channel.tell("touch")
-
-    def menu_chosen(self, key: str) -> None:
-        self.channel.tell("menu_chosen", key)
 
 
 def child_main(fd: int) -> int:
@@ -446,39 +207,13 @@ def child_main(fd: int) -> int:
     channel = Channel(socket.socket(fileno=fd))
     loop = TkLoop()
     windows = TkWindows(loop.root_window, _Controller(channel), loop.post)
+    clipboard = {"clipboard_copy": "copy", "clipboard_clear": "clear_if_holding"}
 
-    def serve(message: dict[str, Any]) -> Any:
-        method, args = str(message.get("method")), message.get("args") or []
-        if method == "snapshot":
-            return windows.snapshot()
-        if method == "show_password":
-            reminder = int(args[2]) if len(args) > 2 else 0
-            return windows.show_password(
-                create=bool(args[0]), vault=str(args[1]), reminder=reminder
-            )
-        if method == "show_settings":
-            return windows.show_settings(Settings(**args[0]))
-        if method == "show_quickpick":
-            return windows.show_quickpick(add=bool(args[0]))
-        if method == "show_chooser":
-            return windows.show_chooser(str(args[0]), list(args[1]), offer_remember=args[2])
-        if method == "clipboard_copy":
-            return windows.clipboard.copy(str(args[0]))
-        if method == "clipboard_clear":
-            return windows.clipboard.clear_if_holding(str(args[0]))
-        plain: dict[str, Callable[..., Any]] = {
-            "password_result": windows.password_result,
-            "show_enrol": windows.show_enrol,
-            "show_import": windows.show_import,
-            "show_error": windows.show_error,
-            "show_welcome": windows.show_welcome,
-            "show_menu": windows.show_menu,
-            "close_secret_windows": windows.close_secret_windows,
-            "records_changed": windows.records_changed,
-        }
-        if method in plain:
-            return plain[method](*args)
-        raise TrayCodesError(f"unknown request {method!r}")
+    def answer(message: dict[str, Any]) -> Any:
+        method, args = str(message.get("method")), message.get("args")
+        if method in clipboard and isinstance(args, dict):
+            return getattr(windows.clipboard, clipboard[method])(str(args.get("text")))
+        return serve(WINDOW_CALLS, windows, method, args)
 
     def listen() -> None:
         while True:
@@ -489,7 +224,7 @@ def child_main(fd: int) -> int:
             if message is None:
                 break
             if not channel.answered(message):
-                loop.post(lambda m=message: channel.reply(m, lambda: serve(m)))  # type: ignore[misc]
+                loop.post(lambda m=message: channel.reply(m, lambda: answer(m)))  # type: ignore[misc]
         channel.fail_waiting()
         loop.post(loop.quit)  # the tray process has gone: so do we
         # ...even from inside a modal dialog's own loop (a file chooser), which a quit of
