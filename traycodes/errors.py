@@ -16,6 +16,10 @@ the CLI exits with:
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: every command imports this module
+if TYPE_CHECKING:
+    import logging
+
 
 class TrayCodesError(Exception):
     """Root of every error traycodes raises on purpose."""
@@ -104,3 +108,38 @@ class NotOurs(TrayCodesError):
     """The other end of the IPC socket or pipe is another user's process."""
 
     exit_code = 5
+
+
+def describe(exc: BaseException, *, stack: bool = False) -> str:
+    """``exc`` for a log, with no secret in it: one of ours with its message (a line that
+    never holds a secret, a code or a link: see above); any other by its type alone (a
+    library's message quotes what it choked on: a key, a link, a password), and where it
+    was raised. ``stack``: the traceback's frames (file, line, source: never a value)."""
+    text = f"{type(exc).__name__}: {exc}" if isinstance(exc, TrayCodesError) else type(exc).__name__
+    if exc.__traceback__ is None:
+        return text
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if stack:
+        listed = "".join(traceback.format_list(frames))
+        return f"Traceback (most recent call last):\n{listed}{text} (other messages withheld)"
+    last = frames[-1]
+    return f"{text} (at {last.filename.replace(chr(92), '/').rsplit('/', 1)[-1]}:{last.lineno})"
+
+
+class quietly:  # lower case: a context manager, like contextlib.suppress
+    """``with quietly(log, "closing the bus"):``: an Exception inside is not raised but
+    logged at debug (:func:`describe`), so that a cleanup that fails is not a secret."""
+
+    def __init__(self, log: logging.Logger, what: str) -> None:
+        self.log, self.what = log, what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if not isinstance(exc, Exception):
+            return False
+        self.log.debug("%s failed: %s", self.what, describe(exc))
+        return True

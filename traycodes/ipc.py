@@ -65,6 +65,7 @@ def answer(handler: Handler, data: bytes) -> dict[str, Any]:
     except Exception as exc:
         import logging
 
-        # The message may quote the request (a link with its secret): the type alone.
-        logging.getLogger(__name__).warning("an IPC command failed: %s", type(exc).__name__)
+        from .errors import describe  # the message of an error not ours may quote a secret
+
+        logging.getLogger(__name__).warning("an IPC command failed: %s", describe(exc))
         return {"ok": False, "error": type(exc).__name__}

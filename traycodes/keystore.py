@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from .errors import KeyUnavailable
+from .errors import KeyUnavailable, describe
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,8 @@ def _keeps_keys_safe(backend: Any) -> bool:
     """keyring ranks backends that store in clear (keyrings.alt's plaintext file) below 1."""
     try:
         return float(backend.priority) >= 1
-    except Exception:  # a backend that cannot say is not trusted
+    except Exception as exc:  # a backend that cannot say is not trusted
+        log.debug("the keyring backend has no priority: %s", describe(exc))
         return False
 
 

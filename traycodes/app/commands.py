@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from ..errors import TrayCodesError, describe
 from ..model import Record
 from ..settings import load_settings
 from .menu import CODE_GAP, mask_code
@@ -106,8 +107,12 @@ class Commands:
             if action is None:
                 return {"ok": False, "error": f"unknown command {command!r}"}
             app.call(action)
-        except Exception as exc:
-            return {"ok": False, "error": type(exc).__name__}
+        except TrayCodesError as exc:  # one line for whoever asked (never a secret: errors.py)
+            log.debug("the command %r failed: %s", command[:40], describe(exc))
+            return {"ok": False, "error": str(exc)}
+        except Exception as exc:  # a bug: its type for whoever asked, where it was in the log
+            log.warning("the command %r failed: %s", command[:40], describe(exc))
+            return {"ok": False, "error": f"traycodes failed ({type(exc).__name__})"}
         return {"ok": True}
 
     def browser(

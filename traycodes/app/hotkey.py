@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from ..errors import TrayCodesError
+from ..errors import TrayCodesError, describe
 from ..matching import Candidate, is_browser, plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
@@ -300,7 +300,7 @@ def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list
     try:
         reader = desktop.window_reader()
     except Exception as exc:  # no usable X connection, no compositor socket
-        log.info("the window in front cannot be read: %s", type(exc).__name__)
+        log.info("the window in front cannot be read: %s", describe(exc))
     if desktop.display_server() != "wayland":
         hotkeys = desktop.hotkeys(bindings)
         return reader, hotkeys, hotkeys.start() if hotkeys is not None else []

@@ -10,6 +10,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from .. import desktop, ipc
+from ..errors import describe
 from ..ipc import AlreadyRunning, NotOurs, NotRunning
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Server:
                 if not listener.serve_one(self._reply):
                     return
             except Exception as exc:  # too long, the client went away...: serve on
-                log.info("a bad IPC request: %s", type(exc).__name__)
+                log.info("a bad IPC request: %s", describe(exc))
 
     def stop(self) -> None:
         """Stop answering and remove the socket (or close the pipe)."""

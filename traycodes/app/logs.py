@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import logging
 
+from ..errors import describe
+
 
 class OneLine(logging.Formatter):
     """Log lines for users: an error is one line naming the exception; the traceback only
-    with ``TRAYCODES_LOG=debug``."""
+    with ``TRAYCODES_LOG=debug``, and then without the messages of exceptions not ours
+    (errors.describe: they can quote a secret)."""
 
     def __init__(self, *, tracebacks: bool) -> None:
         super().__init__("traycodes: %(levelname)s: %(name)s: %(message)s")
         self.tracebacks = tracebacks
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.exc_info and not self.tracebacks:
+        if record.exc_info:
             error = record.exc_info[1]
-            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
-            record.msg = f"{record.msg} ({type(error).__name__})"
+            message = f"{record.getMessage()} ({type(error).__name__})"
+            if self.tracebacks and error is not None:
+                message += "\n" + describe(error, stack=True)
+            record = logging.makeLogRecord(
+                {
+                    **record.__dict__,
+                    "msg": message,
+                    "args": None,
+                    "exc_info": None,
+                    "exc_text": None,
+                }
+            )
         return super().format(record)
 
 

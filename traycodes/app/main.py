@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import desktop
-from ..errors import TrayCodesError
+from ..errors import TrayCodesError, quietly
 from ..keystore import KeyStore
 from ..matching import Candidate
 from ..model import Record, Window
@@ -366,7 +366,7 @@ class App:
             notifier = self.notifier
             threading.Thread(target=notifier.notify, args=(title, body), daemon=True).start()
         elif self.backend.has_notification:
-            with contextlib.suppress(Exception):
+            with quietly(log, "a notification through the tray icon"):
                 self.tray.icon.notify(body, title)
 
     def type_request(self) -> None:

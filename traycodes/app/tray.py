@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import TrayCodesError
+from ..errors import TrayCodesError, describe
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ def _quiet_gtk_icon(base: Any) -> Any:
             try:
                 super()._initialize()
             except Exception as exc:  # GLib.GError from Gio.DBusProxy
-                log.info("the tray's own notifications are off: %s", type(exc).__name__)
+                log.info("the tray's own notifications are off: %s", describe(exc))
                 self._notifier = _NoNotifier()
                 self._mark_ready()
 
@@ -380,7 +380,7 @@ class Tray:
             try:
                 change()
             except Exception as exc:  # a backend hiccup must not end the worker
-                log.info("the tray icon refused a change: %s", type(exc).__name__)
+                log.info("the tray icon refused a change: %s", describe(exc))
 
     def set_menu(self, menu: Any) -> None:
         """Show ``menu`` (pystray rebuilds the native menu on its own loop)."""
@@ -411,7 +411,7 @@ class Tray:
         try:
             self.icon.stop()
         except Exception as exc:  # gtk raises without a notification daemon
-            log.info("the tray icon did not stop cleanly: %s", type(exc).__name__)
+            log.info("the tray icon did not stop cleanly: %s", describe(exc))
 
 
 def menu_item(

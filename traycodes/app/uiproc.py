@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import TrayCodesError
+from ..errors import TrayCodesError, quietly
 from .clipboard import Clipboard
 from .crossing import CONTROLLER_CALLS, WINDOW_CALLS, Channel, Forward, serve
 from .host import WindowsController
@@ -236,7 +236,7 @@ def child_main(fd: int) -> int:
     try:
         loop.run()
     finally:
-        with contextlib.suppress(Exception):
+        with quietly(log, "closing the windows"):
             windows.close()
         loop.close()
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..errors import describe
 from ..settings import Settings, config_path
 from .host import WindowHost
 from .menu import first_steps
@@ -29,7 +30,7 @@ def show_once(windows: WindowHost, settings: Settings) -> bool:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text("The first-run window was shown; delete this to see it again.\n")
     except OSError as exc:  # shown anyway: it says nothing secret
-        log.info("cannot remember the first-run window: %s", type(exc).__name__)
+        log.info("cannot remember the first-run window: %s", describe(exc))
     windows.show_welcome(list(steps(settings)))
     return True
 

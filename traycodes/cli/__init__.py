@@ -40,6 +40,9 @@ class _Skipped:
     same calls and keeps nothing (building every command's options costs start-up time)."""
 
     def __getattr__(self, name: str) -> Callable[..., _Skipped]:
+        kinds = (argparse.ArgumentParser, argparse._SubParsersAction)  # and their groups
+        if not any(callable(getattr(kind, name, None)) for kind in kinds):  # a typo fails
+            raise AttributeError(f"an ArgumentParser has no method {name!r}")
         return lambda *args, **kwargs: self
 
 
@@ -165,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _debug_traceback() -> None:
     """The traceback of the error being handled, only with ``TRAYCODES_LOG=debug``."""
     if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
-        import traceback
+        from ..errors import describe
 
-        traceback.print_exc()
+        error = sys.exc_info()[1]
+        if error is not None:  # its frames; the message only of our own errors (a secret)
+            sys.stderr.write(describe(error, stack=True) + "\n")

@@ -325,7 +325,12 @@ def _import_ok(module: str) -> bool:
 
     try:
         importlib.import_module(module)
-    except Exception:  # any failure means the part cannot work here
+    except Exception as exc:  # any failure means the part cannot work here
+        import logging
+
+        from ..errors import describe
+
+        logging.getLogger(__name__).debug("cannot import %s: %s", module, describe(exc))
         return False
     return True
 

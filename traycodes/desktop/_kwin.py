@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import secrets
 import tempfile
 import threading
@@ -20,9 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import quietly
 from ..model import Window
 from ._base import DesktopError, wait_until_active
 from ._wayland import make_window
+
+log = logging.getLogger(__name__)
 
 KWIN = "org.kde.KWin"
 SCRIPTING = ("/Scripting", "org.kde.kwin.Scripting")
@@ -67,7 +71,7 @@ class KWinDesktop:
         self._folder = Path(tempfile.mkdtemp(prefix="traycodes-kwin-"))  # 0700
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
+        with quietly(log, "closing the D-Bus connection"):
             self.connection.close()
         with contextlib.suppress(OSError):
             for path in self._folder.iterdir():
@@ -125,7 +129,7 @@ class KWinDesktop:
                         if call.body and call.body[0] == nonce:
                             return tuple(call.body[1:])
                 finally:
-                    with contextlib.suppress(Exception):
+                    with quietly(log, "unloading the KWin script"):
                         self._call(*SCRIPTING, "unloadScript", "s", (plugin,))
         except TimeoutError:
             raise DesktopError("KWin did not run traycodes' script") from None

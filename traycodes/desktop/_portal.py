@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import describe, quietly
 from ._base import DesktopError
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ def portal_version(interface: str, connection: Any = None) -> int:
     own = connection is None
     try:
         connection = connection or _connect()
-    except DesktopError:
+    except DesktopError as exc:
+        log.debug("no portal %s: %s", interface, describe(exc))
         return 0
     try:
         address = DBusAddress(PATH, bus_name=BUS, interface=interface)
@@ -60,11 +62,12 @@ def portal_version(interface: str, connection: Any = None) -> int:
         if reply.header.message_type.name == "error":
             return 0
         return int(reply.body[0][1])
-    except Exception:  # no portal service at all, or no such interface
+    except Exception as exc:  # no portal service at all, or no such interface
+        log.debug("no portal %s: %s", interface, describe(exc))
         return 0
     finally:
         if own:
-            with contextlib.suppress(Exception):
+            with quietly(log, "closing the portal's D-Bus connection"):
                 connection.close()
 
 
@@ -80,7 +83,7 @@ class Portal:
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
+        with quietly(log, "closing the portal's D-Bus connection"):
             self.connection.close()
 
     def _request_path(self, token: str) -> str:
@@ -307,14 +310,14 @@ class PortalShortcuts:
                     self.bindings[key][2]()
         except Exception as exc:  # the connection was closed: stopping, or the bus went away
             if not self._stopping:
-                log.info("global shortcuts ended: %s", type(exc).__name__)
+                log.info("global shortcuts ended: %s", describe(exc))
 
     def stop(self) -> None:
         import socket
 
         self._stopping = True
         if self._portal is not None:
-            with contextlib.suppress(Exception):
+            with quietly(log, "shutting the portal's socket"):
                 self._portal.connection.sock.shutdown(socket.SHUT_RDWR)
             self._portal.close()
         if self._thread is not None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import describe
+
 log = logging.getLogger(__name__)
 
 ITEM_PATH = "/StatusNotifierItem"
@@ -221,7 +223,7 @@ class StatusNotifierItem:
         try:
             reply = self._answer(message, path, interface, member)
         except Exception as exc:  # a bad request (an unknown id): the caller hears of it
-            log.info("tray host request %s.%s failed: %s", interface, member, type(exc).__name__)
+            log.info("tray host request %s.%s failed: %s", interface, member, describe(exc))
             reply = new_error(
                 message, "org.freedesktop.DBus.Error.Failed", "s", (type(exc).__name__,)
             )

@@ -51,7 +51,12 @@ def _timedated() -> bool | None:
     try:
         with open_dbus_connection(bus="SYSTEM") as bus:
             reply = bus.send_and_get_reply(Properties(address).get("NTPSynchronized"), timeout=3)
-    except Exception:  # no system bus, no timedated, a refusal: cannot tell this way
+    except Exception as exc:  # no system bus, no timedated, a refusal: cannot tell this way
+        import logging
+
+        from ..errors import describe
+
+        logging.getLogger(__name__).debug("timedated cannot say: %s", describe(exc))
         return None
     body = reply.body
     if body and isinstance(body[0], tuple) and len(body[0]) == 2 and body[0][0] == "b":

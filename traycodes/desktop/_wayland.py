@@ -13,8 +13,8 @@ standard input, never in their arguments, which any local process can read.
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -28,8 +28,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import quietly
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
+
+log = logging.getLogger(__name__)
 
 COMMAND_TIMEOUT = 5.0
 
@@ -451,5 +454,5 @@ def have(tool: str) -> bool:
 
 
 def close_quietly(thing: Any) -> None:
-    with contextlib.suppress(Exception):
+    with quietly(log, "closing a compositor connection"):
         thing.close()

@@ -8,12 +8,15 @@ first window with a title.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import threading
 from typing import Any
 
+from ..errors import quietly
 from ..model import Window
 from ._base import process_name, wait_until_active
+
+log = logging.getLogger(__name__)
 
 
 class X11Desktop:
@@ -32,7 +35,7 @@ class X11Desktop:
         self.utf8 = atom("UTF8_STRING")
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(Exception):
+        with self._lock, quietly(log, "closing the X connection"):
             self.display.close()
 
     def _title(self, window: Any) -> str:

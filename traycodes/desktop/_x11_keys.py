@@ -12,14 +12,14 @@ xterm with its default resources (``allowSendEvents: false``) drops them.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
 import select
 import threading
 import time
 from typing import Any
 
-from ..errors import TrayCodesError
+from ..errors import TrayCodesError, quietly
 from ._keys import (
     NAMED_KEYS,
     Bindings,
@@ -29,6 +29,8 @@ from ._keys import (
     parse_hotkey,
     taken,
 )
+
+log = logging.getLogger(__name__)
 
 # The X keysym names of the modifier and lock keys, and of the keys traycodes presses by name.
 MODIFIER_KEYSYMS = {
@@ -214,7 +216,7 @@ class X11Shortcuts:
                 os.close(fd)
             self._thread, self._wake = None, None
         if self._display is not None:
-            with contextlib.suppress(Exception):
+            with quietly(log, "releasing the hotkeys' grabs"):
                 for keycode, modifiers in self._grabbed:
                     self._ungrab(keycode, modifiers)
                 self._display.close()
@@ -295,7 +297,7 @@ class XTestKeyboard:
             xtest.fake_input(self._display, X.KeyRelease, keycode)
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(Exception):
+        with self._lock, quietly(log, "closing the X connection"):
             if self._display is not None:
                 self._display.close()
             self._display = None

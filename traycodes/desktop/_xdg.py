@@ -3,7 +3,6 @@ screen-lock signals (through ``jeepney``, which needs no GTK)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import describe, quietly
 from ._base import APP_ID, DesktopError
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ def name_has_owner(name: str) -> bool:
         with open_dbus_connection(bus="SESSION") as connection:
             (owned,) = Proxy(message_bus, connection, timeout=2).NameHasOwner(name)
     except Exception as exc:  # no session bus
-        log.info("no session bus: %s", type(exc).__name__)
+        log.info("no session bus: %s", describe(exc))
         return False
     return bool(owned)
 
@@ -264,7 +264,7 @@ class Notifier:
                     self._connection = open_dbus_connection(bus="SESSION")
                 reply = self._connection.send_and_get_reply(message, timeout=2)
             except Exception as exc:  # no session bus or no notification daemon
-                log.info("notification not shown: %s", type(exc).__name__)
+                log.info("notification not shown: %s", describe(exc))
                 self._close()
                 return 0
         if reply.header.message_type.name == "error":  # no daemon, or one that failed
@@ -275,7 +275,7 @@ class Notifier:
 
     def _close(self) -> None:
         if self._connection is not None:
-            with contextlib.suppress(Exception):
+            with quietly(log, "closing the notifications' D-Bus connection"):
                 self._connection.close()
             self._connection = None
 
@@ -311,7 +311,7 @@ class SessionLockWatcher:
             try:
                 connection = open_dbus_connection(bus=bus)
             except Exception as exc:  # no such bus (containers, tests)
-                log.info("no %s bus for lock signals: %s", bus.lower(), type(exc).__name__)
+                log.info("no %s bus for lock signals: %s", bus.lower(), describe(exc))
                 continue
             rules = [
                 MatchRule(type="signal", interface=interface, member=member)
@@ -322,7 +322,7 @@ class SessionLockWatcher:
                 for rule in rules:
                     Proxy(message_bus, connection).AddMatch(rule)
             except Exception as exc:
-                log.info("cannot watch the %s bus: %s", bus.lower(), type(exc).__name__)
+                log.info("cannot watch the %s bus: %s", bus.lower(), describe(exc))
                 connection.close()
                 continue
             self._connections.append(connection)
@@ -351,10 +351,10 @@ class SessionLockWatcher:
                     self.on_lock()
         except Exception as exc:  # the connection was shut down, or the bus went away
             if not self._stopping:
-                log.info("lock watch ended: %s", type(exc).__name__)
+                log.info("lock watch ended: %s", describe(exc))
         finally:
             for entry in filters:
-                with contextlib.suppress(Exception):
+                with quietly(log, "closing a lock watch"):
                     entry.close()
 
     def stop(self) -> None:
@@ -362,9 +362,9 @@ class SessionLockWatcher:
 
         self._stopping = True
         for connection in self._connections:
-            with contextlib.suppress(Exception):
+            with quietly(log, "shutting a lock watch's socket"):
                 connection.sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(Exception):
+            with quietly(log, "closing a lock watch's connection"):
                 connection.close()
         for thread in self._threads:
             thread.join(2)
