@@ -428,12 +428,6 @@ class App:
         self.session.touch()
         self.windows.show_quickpick()
 
-    def show_add(self) -> None:
-        if self.session.vault is None:
-            self.show_password()
-            return
-        self.windows.show_quickpick(add=True)
-
     def show_enrol(self, link: str = "", origin: str = "") -> None:
         """The enrolment dialog, with ``link`` (or an otpauth link on the clipboard).
         ``origin``: where a link that arrived on its own came from (the dialog says so and
