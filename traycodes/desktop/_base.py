@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import TrayCodesError
-from ..model import Window
+
+if TYPE_CHECKING:  # the IPC client (traycodes type) imports this module: kept light
+    from ..model import Window
 
 APP_ID = "io.github.traycodes"
 

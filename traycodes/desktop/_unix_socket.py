@@ -10,7 +10,6 @@ it stops. One request each way, a line each.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import socket
 import stat
@@ -23,7 +22,6 @@ from ..errors import AlreadyRunning, NotOurs, NotRunning, TrayCodesError
 
 assert sys.platform != "win32"  # mypy: Unix alone (desktop.ipc_transport picks the pipe there)
 
-log = logging.getLogger(__name__)
 MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with its NUL
 
 
@@ -166,7 +164,11 @@ class SocketListener:
             except OSError:
                 uid = -1
             if not same_user(uid):
-                log.warning("refused an IPC connection from another user (uid %s)", uid)
+                import logging  # the server's alone: the client (traycodes type) stays light
+
+                logging.getLogger(__name__).warning(
+                    "refused an IPC connection from another user (uid %s)", uid
+                )
                 return True
             connection.settimeout(5)
             data = b""
