@@ -242,7 +242,31 @@ class TrayApp:
             ),
             f"{title} to have the focus",
         )
-        time.sleep(0.3)  # and its rows and key bindings in place: keys before them are lost
+        # Tk moves its own focus to the window's field when it handles the X focus event:
+        # keys before that are lost. A state request is answered on the windows' loop (in
+        # the app's process or the child's), so once it is answered, the loop has run past
+        # the focus event that came before it.
+        self.state()
+
+    def wait_new_window(self, name: str, before: str, timeout: float = 10.0) -> str:
+        """The id of a visible window titled ``name`` other than ``before`` (the next
+        dialog of a flow whose windows share a title), once there is one."""
+        found: list[str] = []
+
+        def seen() -> bool:
+            window = self.window_named(name)
+            if window is not None and window != before:
+                found.append(window)
+            return bool(found)
+
+        wait_for(seen, f"another window {name!r}", timeout=timeout)
+        return found[-1]
+
+    def on_screen(self) -> set[str]:
+        """The ids of every window on screen (viewable), named or not."""
+        return set(
+            self.run("xdotool", "search", "--onlyvisible", "--name", "", check=False).split()
+        )
 
     def type_keys(self, *keys: str) -> None:
         self.run("xdotool", "key", "--delay", "40", *keys)
