@@ -134,6 +134,14 @@ class TrayApp:
         assert reply["ok"], reply
         return reply
 
+    def notifications(self) -> str:
+        """What dunst has shown since it started (its history), as JSON text."""
+        done = subprocess.run(
+            ["dunstctl", "history"], capture_output=True, text=True, env=self.env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     def output(self) -> str:
         log = self.root / f"app-{self.backend}.log"
         return log.read_text() if log.exists() else ""

@@ -142,15 +142,6 @@ def test_second_start_shows_the_first(make_app) -> None:  # type: ignore[no-unty
     assert app.stop() == 0
 
 
-def notifications(app: TrayApp) -> str:
-    """What dunst has shown since it started (its history), as JSON text."""
-    done = subprocess.run(
-        ["dunstctl", "history"], capture_output=True, text=True, env=app.env, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_a_copy_notification_names_the_account_not_the_code(make_app) -> None:  # type: ignore[no-untyped-def]
     require("dunstctl")
     app = make_app(backend="xorg")
@@ -163,8 +154,8 @@ def test_a_copy_notification_names_the_account_not_the_code(make_app) -> None:  
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
     copied = app.clipboard()
-    wait_for(lambda: "Copied the code for Google" in notifications(app), "the notification")
-    shown = notifications(app)
+    wait_for(lambda: "Copied the code for Google" in app.notifications(), "the notification")
+    shown = app.notifications()
     assert copied not in shown and grouped(copied) not in shown
     assert app.stop() == 0
 
