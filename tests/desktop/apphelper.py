@@ -240,6 +240,14 @@ class TrayApp:
         wait_for(seen, f"the window {name!r}", timeout=timeout)
         return found[-1]
 
+    def open_window(self, command: str, title: str) -> str:
+        """Ask the app over IPC to open a window (``show``, ``settings``…) and wait until
+        the window ``title`` is on screen with the focus; its id."""
+        self.request(command)
+        window = self.wait_window(title)
+        self.wait_focused(title)
+        return window
+
     def wait_focused(self, title: str) -> None:
         """Wait until the window ``title`` has the focus (keys go there): with the windows
         in a child process, and the Tk root made with the first window, the focus comes a

@@ -399,9 +399,7 @@ def test_a_search_for_a_site_without_an_account_leads_to_its_set_up(
     opened = tmp_path / "opened.txt"
     app.env["BROWSER"] = f"sh -c 'echo \"$1\" >> {opened}' sh %s"
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the quick-pick window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_text("gitlab")
     wait_for(lambda: len(app.state()["quickpick_codes"]) == 1, "the search to find GitLab")
     app.type_keys("Return")

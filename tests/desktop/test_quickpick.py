@@ -58,14 +58,10 @@ def test_quickpick_keys_and_escape(make_app) -> None:  # type: ignore[no-untyped
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_keys("Down", "Return")  # the second row: Google
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_keys("Escape")
     wait_for(lambda: not app.state()["quickpick"], "Esc to close the window")
     assert app.stop() == 0
@@ -77,17 +73,13 @@ def test_quickpick_search_takes_the_common_editing_keys(make_app) -> None:  # ty
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_text("zzz")
     app.type_keys("ctrl+a")
     app.type_text("goo")  # replaces the selection: "goo", not "goozzz"
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window again")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_text("goo zzz")
     app.type_keys("ctrl+BackSpace", "ctrl+BackSpace")  # "zzz", then "goo ": nothing left
     app.type_text("git")
@@ -100,9 +92,7 @@ def test_quickpick_closes_when_it_loses_focus(make_app) -> None:  # type: ignore
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     other = subprocess.Popen(
         [
             sys.executable,
@@ -147,9 +137,7 @@ def test_a_copy_notification_names_the_account_not_the_code(make_app) -> None:  
     app = make_app(backend="xorg")
     app.init_default()
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the quick-pick window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_text("goo")
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GOOGLE_KEY), "Google's code copied")

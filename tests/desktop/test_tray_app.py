@@ -198,9 +198,7 @@ def test_lock_clears_the_menu_and_the_clipboard(make_app) -> None:  # type: igno
     app = make_app(backend="gtk", settings="clipboard_seconds = 60\n")
     app.init_default()
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_keys("Return")
     wait_for(lambda: app.clipboard() in expected_codes(GITHUB_KEY), "a code copied")
     assert app.request("lock")["ok"]
