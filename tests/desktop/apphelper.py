@@ -15,6 +15,7 @@ from tests.paths import ARTIFACTS
 
 GITHUB_KEY = "JBSWY3DPEHPK3PXP"
 GOOGLE_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+QUICKPICK_TITLES = ("traycodes", "traycodes: choose")  # the quick-pick and the chooser
 UI_PROCESS = "process"  # or "child": set by the ui_mode fixture (conftest.py)
 
 
@@ -244,25 +245,29 @@ class TrayApp:
         """Ask the app over IPC to open a window (``show``, ``settings``…) and wait until
         the window ``title`` is on screen with the focus; its id."""
         self.request(command)
-        window = self.wait_window(title)
-        self.wait_focused(title)
-        return window
+        return self.wait_focused(title)
 
-    def wait_focused(self, title: str) -> None:
-        """Wait until the window ``title`` has the focus (keys go there): with the windows
-        in a child process, and the Tk root made with the first window, the focus comes a
-        moment after the window is mapped."""
+    def wait_focused(self, title: str) -> str:
+        """Wait until the window ``title`` is on screen and has the focus (keys go there):
+        with the windows in a child process, and the Tk root made with the first window,
+        the focus comes a moment after the window is mapped. Its id."""
+        window = self.wait_window(title)
         wait_for(
             lambda: (
                 self.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip() == title
             ),
             f"{title} to have the focus",
         )
-        # Tk moves its own focus to the window's field when it handles the X focus event:
-        # keys before that are lost. A state request is answered on the windows' loop (in
-        # the app's process or the child's), so once it is answered, the loop has run past
-        # the focus event that came before it.
-        self.state()
+        if title in QUICKPICK_TITLES:
+            # Its search field takes the keys a moment after the window has the focus (keys
+            # before that are lost): the window says when.
+            wait_for(lambda: self.state().get("quickpick_ready"), f"{title}'s search field")
+        else:
+            # Tk moves its own focus to the window's field when it handles the X focus
+            # event. A state request is answered on the windows' loop (in the app's process
+            # or the child's): once it is answered, the loop has run past that event.
+            self.state()
+        return window
 
     def wait_new_window(self, name: str, before: str, timeout: float = 10.0) -> str:
         """The id of a visible window titled ``name`` other than ``before`` (the next
