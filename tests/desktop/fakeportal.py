@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 from jeepney import (
     DBusAddress,
     HeaderFields,
-    MessageType,
-    message_bus,
     new_error,
     new_method_call,
     new_method_return,
     new_signal,
 )
-from jeepney.io.blocking import Proxy, open_dbus_connection
+
+from tests.desktop.fakebus import FakeService
 
 PORTAL = "/org/freedesktop/portal/desktop"
 PREFIX = "org.freedesktop.portal."
 
 
-class FakeDesktop:
+class FakeDesktop(FakeService):
     def __init__(
         self,
         address: str,
@@ -56,39 +54,17 @@ class FakeDesktop:
         self.keys: list[tuple[int, int]] = []
         self.scripts: dict[int, str] = {}
         self.session = ""
-        self.connection = open_dbus_connection(bus=address)
         names = ["org.freedesktop.portal.Desktop"] + (["org.kde.KWin"] if kwin else [])
         names += ["org.kde.StatusNotifierWatcher"] if watcher else []
-        for name in names:
-            Proxy(message_bus, self.connection).RequestName(name, 0)
-        self._stopping = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stopping = True
-        self._thread.join(3)
-        self.connection.close()
+        super().__init__(address, names)
 
     # -- the loop
 
-    def _serve(self) -> None:
-        while not self._stopping:
-            try:
-                message = self.connection.receive(timeout=0.1)
-            except TimeoutError:
-                continue
-            except Exception:
-                return
-            if message.header.message_type != MessageType.method_call:
-                continue
-            fields = message.header.fields
-            key = (fields.get(HeaderFields.interface), fields.get(HeaderFields.member))
-            self.calls.append((f"{key[0]}.{key[1]}", tuple(message.body)))
-            try:
-                self._answer(message, fields, key)
-            except Exception as exc:  # a bug in the fake: say so to the caller
-                self.connection.send(new_error(message, "org.fake.Error", "s", (repr(exc),)))
+    def answer(self, message: Any) -> None:
+        fields = message.header.fields
+        key = (fields.get(HeaderFields.interface), fields.get(HeaderFields.member))
+        self.calls.append((f"{key[0]}.{key[1]}", tuple(message.body)))
+        self._answer(message, fields, key)
 
     def _answer(self, message: Any, fields: dict[Any, Any], key: tuple[Any, Any]) -> None:
         interface, member = key

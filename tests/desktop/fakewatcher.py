@@ -7,7 +7,6 @@ menu back over ``com.canonical.dbusmenu`` the way waybar's tray (libdbusmenu) do
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any
 
 from jeepney import (
@@ -23,50 +22,34 @@ from jeepney import (
 )
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
+from tests.desktop.fakebus import FakeService
+
 WATCHER = "org.kde.StatusNotifierWatcher"
 
 
-class FakeWatcher:
+class FakeWatcher(FakeService):
     """Owns the watcher's name and keeps the items that register (``bus name/path``)."""
 
     def __init__(self, address: str) -> None:
         self.items: list[str] = []
-        self.connection = open_dbus_connection(bus=address)
-        Proxy(message_bus, self.connection).RequestName(WATCHER, 0)
-        self._stopping = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(address, [WATCHER])
 
-    def close(self) -> None:
-        self._stopping = True
-        self._thread.join(3)
-        self.connection.close()
-
-    def _serve(self) -> None:
-        while not self._stopping:
-            try:
-                message = self.connection.receive(timeout=0.1)
-            except TimeoutError:
-                continue
-            except Exception:
-                return
-            if message.header.message_type != MessageType.method_call:
-                continue
-            fields = message.header.fields
-            member = fields.get(HeaderFields.member)
-            if member == "RegisterStatusNotifierItem":
-                service = str(message.body[0])
-                if not service.startswith("/"):  # a bus name: the item is at its usual path
-                    service = f"{fields[HeaderFields.sender]}/StatusNotifierItem"
-                self.items.append(service)
-                self.connection.send(new_method_return(message))
-            elif member == "Get" and message.body[1] == "RegisteredStatusNotifierItems":
-                self.connection.send(new_method_return(message, "v", (("as", self.items),)))
-            elif member == "Get" and message.body[1] == "IsStatusNotifierHostRegistered":
-                self.connection.send(new_method_return(message, "v", (("b", True),)))
-            else:
-                error = "org.freedesktop.DBus.Error.UnknownMethod"
-                self.connection.send(new_error(message, error, "s", (str(member),)))
+    def answer(self, message: Any) -> None:
+        fields = message.header.fields
+        member = fields.get(HeaderFields.member)
+        if member == "RegisterStatusNotifierItem":
+            service = str(message.body[0])
+            if not service.startswith("/"):  # a bus name: the item is at its usual path
+                service = f"{fields[HeaderFields.sender]}/StatusNotifierItem"
+            self.items.append(service)
+            self.connection.send(new_method_return(message))
+        elif member == "Get" and message.body[1] == "RegisteredStatusNotifierItems":
+            self.connection.send(new_method_return(message, "v", (("as", self.items),)))
+        elif member == "Get" and message.body[1] == "IsStatusNotifierHostRegistered":
+            self.connection.send(new_method_return(message, "v", (("b", True),)))
+        else:
+            error = "org.freedesktop.DBus.Error.UnknownMethod"
+            self.connection.send(new_error(message, error, "s", (str(member),)))
 
 
 class MenuClient:

@@ -2,7 +2,8 @@
 ``python target_window.py TITLE OUT CLASS [KEYLOG]``.
 
 Its one text field has the focus; every change is written to OUT, so the test reads back
-exactly what arrived (a stray Ctrl would have turned digits into shortcuts)."""
+exactly what arrived (a stray Ctrl would have turned digits into shortcuts). OUT.focus says
+whether the field has the keyboard focus ("1") or not ("0"): keys before it are lost."""
 
 import sys
 import time
@@ -18,6 +19,9 @@ value.trace_add("write", lambda *_: out.write_text(value.get()))
 entry = tk.Entry(root, textvariable=value, width=40, font=("DejaVu Sans", 14))
 entry.pack(padx=10, pady=20)
 out.write_text("")
+has_focus = out.with_name(out.name + ".focus")
+entry.bind("<FocusIn>", lambda _: has_focus.write_text("1"))
+entry.bind("<FocusOut>", lambda _: has_focus.write_text("0"))
 if len(sys.argv) > 4:  # each key press as it arrives, wall-clock ms (typed keys carry no
     # X server time: injected events come with CurrentTime), for benchmarks
     keylog = Path(sys.argv[4]).open("a", buffering=1)  # noqa: SIM115 - open while the window is

@@ -5,34 +5,15 @@ there: TRAYCODES_DIAGNOSTICS=codes, so a masked code is masked by the feature)."
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, TrayApp, expected_codes, grouped
-from tests.desktop.session import DesktopSession, wait_for
+from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, expected_codes, grouped
+from tests.desktop.session import wait_for
 
 pytestmark = [pytest.mark.desktop, pytest.mark.usefixtures("ui_mode")]
 
 HIDDEN = "••• •••"
-
-
-@pytest.fixture
-def make_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[object]:
-    apps: list[TrayApp] = []
-
-    def make(**options: object) -> TrayApp:
-        root = tmp_path / f"app{len(apps)}"
-        root.mkdir()
-        app = TrayApp(desktop, root, **options)  # type: ignore[arg-type]
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.kill()
-    (Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock").unlink(missing_ok=True)
 
 
 def test_hidden_codes_in_the_menu_and_the_quick_pick(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ and on the clipboard, Google exports, existing records, and clicked otpauth: lin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -44,11 +45,17 @@ def dialog(app: TrayApp) -> dict[str, Any]:
 def open_dialog(app: TrayApp, link: str = "") -> None:
     app.request("enrol", link=link)
     wait_for(lambda: app.window_named(TITLE) is not None, "the enrolment dialog")
-    time.sleep(0.4)
+    app.wait_focused(TITLE)
 
 
 def click(app: TrayApp, name: str) -> None:
     app.click(*dialog(app)["widgets"][name])
+
+
+def laid_out(app: TrayApp, name: str) -> bool:
+    """The dialog's widget ``name`` is on screen with a size (a click before that misses)."""
+    box = dialog(app)["widgets"].get(name)
+    return box is not None and box[2] > 1 and box[3] > 1
 
 
 def records(app: TrayApp) -> list[dict[str, Any]]:
@@ -89,7 +96,7 @@ def test_the_clipboard_link_is_offered(app: TrayApp) -> None:
     assert holder.stdin is not None
     holder.stdin.write(LINK.encode())
     holder.stdin.close()
-    time.sleep(0.3)
+    wait_for(lambda: app.clipboard() == LINK, "the link on the clipboard")
     open_dialog(app)
     wait_for(lambda: code_shown(app), "the clipboard's link in the dialog")
     holder.kill()  # -quiet: xclip stays in the foreground, so this ends its ownership
@@ -108,8 +115,7 @@ def test_setup_key_with_advanced_options(app: TrayApp) -> None:
         click(app, field)
         app.type_text(text)
     click(app, "advanced")
-    wait_for(lambda: "digits" in dialog(app)["widgets"], "the advanced options")
-    time.sleep(0.3)  # laid out and drawn before the click
+    wait_for(lambda: laid_out(app, "digits"), "the advanced options laid out")
     click(app, "digits")
     app.type_keys("ctrl+slash", "BackSpace")  # Tk: select all, delete
     app.type_text("8")
@@ -141,14 +147,18 @@ def test_a_bad_key_is_shown_inline_and_nothing_saved(app: TrayApp) -> None:
     app.type_text("JBSW1Y3D")
     wait_for(lambda: "base32" in dialog(app)["message"], "the inline error")
     assert not dialog(app)["can_save"]
-    app.type_keys("Return")
-    time.sleep(0.5)
-    assert dialog(app)["can_save"] is False
+    app.type_keys("Return")  # refused: the Escape below still finds the dialog open,
+    assert dialog(app)["can_save"] is False  # and nothing is saved (records, at the end)
     app.screenshot("enrol-bad-key.png")
     app.type_keys("Escape")
     wait_for(lambda: app.state()["enrol"] is None, "the dialog closed")
     assert records(app) == []
     assert app.stop() == 0
+
+
+def clipboard_types(app: TrayApp) -> list[str]:
+    """The types the clipboard's owner offers (empty while there is none)."""
+    return app.run("xclip", "-o", "-selection", "clipboard", "-t", "TARGETS", check=False).split()
 
 
 def show_qr(app: TrayApp, link: str) -> subprocess.Popen[bytes]:
@@ -197,7 +207,7 @@ def test_open_an_image_file(app: TrayApp) -> None:
     open_dialog(app)
     click(app, "open")
     wait_for(lambda: app.window_named("traycodes: open image") is not None, "the chooser")
-    time.sleep(0.4)
+    app.wait_focused("traycodes: open image")
     app.type_text(str(image))
     app.type_keys("Return")
     wait_for(lambda: code_shown(app), "the image's code")
@@ -214,7 +224,7 @@ def test_paste_an_image_from_the_clipboard(app: TrayApp) -> None:
         env=app.env,
     )
     try:
-        time.sleep(0.4)
+        wait_for(lambda: "image/png" in clipboard_types(app), "the image on the clipboard")
         click(app, "paste")
         wait_for(lambda: code_shown(app), "the clipboard image's code")
     finally:
@@ -234,7 +244,7 @@ def test_google_export_three_accounts_two_chosen(app: TrayApp) -> None:
         "the export's accounts",
     )
     click(app, "account1")  # untick Site2
-    time.sleep(0.2)
+    app.state()  # answered on the windows' loop: after the click
     app.screenshot("enrol-google-export.png")
     click(app, "save")
     wait_for(lambda: app.state()["enrol"] is None, "saved")
@@ -318,10 +328,15 @@ def test_no_code_on_screen_offers_a_region(app: TrayApp) -> None:
     wait_for(
         lambda: app.window_named("traycodes: pick the QR code") is not None, "the region picker"
     )
-    time.sleep(0.4)
     app.screenshot("enrol-region-picker.png")
-    app.type_keys("Escape")
-    wait_for(lambda: "No region was picked" in dialog(app)["message"], "cancelled")
+    # The picker takes the keyboard (a grab, no window-manager focus) a moment after it is
+    # mapped: Esc until it is heard.
+    for _ in range(10):
+        app.type_keys("Escape")
+        with contextlib.suppress(TimeoutError):
+            wait_for(lambda: "No region was picked" in dialog(app)["message"], "cancel", 1)
+            break
+    assert "No region was picked" in dialog(app)["message"]
     assert app.stop() == 0
 
 
@@ -337,7 +352,8 @@ def test_a_link_from_outside_says_so_and_wants_a_click(app: TrayApp) -> None:
     assert "origin" in dialog(app)["widgets"]  # the warning is on screen
     app.screenshot("enrol-from-outside.png")
     app.type_keys("Return")  # Enter does not save what arrived on its own
-    time.sleep(0.6)
+    # The state is answered on the windows' loop, after the Enter; the click below, which
+    # saves, shows the dialog was live all along.
     assert app.state()["enrol"] is not None and records(app) == []
     click(app, "save")
     wait_for(lambda: app.state()["enrol"] is None, "saved by the click")
@@ -350,7 +366,7 @@ def test_a_second_link_never_changes_an_open_dialog(app: TrayApp) -> None:
     open_dialog(app, LINK)
     wait_for(lambda: code_shown(app), "the first link's code")
     app.request("enrol", link=OTHER_LINK)  # a page sends another link meanwhile
-    time.sleep(0.8)
+    # The request is answered once the app has taken the link (the next dialog, below).
     assert code_shown(app, KEY) and not code_shown(app, OTHER_KEY)  # untouched
     app.type_keys("Escape")  # the user closes the first: the second opens on its own
     wait_for(lambda: app.state()["enrol"] is not None and code_shown(app, OTHER_KEY), "the next")
@@ -389,11 +405,9 @@ def test_a_search_for_a_site_without_an_account_leads_to_its_set_up(
     opened = tmp_path / "opened.txt"
     app.env["BROWSER"] = f"sh -c 'echo \"$1\" >> {opened}' sh %s"
     app.start()
-    app.request("show")
-    wait_for(lambda: app.window_named("traycodes") is not None, "the quick-pick window")
-    app.wait_focused("traycodes")
+    app.open_window("show", "traycodes")
     app.type_text("gitlab")
-    time.sleep(0.5)
+    wait_for(lambda: len(app.state()["quickpick_codes"]) == 1, "the search to find GitLab")
     app.type_keys("Return")
     wait_for(lambda: app.window_named(TITLE) is not None, "the enrolment dialog")
     wait_for(opened.exists, "the set-up page opened")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop.apphelper import GITHUB_KEY, GOOGLE_KEY, TrayApp, expected_codes
-from tests.desktop.session import DesktopSession, wait_for
+from tests.desktop.session import DesktopSession, require, wait_for
 
 pytestmark = [pytest.mark.desktop, pytest.mark.usefixtures("ui_mode")]
 TARGET = Path(__file__).with_name("target_window.py")
@@ -49,7 +49,8 @@ class Target:
         window = self.window()
         assert window is not None
         self.app.run("xdotool", "windowactivate", "--sync", window)
-        time.sleep(0.3)
+        focus = self.out.with_name(self.out.name + ".focus")
+        wait_for(lambda: focus.exists() and focus.read_text() == "1", f"{self.title!r}'s field")
 
     def field(self) -> str:
         return self.out.read_text()
@@ -89,6 +90,10 @@ def hotkey_app(desktop: DesktopSession, tmp_path: Path) -> Iterator[object]:
     (Path(desktop.env["XDG_RUNTIME_DIR"]) / "traycodes.sock").unlink(missing_ok=True)
 
 
+WAITING = "waiting for the hotkey's keys to be let go"  # the typist's debug line
+CHANGED = "The window changed before the code"  # its notification when it gives up
+
+
 def press_hotkey(app: TrayApp) -> None:
     app.run("xdotool", "key", "ctrl+alt+o")
 
@@ -119,15 +124,16 @@ def test_a_browser_page_asks_first_and_never_presses_enter(hotkey_app) -> None: 
     press_hotkey(app)
     wait_for(lambda: app.state()["chooser"], "the chooser")
     assert "could not be verified" in app.state()["chooser_heading"]
-    time.sleep(0.5)
-    assert page.field() == ""  # nothing typed without the user's word
+    assert page.field() == ""  # nothing typed without the user's word (the chooser instead)
     wait_for(lambda: app.window_named("traycodes: choose") is not None, "it on screen")
     app.wait_focused("traycodes: choose")
     app.screenshot("hotkey-unverified.png")
     app.type_keys("Return")  # GitHub is first: Enter types it
     wait_for(lambda: len(page.field()) == 6, "the code after Enter")
     assert page.field() in expected_codes(GITHUB_KEY)
-    time.sleep(0.5)
+    code = page.field()
+    app.type_keys("x")  # a marker after the code: an Enter typed with it came before the x
+    wait_for(lambda: page.field() == code + "x", "the marker after the code")
     assert "Return" not in page.keys.read_text().split()  # press_enter held back
     assert app.stop() == 0
 
@@ -137,9 +143,14 @@ def test_a_browser_is_known_by_its_class_not_only_its_title(hotkey_app) -> None:
     page = target("Sign in to GitHub", wm_class="chromium")
     press_hotkey(app)
     wait_for(lambda: app.state()["chooser"], "the chooser")
-    time.sleep(0.5)
     assert page.field() == ""
+    app.wait_focused("traycodes: choose")
     app.type_keys("Escape")
+    wait_for(lambda: not app.state()["chooser"], "the chooser to close")
+    page.activate()
+    app.type_keys("x")  # the field was live all along: the marker, and nothing before it
+    wait_for(lambda: page.field() != "", "the marker in the field")
+    assert page.field() == "x"
     assert app.stop() == 0
 
 
@@ -180,25 +191,33 @@ def test_microsoft_does_not_fire_on_an_edge_title_bar(hotkey_app) -> None:  # ty
     edge = target("New tab - Microsoft\u200b Edge")
     press_hotkey(app)
     wait_for(lambda: app.state()["chooser"], "the chooser (no clear record)")
-    time.sleep(0.5)
     assert edge.field() == ""
+    app.wait_focused("traycodes: choose")
     app.type_keys("Escape")
     wait_for(lambda: not app.state()["chooser"], "the chooser to close")
-    assert edge.field() == ""
+    edge.activate()
+    app.type_keys("x")  # the field was live all along: the marker, and nothing before it
+    wait_for(lambda: edge.field() != "", "the marker in the field")
+    assert edge.field() == "x"
     assert app.stop() == 0
 
 
 def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-untyped-def]
+    require("dunstctl")
     app, target = hotkey_app()
     other = target("Notes — Text Editor")
     github = target(GITHUB_APP)
+    said = app.notifications().count(CHANGED)
     app.run("xdotool", "keydown", "ctrl+alt+o")  # the app waits for the keys to be let go
-    time.sleep(0.5)
+    wait_for(lambda: WAITING in app.output(), "the app waiting for the keys")
     other.activate()
     app.run("xdotool", "keyup", "o", "alt", "ctrl")
-    time.sleep(1.5)
+    wait_for(lambda: app.notifications().count(CHANGED) > said, "the app to give up")
     assert github.field() == ""
     assert other.field() == ""
+    app.type_keys("x")  # both fields were live: the marker arrives, and nothing else did
+    wait_for(lambda: other.field() != "", "the marker in the other window")
+    assert (other.field(), github.field()) == ("x", "")
     assert app.stop() == 0
 
 
@@ -206,7 +225,7 @@ def test_held_modifiers_do_not_garble_the_code(hotkey_app) -> None:  # type: ign
     app, target = hotkey_app()
     github = target(GITHUB_APP)
     app.run("xdotool", "keydown", "ctrl+alt+o")
-    time.sleep(0.8)
+    wait_for(lambda: WAITING in app.output(), "the app waiting for the keys")
     assert github.field() == ""  # nothing typed while Ctrl and Alt are down
     app.run("xdotool", "keyup", "o", "alt", "ctrl")
     wait_for(lambda: len(github.field()) == 6, "the code after the keys were let go")
@@ -221,8 +240,7 @@ def test_the_hotkeys_own_key_let_go_last_delays_the_code(hotkey_app) -> None:  #
     github = target(GITHUB_APP)
     app.run("xdotool", "keydown", "ctrl+alt+o")
     app.run("xdotool", "keyup", "alt", "ctrl")  # the O still held
-    waiting = "waiting for the hotkey's keys to be let go"
-    wait_for(lambda: waiting in app.output(), "the app waiting for the keys")
+    wait_for(lambda: WAITING in app.output(), "the app waiting for the keys")
     assert github.field() == ""
     app.run("xdotool", "keyup", "o")
     wait_for(lambda: len(github.field()) == 6, "the code after the O was let go")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -134,8 +133,11 @@ def test_the_hotkey_types_the_code_into_a_wayland_window(
     try:
         sway.press_hotkey()
         wait_for(lambda: len(typed.read_text()) >= 6, "the code to be typed", timeout=10)
-        time.sleep(0.2)  # nothing more follows it
-        assert typed.read_text() in expected_codes(GITHUB_KEY)
+        code = typed.read_text()[:6]
+        sway.run(["wtype", "x"])  # a marker: whatever followed the code came before it
+        wait_for(lambda: typed.read_text().endswith("x"), "the marker after the code")
+        assert code in expected_codes(GITHUB_KEY)
+        assert typed.read_text() == code + "x"  # nothing more followed it
     finally:
         sway.close_focused()
 
@@ -146,21 +148,24 @@ def test_every_digit_arrives_in_a_gtk_window_each_time(
     """A GTK window lost the first digit of one code in five while it took in the new
     virtual keyboard's keymap; the code is typed after the keymap has settled."""
     field = sway.root / "gtk.typed"
-    field.touch()
-    sway.chown(field)
+    focus = sway.root / "gtk.typed.focus"
+    for made in (field, focus):
+        made.touch()
+        sway.chown(made)
     target = sway.script("wayland_target.py")
     sway.swaymsg(
         f"exec env GDK_BACKEND=wayland /usr/bin/python3 {target} 'Sign in to GitHub' {field}"
     )
     wait_for(lambda: sway.focused_title() == "Sign in to GitHub", "the GTK window", timeout=15)
-    time.sleep(0.5)
+    wait_for(lambda: focus.read_text() == "1", "the GTK field's focus", timeout=15)
     try:
         for _ in range(8):
             start = len(field.read_text())
             sway.press_hotkey()
             wait_for(lambda: len(field.read_text()) >= start + 6, "six digits", timeout=10)  # noqa: B023
-            time.sleep(0.2)
-            typed = field.read_text()[start:]
+            sway.run(["wtype", "x"])  # a marker: whatever followed the code came before it
+            wait_for(lambda: field.read_text().endswith("x"), "the marker")
+            typed = field.read_text()[start:-1]
             assert typed in expected_codes(GITHUB_KEY), typed
     finally:
         sway.close_focused()
@@ -179,8 +184,9 @@ def test_an_unmatched_window_gets_nothing_typed(sway: WaylandSession, app: Wayla
                 wait_for(lambda: sway.focused_title() == "Untitled notes", "closed", timeout=1)
                 break
         assert sway.focused_title() == "Untitled notes"
-        time.sleep(0.3)
-        assert typed.read_text() == ""
+        sway.run(["wtype", "x"])  # a marker: the terminal was live, and got nothing before it
+        wait_for(lambda: typed.read_text() != "", "the marker in the terminal")
+        assert typed.read_text() == "x"
     finally:
         sway.close_focused()
 
@@ -204,7 +210,7 @@ def test_a_copy_account_reaches_wayland_apps_through_wl_paste(
         wait_for(lambda: pasted() in expected_codes(GOOGLE_KEY), "the code again")
         # (wl-copy leaves a child to serve the clipboard: no pipes of ours for it to hold)
         sway.run(["sh", "-c", "printf 'my own text' | wl-copy >/dev/null 2>&1"])
-        time.sleep(4)
+        wait_for(lambda: "the clipboard left as it is" in app.log(), "the app's clear", timeout=10)
         assert pasted() == "my own text"
         # the code went to wl-copy on its standard input, never in an argument
         for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
@@ -275,14 +281,17 @@ def test_a_qr_code_in_a_wayland_window_is_found_through_grim(sway: WaylandSessio
     sway.swaymsg(f'exec env GDK_BACKEND=wayland /usr/bin/python3 -c "{viewer}" {picture}')
     wait_for(lambda: sway.focused_title() == "QR code", "the QR window", timeout=15)
     try:
-        time.sleep(0.5)  # drawn
         scan = (
             "from traycodes import desktop; from traycodes.formats import qr_texts; "
             "print(*qr_texts(desktop.screenshot()), sep='\\n')"
         )
-        done = sway.run([sway.python, "-c", scan])
-        assert done.returncode == 0, done.stderr[-800:]
-        assert link in done.stdout.splitlines()
+
+        def found() -> list[str]:
+            done = sway.run([sway.python, "-c", scan])
+            assert done.returncode == 0, done.stderr[-800:]
+            return str(done.stdout).splitlines()
+
+        wait_for(lambda: link in found(), "the code found on screen (once drawn)", timeout=15)
     finally:
         sway.close_focused()
 

@@ -81,6 +81,17 @@ def user_venv() -> Path:
     return venv
 
 
+def writes_into(path: Path) -> bool:
+    """Some process has ``path`` open as its standard output."""
+    for stdout in Path("/proc").glob("[0-9]*/fd/1"):
+        try:
+            if os.readlink(stdout) == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 class WaylandSession(DesktopSession):
     """The processes of one sway session, all run as the test user."""
 
@@ -229,7 +240,8 @@ class WaylandSession(DesktopSession):
         script = f"stty -icanon -echo min 1; exec cat > {out}"
         self.swaymsg(f"exec foot --title '{title}' --app-id {name} sh -c '{script}'")
         wait_for(lambda: self.focused_title() == title, f"the window “{title}”", timeout=15)
-        time.sleep(0.3)  # the shell has run stty
+        # the shell has run stty once cat (exec'd after it) writes into the file
+        wait_for(lambda: writes_into(out), f"the terminal “{title}” reading", timeout=15)
         return out
 
     def close_focused(self) -> None:

@@ -172,7 +172,7 @@ def test_join_from_a_synced_folder(cli: Cli, tmp_path: Path) -> None:
 
 def new_format_samples(tmp_path: Path) -> dict[str, tuple[bytes, str, int]]:
     """(file, its password or "", accounts) for the formats added in 0.4.0."""
-    from tests.unit import test_formats_more as more
+    from tests.unit import app_exports as more
 
     return {
         "proton": (more.proton_export(), "", 3),

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -75,15 +76,31 @@ def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_the_javascript_unit_tests_pass() -> None:
+    """Every test in the JS files ran and passed, counted from the files themselves: each
+    ``test("name", …)`` by its name, and realpages.test.js's one test per saved page."""
+    folder = SOURCE / "tests" / "js"
     done = subprocess.run(
-        [tool("node"), "--test", str(SOURCE / "tests" / "js")],
+        [tool("node"), "--test", str(folder)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "# fail 0" in done.stdout and "# pass 29" in done.stdout
+    summary = dict(re.findall(r"^# (\w+) (\d+)$", done.stdout, re.MULTILINE))
+    passed = re.findall(r"^ok \d+ - (.+)$", done.stdout, re.MULTILINE)
+    named = [
+        name
+        for script in sorted(folder.glob("*.test.js"))
+        for name in re.findall(r'^test\("([^"]+)"', script.read_text(), re.MULTILINE)
+    ]
+    pages = json.loads((folder / "pages" / "expected.json").read_text())
+    per_page = [name for name in passed if name.startswith("the code field on ")]
+    assert named and set(named) <= set(passed), (named, passed)
+    assert sorted(per_page) == sorted(f"the code field on {page}" for page in pages)
+    assert len(passed) == len(named) + len(pages) == int(summary["tests"])
+    assert int(summary["pass"]) == len(passed)
+    assert [summary[key] for key in ("fail", "cancelled", "skipped", "todo")] == ["0"] * 4
 
 
 def test_eslint_finds_nothing() -> None:

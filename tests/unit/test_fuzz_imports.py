@@ -98,7 +98,7 @@ def more_samples() -> dict[str, bytes]:
     import tempfile
     from pathlib import Path
 
-    from tests.unit import test_formats_more as more
+    from tests.unit import app_exports as more
 
     key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     with tempfile.TemporaryDirectory() as folder:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.app_exports import authy_encrypt, authy_tokens, authy_xml
 from tests.unit.test_formats import aegis_db, aegis_encrypted
-from tests.unit.test_formats_more import authy_encrypt, authy_tokens, authy_xml
 from traycodes.errors import InvalidInput
 from traycodes.formats import budget, managers, read
 from traycodes.model import Entry

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.app_exports import authy_encrypt, authy_xml
 from tests.unit.test_cli_transfer import cli, write  # noqa: F401 - the fixture
 from tests.unit.test_cli_vault import Cli
-from tests.unit.test_formats_more import authy_encrypt, authy_xml
 from traycodes.adding import add_entries
 from traycodes.formats import read
 from traycodes.model import Algorithm, Entry, OtpParams, Record

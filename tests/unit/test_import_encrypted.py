@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.unit.app_exports import proton_export
 from tests.unit.test_formats import andotp_accounts
-from tests.unit.test_formats_more import proton_export
 from tests.unit.test_fuzz_imports import FUZZ, read_or_refuse
 from traycodes.errors import InvalidInput, Locked, WrongPassword
 from traycodes.formats import detect, read

@@ -48,7 +48,7 @@ def test_launcher_writes_the_entry_and_every_icon_size(tmp_path: Path) -> None:
 def test_launcher_entry_is_valid(tmp_path: Path) -> None:
     validate = shutil.which("desktop-file-validate")
     if validate is None:
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI") == "true" and sys.platform == "linux":
             pytest.fail("desktop-file-validate is missing (scripts/test installs it)")
         pytest.skip("desktop-file-validate is not installed")
     launcher = XdgLauncher(tmp_path)

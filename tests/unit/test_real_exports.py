@@ -37,7 +37,9 @@ def files() -> list[Any]:
     if listed:
         return listed
     reason = f"the real export files are not here ({EXPORTS})"
-    if os.environ.get("CI") == "true":  # this project's CI has them: their absence is a fault
+    # This project's CI (.ci/run) has them: their absence is a fault. The published
+    # repository's GitHub workflow (.github/workflows/ci.yml) never has them.
+    if os.environ.get("CI") == "true" and not os.environ.get("GITHUB_ACTIONS"):
         return [pytest.param(None, id="missing")]
     return [pytest.param(None, id="missing", marks=pytest.mark.skip(reason=reason))]
 

@@ -23,6 +23,10 @@ class Clock:
         return 1_000_000_015.0  # 15 s into a period: no waiting
 
 
+# GITHUB's code at Clock().now() (RFC 6238's SHA-1 key; pyotp agrees: TOTP(...).at(...)).
+CODE_NOW = "864010"
+
+
 class FakeApp:
     def __init__(self, **settings: Any) -> None:
         self.settings = Settings(**settings)
@@ -72,14 +76,24 @@ class FakeDesktop:
         return True
 
 
+class FakeKeyboard:
+    """A keyboard as ``desktop.keyboard()`` gives one (the typist's public ``keyboard``):
+    what it types and presses goes into the app's events, in order with the rest."""
+
+    name = "fake"
+
+    def __init__(self, app: FakeApp) -> None:
+        self.app = app
+
+    def type(self, text: str, *, enter: bool = False) -> None:
+        self.app.events.append(("type", (text, enter)))
+
+    def press(self, names: list[str]) -> None:
+        self.app.events.append(("press", names))
+
+
 def typist_for(app: FakeApp, desktop: FakeDesktop) -> Typist:
-    typist = Typist(app, desktop)  # type: ignore[arg-type]
-
-    def typed(text: str, *, enter: bool) -> None:
-        app.events.append(("type", (text, enter)))
-
-    typist._type = typed  # type: ignore[method-assign]
-    return typist
+    return Typist(app, desktop, keyboard=FakeKeyboard(app))  # type: ignore[arg-type]
 
 
 def kinds(app: FakeApp) -> list[str]:
@@ -89,8 +103,11 @@ def kinds(app: FakeApp) -> list[str]:
 def test_an_application_window_gets_the_code_and_enter() -> None:
     app = FakeApp(press_enter=True)
     typist_for(app, FakeDesktop(APP_WINDOW)).for_window_in_front()
-    typed = [value for kind, value in app.events if kind == "type"]
-    assert len(typed) == 1 and typed[0][1] is True and len(typed[0][0]) == 6
+    assert app.events == [
+        ("type", (CODE_NOW, True)),
+        ("used", GITHUB.id),
+        ("notify", "Typed the code for GitHub into “GitHub Desktop” "),
+    ]
 
 
 def test_a_browser_page_opens_the_chooser_and_types_nothing() -> None:
@@ -106,7 +123,7 @@ def test_a_chosen_unverified_page_gets_the_code_but_never_enter() -> None:
     typist = typist_for(app, FakeDesktop(BROWSER_WINDOW))
     typist.deliver(GITHUB.id, BROWSER_WINDOW, chosen=True, verified=False)
     typed = [value for kind, value in app.events if kind == "type"]
-    assert len(typed) == 1 and typed[0][1] is False
+    assert typed == [(CODE_NOW, False)]
 
 
 @pytest.mark.parametrize(
@@ -128,7 +145,7 @@ def test_nothing_is_typed_when_the_window_changed_just_before(later: Window) -> 
 def test_both_types_before_it_copies() -> None:
     app = FakeApp(hotkey_action="both")
     typist_for(app, FakeDesktop(APP_WINDOW)).for_window_in_front()
-    assert kinds(app)[:2] == ["type", "copy"]
+    assert app.events[:2] == [("type", (CODE_NOW, False)), ("copy", CODE_NOW)]
 
 
 def test_a_browser_with_the_extension_is_handed_over_to_it() -> None:
@@ -139,16 +156,12 @@ def test_a_browser_with_the_extension_is_handed_over_to_it() -> None:
 
     seen.note("firefox", "Alt+Shift+O")
     app = FakeApp(press_enter=True)
-    typist = typist_for(app, FakeDesktop(BROWSER_WINDOW))
-    pressed: list[list[str]] = []
-    typist._press = pressed.append  # type: ignore[method-assign]
-    typist.for_window_in_front()
-    assert pressed == [["alt", "shift", "o"]] and app.events == []
+    typist_for(app, FakeDesktop(BROWSER_WINDOW)).for_window_in_front()
+    assert app.events == [("press", ["alt", "shift", "o"])]
+    app.events.clear()
     chromium = Window("9", "Sign in to GitHub - Chromium", "chromium")
-    typist = typist_for(app, FakeDesktop(chromium))
-    typist._press = pressed.append  # type: ignore[method-assign]
-    typist.for_window_in_front()
-    assert kinds(app) == ["chooser"] and len(pressed) == 1
+    typist_for(app, FakeDesktop(chromium)).for_window_in_front()
+    assert kinds(app) == ["chooser"]
 
 
 def test_what_the_extension_said_is_kept_checked_and_forgotten() -> None:

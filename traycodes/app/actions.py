@@ -81,7 +81,8 @@ class CodeActions:
         """Clear what we copied, if the clipboard still holds it (never someone else's)."""
         self.loop.cancel("clipboard")
         if self._copied is not None:
-            self._clipboard().clear_if_holding(self._copied)
+            cleared = self._clipboard().clear_if_holding(self._copied)
+            log.debug("the clipboard %s", "cleared" if cleared else "left as it is: not our code")
             self._copied = None
 
     def advance_hotp(self, record_id: str) -> str:

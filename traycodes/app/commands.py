@@ -25,6 +25,7 @@ NO_WINDOWS: dict[str, Any] = {
     "chooser": False,
     "chooser_heading": "",
     "quickpick_codes": [],
+    "quickpick_ready": False,
     "enrol": None,
     "password_window": False,
 }

@@ -204,6 +204,7 @@ class Session:
         threading.Thread(target=work, name="unlock", daemon=True).start()
 
     def _wrong_password(self) -> None:
+        log.debug("the password tried is wrong")  # the desktop tests wait for this line
         if self.reminding is not None:
             self._remembered(None)
         else:

@@ -62,6 +62,7 @@ class QuickPick:
         self._place()
         self.window.bind("<FocusOut>", self._focus_out, add="+")
         self.window.bind("<FocusIn>", self._focus_in, add="+")
+        self.ready = False  # the search field has the keys (tests wait for it: snapshot)
         self.window.after(50, self.focus)
 
     # -- building
@@ -182,6 +183,7 @@ class QuickPick:
         self.window.lift()
         self.window.focus_force()
         self.search.focus_set()
+        self.ready = True
 
     def show_add(self) -> None:
         """Open with the cursor in the add field (the menu's Add account…)."""
