@@ -247,10 +247,11 @@ class TrayApp:
         self.request(command)
         return self.wait_focused(title)
 
-    def wait_focused(self, title: str) -> str:
+    def wait_focused(self, title: str, *, app: bool = True) -> str:
         """Wait until the window ``title`` is on screen and has the focus (keys go there):
         with the windows in a child process, and the Tk root made with the first window,
-        the focus comes a moment after the window is mapped. Its id."""
+        the focus comes a moment after the window is mapped. Its id. ``app=False``: a
+        window of a one-shot command, not of the running app (no state to ask)."""
         window = self.wait_window(title)
         wait_for(
             lambda: (
@@ -258,6 +259,8 @@ class TrayApp:
             ),
             f"{title} to have the focus",
         )
+        if not app:
+            return window
         if title in QUICKPICK_TITLES:
             # Its search field takes the keys a moment after the window has the focus (keys
             # before that are lost): the window says when.

@@ -256,7 +256,7 @@ def test_export_qr_codes_in_a_window(make_app) -> None:  # type: ignore[no-untyp
     )
     try:
         wait_for(lambda: app.window_named("traycodes: QR export") is not None, "the window")
-        app.wait_focused("traycodes: QR export")
+        app.wait_focused("traycodes: QR export", app=False)  # the export command's window
         wait_for(
             lambda: any(t.startswith("otpauth://totp/GitHub:") for t in qr_texts(app)),
             "the first code on screen",

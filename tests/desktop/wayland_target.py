@@ -1,10 +1,8 @@
 """A Wayland-native window to type into (GTK with GDK_BACKEND=wayland, run by Debian's
 python3): ``python3 wayland_target.py TITLE OUT [KEYLOG]``.
 
-Its one text field has the focus; every change is written to OUT, and OUT.focus (made by
-the test, writable by this user) says "1" once the field has the keyboard focus. With
-KEYLOG, each key press is noted as it arrives (its name and the wall-clock time in ms), for
-benchmarks."""
+Its one text field has the focus; every change is written to OUT. With KEYLOG, each key
+press is noted as it arrives (its name and the wall-clock time in ms), for benchmarks."""
 
 import sys
 import time
@@ -24,9 +22,6 @@ entry = Gtk.Entry()
 window.add(entry)
 out.write_text("")
 entry.connect("changed", lambda field: out.write_text(field.get_text()))
-has_focus = out.with_name(out.name + ".focus")
-if has_focus.exists():
-    entry.connect("focus-in-event", lambda *_: has_focus.write_text("1") and False)
 
 
 def pressed(_: object, event: Gdk.EventKey) -> bool:
