@@ -17,9 +17,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NoReturn
+    from typing import NoReturn
 
 PROG = "traycodes"
 
@@ -34,28 +34,22 @@ class _Parser(argparse.ArgumentParser):
 
 # --- parser ---------------------------------------------------------------------------------
 
-
-class _Skipped:
-    """Stands in for a sub-command's parser that this run does not need: it takes the
-    same calls and keeps nothing (building every command's options costs start-up time)."""
-
-    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
-        return lambda *args, **kwargs: self
-
-
-class _OnlyWanted:
-    """The sub-command table, building in full only the command being run; the others are
-    listed (for --help and error messages) without their options."""
-
-    def __init__(self, commands: argparse._SubParsersAction[_Parser], wanted: str | None):
-        self.commands = commands
-        self.wanted = wanted
-
-    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
-        if self.wanted is None or name == self.wanted:
-            return self.commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
-        self.commands.add_parser(name, help=kwargs.get("help"))  # type: ignore[arg-type]
-        return _Skipped()  # type: ignore[return-value]
+# Which module adds each command, in the order ``--help`` lists them. A run imports only the
+# module of the command it runs (building every command's options, and importing every
+# module for them, cost a one-shot ``traycodes code`` a third of its start-up time);
+# tests/unit/test_cli_startup.py checks this table against what the modules add.
+COMMANDS = {
+    "code": "code",
+    **dict.fromkeys(("init", "passwd", "backups", "restore", "keyring"), "vault"),
+    **dict.fromkeys(("add", "list", "remove", "edit"), "records"),
+    **dict.fromkeys(("autostart", "desktop", "type", "pick", "enrol", "handler", "doctor"), "app"),
+    "hotkeys": "wayland",
+    **dict.fromkeys(("import", "export"), "transfer"),
+    "follow": "follow",
+    "sites": "sites",
+    **dict.fromkeys(("browser", "browser-host"), "browser"),
+    "clock": "clock",
+}
 
 
 def _command_in(argv: Sequence[str] | None) -> str | None:
@@ -100,14 +94,13 @@ def build_parser(
     wanted = None if all_commands else _command_in(argv)
     if wanted == "":  # no command: the tray app, which needs no command's module
         return parser
-    commands: Any = _OnlyWanted(table, wanted)
+    # only the module of the command run (it adds its few commands), else every module: for
+    # the help, or for the list of commands when the name given is none of them
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else dict.fromkeys(COMMANDS.values())
+    from importlib import import_module
 
-    from . import app, browser, clock, code, follow, records, sites, transfer, vault, wayland
-
-    groups = (code, vault, records, app, wayland, transfer, follow, sites, browser, clock)
-    for group in groups:
-        group.add_commands(commands)
-
+    for module in modules:
+        import_module(f"{__name__}.{module}").add_commands(table)
     return parser
 
 
