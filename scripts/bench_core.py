@@ -94,7 +94,7 @@ def bench_startup() -> None:
         base += median_run_ms(base_argv, 3)
     print(
         "startup: one-shot process, median wall time of 30 runs "
-        "(target: at most 1.5x the pyotp one-liner)"
+        "(target: at most 1.3x the pyotp one-liner)"
     )
     report(
         "traycodes code --uri",
