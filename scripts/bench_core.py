@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import BIN, ROOT, best_rate, real_keyring, report, vault_with
+from bench_common import BIN, best_rate, real_keyring, report, vault_with
 
 
 def bench_otp() -> None:
@@ -81,10 +81,16 @@ def bench_startup() -> None:
     ours_argv = [str(BIN / "traycodes"), "code", "--uri", uri]
     base_argv = [sys.executable, "-c", f"import pyotp; print(pyotp.parse_uri({uri!r}).now())"]
     # pip compiles what it installs; an editable install only gets .pyc files when Python may
-    # write them (not under PYTHONDONTWRITEBYTECODE), so compile ours as an install would.
+    # write them (not under PYTHONDONTWRITEBYTECODE), so compile ours as an install would,
+    # where the command imports them from: a strict editable install's tree of links to the
+    # checkout has a __pycache__ of its own.
     import compileall
 
-    compileall.compile_dir(str(ROOT / "traycodes"), quiet=1)
+    found = subprocess.run(
+        [sys.executable, "-c", "import traycodes; print(traycodes.__file__)"],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    compileall.compile_dir(str(Path(found.stdout.strip()).parent), quiet=1)
     for argv in (ours_argv, base_argv):  # warm the page cache
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     ours: list[float] = []
