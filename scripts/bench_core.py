@@ -83,11 +83,11 @@ def bench_startup() -> None:
     # pip compiles what it installs; an editable install only gets .pyc files when Python may
     # write them (not under PYTHONDONTWRITEBYTECODE), so compile ours as an install would,
     # where the command imports them from: a strict editable install's tree of links to the
-    # checkout has a __pycache__ of its own.
+    # checkout has a __pycache__ of its own (-P: not the checkout in the working folder).
     import compileall
 
     found = subprocess.run(
-        [sys.executable, "-c", "import traycodes; print(traycodes.__file__)"],
+        [sys.executable, "-P", "-c", "import traycodes; print(traycodes.__file__)"],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     compileall.compile_dir(str(Path(found.stdout.strip()).parent), quiet=1)
