@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import os
 import subprocess
 import sys
 
@@ -27,6 +28,7 @@ NOT_FOR_A_CODE = (
     "socket",
     "json",
     "pathlib",
+    "shutil",
     "PIL",
     "pystray",
     "pynput",
@@ -149,3 +151,20 @@ def test_the_type_checking_rule_catches_a_planted_violation() -> None:
     planted = "def f():\n    TYPE_CHECKING = False\n"
     assert type_checking_violations(planted) == ["2: TYPE_CHECKING = False"]
     assert type_checking_violations("TYPE_CHECKING = False\nif TYPE_CHECKING:\n    pass\n") == []
+
+
+def test_help_is_as_wide_as_the_terminal_says() -> None:
+    """The help's width comes from $COLUMNS (else the terminal, else 80), as argparse's own
+    measure (shutil) gave it."""
+    widths = []
+    for columns in ("50", "120"):
+        done = subprocess.run(
+            [sys.executable, "-m", "traycodes", "code", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            env={**os.environ, "COLUMNS": columns},
+        )
+        widths.append(max(len(line) for line in done.stdout.splitlines()))
+    assert 40 < widths[0] <= 50 < widths[1] <= 120
