@@ -1,11 +1,10 @@
 """The ``traycodes`` command: the front door for scripts and terminals.
 
 This package (and the app) alone prints or exits. This module builds the parser and runs
-a command; one module per command group adds its commands (``code``, ``records``,
-``vault``, ``app``, ``transfer``, ``follow``, ``sites``, ``browser``), each importing only
-:mod:`.common` and the layers below.
-Everything beyond argparse is imported inside the command that needs it, so a one-shot
-``traycodes code`` stays fast.
+a command; one module per command group adds its commands (:data:`COMMANDS` says which),
+each importing only :mod:`.common` and the layers below. A run imports the module of its
+own command only, and everything beyond argparse inside the command that needs it, so a
+one-shot ``traycodes code`` stays fast (CONTRIBUTING.md, "Start-up time").
 Errors are one line on stderr, ``traycodes: ...``, with the exit codes listed in
 :mod:`traycodes.errors`.
 """
@@ -66,7 +65,7 @@ def _columns() -> int:
 
 # Which module adds each command, in the order ``--help`` lists them. A run imports only the
 # module of the command it runs (building every command's options, and importing every
-# module for them, cost a one-shot ``traycodes code`` a third of its start-up time);
+# module for them, cost a one-shot ``traycodes code`` a quarter of its start-up time);
 # tests/unit/test_cli_startup.py checks this table against what the modules add.
 COMMANDS = {
     "code": "code",
