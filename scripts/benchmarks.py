@@ -8,19 +8,16 @@ Rounds of the two contenders are interleaved, and the best (throughput) or media
 from __future__ import annotations
 
 import argparse
-import contextlib
-import statistics
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-SECTIONS: dict[str, Callable[[], None]] = {}
-BIN = Path(sys.executable).parent
-TRAY_ROUNDS = 7  # starts of each tray program; the median is reported
+import bench_core
+import bench_follow
+import bench_tray
+import bench_typing
+from bench_common import report
 
 
+<<<<<<< HEAD
 def section(func: Callable[[], None]) -> Callable[[], None]:
     SECTIONS[func.__name__.removeprefix("bench_")] = func
     return func
@@ -853,10 +850,26 @@ def bench_wayland() -> None:
 
 @section
 def bench_follow() -> None:
+=======
+def bench_follow_section() -> None:
+>>>>>>> work-34
     """A new phone backup in a followed folder, until the running app merged it."""
-    from bench_follow import run
+    bench_follow.run(report)
 
-    run(report)
+
+# In the order a run without names takes them.
+SECTIONS: dict[str, Callable[[], None]] = {
+    "otp": bench_core.bench_otp,
+    "startup": bench_core.bench_startup,
+    "vault": bench_core.bench_vault,
+    "directory": bench_core.bench_directory,
+    "browser": bench_typing.bench_browser,
+    "list": bench_core.bench_list,
+    "tray": bench_tray.bench_tray,
+    "hotkey": bench_typing.bench_hotkey,
+    "wayland": bench_typing.bench_wayland,
+    "follow": bench_follow_section,
+}
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .errors import InvalidInput, InvalidSecret, InvalidUri
 from .model import MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, Algorithm, Entry, OtpParams, OtpType
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

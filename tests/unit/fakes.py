@@ -1,5 +1,5 @@
 """Fakes for the app's parts: a loop whose timers the test fires, a clock the test sets, a
-clipboard that others can write to, a window host that records what it was asked."""
+clipboard that others can write to, and small vaults of records to give them."""
 
 from __future__ import annotations
 

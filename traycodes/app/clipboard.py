@@ -9,8 +9,9 @@ the clipboard still holds what we put there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import tkinter as tk
 

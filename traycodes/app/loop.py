@@ -25,8 +25,9 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import tkinter as tk
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import TrayCodesError
 from ..settings import Settings
@@ -23,6 +23,7 @@ from ..ui.rows import SITE_PREFIX, Row
 from .clipboard import Clipboard, system_clipboard
 from .host import WindowsController
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import tkinter as tk
 

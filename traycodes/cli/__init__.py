@@ -1,11 +1,10 @@
 """The ``traycodes`` command: the front door for scripts and terminals.
 
 This package (and the app) alone prints or exits. This module builds the parser and runs
-a command; one module per command group adds its commands (``code``, ``records``,
-``vault``, ``app``, ``transfer``, ``follow``, ``sites``, ``browser``), each importing only
-:mod:`.common` and the layers below.
-Everything beyond argparse is imported inside the command that needs it, so a one-shot
-``traycodes code`` stays fast.
+a command; one module per command group adds its commands (:data:`COMMANDS` says which),
+each importing only :mod:`.common` and the layers below. A run imports the module of its
+own command only, and everything beyond argparse inside the command that needs it, so a
+one-shot ``traycodes code`` stays fast (CONTRIBUTING.md, "Start-up time").
 Errors are one line on stderr, ``traycodes: ...``, with the exit codes listed in
 :mod:`traycodes.errors`.
 """
@@ -17,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 4 ms per start
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
@@ -27,38 +26,59 @@ PROG = "traycodes"
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``traycodes: ...`` and exit 2."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{PROG}: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, as wide as the terminal. argparse itself asks shutil, whose import
+    (with zlib, bz2 and lzma) cost every command 2 ms, a twentieth of a one-shot
+    ``traycodes code``, for a width that only help uses."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The width ``shutil.get_terminal_size()`` gives: $COLUMNS, else the terminal's, else
+    80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    if sys.__stdout__ is None:
+        return 80
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (ValueError, OSError):  # not a terminal, or closed
+        return 80
+
+
 # --- parser ---------------------------------------------------------------------------------
 
-
-class _Skipped:
-    """Stands in for a sub-command's parser that this run does not need: it takes the
-    same calls and keeps nothing (building every command's options costs start-up time)."""
-
-    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
-        kinds = (argparse.ArgumentParser, argparse._SubParsersAction)  # and their groups
-        if not any(callable(getattr(kind, name, None)) for kind in kinds):  # a typo fails
-            raise AttributeError(f"an ArgumentParser has no method {name!r}")
-        return lambda *args, **kwargs: self
-
-
-class _OnlyWanted:
-    """The sub-command table, building in full only the command being run; the others are
-    listed (for --help and error messages) without their options."""
-
-    def __init__(self, commands: argparse._SubParsersAction[_Parser], wanted: str | None):
-        self.commands = commands
-        self.wanted = wanted
-
-    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
-        if self.wanted is None or name == self.wanted:
-            return self.commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
-        self.commands.add_parser(name, help=kwargs.get("help"))  # type: ignore[arg-type]
-        return _Skipped()  # type: ignore[return-value]
+# Which module adds each command, in the order ``--help`` lists them. A run imports only the
+# module of the command it runs (building every command's options, and importing every
+# module for them, cost a one-shot ``traycodes code`` a quarter of its start-up time);
+# tests/unit/test_cli_startup.py checks this table against what the modules add.
+COMMANDS = {
+    "code": "code",
+    **dict.fromkeys(("init", "passwd", "backups", "restore", "keyring"), "vault"),
+    **dict.fromkeys(("add", "list", "remove", "edit"), "records"),
+    **dict.fromkeys(("autostart", "desktop", "type", "pick", "enrol", "handler", "doctor"), "app"),
+    "hotkeys": "wayland",
+    **dict.fromkeys(("import", "export"), "transfer"),
+    "follow": "follow",
+    "sites": "sites",
+    **dict.fromkeys(("browser", "browser-host"), "browser"),
+    "clock": "clock",
+}
 
 
 def _command_in(argv: Sequence[str] | None) -> str | None:
@@ -103,14 +123,13 @@ def build_parser(
     wanted = None if all_commands else _command_in(argv)
     if wanted == "":  # no command: the tray app, which needs no command's module
         return parser
-    commands: Any = _OnlyWanted(table, wanted)
+    # only the module of the command run (it adds its few commands), else every module: for
+    # the help, or for the list of commands when the name given is none of them
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else dict.fromkeys(COMMANDS.values())
+    from importlib import import_module
 
-    from . import app, browser, clock, code, follow, records, sites, transfer, vault, wayland
-
-    groups = (code, vault, records, app, wayland, transfer, follow, sites, browser, clock)
-    for group in groups:
-        group.add_commands(commands)
-
+    for module in modules:
+        import_module(f"{__name__}.{module}").add_commands(table)
     return parser
 
 

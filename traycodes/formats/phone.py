@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     DamagedData,
@@ -42,6 +41,7 @@ from .follow import (
     sources_in,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..vault import Vault
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import TrayCodesError
 from ..model import Record
 from .files import BACKUP_SUFFIX, backups_folder, header_vault_id
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .store import Vault
 

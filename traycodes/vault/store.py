@@ -53,11 +53,11 @@ from .history import (
     reseal_old_backups,
     unlock_with,
 )
+from .rekey import rekeyed_file, reseal_backups
 from .seal import (
     PasswordSource,
     keyring_entry,
     keyring_slot,
-    open_records,
     open_records_at,
     password_slot,
     seal_file,
@@ -382,56 +382,22 @@ class Vault:
         or copy of the old master key opens the vault, its later saves or its backups.
         Returns (backups sealed again, backups deleted)."""
         old_master = self.master_key
-        master = crypto.random_key()
         with file_lock(self.path):
-            file, _ = read_file(self.path)
-            if file.vault_id != self._file.vault_id:
-                raise Conflict(f"{self.path} now holds another vault; nothing was changed")
-            caught = catch_up(self.path, file, old_master)
-            records = caught.records
             own = self._own_keyring_slots(keystore) if keystore is not None else []
-            slots = [password_slot(file.vault_id, master, new_password, kdf)]
-            if keystore is not None and own:
-                slots.append(keyring_slot(file.vault_id, master, keystore))
-            try:
-                keys = next_keys(caught.keys, time.time(), file.vault_id, master, old_master)
-                versions = next_versions(caught.versions)
-                new_file = seal_file(file.vault_id, tuple(slots), master, records, versions, keys)
-                remove_stale_temporaries(self.path)
-                # The vault first: were the backups done first, a crash now would leave
-                # them under a key that nothing holds.
-                data = new_file.dumps()
-                atomic_write(self.path, data)
-                remember_save(self.path, new_file, data)
-            except BaseException:
-                if keystore is not None and len(slots) > 1:
-                    keystore.delete(keyring_entry(file.vault_id, slots[1].id))
-                raise
-            self._file, self._master = new_file, master
+            file, master, records = rekeyed_file(
+                self.path,
+                self.vault_id,
+                old_master,
+                new_password,
+                keystore=keystore if own else None,
+                kdf=kdf,
+            )
+            self._file, self._master = file, master
             self._records = {r.id: r for r in records}
-            resealed, deleted = self._reseal_backups(old_master, tuple(slots))
+            resealed, deleted = reseal_backups(self.path, file, master, old_master)
         if keystore is not None:
             for stale in own:
-                keystore.delete(keyring_entry(file.vault_id, stale.id))
-        return resealed, deleted
-
-    def _reseal_backups(self, old_master: bytes, slots: tuple[Slot, ...]) -> tuple[int, int]:
-        resealed = deleted = 0
-        for backup in list_backups(self.path, self.vault_id):
-            try:
-                file, _ = read_file(backup.path)
-                if file.vault_id != self.vault_id:
-                    raise Conflict("another vault")
-                records = open_records(file, old_master)
-            except TrayCodesError:  # not openable with the old key: it cannot stay
-                backup.path.unlink(missing_ok=True)
-                deleted += 1
-                continue
-            sealed = seal_file(
-                self.vault_id, slots, self.master_key, records, file.versions, self._file.keys
-            )
-            atomic_write(backup.path, sealed.dumps())
-            resealed += 1
+                keystore.delete(keyring_entry(self.vault_id, stale.id))
         return resealed, deleted
 
     def _own_keyring_slots(self, keystore: KeyStore) -> list[Slot]:
