@@ -88,7 +88,7 @@ def _tree_rss_mib(pid: int) -> float:
 
 def _ask(env: dict[str, str], command: str) -> None:
     subprocess.run(
-        [sys.executable, "-c", f"from traycodes.app import ipc; ipc.request({command!r})"],
+        [sys.executable, "-c", f"from traycodes import ipc; ipc.request({command!r})"],
         env=env,
         check=True,
         timeout=30,
