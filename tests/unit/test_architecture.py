@@ -160,8 +160,10 @@ def layer_violations(path: Path, text: str | None = None) -> list[str]:
                 LAYERS[name] in lower
                 or (own, name) in SAME_LAYER_OK
                 or (LAYERS[name] == layer and layer == 5)
-                or names_from(path, text, name) <= NAMES_OK.get((own, name), set()) - {""}
-                and (own, name) in NAMES_OK
+                or (
+                    names_from(path, text, name) <= NAMES_OK.get((own, name), set()) - {""}
+                    and (own, name) in NAMES_OK
+                )
             ):
                 wrong.append(f"{own} (layer {layer}) imports {name} (layer {LAYERS[name]})")
         elif name not in STDLIB and name != "__future__":
