@@ -141,13 +141,3 @@ def test_the_other_side_cannot_call_what_is_not_declared() -> None:
                          ("rows", ["positional"])):  # fmt: skip
         with pytest.raises(TrayCodesError, match="unknown request"):
             serve(CONTROLLER_CALLS, Recorder(), method, args)
-
-
-def test_a_skipped_sub_command_parser_refuses_a_misspelt_method_too() -> None:
-    from traycodes.cli import _Skipped
-
-    skipped = _Skipped()
-    group = skipped.add_mutually_exclusive_group()  # what a parser takes, it takes
-    assert group.add_argument("--x", help="x") is skipped
-    with pytest.raises(AttributeError, match="add_argumnet"):
-        skipped.add_argumnet("--x")

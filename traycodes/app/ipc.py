@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from .. import desktop, ipc
 from ..errors import describe
 from ..ipc import AlreadyRunning, NotOurs, NotRunning
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
 if TYPE_CHECKING:
     from ..ipc import Handler
 

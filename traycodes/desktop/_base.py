@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ..errors import TrayCodesError
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
 if TYPE_CHECKING:  # the IPC client (traycodes type) imports this module: kept light
     from ..model import Window
 
