@@ -316,8 +316,9 @@ def keyboard() -> Any:
     kind = _wayland.compositor()
     if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("wtype"):
         return _wayland.WtypeKeyboard()
-    if _wayland.have("ydotool") and _wayland.ydotool_socket() is not None:
-        return _wayland.YdotoolKeyboard()
+    socket_path = _wayland.ydotool_socket()
+    if _wayland.have("ydotool") and socket_path is not None:
+        return _wayland.YdotoolKeyboard(socket_path)
     if kind in ("kde", "gnome"):
         from ._portal import PortalKeyboard, portal_has
 
