@@ -132,7 +132,7 @@ def test_the_tray_backend_follows_the_status_notifier_host(
     monkeypatch.delenv("TRAYCODES_TRAY_BACKEND", raising=False)
     monkeypatch.setattr(desktop, "display_server", lambda: server)
     monkeypatch.setattr(desktop, "status_notifier_host", lambda: host)
-    monkeypatch.setattr(tray, "_has_gi", lambda: gi)
+    monkeypatch.setattr(desktop, "has_pygobject", lambda: gi)
     assert tray.candidates() == expected
 
 
