@@ -192,8 +192,7 @@ def hyprland_socket(env: Mapping[str, str] | None = None) -> Path | None:
 
 
 def trusted_socket(path: Path) -> bool:
-    """Whether ``path`` passes :func:`checked_socket`."""
-    return checked_socket(path) is not None
+    return checked_socket(path) is not None  # see checked_socket
 
 
 def checked_socket(path: Path) -> Path | None:
@@ -203,29 +202,26 @@ def checked_socket(path: Path) -> Path | None:
 
     In a folder everyone can write to, another user could have planted a socket, or a link
     to one (root's, say, to pass the check) that they swap later, to be handed what
-    traycodes types. So the last part is looked at itself (``lstat``: a link is refused,
-    whatever it points at), and callers use the path returned, which has no links left
-    for anyone to change. A relative path is refused: it would be the working folder's."""
+    traycodes types. So the last part is looked at itself (``lstat``: a link is refused),
+    and callers use the path returned, which has no links left for anyone to change. A
+    relative path is refused: it would be the working folder's."""
     if sys.platform == "win32":
         return None
     else:
         if not path.is_absolute() or path.name in ("", ".", ".."):
             return None
+        ours = (os.getuid(), 0)
         try:
             folder = path.parent.resolve(strict=True)
-            info = os.lstat(folder / path.name)
+            found = [os.lstat(folder / path.name), *map(os.lstat, (folder, *folder.parents))]
         except (OSError, RuntimeError):
             return None
-        ours = (os.getuid(), 0)
-        if not stat.S_ISSOCK(info.st_mode) or info.st_uid not in ours:
+        if not stat.S_ISSOCK(found[0].st_mode):
             return None
-        for each in (folder, *folder.parents):
-            try:
-                held = os.lstat(each)
-            except OSError:
-                return None
+        for held in found:  # the socket, then each folder up to /
             writable = held.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-            if held.st_uid not in ours or (writable and not held.st_mode & stat.S_ISVTX):
+            sticky = stat.S_ISDIR(held.st_mode) and held.st_mode & stat.S_ISVTX
+            if held.st_uid not in ours or (writable and not sticky and held is not found[0]):
                 return None
         return folder / path.name
 
