@@ -36,6 +36,7 @@ def test_the_compositor_is_known_by_what_its_session_sets(env: dict[str, str], k
 
 BINDINGS = {"type": "<ctrl>+<alt>+o", "pick": "<ctrl>+<shift>+<cmd>+p"}
 COMMAND = ["/home/me/.local/bin/traycodes"]
+YDOTOOL_SOCKET = Path("/run/user/1000/.ydotool_socket")
 
 
 def test_sway_lines_bind_the_keys_to_traycodes_type() -> None:
@@ -131,7 +132,7 @@ def test_the_tray_backend_follows_the_status_notifier_host(
     monkeypatch.delenv("TRAYCODES_TRAY_BACKEND", raising=False)
     monkeypatch.setattr(desktop, "display_server", lambda: server)
     monkeypatch.setattr(desktop, "status_notifier_host", lambda: host)
-    monkeypatch.setattr(tray, "_has_gi", lambda: gi)
+    monkeypatch.setattr(desktop, "has_pygobject", lambda: gi)
     assert tray.candidates() == expected
 
 
@@ -181,8 +182,8 @@ def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
 
 
 def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
-    YdotoolKeyboard().type("042917", enter=True)
-    YdotoolKeyboard().press(["ctrl", "alt", "o"])
+    YdotoolKeyboard(YDOTOOL_SOCKET).type("042917", enter=True)
+    YdotoolKeyboard(YDOTOOL_SOCKET).press(["ctrl", "alt", "o"])
     assert calls(helpers) == [
         [["type", "--file", "-"], "042917"],
         [["key", "28:1", "28:0"], ""],
@@ -208,7 +209,7 @@ def test_every_key_a_browser_shortcut_may_have_is_pressed(
     from traycodes.browser.seen import keys
 
     WtypeKeyboard().press(keys(shortcut))
-    YdotoolKeyboard().press(keys(shortcut))
+    YdotoolKeyboard(YDOTOOL_SOCKET).press(keys(shortcut))
     released = [f"{c}:0" for c in reversed(ydotool_codes)]
     mods = [k for k in wtype_keys[:-2] if k != "-M"]
     ups = [x for m in reversed(mods) for x in ("-m", m)]
@@ -221,7 +222,7 @@ def test_every_key_a_browser_shortcut_may_have_is_pressed(
 def test_a_key_no_keyboard_knows_is_one_clear_error(helpers: Path) -> None:
     from traycodes.desktop import DesktopError
 
-    for keyboard in (WtypeKeyboard(), YdotoolKeyboard()):
+    for keyboard in (WtypeKeyboard(), YdotoolKeyboard(YDOTOOL_SOCKET)):
         with pytest.raises(DesktopError, match=r"cannot press the key 'mediaplaypause'"):
             keyboard.press(["ctrl", "mediaplaypause"])
     with pytest.raises(DesktopError, match=r"cannot hold the key 'hyper'"):

@@ -3,10 +3,12 @@
 Linux: appindicator, then gtk (both have menus; need PyGObject), then sni (a
 StatusNotifierItem with its menu over D-Bus, through jeepney: app/sni.py) where a host is
 there and PyGObject is not, then xorg (a click opens the quick-pick window, a right-click
-traycodes' own menu). ``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks
-its backend when it is first imported, so we import it with its dummy backend and load
-the real one ourselves, catching whatever a half-installed GTK or a missing display
-raises, in this one place.
+traycodes' own menu): ``desktop.tray_backends()`` says which to try here;
+``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks its backend when it is first
+imported, so we import it with its dummy backend and load the real one ourselves,
+catching whatever a half-installed GTK or a missing display raises, in this one place.
+The fixes made to pystray's icons, which reach into its private members, are
+``desktop.tray_icon_class``'s (desktop/_pystray.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +24,6 @@ from typing import Any
 from ..errors import TrayCodesError, describe
 
 log = logging.getLogger(__name__)
-
-LINUX_BACKENDS = ("appindicator", "gtk", "xorg")
 
 
 class NoTray(TrayCodesError):
@@ -59,27 +58,9 @@ def candidates() -> tuple[str, ...]:
     forced = os.environ.get("TRAYCODES_TRAY_BACKEND", "").strip().lower()
     if forced:
         return (forced,)
-    if sys.platform == "win32":
-        return ("win32",)
-    elif sys.platform == "darwin":
-        return ("darwin",)
-    else:
-        from .. import desktop
+    from .. import desktop
 
-        if desktop.display_server() != "wayland":
-            # X11: the XEmbed tray is there to fall back on (AppIndicator falls back to it
-            # too), and asking D-Bus first would cost ~35 ms before the icon shows; so only
-            # without PyGObject, where the host's own menu (sni) beats traycodes' popup
-            if _has_gi() or not desktop.status_notifier_host():
-                return LINUX_BACKENDS
-            return ("sni", "xorg")
-        return ("appindicator", "sni", "none") if desktop.status_notifier_host() else ("none",)
-
-
-def _has_gi() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("gi") is not None
+    return desktop.tray_backends()
 
 
 def _import(name: str) -> Any:
@@ -128,9 +109,10 @@ def tray_image(*, locked: bool) -> Any:
 
     from PIL import Image
 
+    from .. import desktop
     from ..resources import icon_bytes
 
-    variant = "mono" if sys.platform == "darwin" else "app"
+    variant = desktop.tray_icon_variant()
     return Image.open(io.BytesIO(icon_bytes(variant, 64, locked=locked)))
 
 
@@ -146,147 +128,24 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
     about as soon as a bare pystray icon would. Not on xorg with the windows in this
     process (Tk's root must be made before that backend docks: see ``App.start``), nor on
     macOS (the icon's loop takes the main thread later)."""
+    from .. import desktop
+
     tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", starting_menu())
-    if sys.platform != "darwin" and (backend.name != "xorg" or child_ui):
+    if not desktop.tray_loop_on_main_thread() and (backend.name != "xorg" or child_ui):
         tray.start()
     return tray
 
 
 def make_icon(backend: Backend, image: Any, title: str, menu: Any) -> Any:
-    """A pystray Icon of ``backend``; on xorg with pystray's click bug fixed, on GTK ones
-    without dying when no notification service answers."""
-    base = backend.module.Icon
+    """A pystray Icon of ``backend``, with the fixes ``desktop.tray_icon_class`` makes
+    (on xorg pystray's click bug, on GTK ones no death when no notification service
+    answers, on macOS a template image)."""
     if backend.name == "none":
         return NoIcon(image, title, menu)
-    if backend.name == "darwin":  # pragma: no cover - macOS
-        return _template_icon(base)("traycodes", image, title, menu)
-    if backend.name in ("gtk", "appindicator"):
-        return _quiet_gtk_icon(base)("traycodes", image, title, menu)
-    if backend.name != "xorg":
-        return base("traycodes", image, title, menu)
-    return _xorg_icon(base)("traycodes", image, title, menu)
+    from .. import desktop
 
-
-def _xorg_icon(base: Any) -> Any:
-    """pystray's xorg icon, fixed three times.
-
-    - Its window asks for button presses (pystray issue #151).
-    - It asks the tray to dock it once, not again with every new image (each request made
-      trayer unmap, re-embed and map the icon: a flicker on every lock and unlock). When
-      it is hidden, or the tray goes away, it asks again.
-    - Calls from other threads (show, a new image, stop) reach the icon's loop without
-      touching the loop's X connection. pystray sends the loop a message over that
-      connection from the calling thread. python-xlib is not safe for that: now and then
-      the loop is left waiting forever for the reply to its ``get_geometry``, and the icon
-      sits in the tray unpainted. Here the call waits in a queue, and the wake-up goes over
-      an X connection of the callers' own.
-    """
-    import Xlib.display
-    import Xlib.protocol.event
-    import Xlib.X
-
-    class XorgIcon(base):  # type: ignore[misc]
-        # (x, y) of a right-click, on the icon's thread: pystray's xorg icon has no menu,
-        # so the app shows its own (a Tk popup of the same menu model)
-        on_secondary: Callable[[int, int], None] | None = None
-
-        def _on_button_press(self, event: Any) -> None:
-            if event.detail == 3 and self.on_secondary is not None:
-                self.on_secondary(event.root_x, event.root_y)
-                return
-            super()._on_button_press(event)
-
-        def _create_window(self) -> Any:
-            window = super()._create_window()
-            window.change_attributes(
-                event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask
-            )
-            return window
-
-        def _assert_docked(self) -> None:
-            if self._systray_manager is None:
-                super()._assert_docked()
-
-        def _rewrite_implementation(self, *methods: Any) -> None:
-            self._calls: queue.SimpleQueue[tuple[Any, threading.Event, list[Any]]]
-            self._calls = queue.SimpleQueue()
-            self._waker = Xlib.display.Display(self._display.get_display_name())
-            self._waker_lock = threading.Lock()
-            self._wake_atom = self._display.intern_atom("_TRAYCODES_TRAY_CALL")
-            for method in methods:
-                setattr(self, method.__name__, self._on_loop(method))
-            self._message_handlers[Xlib.X.ClientMessage] = self._run_calls
-
-        def _on_loop(self, method: Callable[[], None]) -> Callable[[], None]:
-            def call() -> None:
-                if threading.current_thread() is getattr(self, "_thread", None):
-                    method()
-                    return
-                done, failed = threading.Event(), list[Exception]()
-                self._calls.put((method, done, failed))
-                with self._waker_lock:
-                    wake = Xlib.protocol.event.ClientMessage(
-                        window=self._window, client_type=self._wake_atom, data=(32, [0] * 5)
-                    )
-                    self._waker.send_event(self._window, wake)
-                    self._waker.flush()
-                if not done.wait(10):
-                    raise TrayCodesError("the tray icon's loop did not answer")
-                if failed:
-                    raise failed[0]
-
-            return call
-
-        def _run_calls(self, event: Any) -> None:
-            if event.client_type != self._wake_atom:
-                return
-            while True:
-                try:
-                    method, done, failed = self._calls.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    method()
-                except Exception as exc:  # handed back to the caller
-                    failed.append(exc)
-                finally:
-                    done.set()
-
-        def _run(self) -> None:
-            self._thread = threading.current_thread()  # before setup may call in
-            try:
-                super()._run()
-            finally:
-                with self._waker_lock:
-                    self._waker.close()
-
-    return XorgIcon
-
-
-def _quiet_gtk_icon(base: Any) -> Any:
-    """pystray's GTK backends connect to the desktop's notification service as their loop
-    starts, and a failure there (none installed, or one that D-Bus activation cannot
-    start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
-    its notifications itself (desktop.notifier), so the icon goes on without."""
-
-    class QuietGtkIcon(base):  # type: ignore[misc]
-        def _initialize(self) -> None:
-            try:
-                super()._initialize()
-            except Exception as exc:  # GLib.GError from Gio.DBusProxy
-                log.info("the tray's own notifications are off: %s", describe(exc))
-                self._notifier = _NoNotifier()
-                self._mark_ready()
-
-    return QuietGtkIcon
-
-
-class _NoNotifier:
-    def notify(self, *args: Any) -> None:
-        pass
-
-    def hide(self) -> None:
-        pass
+    icon_class = desktop.tray_icon_class(backend.name, backend.module.Icon)
+    return icon_class("traycodes", image, title, menu)
 
 
 class NoIcon:
@@ -305,21 +164,6 @@ class NoIcon:
 
     def stop(self) -> None:
         self._stopped.set()
-
-
-def _template_icon(base: Any) -> Any:  # pragma: no cover - macOS
-    """The menu bar wants a template image (black and alpha; macOS tints it for light and
-    dark menu bars); pystray makes a plain NSImage, so mark the one it made."""
-
-    class TemplateIcon(base):  # type: ignore[misc]
-        def _assert_image(self) -> None:
-            super()._assert_image()
-            image = getattr(self, "_icon_image", None)
-            if image is not None and not image.isTemplate():
-                image.setTemplate_(True)
-                self._status_item.button().setImage_(image)
-
-    return TemplateIcon
 
 
 class Tray:

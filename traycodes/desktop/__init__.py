@@ -316,8 +316,9 @@ def keyboard() -> Any:
     kind = _wayland.compositor()
     if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("wtype"):
         return _wayland.WtypeKeyboard()
-    if _wayland.have("ydotool") and _wayland.ydotool_socket() is not None:
-        return _wayland.YdotoolKeyboard()
+    socket_path = _wayland.ydotool_socket()
+    if _wayland.have("ydotool") and socket_path is not None:
+        return _wayland.YdotoolKeyboard(socket_path)
     if kind in ("kde", "gnome"):
         from ._portal import PortalKeyboard, portal_has
 
@@ -369,6 +370,60 @@ def status_notifier_host() -> bool:
         from ._xdg import name_has_owner
 
         return name_has_owner("org.kde.StatusNotifierWatcher")
+
+
+def has_pygobject() -> bool:
+    """Whether PyGObject is installed (pystray's gtk and appindicator backends need it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("gi") is not None
+
+
+def tray_backends() -> tuple[str, ...]:
+    """The tray backends to try here, best first: pystray's (``win32``, ``darwin``,
+    ``appindicator``, ``gtk``, ``xorg``), ``sni`` (a StatusNotifierItem served over D-Bus)
+    or ``none`` (no tray: the app runs on, reached by its shortcuts).
+
+    X11: appindicator, gtk, xorg; without PyGObject and with a StatusNotifierItem host:
+    sni, xorg. Wayland, where no XEmbed tray exists: appindicator, then sni when a host is
+    there to show it (KDE, waybar, GNOME's AppIndicator extension), else none."""
+    if sys.platform == "win32":
+        return ("win32",)
+    elif sys.platform == "darwin":
+        return ("darwin",)
+    else:
+        return _linux_tray_backends()
+
+
+def _linux_tray_backends() -> tuple[str, ...]:
+    if display_server() != "wayland":
+        # X11: the XEmbed tray is there to fall back on (AppIndicator falls back to it
+        # too), and asking D-Bus first would cost ~35 ms before the icon shows; so only
+        # without PyGObject, where the host's own menu (sni) beats traycodes' popup
+        if has_pygobject() or not status_notifier_host():
+            return ("appindicator", "gtk", "xorg")
+        return ("sni", "xorg")
+    return ("appindicator", "sni", "none") if status_notifier_host() else ("none",)
+
+
+def tray_icon_variant() -> str:
+    """Which of traycodes' icons the tray shows: ``mono`` on macOS (a template image the
+    menu bar tints), ``app`` elsewhere."""
+    return "mono" if sys.platform == "darwin" else "app"
+
+
+def tray_loop_on_main_thread() -> bool:
+    """Whether the tray icon's loop must own the main thread (macOS: NSApplication)."""
+    return sys.platform == "darwin"
+
+
+def tray_icon_class(backend: str, base: Any) -> Any:
+    """pystray's ``Icon`` class of ``backend`` (``base``, loaded by the app) with the
+    fixes traycodes makes to it (:mod:`._pystray`, the one module that touches pystray's
+    private members)."""
+    from ._pystray import icon_class
+
+    return icon_class(backend, base)
 
 
 def status_notifier_item(

@@ -3,10 +3,13 @@
 KWin tells no outside app which window is active, but it runs scripts handed to it over
 D-Bus (``org.kde.KWin /Scripting loadScript``, then the script object's ``run``). Each
 lookup loads a three-line script that calls back to us (``callDBus``) with the active
-window's caption, resource class, pid and id, then unloads it. The script carries a fresh
-random nonce and the callback is only taken with it: another process of the user's that
-calls our method cannot pass off a window of its choosing. Plasma 6 names it
-``workspace.activeWindow``, Plasma 5 ``workspace.activeClient``; the script asks for both.
+window's caption, resource class, pid and id, then unloads it. The callback is only taken
+from KWin itself: its sender must be the connection that owns ``org.kde.KWin`` (the one
+that answered ``loadScript``), which the bus daemon fills in and no one can forge. Another
+process of the user's that calls our method cannot pass off a window of its choosing,
+even one that has read the script's file. A fresh nonce in each script tells its answer
+from a late one of an earlier script. Plasma 6 names it ``workspace.activeWindow``,
+Plasma 5 ``workspace.activeClient``; the script asks for both.
 """
 
 from __future__ import annotations
@@ -84,6 +87,11 @@ class KWinDesktop:
     def _call(
         self, path: str, interface: str, method: str, signature: str, args: tuple[Any, ...]
     ) -> Any:
+        return self._reply(path, interface, method, signature, args).body
+
+    def _reply(
+        self, path: str, interface: str, method: str, signature: str, args: tuple[Any, ...]
+    ) -> Any:
         from jeepney import DBusAddress, new_method_call
 
         message = new_method_call(
@@ -92,11 +100,11 @@ class KWinDesktop:
         reply = self.connection.send_and_get_reply(message, timeout=ANSWER_TIMEOUT)
         if reply.header.message_type.name == "error":
             raise DesktopError(f"KWin refused {method}")
-        return reply.body
+        return reply
 
     def _run_script(self, template: str, **values: str) -> tuple[Any, ...]:
         """Load, run and unload one script; the body of its ``Report`` call back."""
-        from jeepney import MatchRule, new_method_return
+        from jeepney import HeaderFields, MatchRule, new_error, new_method_return
 
         nonce = secrets.token_hex(16)
         quoted = {key: json.dumps(value) for key, value in values.items()}
@@ -113,7 +121,8 @@ class KWinDesktop:
         rule = MatchRule(type="method_call", path=CALLBACK_PATH, member="Report")
         try:
             with self._lock, self.connection.filter(rule, bufsize=8) as calls:
-                (number,) = self._call(*SCRIPTING, "loadScript", "ss", (str(script), plugin))
+                loaded = self._reply(*SCRIPTING, "loadScript", "ss", (str(script), plugin))
+                (number,), kwin = loaded.body, loaded.header.fields.get(HeaderFields.sender)
                 try:
                     for path in (f"/Scripting/Script{number}", f"/{number}"):  # Plasma 6, 5
                         with contextlib.suppress(DesktopError):
@@ -125,6 +134,12 @@ class KWinDesktop:
                         if left <= 0:
                             raise DesktopError("KWin did not run traycodes' script")
                         call = self.connection.recv_until_filtered(calls, timeout=left)
+                        sender = call.header.fields.get(HeaderFields.sender)
+                        if not kwin or sender != kwin:
+                            log.warning("a window report from %s, not KWin, was ignored", sender)
+                            denied = "org.freedesktop.DBus.Error.AccessDenied"
+                            self.connection.send(new_error(call, denied, "s", ("not KWin",)))
+                            continue
                         self.connection.send(new_method_return(call))
                         if call.body and call.body[0] == nonce:
                             return tuple(call.body[1:])

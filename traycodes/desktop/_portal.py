@@ -6,6 +6,11 @@ Every portal call is a request: the method returns a Request object's path, and 
 comes later as that object's ``Response(code, results)`` signal; code 0 is success, 1 the
 user said no, 2 anything else. The signal is subscribed before the call (its path is known
 in advance from our bus name and a ``handle_token``), so no answer can be missed.
+
+Any connection on the session bus can send a signal with any path and interface; only the
+sender field, which the bus daemon fills in, cannot be forged. So an answer
+(``Response``) or a pressed shortcut (``Activated``) is taken only from the connection
+that answered our calls to ``org.freedesktop.portal.Desktop``: the portal itself.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,6 +87,18 @@ class Portal:
     def __init__(self, connection: Any = None) -> None:
         self.connection = connection or _connect()
         self._lock = threading.Lock()
+        self.owner = ""  # the portal's unique bus name (``:1.42``), from its first reply
+
+    def from_portal(self, message: Any) -> bool:
+        """Whether ``message`` was sent by the portal (not by another connection that
+        knows the path and the names)."""
+        from jeepney import HeaderFields
+
+        sender = message.header.fields.get(HeaderFields.sender)
+        if self.owner and sender == self.owner:
+            return True
+        log.warning("a portal signal from %s, not the portal, was ignored", sender)
+        return False
 
     def close(self) -> None:
         with quietly(log, "closing the portal's D-Bus connection"):
@@ -102,7 +120,14 @@ class Portal:
         if reply.header.message_type.name == "error":
             said = reply.body[0] if reply.body else ""
             raise DesktopError(f"the desktop portal refused {method}: {said}")
+        self._note_owner(reply)
         return reply.body
+
+    def _note_owner(self, reply: Any) -> None:
+        from jeepney import HeaderFields
+
+        if not self.owner:
+            self.owner = str(reply.header.fields.get(HeaderFields.sender, ""))
 
     def request(
         self,
@@ -125,12 +150,18 @@ class Portal:
         with self._lock:
             Proxy(message_bus, self.connection).AddMatch(rule)
         options = {**options, "handle_token": ("s", token)}
-        with self.connection.filter(rule, bufsize=4) as answers:
+        with self.connection.filter(rule, bufsize=8) as answers:
             self.call(interface, method, signature + "a{sv}", (*args, options))
-            try:
-                signal = self.connection.recv_until_filtered(answers, timeout=ANSWER_TIMEOUT)
-            except TimeoutError:
-                raise DesktopError(f"the desktop did not answer {method} in time") from None
+            deadline = time.monotonic() + ANSWER_TIMEOUT
+            while True:
+                try:
+                    signal = self.connection.recv_until_filtered(
+                        answers, timeout=max(0.0, deadline - time.monotonic())
+                    )
+                except TimeoutError:
+                    raise DesktopError(f"the desktop did not answer {method} in time") from None
+                if self.from_portal(signal):
+                    break
         code, results = signal.body
         if code == 1:
             raise DesktopError(f"{method} was refused in the desktop's dialog")
@@ -306,7 +337,7 @@ class PortalShortcuts:
             while not self._stopping:
                 signal = portal.connection.recv_until_filtered(queue)
                 handle, key = signal.body[0], signal.body[1]
-                if handle == session and key in self.bindings:
+                if handle == session and key in self.bindings and portal.from_portal(signal):
                     self.bindings[key][2]()
         except Exception as exc:  # the connection was closed: stopping, or the bus went away
             if not self._stopping:

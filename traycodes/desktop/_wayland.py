@@ -176,28 +176,57 @@ class SwayDesktop(_Unreadable):
 # --- Hyprland --------------------------------------------------------------------------------
 
 
-def hyprland_socket(env: Mapping[str, str] | None = None) -> Path:
+def hyprland_socket(env: Mapping[str, str] | None = None) -> Path | None:
+    """Hyprland's request socket, checked (:func:`checked_socket`): under
+    ``$XDG_RUNTIME_DIR/hypr`` (0.40 and later), else under the temporary folder (older
+    ones). None when neither is there: never a path relative to the working folder."""
     env = os.environ if env is None else env
     signature = env.get("HYPRLAND_INSTANCE_SIGNATURE", "")
+    if not signature or "/" in signature or signature in (".", ".."):
+        return None
     runtime = env.get("XDG_RUNTIME_DIR", "")
-    newer = Path(runtime) / "hypr" / signature / ".socket.sock"
-    if runtime and newer.exists():
-        return newer
-    older = Path(tempfile.gettempdir()) / "hypr" / signature / ".socket.sock"  # before 0.40
-    return older if trusted_socket(older) else newer
+    folders = [Path(runtime)] if runtime else []
+    folders.append(Path(tempfile.gettempdir()))  # before 0.40
+    for folder in folders:
+        checked = checked_socket(folder / "hypr" / signature / ".socket.sock")
+        if checked is not None:
+            return checked
+    return None
 
 
 def trusted_socket(path: Path) -> bool:
-    """A socket that this user or root made: in a folder everyone can write to (``/tmp``),
-    another user could have planted one there first to be handed what traycodes types."""
+    return checked_socket(path) is not None  # see checked_socket
+
+
+def checked_socket(path: Path) -> Path | None:
+    """``path`` with its folders' links resolved, when it is a socket that this user or
+    root made, in folders that only they can change (or sticky ones, such as ``/tmp``,
+    where no one else can rename what is theirs); else None.
+
+    In a folder everyone can write to, another user could have planted a socket, or a link
+    to one (root's, say, to pass the check) that they swap later, to be handed what
+    traycodes types. So the last part is looked at itself (``lstat``: a link is refused),
+    and callers use the path returned, which has no links left for anyone to change. A
+    relative path is refused: it would be the working folder's."""
     if sys.platform == "win32":
-        return False
+        return None
     else:
+        if not path.is_absolute() or path.name in ("", ".", ".."):
+            return None
+        ours = (os.getuid(), 0)
         try:
-            info = path.stat()
-        except OSError:
-            return False
-        return stat.S_ISSOCK(info.st_mode) and info.st_uid in (os.getuid(), 0)
+            folder = path.parent.resolve(strict=True)
+            found = [os.lstat(folder / path.name), *map(os.lstat, (folder, *folder.parents))]
+        except (OSError, RuntimeError):
+            return None
+        if not stat.S_ISSOCK(found[0].st_mode):
+            return None
+        for held in found:  # the socket, then each folder up to /
+            writable = held.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            sticky = stat.S_ISDIR(held.st_mode) and held.st_mode & stat.S_ISVTX
+            if held.st_uid not in ours or (writable and not sticky and held is not found[0]):
+                return None
+        return folder / path.name
 
 
 class HyprlandDesktop(_Unreadable):
@@ -206,7 +235,10 @@ class HyprlandDesktop(_Unreadable):
     name = "hyprland"
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or hyprland_socket()
+        found = path or hyprland_socket()
+        if found is None:
+            raise DesktopError("Hyprland's socket is not there (HYPRLAND_INSTANCE_SIGNATURE)")
+        self.path = found
 
     def request(self, command: str) -> bytes:
         try:
@@ -268,7 +300,7 @@ def keysym(name: str) -> str:
     raise DesktopError(f"wtype cannot press the key {name!r}")
 
 
-def _run(argv: list[str], text: str = "") -> None:
+def _run(argv: list[str], text: str = "", env: Mapping[str, str] | None = None) -> None:
     """Run a helper with ``text`` on its standard input. Its errors go to a file, not a
     pipe: ``wl-copy`` leaves a child behind to serve the clipboard, which would hold a
     pipe open until the next copy."""
@@ -279,6 +311,7 @@ def _run(argv: list[str], text: str = "") -> None:
                 input=text.encode(),
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
+                env=env,
                 timeout=COMMAND_TIMEOUT,
                 check=False,
             )
@@ -333,28 +366,38 @@ EVDEV = {
 
 
 def ydotool_socket(env: Mapping[str, str] | None = None) -> Path | None:
-    """The ydotoold socket this session would use, if it is there."""
+    """The ydotoold socket this session would use, checked (:func:`checked_socket`), if it
+    is there."""
     env = os.environ if env is None else env
+    runtime = env.get("XDG_RUNTIME_DIR", "")
     for candidate in (
         env.get("YDOTOOL_SOCKET", ""),
-        str(Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / ".ydotool_socket"),
+        str(Path(runtime) / ".ydotool_socket") if runtime else "",
         str(Path(tempfile.gettempdir()) / ".ydotool_socket"),  # ydotoold's older default
     ):
-        if candidate and trusted_socket(Path(candidate)):
-            return Path(candidate)
+        checked = checked_socket(Path(candidate)) if candidate else None
+        if checked is not None:
+            return checked
     return None
 
 
 class YdotoolKeyboard:
     """``ydotool`` through its daemon (uinput: any compositor; a US layout is assumed,
-    which digits do not mind)."""
+    which digits do not mind). ydotool is told the socket that was checked
+    (``YDOTOOL_SOCKET``), not left to find one of its own."""
 
     name = "ydotool"
 
+    def __init__(self, socket_path: Path) -> None:
+        self.socket_path = socket_path
+
+    def _run(self, argv: list[str], text: str = "") -> None:
+        _run(argv, text, env={**os.environ, "YDOTOOL_SOCKET": str(self.socket_path)})
+
     def type(self, text: str, *, enter: bool = False) -> None:
-        _run(["ydotool", "type", "--file", "-"], text)
+        self._run(["ydotool", "type", "--file", "-"], text)
         if enter:
-            _run(["ydotool", "key", "28:1", "28:0"])
+            self._run(["ydotool", "key", "28:1", "28:0"])
 
     def press(self, names: list[str]) -> None:
         if unknown := [name for name in names if name not in EVDEV]:
@@ -362,7 +405,7 @@ class YdotoolKeyboard:
         codes = [EVDEV[name] for name in names]
         argv = ["ydotool", "key", *(f"{c}:1" for c in codes)]
         argv += [f"{c}:0" for c in reversed(codes)]
-        _run(argv)
+        self._run(argv)
 
 
 # --- the clipboard and the screen ------------------------------------------------------------

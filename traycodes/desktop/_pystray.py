@@ -1,0 +1,193 @@
+"""pystray's private parts, in this one module: the fixes traycodes makes to its icons
+reach into members pystray does not promise to keep. Each is named in
+:data:`PRIVATE_MEMBERS`; pyproject.toml pins pystray below its next minor release, and
+tests/unit/test_pystray_members.py checks that the installed pystray still defines every
+one, so that a release that drops one fails in the tests, not at a user's start.
+
+pystray itself is not imported here: the app loads the backend and hands its ``Icon``
+class in (:func:`icon_class`).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import describe
+from ._base import DesktopError
+
+log = logging.getLogger(__name__)
+
+# backend -> the private members of its Icon (or of the classes it is made from) used here
+PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
+    "xorg": (
+        "_on_button_press",
+        "_create_window",
+        "_assert_docked",
+        "_systray_manager",
+        "_rewrite_implementation",
+        "_display",
+        "_window",
+        "_message_handlers",
+        "_run",
+        "_thread",
+    ),
+    "gtk": ("_initialize", "_notifier", "_mark_ready"),
+    "appindicator": ("_initialize", "_notifier", "_mark_ready"),
+    "darwin": ("_assert_image", "_icon_image", "_status_item"),
+}
+# private members the subclasses below add themselves (not pystray's)
+OWN_MEMBERS = frozenset({"_calls", "_waker", "_waker_lock", "_wake_atom", "_on_loop", "_run_calls"})
+
+
+def icon_class(backend: str, base: Any) -> Any:
+    """pystray's ``Icon`` class of ``backend`` (``base``), with traycodes' fixes: on xorg
+    its click bug and thread safety, on the GTK ones no death without a notification
+    service, on macOS a template image."""
+    if backend == "xorg":
+        return _xorg_icon(base)
+    if backend in ("gtk", "appindicator"):
+        return _quiet_gtk_icon(base)
+    if backend == "darwin":  # pragma: no cover - macOS
+        return _template_icon(base)
+    return base
+
+
+def _xorg_icon(base: Any) -> Any:
+    """pystray's xorg icon, fixed three times.
+
+    - Its window asks for button presses (pystray issue #151).
+    - It asks the tray to dock it once, not again with every new image (each request made
+      trayer unmap, re-embed and map the icon: a flicker on every lock and unlock). When
+      it is hidden, or the tray goes away, it asks again.
+    - Calls from other threads (show, a new image, stop) reach the icon's loop without
+      touching the loop's X connection. pystray sends the loop a message over that
+      connection from the calling thread. python-xlib is not safe for that: now and then
+      the loop is left waiting forever for the reply to its ``get_geometry``, and the icon
+      sits in the tray unpainted. Here the call waits in a queue, and the wake-up goes over
+      an X connection of the callers' own.
+    """
+    import Xlib.display
+    import Xlib.protocol.event
+    import Xlib.X
+
+    class XorgIcon(base):  # type: ignore[misc]
+        # (x, y) of a right-click, on the icon's thread: pystray's xorg icon has no menu,
+        # so the app shows its own (a Tk popup of the same menu model)
+        on_secondary: Callable[[int, int], None] | None = None
+
+        def _on_button_press(self, event: Any) -> None:
+            if event.detail == 3 and self.on_secondary is not None:
+                self.on_secondary(event.root_x, event.root_y)
+                return
+            super()._on_button_press(event)
+
+        def _create_window(self) -> Any:
+            window = super()._create_window()
+            window.change_attributes(
+                event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask
+            )
+            return window
+
+        def _assert_docked(self) -> None:
+            if self._systray_manager is None:
+                super()._assert_docked()
+
+        def _rewrite_implementation(self, *methods: Any) -> None:
+            self._calls: queue.SimpleQueue[tuple[Any, threading.Event, list[Any]]]
+            self._calls = queue.SimpleQueue()
+            self._waker = Xlib.display.Display(self._display.get_display_name())
+            self._waker_lock = threading.Lock()
+            self._wake_atom = self._display.intern_atom("_TRAYCODES_TRAY_CALL")
+            for method in methods:
+                setattr(self, method.__name__, self._on_loop(method))
+            self._message_handlers[Xlib.X.ClientMessage] = self._run_calls
+
+        def _on_loop(self, method: Callable[[], None]) -> Callable[[], None]:
+            def call() -> None:
+                if threading.current_thread() is getattr(self, "_thread", None):
+                    method()
+                    return
+                done, failed = threading.Event(), list[Exception]()
+                self._calls.put((method, done, failed))
+                with self._waker_lock:
+                    wake = Xlib.protocol.event.ClientMessage(
+                        window=self._window, client_type=self._wake_atom, data=(32, [0] * 5)
+                    )
+                    self._waker.send_event(self._window, wake)
+                    self._waker.flush()
+                if not done.wait(10):
+                    raise DesktopError("the tray icon's loop did not answer")
+                if failed:
+                    raise failed[0]
+
+            return call
+
+        def _run_calls(self, event: Any) -> None:
+            if event.client_type != self._wake_atom:
+                return
+            while True:
+                try:
+                    method, done, failed = self._calls.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    method()
+                except Exception as exc:  # handed back to the caller
+                    failed.append(exc)
+                finally:
+                    done.set()
+
+        def _run(self) -> None:
+            self._thread = threading.current_thread()  # before setup may call in
+            try:
+                super()._run()
+            finally:
+                with self._waker_lock:
+                    self._waker.close()
+
+    return XorgIcon
+
+
+def _quiet_gtk_icon(base: Any) -> Any:
+    """pystray's GTK backends connect to the desktop's notification service as their loop
+    starts, and a failure there (none installed, or one that D-Bus activation cannot
+    start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
+    its notifications itself (desktop.notifier), so the icon goes on without."""
+
+    class QuietGtkIcon(base):  # type: ignore[misc]
+        def _initialize(self) -> None:
+            try:
+                super()._initialize()
+            except Exception as exc:  # GLib.GError from Gio.DBusProxy
+                log.info("the tray's own notifications are off: %s", describe(exc))
+                self._notifier = _NoNotifier()
+                self._mark_ready()
+
+    return QuietGtkIcon
+
+
+class _NoNotifier:
+    def notify(self, *args: Any) -> None:
+        pass
+
+    def hide(self) -> None:
+        pass
+
+
+def _template_icon(base: Any) -> Any:  # pragma: no cover - macOS
+    """The menu bar wants a template image (black and alpha; macOS tints it for light and
+    dark menu bars); pystray makes a plain NSImage, so mark the one it made."""
+
+    class TemplateIcon(base):  # type: ignore[misc]
+        def _assert_image(self) -> None:
+            super()._assert_image()
+            image = getattr(self, "_icon_image", None)
+            if image is not None and not image.isTemplate():
+                image.setTemplate_(True)
+                self._status_item.button().setImage_(image)
+
+    return TemplateIcon
