@@ -51,8 +51,9 @@ NO_HOST = (
 
 
 def candidates() -> tuple[str, ...]:
-    """Backends to try, best first. Linux on X11: appindicator, gtk, xorg (the first that
-    imports); without PyGObject and with a StatusNotifierItem host: sni, xorg. On Wayland,
+    """Backends to try, best first. Linux on X11: appindicator (where a StatusNotifierItem
+    host is there), gtk, xorg (the first that imports); without PyGObject and with a host:
+    sni, xorg. On Wayland,
     where no XEmbed tray exists: appindicator, then sni (a StatusNotifierItem) when a host
     is there to show it (KDE, waybar, GNOME's AppIndicator extension), else ``none``: no
     icon, the app runs on, reached by its shortcuts."""
@@ -67,12 +68,15 @@ def candidates() -> tuple[str, ...]:
         from .. import desktop
 
         if desktop.display_server() != "wayland":
-            # X11: the XEmbed tray is there to fall back on (AppIndicator falls back to it
-            # too), and asking D-Bus first would cost ~35 ms before the icon shows; so only
-            # without PyGObject, where the host's own menu (sni) beats traycodes' popup
-            if _has_gi() or not desktop.status_notifier_host():
-                return LINUX_BACKENDS
-            return ("sni", "xorg")
+            # X11: the XEmbed tray is there to fall back on. AppIndicator only where a host
+            # shows it: without one it falls back to a GtkStatusIcon and renames it once
+            # shown (gtk_status_icon_set_name re-maps the icon's window), and GDK prints a
+            # Gdk-CRITICAL at every start; the gtk backend makes the same XEmbed icon
+            # cleanly. Without PyGObject the host's own menu (sni) beats traycodes' popup.
+            host = desktop.status_notifier_host()
+            if not _has_gi():
+                return ("sni", "xorg") if host else LINUX_BACKENDS
+            return LINUX_BACKENDS if host else LINUX_BACKENDS[1:]
         return ("appindicator", "sni", "none") if desktop.status_notifier_host() else ("none",)
 
 
