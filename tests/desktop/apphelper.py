@@ -174,9 +174,13 @@ class TrayApp:
             assert done.returncode == 0, (argv, done.stderr)
         return done.stdout
 
+    def search(self, *criteria: str) -> list[str]:
+        """Window ids from ``xdotool search``: see :func:`search`."""
+        return search(self.env, *criteria)
+
     def tray_icon(self) -> tuple[int, int, int, int] | None:
         """(x, y, width, height) of our icon embedded in the tray, or None."""
-        found = self.run("xdotool", "search", "--classname", "traycodes", check=False).split()
+        found = self.search("--classname", "traycodes")
         for window in found:
             info = self.run("xwininfo", "-id", window, check=False)
             fields = dict(
@@ -222,9 +226,7 @@ class TrayApp:
         return done.stdout if done.returncode == 0 else ""
 
     def window_named(self, name: str) -> str | None:
-        found = self.run(
-            "xdotool", "search", "--onlyvisible", "--name", f"^{name}$", check=False
-        ).split()
+        found = self.search("--onlyvisible", "--name", f"^{name}$")
         return found[-1] if found else None
 
     def wait_window(self, name: str, timeout: float = 10.0) -> str:
@@ -301,6 +303,25 @@ class TrayApp:
 
     def type_text(self, text: str) -> None:
         self.run("xdotool", "type", "--delay", "40", text)
+
+
+def search(env: dict[str, str], *criteria: str) -> list[str]:
+    """Window ids from ``xdotool search`` (none found: ``[]``). The search walks the whole
+    window tree and dies with BadWindow when a window vanishes meanwhile (another test's,
+    a menu closing): such a walk is tried again, up to five times. Keep the ids a search
+    gave (``windowactivate ID``) instead of chaining another walk onto a command."""
+    for _ in range(5):
+        done = subprocess.run(
+            ["xdotool", "search", *criteria],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+            check=False,
+        )
+        if "BadWindow" not in done.stderr:
+            return done.stdout.split()
+    raise AssertionError(f"xdotool search {criteria} kept failing: {done.stderr[-300:]}")
 
 
 def expected_codes(key: str, offset: float = 0.0) -> set[str]:

@@ -111,13 +111,7 @@ class Browser:
         self.process: subprocess.Popen[bytes] | None = None
 
     def window(self) -> str | None:
-        found = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--class", self.classname],
-            env=self.app.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
+        found = self.app.search("--onlyvisible", "--class", self.classname)
         return found[-1] if found else None
 
     def fill(self, pages: Pages, kind: str) -> dict[str, str]:

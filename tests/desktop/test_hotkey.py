@@ -36,19 +36,20 @@ class Target:
             [sys.executable, str(TARGET), title, str(self.out), self.wm_class, str(self.keys)],
             env=app.env,
         )
+        self.id = ""
         wait_for(lambda: self.out.exists() and self.window() is not None, f"the window {title!r}")
         self.activate()
 
     def window(self) -> str | None:
-        found = self.app.run(
-            "xdotool", "search", "--onlyvisible", "--classname", f"^{self.wm_class}$", check=False
-        ).split()
+        """The window's id (kept: activating it again walks no tree)."""
+        found = self.app.search("--onlyvisible", "--classname", f"^{self.wm_class}$")
+        if found:
+            self.id = found[-1]
         return found[-1] if found else None
 
     def activate(self) -> None:
-        window = self.window()
-        assert window is not None
-        self.app.run("xdotool", "windowactivate", "--sync", window)
+        assert self.id, "the window was never found"
+        self.app.run("xdotool", "windowactivate", "--sync", self.id)
         focus = self.out.with_name(self.out.name + ".focus")
         wait_for(lambda: focus.exists() and focus.read_text() == "1", f"{self.title!r}'s field")
 
@@ -275,7 +276,7 @@ def test_a_terminal_and_a_key_logging_window_get_exactly_the_code(hotkey_app) ->
     )
     try:
         wait_for(received.exists, "the terminal's reader")
-        window = app.run("xdotool", "search", "--name", "^GitHub two-factor$").split()[-1]
+        window = app.wait_window("GitHub two-factor")
         app.run("xdotool", "windowactivate", "--sync", window)
         press_hotkey(app)
         wait_for(lambda: len(received.read_bytes()) >= 6, "the code in the terminal")

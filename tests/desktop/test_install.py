@@ -1,6 +1,7 @@
 """traycodes as users install and start it, on the test desktop: the launcher that
 'traycodes desktop on' puts in the app menu, started by the desktop's own launcher
-(gtk-launch), and a 'pipx install .' whose command starts the tray app."""
+(gtk-launch), and a 'pipx install .' (no extras: no PyGObject) whose command starts the tray
+app, with an icon whose right-click menu works."""
 
 from __future__ import annotations
 
@@ -28,6 +29,19 @@ def app(desktop: DesktopSession, tmp_path: Path) -> Iterator[TrayApp]:
     tray.init_default()
     yield tray
     tray.kill()
+
+
+def right_click_until_menu(app: TrayApp) -> list[str]:
+    """Right-click the icon until traycodes' popup menu is up (a click that lands while the
+    tray host settles the freshly docked icon is lost); its top-level texts."""
+    for _ in range(3):
+        app.click_icon(3)
+        try:
+            wait_for(lambda: app.state().get("tray_menu"), "the popup menu", timeout=7)
+        except TimeoutError:
+            continue
+        return list(app.state()["tray_menu"])
+    raise AssertionError("three right-clicks on the icon opened no menu")
 
 
 def files_under(root: Path) -> dict[str, bytes]:
@@ -95,11 +109,17 @@ def test_pipx_install_gives_a_command_that_starts_the_tray_app(
     assert version.returncode == 0 and version.stdout.startswith("traycodes "), version.stderr
     listed = subprocess.run([command, "list"], env=env, capture_output=True, text=True, check=False)
     assert listed.returncode == 0 and "GitHub" in listed.stdout, listed.stderr
+    app.env["TRAYCODES_TRAY_BACKEND"] = ""  # chosen, as users start it: no PyGObject here
     app.start(command=[str(command)])
     try:
         wait_for(lambda: app.tray_icon() is not None, "the icon in the tray", timeout=30)
         state = app.state()
         assert state["backend"] == "xorg" and state["records"] == 2
+        # no extras, and still a menu: a right-click opens traycodes' own, and Lock locks
+        shown = right_click_until_menu(app)
+        assert shown[2:5] == ["Search…", "Add account…", "Import…"] and "Lock" in shown, shown
+        app.type_keys(*["Down"] * (shown.index("Lock") + 1), "Return")  # Tk: Down 1 = entry 0
+        wait_for(lambda: app.state()["locked"], "Lock from the menu to lock the app")
         # its entries launch the command pipx keeps across upgrades (on PATH, as
         # ~/.local/bin is), not the path of the venv behind it
         on_path = {**env, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{env['PATH']}"}

@@ -50,8 +50,9 @@ NO_HOST = (
 
 
 def candidates() -> tuple[str, ...]:
-    """Backends to try, best first. Linux on X11: appindicator, gtk, xorg (the first that
-    imports); without PyGObject and with a StatusNotifierItem host: sni, xorg. On Wayland,
+    """Backends to try, best first. Linux on X11: appindicator (where a StatusNotifierItem
+    host is there), gtk, xorg (the first that imports); without PyGObject and with a host:
+    sni, xorg. On Wayland,
     where no XEmbed tray exists: appindicator, then sni (a StatusNotifierItem) when a host
     is there to show it (KDE, waybar, GNOME's AppIndicator extension), else ``none``: no
     icon, the app runs on, reached by its shortcuts."""

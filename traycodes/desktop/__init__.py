@@ -397,12 +397,15 @@ def tray_backends() -> tuple[str, ...]:
 
 def _linux_tray_backends() -> tuple[str, ...]:
     if display_server() != "wayland":
-        # X11: the XEmbed tray is there to fall back on (AppIndicator falls back to it
-        # too), and asking D-Bus first would cost ~35 ms before the icon shows; so only
-        # without PyGObject, where the host's own menu (sni) beats traycodes' popup
-        if has_pygobject() or not status_notifier_host():
-            return ("appindicator", "gtk", "xorg")
-        return ("sni", "xorg")
+        # X11: the XEmbed tray is there to fall back on. AppIndicator only where a host
+        # shows it: without one it falls back to a GtkStatusIcon and renames it once shown
+        # (gtk_status_icon_set_name re-maps the icon's window), and GDK prints a
+        # Gdk-CRITICAL at every start; the gtk backend makes the same XEmbed icon cleanly.
+        # Without PyGObject the host's own menu (sni) beats traycodes' popup.
+        host = status_notifier_host()
+        if not has_pygobject():
+            return ("sni", "xorg") if host else ("appindicator", "gtk", "xorg")
+        return ("appindicator", "gtk", "xorg") if host else ("gtk", "xorg")
     return ("appindicator", "sni", "none") if status_notifier_host() else ("none",)
 
 
