@@ -169,7 +169,8 @@ def test_every_digit_arrives_in_a_gtk_window_each_time(
     )
     wait_for(lambda: sway.focused_title() == "Sign in to GitHub", "the GTK window", timeout=15)
     try:
-        assert marker(sway, field) == ""  # the field takes keys
+        # No probe key first: wtype's own virtual keyboard is what GTK drops keys of (the
+        # app's typing waits for its keymap to settle); the first code is the probe.
         for _ in range(8):
             start = len(field.read_text())
             sway.press_hotkey()
