@@ -168,12 +168,14 @@ def test_every_digit_arrives_in_a_gtk_window_each_time(
     )
     wait_for(lambda: sway.focused_title() == "Sign in to GitHub", "the GTK window", timeout=15)
     try:
-        assert marker(sway, field) == ""  # the field takes keys
+        # No probe key first: wtype's own virtual keyboard is what GTK drops keys of (the
+        # app's typing waits for its keymap to settle); the first code is the probe.
         for _ in range(8):
             start = len(field.read_text())
             sway.press_hotkey()
             wait_for(lambda: len(field.read_text()) >= start + 6, "six digits", timeout=10)  # noqa: B023
-            typed = marker(sway, field)[start:]  # whatever followed the code came before it
+            # a digit lost makes the wait above fail; one too many, the next round's check
+            typed = field.read_text()[start:]
             assert typed in expected_codes(GITHUB_KEY), typed
     finally:
         sway.close_focused()
