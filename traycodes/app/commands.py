@@ -38,7 +38,7 @@ class CommandHost(Protocol):
 
     def type_request(self) -> None: ...
 
-    def lock(self) -> None: ...
+    def lock(self, reason: str) -> None: ...
 
     def quit(self) -> None: ...
 
@@ -86,7 +86,7 @@ class Commands:
             "show": app.show_quickpick,
             "pick": app.show_quickpick,
             "type": app.type_request,
-            "lock": app.lock,
+            "lock": lambda: app.lock("'traycodes lock' asked"),
             "quit": app.quit,
             "settings": app.show_settings,
             "import": app.import_file,
@@ -122,6 +122,7 @@ class Commands:
 
         def on_loop() -> dict[str, Any]:
             if app.app_state()["locked"]:
+                log.info("browser: a page asked while locked: the unlock window shows")
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
             if command == "browser-codes":
