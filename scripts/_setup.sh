@@ -47,12 +47,13 @@ install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
-# ensure_js_tools: eslint for the browser extension's code, in .tools/ (npm registry).
+# ensure_js_tools: eslint for the browser extension's code, and web-ext (Mozilla's
+# linter for the Firefox build, as Firefox Add-ons runs it), in .tools/ (npm registry).
 ensure_js_tools() {
-  [ -x "$ROOT/.tools/node_modules/.bin/eslint" ] && return 0
+  [ -x "$ROOT/.tools/node_modules/.bin/eslint" ] && [ -x "$ROOT/.tools/node_modules/.bin/web-ext" ] && return 0
   command -v npm >/dev/null || { say "npm is missing: the extension's lint will not run"; return 1; }
-  say "installing eslint into .tools/"
-  npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent eslint@9 globals@15 >/dev/null
+  say "installing eslint and web-ext into .tools/"
+  npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent eslint@9 globals@15 web-ext@8 >/dev/null
 }
 
 # ensure_python: a Python 3.11+ with venv and tkinter.

@@ -203,7 +203,8 @@ def bench_browser() -> None:
     ) as session:
         app = TrayApp(session, root)
         app.init(f"otpauth://totp/GitHub:octocat?secret={GITHUB_KEY}&issuer=GitHub")
-        app.cli("edit", "GitHub", "--website", "https://github.test/")
+        # the test pages are served over http: the record opts in (http://HOST)
+        app.cli("edit", "GitHub", "--website", "http://github.test/")
         app.cli("browser", "on")
         pages = Pages()
         browser = Chromium(app, app.cli("browser", "path").stdout.strip())
@@ -248,6 +249,8 @@ def bench_browser() -> None:
     print("browser: Alt+Shift+O to the code in the field (Chromium, median of 20), against")
     print("  xdotool typing six digits and Tab into the same field")
     for kind, found in times.items():
+        # each press is made once: the share filled is the first-press success (goal 100%)
+        print(f"  first-press success {kind}: {len(found)}/20 = {len(found) * 5}% (goal 100%)")
         target = 150 if kind == "with the app" else 700
         report(
             f"{kind} ({len(found)} fills; target under {target} ms)",

@@ -254,7 +254,7 @@ def test_hotp_counter_is_saved_before_its_code_reaches_the_clipboard(tmp_path: P
 def test_copy_while_locked_says_so_and_copies_nothing(tmp_path: Path) -> None:
     github = record("GitHub")
     actions, (_, _, clipboard, _) = actions_for(tmp_path, github)
-    actions.session.lock()
+    actions.session.lock("a test")
     assert actions.copy(github.id) is False and clipboard.copies == []
 
 

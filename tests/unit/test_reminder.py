@@ -55,7 +55,7 @@ def test_the_first_unlock_starts_the_count_and_a_recent_one_uses_the_keyring(
 ) -> None:
     session, _, host = start(tmp_path, None)
     assert kinds(host) == ["unlocked"] and reminder.last_verified() is not None
-    session.lock()
+    session.lock("a test")
     session.open_with_keyring()  # just recorded: not due
     assert kinds(host)[-1] == "unlocked"
 
@@ -66,7 +66,7 @@ def test_after_the_days_the_password_is_asked_and_later_asks_again(tmp_path: Pat
     assert session.is_locked  # held, not shown, until the answer
     session.remind_later()
     assert kinds(host)[-1] == "unlocked" and not session.is_locked
-    session.lock()
+    session.lock("a test")
     session.open_with_keyring()
     assert host.events[-1] == ("remind_password", 31)  # asked again next time
 

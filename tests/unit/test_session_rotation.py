@@ -70,4 +70,7 @@ def test_a_key_changed_elsewhere_locks_and_says_so(
     (said,) = [body for kind, body in host.events if kind == "notify"]
     assert said.startswith("the password changed on ") and " at " in said
     assert said.endswith("unlock with the new password")
-    assert any("locking:" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
+    assert any(
+        "locking: the vault's key changed" in r.getMessage() and r.levelno == logging.INFO
+        for r in caplog.records
+    )

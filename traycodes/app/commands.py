@@ -40,7 +40,7 @@ class CommandHost(Protocol):
 
     def type_request(self) -> None: ...
 
-    def lock(self) -> None: ...
+    def lock(self, reason: str) -> None: ...
 
     def quit(self) -> None: ...
 
@@ -91,7 +91,7 @@ class Commands:
             "show": app.show_quickpick,
             "pick": app.show_quickpick,
             "type": app.type_request,
-            "lock": app.lock,
+            "lock": lambda: app.lock("'traycodes lock' asked"),
             "quit": app.quit,
             "settings": app.show_settings,
             "import": app.import_file,
@@ -134,6 +134,7 @@ class Commands:
 
         def on_loop() -> dict[str, Any]:
             if app.app_state()["locked"]:
+                log.info("browser: a page asked while locked: the unlock window shows")
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
             found = page_reply(app.records(), request, app.clock.now(), app.advance_hotp)

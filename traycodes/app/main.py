@@ -127,7 +127,7 @@ class App:
         self.session.keystore = self._keystore()
         icon = self._resources.enter_context(icon_file("app", 64))
         self.notifier = desktop.notifier(str(icon))
-        self.lock_watcher = desktop.lock_watcher(lambda: self.post(self.lock))
+        self.lock_watcher = desktop.lock_watcher(lambda why: self.post(lambda: self.lock(why)))
         self._start_hotkeys()
         self.post(self.session.open_with_keyring)
         clockwarn.warn_once(self.settings.clock_offset, self.notify)
@@ -250,8 +250,8 @@ class App:
         watcher: Watcher | None = desktop.folder_watcher(folder, changed)
         return watcher
 
-    def lock(self) -> None:
-        self.session.lock()
+    def lock(self, reason: str) -> None:
+        self.session.lock(reason)
 
     def show_password(self) -> None:
         # A request that came over IPC before the start-up unlock ran (``traycodes enrol
@@ -290,7 +290,7 @@ class App:
             "search": self.show_quickpick,
             "add": self.show_enrol,
             "import": self.import_file,
-            "lock": self.lock,
+            "lock": lambda: self.lock("Lock chosen in the menu"),
             "autostart": self.toggle_autostart,
             "settings": self.show_settings,
             "quit": self.quit,

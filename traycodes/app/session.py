@@ -121,12 +121,16 @@ class Session:
                 keep_backups=self.settings.backups,
             )
         except NoVault:
+            log.info("no vault yet: asking for a new password")
             self.host.ask_password(create=True)
             return
-        except (Locked, KeyUnavailable):
+        except (Locked, KeyUnavailable) as exc:
+            # the app starts locked: say why, or a slow keyring looks like a lock from nowhere
+            log.info("the keyring did not open the vault (%s): asking for the password", exc)
             self.host.ask_password(create=False)
             return
         except TrayCodesError as exc:
+            log.info("the vault cannot be opened: %s", exc)
             self.host.cannot_open(str(exc))
             return
         if self._ask_to_remember(vault):
@@ -235,8 +239,14 @@ class Session:
 
     # -- locking ----------------------------------------------------------------------------
 
-    def lock(self) -> None:
-        """Drop the secrets; the host closes every window that shows one."""
+    def lock(self, reason: str) -> None:
+        """Drop the secrets; the host closes every window that shows one. ``reason`` (the
+        idle time, the screen lock, the menu, ``traycodes lock``, a key changed elsewhere)
+        is logged: a lock is never unexplained (``TRAYCODES_LOG=info`` or ``debug``)."""
+        if self.vault is not None or self.reminding is not None:
+            log.info("locking: %s", reason)
+        else:
+            log.debug("already locked (%s)", reason)
         if self.reminding is not None:  # the reminder's vault goes too
             self.reminding.lock()
             self.reminding = None
@@ -253,7 +263,8 @@ class Session:
         """The user did something: the idle lock starts counting again."""
         minutes = self.settings.lock_minutes
         if minutes and self.vault is not None:
-            self.loop.after("idle", minutes * 60, self.lock)
+            why = f"nothing done in traycodes for {minutes} minute(s) (lock_minutes)"
+            self.loop.after("idle", minutes * 60, lambda: self.lock(why))
         else:
             self.loop.cancel("idle")
 
@@ -306,8 +317,7 @@ class Session:
 
     def key_changed(self, exc: KeyChanged) -> None:
         """The password was changed on another computer: lock, and say how to get back in."""
-        log.debug("locking: %s", exc)
-        self.lock()
+        self.lock(f"the vault's key changed elsewhere ({exc})")
         self.host.notify(
             "traycodes locked the vault",
             f"the password changed {exc.where or 'on another computer'}: "

@@ -309,14 +309,58 @@ def extension_folder(*, firefox: bool = False) -> Path:
     target.chmod(0o700)
     if not firefox:
         return target
-    chromium = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
-    chromium.pop("key", None)
-    chromium["background"] = {"scripts": ["background.js"]}
-    chromium["browser_specific_settings"] = {
-        "gecko": {"id": GECKO_ID, "strict_min_version": "128.0"}
-    }
-    (target / "manifest.json").write_text(json.dumps(chromium, indent=2) + "\n", encoding="utf-8")
+    (target / "manifest.json").write_text(firefox_manifest(), encoding="utf-8")
     return target
+
+
+def firefox_manifest() -> str:
+    """Firefox's manifest: a background script instead of a service worker, the gecko id,
+    no Chromium key."""
+    found = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
+    found.pop("key", None)
+    found["background"] = {"scripts": ["background.js"]}
+    found["browser_specific_settings"] = {
+        "gecko": {
+            "id": GECKO_ID,
+            "strict_min_version": "128.0",
+            "data_collection_permissions": {"required": ["none"]},  # it collects nothing
+        }
+    }
+    return json.dumps(found, indent=2) + "\n"
+
+
+def pack(folder: Path) -> list[Path]:
+    """The zips the stores take, written into ``folder``: the Chrome Web Store's (no
+    ``key``: the store signs with its own), Firefox Add-ons' (the gecko id) and the source
+    archive Firefox Add-ons asks for (the same files: nothing is built). No token: a
+    listed extension is bound to the host by its store id."""
+    import zipfile
+
+    version = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))["version"]
+    files = sorted(p for p in SHIPPED.iterdir() if p.is_file() and p.name != "manifest.json")
+    chrome = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
+    chrome.pop("key", None)
+    builds = {
+        f"traycodes-chrome-{version}.zip": json.dumps(chrome, indent=2) + "\n",
+        f"traycodes-firefox-{version}.zip": firefox_manifest(),
+        f"traycodes-firefox-source-{version}.zip": firefox_manifest(),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, manifest_text in builds.items():
+        target = folder / name
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", manifest_text)
+            for path in files:
+                archive.write(path, path.name)
+            if "source" in name:
+                archive.writestr(
+                    "README.txt",
+                    "traycodes browser extension, source: the files as they are shipped; "
+                    "no build step (no bundler, no minifier). The add-on is this folder.\n",
+                )
+        written.append(target)
+    return written
 
 
 def _registry_set(browser: str, path: Path) -> None:  # pragma: no cover - Windows

@@ -62,6 +62,12 @@ def cmd_browser(args: argparse.Namespace) -> int:
             f"mode and load unpacked: {install.extension_folder()}"
         )
         return 0
+    if args.action == "pack":
+        from pathlib import Path
+
+        for written in install.pack(Path(args.out or ".")):
+            print(written)
+        return 0
     if args.action == "off":
         for line in install.remove() or ["nothing to remove"]:
             say(line)
@@ -100,9 +106,13 @@ def add_commands(commands: Any) -> None:
         "copy for Firefox). on: install the native messaging host for the browsers found "
         "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
         "may start it); off: remove it; status: say where it is installed (exit 1: "
-        "nowhere).",
+        "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
+        "(and Firefox's source archive) into --out DIR.",
     )
-    browser.add_argument("action", choices=["path", "on", "off", "status"])
+    browser.add_argument("action", choices=["path", "on", "off", "status", "pack"])
+    browser.add_argument(
+        "--out", metavar="DIR", help="pack: the folder for the stores' zips (default: here)"
+    )
     browser.add_argument(
         "--firefox", action="store_true", help="path: the Firefox build; on: Firefox too"
     )

@@ -261,7 +261,8 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
     locked = threading.Event()
     from .. import desktop
 
-    watcher = desktop.lock_watcher(locked.set)  # the screen locking closes the window
+    # the screen locking closes the window
+    watcher = desktop.lock_watcher(lambda _why: locked.set())
     try:
         why = show_codes([(name, qr_png(link)) for name, link in links], should_close=locked.is_set)
     finally:

@@ -162,9 +162,9 @@ def notifier(icon: str) -> Any:
         return None
 
 
-def lock_watcher(on_lock: Callable[[], None]) -> Any:
-    """Calls ``on_lock`` (in a thread of its own) when the screen locks; started. None where
-    traycodes cannot hear it yet."""
+def lock_watcher(on_lock: Callable[[str], None]) -> Any:
+    """Calls ``on_lock(reason)`` (in a thread of its own) when the screen locks, the reason
+    naming the signal heard; started. None where traycodes cannot hear it yet."""
     if sys.platform.startswith("linux"):
         from ._xdg import SessionLockWatcher
 

@@ -295,7 +295,7 @@ class SessionLockWatcher:
         ("SYSTEM", "org.freedesktop.login1.Session", "Lock"),
     )
 
-    def __init__(self, on_lock: Callable[[], None]) -> None:
+    def __init__(self, on_lock: Callable[[str], None]) -> None:
         self.on_lock = on_lock
         self._connections: list[Any] = []
         self._threads: list[threading.Thread] = []
@@ -340,15 +340,23 @@ class SessionLockWatcher:
     def _listen(self, connection: Any, rules: list[Any]) -> None:
         from collections import deque
 
+        from jeepney import HeaderFields
+
         queue: deque[object] = deque()
         filters = [connection.filter(rule, queue=queue, bufsize=16) for rule in rules]
         try:
             while not self._stopping:
                 message = connection.recv_until_filtered(queue)
-                member = message.header.fields.get(6)  # 6: the MEMBER header field
+                fields = message.header.fields
+                member = fields.get(HeaderFields.member)
                 body = message.body
                 if member == "Lock" or (body and body[0] is True):
-                    self.on_lock()
+                    where = fields.get(HeaderFields.path)
+                    sender = fields.get(HeaderFields.sender)
+                    interface = fields.get(HeaderFields.interface)
+                    self.on_lock(
+                        f"the screen locked ({interface}.{member} from {sender} at {where})"
+                    )
         except Exception as exc:  # the connection was shut down, or the bus went away
             if not self._stopping:
                 log.info("lock watch ended: %s", describe(exc))

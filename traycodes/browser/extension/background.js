@@ -23,11 +23,22 @@ function connect() {
     }
   });
   opened.onDisconnect.addListener(() => {
+    // why: Chromium says it in lastError, Firefox in the port's error
+    const why = (api.runtime.lastError && api.runtime.lastError.message) || (opened.error && opened.error.message) || "";
     if (port === opened) port = null;
-    for (const done of waiting.values()) done({ ok: false, error: NOT_INSTALLED });
+    const stranded = [...waiting.values()];
     waiting.clear();
+    for (const done of stranded) done({ ok: false, dropped: true, error: hostError(why) });
   });
   return opened;
+}
+
+function hostError(why) {
+  if (/not found|no such native application/i.test(why)) return NOT_INSTALLED;
+  if (/forbidden|not allowed/i.test(why)) {
+    return "the traycodes host does not allow this copy of the extension: run 'traycodes browser on'";
+  }
+  return `the traycodes host stopped${why ? ` (${why})` : ""}: press the shortcut again`;
 }
 
 // This install's token, which `traycodes browser path` writes into the copy it makes: the
@@ -46,18 +57,17 @@ async function loadToken() {
   return token;
 }
 
-async function ask(message) {
-  const secret = await loadToken();
+function send(message, secret) {
   return new Promise((resolve) => {
     const rid = nextId++;
     waiting.set(rid, resolve);
     try {
       if (!port) port = connect();
       port.postMessage({ ...message, rid, token: secret });
-    } catch {
+    } catch (error) {
       waiting.delete(rid);
       port = null;
-      resolve({ ok: false, error: NOT_INSTALLED });
+      resolve({ ok: false, dropped: true, error: hostError(String((error && error.message) || "")) });
       return;
     }
     setTimeout(() => {
@@ -66,6 +76,48 @@ async function ask(message) {
   });
 }
 
+// A request to the host. A connection that closed under the request (the browser ended
+// the host, 'browser on' replaced it) is opened anew and the request sent once more.
+async function ask(message) {
+  const secret = await loadToken();
+  const reply = await send(message, secret);
+  if (!reply.dropped) return reply;
+  trace("the host connection closed:", reply.error, "- asking again");
+  const again = await send(message, secret);
+  delete again.dropped;
+  return again;
+}
+
+function trace(...parts) {
+  console.warn("traycodes:", ...parts); // the service worker's console (chrome://extensions)
+}
+
+// A note where the page cannot show one (a page extensions may not touch, a frame that
+// stayed unreachable): the toolbar button turns red with "!" and says why on hover.
+async function say(tabId, text) {
+  trace(text);
+  try {
+    await api.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" });
+    await api.action.setBadgeText({ tabId, text: "!" });
+    await api.action.setTitle({ tabId, title: `traycodes: ${text}` });
+  } catch (error) {
+    trace("cannot show the note:", String(error));
+  }
+}
+
+async function unsay(tabId) {
+  try {
+    await api.action.setBadgeText({ tabId, text: "" });
+    await api.action.setTitle({ tabId, title: "traycodes" });
+  } catch {
+    // the tab closed meanwhile: nothing to take back
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// What waiting does not cure: the browser's own pages, the web store, an error page
+const NEVER = /chrome:\/\/|gallery|cannot be scripted|error page/i;
+
 async function inject(tabId, frameId) {
   await api.scripting.executeScript({
     target: { tabId, frameIds: [frameId] },
@@ -73,18 +125,78 @@ async function inject(tabId, frameId) {
   });
 }
 
-// Fill the page (one frame of it): inject the filler, ask for the site's accounts, hand
-// them over. `url` is the frame's address as the browser knows it. `explicit`: the
-// context menu (the user chose the field); otherwise only a code field is filled.
-async function fillFrame(tabId, frameId, url, explicit = false) {
-  try {
-    await inject(tabId, frameId);
-  } catch {
-    return; // a page extensions may not touch (the browser's own pages, the web store)
+async function originOf(tabId, frameId) {
+  const [found] = await api.scripting.executeScript({
+    target: { tabId, frameIds: [frameId] },
+    func: () => location.origin,
+  });
+  return found ? found.result : null;
+}
+
+// Inject into the frame once it shows `url`'s site, waiting out a frame that is still
+// being set up or navigating (a press on a page just opened: the tab's first empty
+// document, a navigation not yet committed) for up to five seconds; then the error is
+// thrown (and said). The filler checks the origin again when the answer comes.
+async function reach(tabId, frameId, url) {
+  const wanted = new URL(url).origin;
+  const until = Date.now() + 5000;
+  for (let attempt = 1; ; attempt++) {
+    let why;
+    try {
+      await inject(tabId, frameId);
+      const origin = await originOf(tabId, frameId);
+      if (origin === wanted) {
+        if (attempt > 1) trace(`the page took the filler at attempt ${attempt}`);
+        return;
+      }
+      why = `the frame shows ${origin}, not yet ${wanted}`;
+    } catch (error) {
+      why = String((error && error.message) || error);
+      if (NEVER.test(why)) throw new Error(why);
+    }
+    if (Date.now() > until) throw new Error(why);
+    trace(`the page is not ready (${why}): trying again`);
+    await sleep(100);
   }
-  const answer = await ask({ type: "codes", url });
-  await api.tabs.sendMessage(tabId, { type: "traycodes-fill", answer, explicit }, { frameId });
-  hello(); // the shortcut may have been changed since
+}
+
+// Hand the page its message; a document replaced since the injection gets the filler anew.
+async function deliver(tabId, frameId, message) {
+  try {
+    await api.tabs.sendMessage(tabId, message, { frameId });
+  } catch (error) {
+    trace("the page did not take the message:", String(error), "- injecting again");
+    await reach(tabId, frameId, message.url);
+    await api.tabs.sendMessage(tabId, message, { frameId });
+  }
+}
+
+// Fill the page (one frame of it): inject the filler, ask for the site's accounts, hand
+// them over. `url` is the frame's address as the browser knows it (the filler checks that
+// its document is still at that origin). `explicit`: the context menu (the user chose the
+// field); otherwise only a code field is filled. Every press ends in a fill or a note: on
+// the page when it can be reached, else on the toolbar button.
+async function fillFrame(tabId, frameId, url, explicit = false) {
+  await unsay(tabId);
+  try {
+    try {
+      await reach(tabId, frameId, url);
+    } catch (error) {
+      // a press before the page's navigation committed: the browser granted access to the
+      // tab's previous document, not to the page that then arrived
+      const early = /must request permission|cannot access/i.test(error.message);
+      await say(tabId, early
+        ? "the page was still opening when the shortcut was pressed: press it again"
+        : `cannot fill this page (${error.message})`);
+      return;
+    }
+    const answer = await ask({ type: "codes", url });
+    await deliver(tabId, frameId, { type: "traycodes-fill", answer, explicit, url });
+  } catch (error) {
+    await say(tabId, `the fill failed: ${String((error && error.message) || error)}`);
+    return;
+  }
+  hello().catch((error) => trace("hello:", String(error))); // the shortcut may have changed
 }
 
 // Tell traycodes this browser has the extension, and its shortcut: the global hotkey then
@@ -113,10 +225,27 @@ api.runtime.onInstalled.addListener(() => {
 });
 
 api.commands.onCommand.addListener((command, tab) => {
-  if (command === "fill-code" && tab && tab.id !== undefined && tab.url) {
+  if (command !== "fill-code") return;
+  if (tab && tab.id !== undefined && tab.url) {
     fillFrame(tab.id, 0, tab.url);
+  } else {
+    pressedWithoutTab(tab); // the tab's address not given (yet): ask for it
   }
 });
+
+// The shortcut came without the tab or its address (a tab still opening): the active
+// tab, asked for; still none: a note on the toolbar button.
+async function pressedWithoutTab(tab) {
+  const [active] = await api.tabs.query({ active: true, currentWindow: true });
+  const found = active || tab;
+  if (found && found.id !== undefined && found.url) {
+    fillFrame(found.id, 0, found.url);
+  } else if (found && found.id !== undefined) {
+    say(found.id, "this tab has no address the extension may read yet: press the shortcut again");
+  } else {
+    trace("the shortcut was pressed with no tab in front");
+  }
+}
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === "fill-code" && tab && tab.id !== undefined) {
@@ -143,8 +272,12 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
     api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
       const answer = await ask({ type: "code", url: tab.url, id: String(message.id) });
       if (answer.ok) {
-        await inject(tab.id, 0);
-        await api.tabs.sendMessage(tab.id, { type: "traycodes-fill", fillCode: answer.code }, { frameId: 0 });
+        try {
+          await reach(tab.id, 0, tab.url);
+          await deliver(tab.id, 0, { type: "traycodes-fill", fillCode: answer.code, url: tab.url });
+        } catch (error) {
+          return reply({ ok: false, error: `cannot fill this page (${String((error && error.message) || error)})` });
+        }
       }
       reply(answer);
     });

@@ -132,6 +132,14 @@
     }
   }
 
+  function sameOrigin(url) {
+    try {
+      return new URL(url).origin === location.origin;
+    } catch {
+      return false;
+    }
+  }
+
   document.addEventListener("focusin", (event) => {
     if (event.target instanceof HTMLInputElement) lastFocused = event.target;
   }, true);
@@ -139,6 +147,12 @@
 
   api.runtime.onMessage.addListener((message) => {
     if (message && message.type === "traycodes-fill") {
+      if (!sameOrigin(message.url)) {
+        // the frame moved to another site between the press and the answer: its code
+        // is not for this document
+        note("the page changed since the shortcut was pressed: press it again");
+        return;
+      }
       explicit = message.explicit === true;
       host = (message.answer && message.answer.site) || message.host || "";
       if (message.fillCode) {
