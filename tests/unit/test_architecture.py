@@ -32,6 +32,7 @@ LAYERS = {
     "settings": 2,
     "directory": 2,
     "sitematch": 2,
+    "faces": 2,
     "browser": 5,
     "desktop": 3,
     "ui": 4,
@@ -47,6 +48,7 @@ SAME_LAYER_OK = {
     ("vault", "keystore"),
     ("formats", "vault"),  # through the package's public API only: see below
     ("sitematch", "directory"),
+    ("faces", "directory"),
 }
 PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer
