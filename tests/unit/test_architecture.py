@@ -32,6 +32,7 @@ LAYERS = {
     "settings": 2,
     "directory": 2,
     "sitematch": 2,
+    "faces": 2,
     "browser": 5,
     "desktop": 3,
     "ipc": 3,
@@ -49,6 +50,7 @@ SAME_LAYER_OK = {
     ("formats", "vault"),  # through the package's public API only: see below
     ("sitematch", "directory"),
     ("ipc", "desktop"),  # the client asks the platform for its transport
+    ("faces", "directory"),
 }
 PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..adding import NEW, AddReport, add_entries, place
 from ..errors import TrayCodesError
+from ..faces import brand_for
 from ..matching import domain_of, rank
 from ..model import Entry, OtpType, Record
 from ..otp import code, group_code, remaining
@@ -41,6 +42,7 @@ class Accounts:
                     remaining=remaining(otp, now) if otp is not None and timed else None,
                     period=otp.period if otp is not None and timed else None,
                     hidden=self.session.settings.hide_codes,
+                    face=brand_for(record.issuer, record.websites),
                 )
             )
         if not rows and len(query.strip()) >= 2:
@@ -115,6 +117,7 @@ def site_rows(query: str) -> list[Row]:
                 remaining=None,
                 period=None,
                 link=site.documentation if site.totp else "",
+                face=brand_for(site.name),
             )
         )
     return found

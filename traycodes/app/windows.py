@@ -343,6 +343,7 @@ class TkWindows:
             "chooser_heading": quick.heading if chooser and quick is not None else "",
             "quickpick_codes": quick.shown_codes() if quick is not None else [],
             "quickpick_ready": quick is not None and quick.ready,
+            "quickpick_faces": quick.face_boxes() if quick is not None else [],
             "enrol": self.enrol_window.snapshot() if self._open(self.enrol_window) else None,
             "password_window": self._open(self.password_window),
             "tray_menu": self.popup.labels() if self.popup is not None else [],

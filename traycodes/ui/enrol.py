@@ -13,9 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..errors import InvalidInput, TrayCodesError
-from ..model import Entry, OtpType
-from ..otp import code, remaining
-from ..otp import group_code as grouped
+from ..model import Entry
 from . import theme
 from .enrolform import (
     Form,
@@ -28,6 +26,7 @@ from .enrolform import (
     replace_question,
     website_prefill,
 )
+from .enrolpreview import Preview
 from .linkchooser import choose_link
 
 __all__ = ["EnrolDialog", "Target"]
@@ -211,38 +210,8 @@ class EnrolDialog:
         watched.append(self.website)
         for variable in watched + list(self.numbers.values()):
             variable.trace_add("write", lambda *_: self.update())
-        self.preview = tk.Frame(
-            w,
-            background=theme.FIELD,
-            padx=12,
-            pady=8,
-            highlightthickness=1,
-            highlightbackground=theme.BORDER,
-        )
-        self.preview.pack(fill="x", pady=(10, 0))
-        self.preview_label, self.preview_code = (
-            tk.Label(
-                self.preview,
-                text="",
-                font=font,
-                anchor="w",
-                background=theme.FIELD,
-                foreground=colour,
-            )
-            for font, colour in (
-                (theme.font(10, "bold"), theme.TEXT),
-                (theme.mono(22, "bold"), theme.CODE),
-            )
-        )
-        self.preview_label.pack(fill="x")
-        self.preview_code.pack(fill="x")
-        self.preview_bar = tk.Canvas(
-            self.preview, height=4, width=500, background=theme.FIELD, highlightthickness=0
-        )
-        self.preview_bar.pack(fill="x")
-        self.accounts_frame = tk.Frame(self.preview, background=theme.FIELD)
-        self.accounts_frame.pack(fill="x")
-        self.account_choices: list[tk.BooleanVar] = []
+        self.preview = Preview(w)
+        self.preview.frame.pack(fill="x", pady=(10, 0))
         self.message = theme.label(w, "", colour=theme.ERROR, wrap=520)
         self.message.pack(fill="x", pady=(6, 0))
         self.target_frame = tk.Frame(w, background=theme.BACKGROUND)
@@ -336,29 +305,11 @@ class EnrolDialog:
         self.message.configure(text=text, foreground=theme.ERROR if error else theme.WARN)
 
     def _show_entries(self) -> None:
-        for child in self.accounts_frame.winfo_children():
-            child.destroy()
         for child in self.target_frame.winfo_children():
             child.destroy()
-        self.account_choices = []
         self.targets = []
-        if len(self.entries) > 1:  # a Google export: choose which accounts
-            self.preview_label.configure(text=f"{len(self.entries)} accounts in this export")
-            self.preview_code.configure(text="")
-            for number, entry in enumerate(self.entries):
-                chosen = tk.BooleanVar(value=True)
-                chosen.trace_add("write", lambda *_: self._ready())
-                tk.Checkbutton(
-                    self.accounts_frame,
-                    text=entry.label,
-                    variable=chosen,
-                    background=theme.FIELD,
-                    anchor="w",
-                    font=theme.font(10),
-                    name=f"account{number}",
-                ).pack(fill="x")
-                self.account_choices.append(chosen)
-        elif self.entries:
+        self.preview.show(self.entries, self.website.get(), self._ready)
+        if len(self.entries) == 1:  # several (a Google export): chosen in the preview
             self.targets = self.propose(self.entries[0])
             self._label(self.target_frame, "Save to:", row=0, column=0)
             for row, target in enumerate(self.targets, start=1):
@@ -391,25 +342,12 @@ class EnrolDialog:
     def chosen_entries(self) -> list[Entry]:
         if len(self.entries) > 1:
             return [
-                e for e, keep in zip(self.entries, self.account_choices, strict=True) if keep.get()
+                e for e, keep in zip(self.entries, self.preview.choices, strict=True) if keep.get()
             ]
         return list(self.entries)
 
     def _draw_code(self) -> None:
-        self.preview_bar.delete("all")
-        if len(self.entries) != 1:
-            if not self.entries:
-                self.preview_label.configure(text="")
-                self.preview_code.configure(text="")
-            return
-        entry = self.entries[0]
-        now = self.clock()
-        shown = grouped(code(entry.otp, now))
-        self.preview_label.configure(text=f"{entry.label}: type this code into the site")
-        self.preview_code.configure(text=shown)
-        if entry.otp.type is not OtpType.HOTP:
-            share = remaining(entry.otp, now) / entry.otp.period
-            self.preview_bar.create_rectangle(0, 0, 500 * share, 4, fill=theme.ACCENT, outline="")
+        self.preview.draw_code(self.entries, self.clock())
 
     def _schedule(self) -> None:
         self._draw_code()
@@ -502,10 +440,8 @@ class EnrolDialog:
     def snapshot(self) -> dict[str, object]:
         """What the dialog shows, for diagnostics and tests (codes, never secrets)."""
         return {
-            # the code after three spaces, as in the menu: state() masks it there
-            "preview": "   ".join(
-                (self.preview_label.cget("text"), self.preview_code.cget("text"))
-            ).strip(),
+            "preview": self.preview.text(),
+            "face": self.preview.face_shown,
             "message": self.message_text,
             "origin": self.origin,
             "accounts": [e.label for e in self.entries],

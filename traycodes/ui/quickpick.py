@@ -11,7 +11,9 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 
+from ..faces import face
 from . import theme
+from .faceimages import FaceImages
 from .rows import Row, RowSource
 
 ROW_HEIGHT = 48
@@ -19,6 +21,9 @@ VISIBLE_ROWS = 8
 WIDTH = 460
 MAX_ROWS = 50  # past this, refine the search: a list of thousands helps nobody
 REVEAL_MS = 5000  # a hidden code shows this long after Ctrl+R
+FACE = 32  # px: the account's face, left in its row
+FACE_LEFT = 10
+TEXT_LEFT = FACE_LEFT + FACE + 10
 
 
 class QuickPick:
@@ -50,6 +55,7 @@ class QuickPick:
         self.revealed: str | None = None  # the key of the row whose hidden code shows
         self._hide_job: str | None = None
         self.window = tk.Toplevel(root, background=theme.BACKGROUND)
+        self.faces = FaceImages(self.window)
         self.window.title(title)
         self.heading = heading
         self.offer_remember = offer_remember
@@ -245,6 +251,18 @@ class QuickPick:
             self.code_text(i) for i in range(self.top, min(len(self.rows), self.top + VISIBLE_ROWS))
         ]
 
+    def face_boxes(self) -> list[dict[str, object]]:
+        """Where the visible rows' faces are on screen and what they show (for diagnostics
+        and the desktop tests, which read the pixels there)."""
+        x0, y0 = self.canvas.winfo_rootx(), self.canvas.winfo_rooty()
+        found: list[dict[str, object]] = []
+        for slot, row in enumerate(self.rows[self.top : self.top + VISIBLE_ROWS]):
+            shown = face(row.title, row.face)
+            top = slot * ROW_HEIGHT + (ROW_HEIGHT - 2 - FACE) // 2
+            box = [x0 + FACE_LEFT, y0 + top, FACE, FACE]
+            found.append({"box": box, "brand": shown.brand, "colour": shown.colour})
+        return found
+
     def move(self, step: int) -> None:
         if not self.rows:
             return
@@ -350,11 +368,27 @@ class QuickPick:
                 canvas.create_rectangle(
                     0, y, WIDTH, y + ROW_HEIGHT - 2, fill=theme.SELECTED, outline=""
                 )
-            canvas.create_text(
-                12, y + 15, text=row.title, anchor="w", fill=theme.TEXT, font=theme.font(11, "bold")
+            canvas.create_image(
+                FACE_LEFT,
+                y + (ROW_HEIGHT - 2 - FACE) // 2,
+                image=self.faces.get(face(row.title, row.face), FACE),
+                anchor="nw",
             )
             canvas.create_text(
-                12, y + 33, text=row.subtitle, anchor="w", fill=theme.MUTED, font=theme.font(9)
+                TEXT_LEFT,
+                y + 15,
+                text=row.title,
+                anchor="w",
+                fill=theme.TEXT,
+                font=theme.font(11, "bold"),
+            )
+            canvas.create_text(
+                TEXT_LEFT,
+                y + 33,
+                text=row.subtitle,
+                anchor="w",
+                fill=theme.MUTED,
+                font=theme.font(9),
             )
             canvas.create_text(
                 WIDTH - 12,

@@ -22,6 +22,7 @@ class Row:
     period: int | None
     link: str = ""  # a site from the 2FA directory (key "site:NAME"): its set-up page
     hidden: bool = False  # the code is drawn as ••• ••• until the user asks (hide_codes)
+    face: str = ""  # the site's brand icon (traycodes.faces: a slug); "": the title's initial
 
     @property
     def is_site(self) -> bool:
@@ -43,6 +44,7 @@ class Row:
             period=int(period) if isinstance(period, int) else None,
             link=str(data.get("link") or ""),
             hidden=data.get("hidden") is True,
+            face=str(data.get("face") or ""),
         )
 
 
