@@ -17,9 +17,12 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._base import DesktopError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -234,12 +237,12 @@ class PortalKeyboard:
         self._portal, self._session = None, ""
 
 
-def portal_screenshot(connection: Any = None) -> Any:
+def portal_screenshot(connection: Any = None) -> Image.Image:
     """The screen through the Screenshot portal, as a PIL image. The file the portal
     writes is deleted once read: a screen with a QR code on it holds a secret."""
     from urllib.parse import unquote, urlparse
 
-    from PIL import Image
+    from PIL import Image as PILImage
 
     portal = Portal(connection)
     try:
@@ -254,7 +257,7 @@ def portal_screenshot(connection: Any = None) -> Any:
         raise DesktopError("the desktop's screenshot came back in a form traycodes cannot read")
     path = Path(unquote(uri.path))
     try:
-        with Image.open(path) as image:
+        with PILImage.open(path) as image:
             image.load()
             return image.copy()
     finally:

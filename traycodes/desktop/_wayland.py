@@ -26,10 +26,13 @@ import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 COMMAND_TIMEOUT = 5.0
 
@@ -430,18 +433,18 @@ class WlClipboard:
             return True
 
 
-def grim_screenshot() -> Any:
+def grim_screenshot() -> Image.Image:
     """The whole screen, through ``grim`` (wlroots' screencopy), as a PIL image."""
     import io
 
-    from PIL import Image
+    from PIL import Image as PILImage
 
     done = _capture(["grim", "-t", "png", "-"], timeout=15)
     if done is None:
         raise DesktopError("grim could not run")
     if done.returncode:
         raise DesktopError("grim could not capture the screen")
-    image = Image.open(io.BytesIO(done.stdout))
+    image = PILImage.open(io.BytesIO(done.stdout))
     image.load()
     return image
 
