@@ -6,6 +6,7 @@ queue per thread. The code under test runs its real ctypes declarations and buff
 
 from __future__ import annotations
 
+import ctypes
 import queue
 import threading
 from collections.abc import Callable
@@ -131,7 +132,7 @@ class FakeWindows:
     def SendInput(self, count: int, inputs: Any, size: int) -> int:
         from traycodes.desktop import _win32_input
 
-        assert size == _win32_input.ctypes.sizeof(_win32_input.INPUT)
+        assert size == ctypes.sizeof(_win32_input.INPUT)
         if self.blocked:
             return 0
         for event in list(inputs)[:count]:

@@ -23,7 +23,8 @@ from traycodes.settings import Settings
 
 T = TypeVar("T")
 NOW = 1_000_000_015.0  # 15 s into a period: no waiting for the next code
-EXAMPLE = Record(id=uuid.uuid4().hex, issuer="Example", otp=OtpParams(b"12345678901234567890"))
+SECRET = OtpParams(b"12345678901234567890")
+EXAMPLE = Record(id=uuid.uuid4().hex, issuer="Example", otp=SECRET)
 
 
 class Clock:
@@ -100,10 +101,10 @@ def start_and_type(press: Callable[[], None], typed: Callable[[], str]) -> None:
         assert shortcuts is not None, "the hotkeys were not started"
         keyboard = desktop.keyboard()
         assert keyboard is not None, "nothing types the code"
-        typist.append(Typist(host, reader, keyboard))  # type: ignore[arg-type]
+        typist.append(Typist(host, reader, keyboard))  # mypy: Host is a TypistHost
         typist[0].start()
         press()
-        wait_for(lambda: typed() == code(EXAMPLE.otp, NOW), "the code typed into the window")
+        wait_for(lambda: typed() == code(SECRET, NOW), "the code typed into the window")
         assert host.notes == ["Typed the code for Example into “Example – sign in”"]
     finally:
         if shortcuts is not None:
