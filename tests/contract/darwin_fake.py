@@ -170,6 +170,42 @@ class FakeMac:
             app.text += char.upper() if "shift" in held else char
 
 
+class FakePasteboard:
+    """NSPasteboard.generalPasteboard(): typed strings and a change count."""
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.count = 0
+        self.declared: list[str] = []
+
+    def clearContents(self) -> int:
+        self.strings, self.declared = {}, []
+        self.count += 1
+        return self.count
+
+    def declareTypes_owner_(self, types: list[str], owner: Any) -> int:
+        self.declared = list(types)
+        self.count += 1
+        return self.count
+
+    def setString_forType_(self, text: str, kind: str) -> bool:
+        if kind not in self.declared:
+            return False
+        self.strings[kind] = text
+        return True
+
+    def changeCount(self) -> int:
+        return self.count
+
+    def another_program_copies(self, text: str) -> None:
+        self.clearContents()
+        self.declareTypes_owner_(["public.utf8-plain-text"], None)
+        self.setString_forType_(text, "public.utf8-plain-text")
+
+    def text(self) -> str:
+        return self.strings.get("public.utf8-plain-text", "")
+
+
 class FakeCarbon:
     """Carbon's hot keys: a combination held anywhere refuses a second; presses reach the
     handlers installed on the application's target."""

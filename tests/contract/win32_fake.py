@@ -73,6 +73,11 @@ class FakeWindows:
         self._down: set[int] = set()  # keys that SendInput holds down
         self._units: list[int] = []  # UTF-16 units typed, waiting for a surrogate's pair
         self._handles = iter(range(0x10010, 0x7FFFFFFF, 0x10))
+        self.clipboard: dict[int, bytes] = {}  # format -> the data
+        self.clipboard_sequence = 1
+        self.clipboard_formats: dict[str, int] = {}
+        self.memory: dict[int, bytes] = {}  # GlobalAlloc'd blocks (a handle is its pointer)
+        self._clipboard_open = False
 
     def load(self, name: str, use_last_error: bool = False) -> FakeDll:
         return self.dlls[name]
@@ -196,7 +201,63 @@ class FakeWindows:
         self.queues[thread].put((kind, w))
         return 1
 
+    # -- user32: the clipboard -----------------------------------------------------------
+
+    def another_program_copies(self, text: str) -> None:
+        self.clipboard = {13: (text + "\0").encode("utf-16-le")}
+        self.clipboard_sequence += 1
+
+    def clipboard_text(self) -> str:
+        return self.clipboard.get(13, b"").decode("utf-16-le").rstrip("\0")
+
+    def OpenClipboard(self, owner: Any) -> int:
+        if self._clipboard_open:
+            return 0
+        self._clipboard_open = True
+        return 1
+
+    def CloseClipboard(self) -> int:
+        self._clipboard_open = False
+        return 1
+
+    def EmptyClipboard(self) -> int:
+        assert self._clipboard_open
+        self.clipboard = {}
+        self.clipboard_sequence += 1
+        return 1
+
+    def SetClipboardData(self, kind: int, handle: int) -> int:
+        assert self._clipboard_open
+        self.clipboard[kind] = self.memory.pop(handle)  # the clipboard owns it now
+        self.clipboard_sequence += 1
+        return handle
+
+    def RegisterClipboardFormatW(self, name: str) -> int:
+        return self.clipboard_formats.setdefault(name, 0xC000 + len(self.clipboard_formats))
+
+    def GetClipboardSequenceNumber(self) -> int:
+        return self.clipboard_sequence
+
     # -- kernel32 -------------------------------------------------------------------------
+
+    def GlobalAlloc(self, flags: int, size: int) -> int:
+        handle = next(self._handles)
+        self.memory[handle] = bytes(size)
+        return handle
+
+    def GlobalLock(self, handle: int) -> int:
+        return handle
+
+    def GlobalUnlock(self, handle: int) -> int:
+        return 1
+
+    def GlobalFree(self, handle: int) -> int:
+        self.memory.pop(handle)
+        return 0
+
+    def RtlMoveMemory(self, destination: int, source: bytes, size: int) -> None:
+        assert len(self.memory[destination]) == size
+        self.memory[destination] = bytes(source[:size])
 
     def GetCurrentThreadId(self) -> int:
         self.queues.setdefault(threading.get_ident(), queue.SimpleQueue())
