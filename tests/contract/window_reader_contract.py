@@ -43,7 +43,8 @@ class WindowReaderContract:
                 "the window in front",
             )
             window = reader.active_window()
-            assert window is not None and window.app == app and window.id
+            assert window is not None and window.id
+            assert window.app == app
         finally:
             reader.close()
 
