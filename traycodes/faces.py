@@ -19,11 +19,12 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .directory import by_host, by_name, folded
 from .resources import data_bytes
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import Image
 

@@ -36,6 +36,15 @@ if len(sys.argv) > 4:  # each key press as it arrives, wall-clock ms (typed keys
 def focus() -> None:
     root.focus_force()
     entry.focus_set()
+    root.after(50, said_focused)
+
+
+def said_focused() -> None:
+    """OUT.focused appears once the field has the keyboard: a test waits for it."""
+    if root.focus_get() is entry:
+        Path(str(out) + ".focused").write_text("")
+    else:
+        focus()
 
 
 root.after(100, focus)

@@ -203,36 +203,6 @@ def test_hotkeys_are_read_and_named_as_people_write_them() -> None:
             parse_hotkey(wrong)
 
 
-@pytest.mark.parametrize("platform", ["win32", "darwin"])
-def test_hotkeys_start_where_the_window_in_front_cannot_be_read(
-    platform: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Windows and macOS have no window reader yet (issue 27): the hotkeys start anyway
-    (the type hotkey then opens the chooser), through that platform's own calls."""
-    import sys
-
-    from tests.contract.shortcuts_contract import wait_for
-    from traycodes.app.hotkey import start_input
-    from traycodes.desktop import _win32
-
-    rig: Win32Rig | CarbonRig
-    if platform == "win32":
-        rig = Win32Rig()
-        monkeypatch.setattr(_win32, "Win32Api", lambda: rig.api)
-    else:
-        rig = CarbonRig()
-        monkeypatch.setattr(_darwin_keys, "CarbonApi", lambda: rig.carbon)
-    monkeypatch.setattr(sys, "platform", platform)
-    heard: list[str] = []
-    reader, shortcuts, problems = start_input({TYPE: lambda: heard.append("type")})
-    try:
-        assert reader is None and problems == []
-        rig.press(TYPE)
-        wait_for(lambda: heard == ["type"], "the hotkey")
-    finally:
-        shortcuts.stop()
-
-
 def test_an_x_connection_reset_while_it_is_set_up_is_tried_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

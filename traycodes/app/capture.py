@@ -8,7 +8,6 @@ dropped after it, and when the app locks (:meth:`QrCapture.forget`).
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import tkinter as tk
@@ -53,18 +52,10 @@ class QrCapture:
         captured: list[Any] = []
 
         def grab() -> list[str] | str:
-            from PIL import ImageGrab
-
             from .. import desktop
 
             time.sleep(0.25)  # let the window manager take the dialog away
-            picture = desktop.screenshot()  # Wayland: grim or the Screenshot portal
-            if picture is None:
-                picture = (
-                    ImageGrab.grab(all_screens=True)
-                    if sys.platform == "win32"
-                    else ImageGrab.grab()
-                )
+            picture = desktop.screenshot()  # ImageGrab; Wayland: grim or the portal
             texts = qr_texts(picture)
             if not texts:
                 captured.append(picture)  # handed to the Tk thread with the answer

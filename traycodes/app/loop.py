@@ -21,11 +21,12 @@ import logging
 import os
 import queue
 import signal
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from .. import desktop
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,10 +65,8 @@ class Loop(Protocol):
 
 def quit_signals() -> list[signal.Signals]:
     """The signals that end the app cleanly (Windows has no SIGHUP)."""
-    if sys.platform == "win32":
-        return [signal.SIGTERM, signal.SIGINT]
-    else:
-        return [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
+    names = ("SIGTERM", "SIGINT", "SIGHUP")
+    return [signal.Signals[name] for name in names if hasattr(signal, name)]
 
 
 class _Queue:
@@ -179,6 +178,12 @@ class QueueLoop(_Queue):
         self._heap.clear()
 
 
+def posix(thing: object) -> Any:
+    """``thing`` for calls that only POSIX systems have (desktop.tk_watches_files says
+    when): the type stubs for Windows leave them out."""
+    return thing
+
+
 class TkLoop(QueueLoop):
     """A plain queue loop until a window (or the X11 clipboard) first needs Tk; then Tk's
     loop on this same thread, with the timers and the queue carried over. An app that
@@ -188,11 +193,12 @@ class TkLoop(QueueLoop):
         super().__init__(clock)
         self.root: tk.Tk | None = None
         self._tk_timers: dict[str, str] = {}
-        if sys.platform == "win32":  # pragma: no cover - cannot run here
+        self._watch_wake = desktop.tk_watches_files()
+        if not self._watch_wake:  # pragma: no cover - Windows: the queue is polled
             self._wake_r = self._wake_w = -1
         else:
             self._wake_r, self._wake_w = os.pipe()
-            os.set_blocking(self._wake_w, False)
+            posix(os).set_blocking(self._wake_w, False)
 
     def root_window(self) -> tk.Tk:
         """The Tk root (withdrawn), made on first use; call on the loop's thread."""
@@ -207,10 +213,10 @@ class TkLoop(QueueLoop):
         root.report_callback_exception = _window_failed
         editing_keys(root)
         self.root = root
-        if sys.platform == "win32":  # pragma: no cover - Windows
+        if not self._watch_wake:  # pragma: no cover - Windows
             self._poll()
         else:
-            root.createfilehandler(self._wake_r, tk.READABLE, self._on_wake)
+            posix(root).createfilehandler(self._wake_r, tk.READABLE, self._on_wake)
             signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
         now = self._clock()
         pending = [(when, name) for when, number, name in self._heap

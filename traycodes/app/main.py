@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -122,7 +121,7 @@ class App:
         self.windows = self._start_windows()
         if self.backend.name == "xorg" and isinstance(self.loop, TkLoop):
             self.loop.root_window()
-        if not (self.child_ui and sys.platform == "darwin"):
+        if not (self.child_ui and desktop.tray_owns_main_thread()):
             self.tray.start()  # macOS: the icon's loop takes the main thread in run()
         self.session.keystore = self._keystore()
         icon = self._resources.enter_context(icon_file("app", 64))
@@ -158,8 +157,7 @@ class App:
         elif reader is not None:
             reader.close()
         if self.desktop is not None and self.typist is None:
-            ours = desktop.display_server() in ("wayland", "x11")  # else pynput types
-            self.typist = Typist(self, self.desktop, desktop.keyboard() if ours else "pynput")
+            self.typist = Typist(self, self.desktop, desktop.keyboard())
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
@@ -167,7 +165,7 @@ class App:
 
     def run(self) -> None:
         try:
-            if self.child_ui and sys.platform == "darwin":  # pragma: no cover - macOS
+            if self.child_ui and desktop.tray_owns_main_thread():  # pragma: no cover - macOS
                 loop = threading.Thread(target=self._run_loop, name="app", daemon=True)
                 loop.start()
                 self.tray.run_here()  # returns when the icon stops (quit stops it)

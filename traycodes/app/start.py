@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 from .. import desktop, ipc
@@ -20,7 +19,7 @@ def ui_in_child() -> bool:
     """Whether the windows live in a child process: on macOS always (pystray and Tk both
     need the main thread there), elsewhere when ``TRAYCODES_UI_PROCESS=child``."""
     forced = os.environ.get("TRAYCODES_UI_PROCESS", "").strip().lower()
-    return sys.platform == "darwin" or forced == "child"
+    return desktop.tray_owns_main_thread() or forced == "child"
 
 
 def _keystore() -> KeyStore | None:

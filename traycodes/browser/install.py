@@ -5,70 +5,19 @@ Windows: a registry value naming the manifest), each allowing our extension alon
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 from . import EXTENSION_ID, GECKO_ID, HOST_NAME
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..desktop import HostRegistration
+
 CHROMIUM_FAMILY = ("chromium", "chrome", "brave", "edge", "vivaldi")
 BROWSERS = (*CHROMIUM_FAMILY, "firefox")
-
-LINUX_FOLDERS = {
-    "chromium": ".config/chromium/NativeMessagingHosts",
-    "chrome": ".config/google-chrome/NativeMessagingHosts",
-    "brave": ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-    "edge": ".config/microsoft-edge/NativeMessagingHosts",
-    "vivaldi": ".config/vivaldi/NativeMessagingHosts",
-    "firefox": ".mozilla/native-messaging-hosts",
-}
-MACOS_FOLDERS = {
-    "chromium": "Library/Application Support/Chromium/NativeMessagingHosts",
-    "chrome": "Library/Application Support/Google/Chrome/NativeMessagingHosts",
-    "brave": "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-    "edge": "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
-    "vivaldi": "Library/Application Support/Vivaldi/NativeMessagingHosts",
-    "firefox": "Library/Application Support/Mozilla/NativeMessagingHosts",
-}
-WINDOWS_KEYS = {
-    "chromium": r"Software\Chromium\NativeMessagingHosts",
-    "chrome": r"Software\Google\Chrome\NativeMessagingHosts",
-    "brave": r"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts",
-    "edge": r"Software\Microsoft\Edge\NativeMessagingHosts",
-    "vivaldi": r"Software\Vivaldi\NativeMessagingHosts",
-    "firefox": r"Software\Mozilla\NativeMessagingHosts",
-}
-
-# What shows that a browser is installed: a program on PATH (Linux), an app bundle
-# (macOS), or its profile folder (every OS: the parent of the manifest folder on Linux and
-# macOS, the user data under %LOCALAPPDATA% / %APPDATA% on Windows).
-LINUX_PROGRAMS = {
-    "chromium": ("chromium", "chromium-browser"),
-    "chrome": ("google-chrome", "google-chrome-stable", "google-chrome-beta"),
-    "brave": ("brave-browser", "brave"),
-    "edge": ("microsoft-edge", "microsoft-edge-stable"),
-    "vivaldi": ("vivaldi", "vivaldi-stable"),
-    "firefox": ("firefox", "firefox-esr"),
-}
-MACOS_APPS = {
-    "chromium": "Chromium.app",
-    "chrome": "Google Chrome.app",
-    "brave": "Brave Browser.app",
-    "edge": "Microsoft Edge.app",
-    "vivaldi": "Vivaldi.app",
-    "firefox": "Firefox.app",
-}
-WINDOWS_PROFILES = {
-    "chromium": ("LOCALAPPDATA", r"Chromium\User Data"),
-    "chrome": ("LOCALAPPDATA", r"Google\Chrome\User Data"),
-    "brave": ("LOCALAPPDATA", r"BraveSoftware\Brave-Browser\User Data"),
-    "edge": ("LOCALAPPDATA", r"Microsoft\Edge\User Data"),
-    "vivaldi": ("LOCALAPPDATA", r"Vivaldi\User Data"),
-    "firefox": ("APPDATA", r"Mozilla\Firefox"),
-}
 
 
 def found_browsers() -> tuple[str, ...]:
@@ -76,21 +25,14 @@ def found_browsers() -> tuple[str, ...]:
     return tuple(browser for browser in BROWSERS if _is_installed(browser))
 
 
+def _hosts() -> HostRegistration:
+    from ..desktop import host_registration
+
+    return host_registration()
+
+
 def _is_installed(browser: str) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - Windows
-        variable, folder = WINDOWS_PROFILES[browser]
-        base = os.environ.get(variable, "")
-        return base != "" and (Path(base) / folder).is_dir()
-    elif sys.platform == "darwin":  # pragma: no cover - macOS
-        app = MACOS_APPS[browser]
-        places = (Path("/Applications"), Path.home() / "Applications")
-        return manifest_path(browser).parent.parent.is_dir() or any(
-            (folder / app).is_dir() for folder in places
-        )
-    else:  # the profile folder, or the program on PATH
-        return manifest_path(browser).parent.parent.is_dir() or any(
-            shutil.which(program) for program in LINUX_PROGRAMS[browser]
-        )
+    return _hosts().installed(browser, HOST_NAME)
 
 
 def _data_dir() -> Path:
@@ -100,19 +42,13 @@ def _data_dir() -> Path:
 
 
 def launcher_path() -> Path:
-    return _data_dir() / ("browser-host.cmd" if sys.platform == "win32" else "browser-host")
+    return _data_dir() / _hosts().launcher_file
 
 
 def launcher_text(command: list[str]) -> str:
     """A script that runs ``command`` with the browser's arguments (a host manifest's
     ``path`` takes no arguments of its own)."""
-    if sys.platform == "win32":
-        quoted = " ".join(f'"{part}"' for part in command)
-        return f"@echo off\r\n{quoted} %*\r\n"
-    else:
-        import shlex
-
-        return f'#!/bin/sh\nexec {shlex.join(command)} "$@"\n'
+    return _hosts().launcher_text(command)
 
 
 def manifest(browser: str, launcher: Path) -> dict[str, object]:
@@ -133,11 +69,7 @@ def manifest(browser: str, launcher: Path) -> dict[str, object]:
 def manifest_path(browser: str) -> Path:
     """Where ``browser`` looks for our manifest (on Windows: where we keep it; the
     registry names it)."""
-    if sys.platform == "win32":
-        return _data_dir() / "native-messaging" / browser / f"{HOST_NAME}.json"
-    else:
-        folders = MACOS_FOLDERS if sys.platform == "darwin" else LINUX_FOLDERS
-        return Path.home() / folders[browser] / f"{HOST_NAME}.json"
+    return _hosts().manifest_path(browser, HOST_NAME, _data_dir())
 
 
 def _write_private(path: Path, text: str, mode: int) -> None:
@@ -152,14 +84,14 @@ def _write_private(path: Path, text: str, mode: int) -> None:
 def install(host_command: list[str], browsers: tuple[str, ...] = BROWSERS) -> list[str]:
     """Write the launcher and the manifest of each of ``browsers``; what was done, a
     line each."""
+    hosts = _hosts()
     launcher = launcher_path()
     _write_private(launcher, launcher_text(host_command), 0o700)
     done = [f"host launcher: {launcher}"]
     for browser in browsers:
         path = manifest_path(browser)
         _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
-        if sys.platform == "win32":  # pragma: no cover - Windows
-            _registry_set(browser, path)
+        hosts.register(browser, HOST_NAME, path)  # Windows: the registry names it
         done.append(f"{browser}: {path}")
     return done
 
@@ -172,8 +104,7 @@ def remove() -> list[str]:
         path = manifest_path(browser)
         if state(browser) == "on":
             path.unlink()
-            if sys.platform == "win32":  # pragma: no cover - Windows
-                _registry_delete(browser)
+            _hosts().unregister(browser, HOST_NAME)
             done.append(f"{browser}: removed {path}")
     launcher = launcher_path()
     if launcher.exists():
@@ -361,21 +292,3 @@ def pack(folder: Path) -> list[Path]:
                 )
         written.append(target)
     return written
-
-
-def _registry_set(browser: str, path: Path) -> None:  # pragma: no cover - Windows
-    if sys.platform == "win32":
-        import winreg
-
-        with winreg.CreateKey(
-            winreg.HKEY_CURRENT_USER, WINDOWS_KEYS[browser] + "\\" + HOST_NAME
-        ) as key:
-            winreg.SetValueEx(key, "", 0, winreg.REG_SZ, str(path))
-
-
-def _registry_delete(browser: str) -> None:  # pragma: no cover - Windows
-    if sys.platform == "win32":
-        import winreg
-
-        with contextlib.suppress(FileNotFoundError):
-            winreg.DeleteKey(winreg.HKEY_CURRENT_USER, WINDOWS_KEYS[browser] + "\\" + HOST_NAME)

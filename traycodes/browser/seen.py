@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -34,10 +33,9 @@ def _read() -> dict[str, dict[str, object]]:
 
 def browser_process() -> str:
     """The name of the browser that started this host ('' where it cannot be told)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            return Path(f"/proc/{os.getppid()}/comm").read_text().strip().lower()
-    return ""
+    from ..desktop import process_name
+
+    return process_name(os.getppid()).lower()
 
 
 def note(browser: str, shortcut: str, now: float | None = None) -> None:

@@ -20,10 +20,13 @@ def cmd_app(args: argparse.Namespace) -> int:
     from .common import vault_path
 
     level = setup_logging()
-    if level == "DEBUG" and sys.platform != "win32":
+    if level == "DEBUG":
         import faulthandler
 
-        faulthandler.register(signal.SIGUSR1)  # kill -USR1: every thread's stack, for hangs
+        register = getattr(faulthandler, "register", None)  # not on Windows
+        usr1 = getattr(signal, "SIGUSR1", None)
+        if register is not None and usr1 is not None:
+            register(usr1)  # kill -USR1: every thread's stack, for hangs
     return run(vault_path(args))
 
 
@@ -196,7 +199,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         "tray app",
         True,
         "windows in a child process"
-        + (" (macOS: the menu bar owns the main thread)" if sys.platform == "darwin" else "")
+        + (" (macOS: the menu bar owns the main thread)" if desktop.tray_owns_main_thread() else "")
         if ui_in_child()
         else "windows in the app's process",
         "",

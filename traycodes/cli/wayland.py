@@ -195,8 +195,12 @@ def desktop_findings(check: Any) -> None:
     screen; ``check(part, ok, detail, fix)``."""
     from .. import desktop
     from ..errors import TrayCodesError
+    from .platform_rows import platform_rows
 
-    kind = desktop.session_kind()
+    platform = desktop.platform()
+    kind = platform.kind
+    for row in platform_rows(platform):
+        check(*row)
     if kind in ("x11", "windows", "macos"):
         problems = hotkey_problems()
         check(

@@ -1,6 +1,11 @@
-"""Per-OS adapters behind small interfaces: start at login, notifications, session lock,
-the display server. One private module per platform (``_xdg``, ``_win32``, ``_darwin``),
-chosen once by :func:`autostart` and friends; each is testable with fakes.
+"""The platform layer: every part of the OS the app uses, behind a typed Protocol
+(``_protocols``), chosen once per OS and session by :func:`platform` (``_platform`` and
+the ``_*_platform`` modules); a part a platform lacks is :class:`Missing` with its reason.
+One private module per implementation (``_x11``, ``_wayland``, ``_win32``, ``_darwin``...);
+each is testable with fakes. Nothing outside this package tests which OS it runs on.
+
+The factories below are the app's short ways to one part: each returns the part, or
+None where this platform lacks it (``platform()`` says why).
 """
 
 from __future__ import annotations
@@ -8,122 +13,90 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, TypeVar
 
-from ._base import APP_ID, DesktopError, IpcListener, IpcTransport
+from ._base import APP_ID, DesktopError, IpcListener, IpcTransport, process_name
+from ._parts import PART_NAMES, Missing, Platform
+from ._platform import display_server, os_kind, platform, session_kind
+from ._protocols import (
+    Autostart,
+    Bindings,
+    Clipboard,
+    FolderWatcher,
+    GlobalShortcuts,
+    HostRegistration,
+    Keyboard,
+    Launcher,
+    LinkHandler,
+    LockWatcher,
+    Notifier,
+    Screenshot,
+    WindowReader,
+)
 
-__all__ = ["APP_ID", "DesktopError", "IpcListener", "IpcTransport"]  # and the factories below
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ._sni import MenuNode, StatusNotifierItem
+
+__all__ = [
+    "APP_ID",
+    "PART_NAMES",
+    "Autostart",
+    "Bindings",
+    "Clipboard",
+    "DesktopError",
+    "FolderWatcher",
+    "GlobalShortcuts",
+    "HostRegistration",
+    "IpcListener",
+    "IpcTransport",
+    "Keyboard",
+    "Launcher",
+    "LinkHandler",
+    "LockWatcher",
+    "Missing",
+    "Notifier",
+    "Platform",
+    "Screenshot",
+    "WindowReader",
+    "display_server",
+    "os_kind",
+    "platform",
+    "process_name",
+    "session_kind",
+]  # and the factories below
+
+P = TypeVar("P")
 
 
-class Autostart(Protocol):
-    """Start traycodes when the user logs in."""
-
-    @property
-    def location(self) -> str:
-        """Where the entry lives (a file, a registry value), for messages."""
-        ...
-
-    def enable(self, command: list[str]) -> None:
-        """Start ``command`` at login (replacing an older entry)."""
-        ...
-
-    def disable(self) -> None:
-        """Stop starting at login; quiet when it was not on."""
-        ...
-
-    def enabled(self) -> bool:
-        """True when an entry exists."""
-        ...
+def _required(part: P | Missing) -> P:
+    """The part, or DesktopError with the reason it is missing (a command that needs it)."""
+    if isinstance(part, Missing):
+        raise DesktopError(part.reason)
+    return part
 
 
 def autostart() -> Autostart:
-    """The adapter for this platform."""
-    if sys.platform == "win32":
-        from ._win32 import RunKeyAutostart
-
-        return RunKeyAutostart()
-    elif sys.platform == "darwin":
-        from ._darwin import LaunchAgentAutostart
-
-        return LaunchAgentAutostart()
-    else:
-        from ._xdg import XdgAutostart
-
-        return XdgAutostart()
-
-
-class Launcher(Protocol):
-    """traycodes in the desktop's app menu (Linux) or Start menu (Windows)."""
-
-    @property
-    def location(self) -> str:
-        """Where the entry lives, for messages."""
-        ...
-
-    def enable(self, command: list[str]) -> None:
-        """Add the entry (and its icons), starting ``command``; replaces an older one."""
-        ...
-
-    def disable(self) -> None:
-        """Remove exactly what :meth:`enable` wrote; quiet when it was not there."""
-        ...
-
-    def enabled(self) -> bool: ...
+    """Start at login, for this platform."""
+    return _required(platform().autostart)()
 
 
 def launcher() -> Launcher:
-    """The adapter for this platform (macOS: an app bundle, not done yet)."""
-    if sys.platform == "win32":
-        from ._win32 import StartMenuShortcut
-
-        return StartMenuShortcut()
-    elif sys.platform == "darwin":
-        raise DesktopError("on macOS, apps are listed from an app bundle; traycodes has none yet")
-    else:
-        from ._xdg import XdgLauncher
-
-        return XdgLauncher()
-
-
-class LinkHandler(Protocol):
-    """Open clicked ``otpauth:`` links with traycodes."""
-
-    def enable(self, command: list[str]) -> None: ...
-
-    def disable(self) -> None: ...
-
-    def status(self) -> str: ...
+    """The app menu (Linux) or Start menu (Windows) entry; DesktopError on macOS."""
+    return _required(platform().launcher)()
 
 
 def link_handler() -> LinkHandler:
-    """The adapter for this platform (macOS: an app bundle's Info.plist, not done here)."""
-    if sys.platform == "win32":
-        from ._win32 import ProtocolHandler
-
-        return ProtocolHandler()
-    elif sys.platform == "darwin":
-        raise DesktopError(
-            "on macOS, otpauth: links open the app bundle that declares "
-            "them (CFBundleURLTypes); traycodes has no bundle yet"
-        )
-    else:
-        from ._xdg import XdgLinkHandler
-
-        return XdgLinkHandler()
+    """The ``otpauth:`` link handler; DesktopError on macOS (needs an app bundle)."""
+    return _required(platform().link_handler)()
 
 
-def display_server() -> str:
-    """``x11``, ``wayland``, ``windows``, ``macos`` or ``none`` (no graphical session)."""
-    if sys.platform == "win32":
-        return "windows"
-    elif sys.platform == "darwin":
-        return "macos"
-    elif os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
-        return "wayland"
-    elif os.environ.get("DISPLAY"):
-        return "x11"
-    else:
-        return "none"
+def host_registration() -> HostRegistration:
+    """Where browsers find the native-messaging host (files; Windows: the registry)."""
+    return _required(platform().host_registration)()
 
 
 def launch_command() -> list[str]:
@@ -138,7 +111,7 @@ def launch_command() -> list[str]:
     from pathlib import Path
 
     here = Path(os.path.realpath(Path(sys.executable).parent))
-    name = "traycodes.exe" if sys.platform == "win32" else "traycodes"
+    name = "traycodes.exe" if os_kind() == "windows" else "traycodes"
     on_path = shutil.which("traycodes")
     if on_path and Path(os.path.realpath(on_path)).parent == here:
         return [os.path.abspath(on_path)]
@@ -146,81 +119,6 @@ def launch_command() -> list[str]:
     if beside.is_file():
         return [str(beside)]
     return [sys.executable, "-m", "traycodes"]
-
-
-# --- services of the running app, one factory each: callers never pick a platform module ----
-
-
-def notifier(icon: str) -> Any:
-    """Desktop notifications (``notify(title, body)``, ``close()``), or None where the
-    tray's own notifications serve (Windows, macOS)."""
-    if sys.platform.startswith("linux"):
-        from ._xdg import Notifier
-
-        return Notifier(icon)
-    else:
-        return None
-
-
-def lock_watcher(on_lock: Callable[[str], None]) -> Any:
-    """Calls ``on_lock(reason)`` (in a thread of its own) when the screen locks, the reason
-    naming the signal heard; started. None where traycodes cannot hear it yet."""
-    if sys.platform.startswith("linux"):
-        from ._xdg import SessionLockWatcher
-
-        watcher = SessionLockWatcher(on_lock)
-        watcher.start()
-        return watcher
-    else:
-        return None
-
-
-def folder_watcher(folder: Any, on_change: Callable[[set[str]], None]) -> Any:
-    """Calls ``on_change(names)`` (in a thread) when files in ``folder`` change; started.
-    None where there is no such notice (the app then looks at each refresh)."""
-    if sys.platform.startswith("linux"):
-        from ._inotify import FolderWatcher
-
-        watcher = FolderWatcher(folder, on_change)
-        return watcher if watcher.start() else None
-    else:
-        return None
-
-
-def window_reader() -> Any:
-    """The window in front and the keyboard state (``active_window``, ``activate``,
-    ``modifiers_down``, ``close``) where they can be read: X11, and on Wayland sway (and
-    i3-compatible compositors), Hyprland and KDE Plasma. None elsewhere (GNOME)."""
-    server = display_server()
-    if server == "x11":
-        from ._x11 import X11Desktop
-
-        return X11Desktop()
-    if server != "wayland":
-        return None
-    from . import _wayland
-
-    kind = _wayland.compositor()
-    if kind == "sway":
-        return _wayland.SwayDesktop()
-    elif kind == "hyprland":
-        return _wayland.HyprlandDesktop()
-    elif kind == "kde":
-        from ._kwin import KWinDesktop
-
-        return KWinDesktop()
-    return None
-
-
-def session_kind() -> str:
-    """``x11``, ``windows``, ``macos``, ``none``, or on Wayland the compositor: ``sway``,
-    ``hyprland``, ``kde``, ``gnome``, ``wlroots`` or ``unknown``."""
-    server = display_server()
-    if server != "wayland":
-        return server
-    from . import _wayland
-
-    return _wayland.compositor()
 
 
 def portal_offers(what: str) -> bool:
@@ -242,44 +140,72 @@ def screen_capture() -> str:
     return "the Screenshot portal" if portal_offers("screenshot") else ""
 
 
-class GlobalShortcuts(Protocol):
-    """Hotkeys that take their keys: the window in front never receives them. Made with
-    ``{hotkey: action}`` (pynput's form, ``<ctrl>+<alt>+o``); actions run on a thread of
-    the part's own and must not block."""
-
-    def start(self) -> list[str]:
-        """Take the hotkeys; returns problems a person can act on (one per hotkey that is
-        not understood or that another program holds); the others work."""
-        ...
-
-    def stop(self) -> None:
-        """Let go of every hotkey (quit, or new hotkeys in the settings); quiet when
-        never started or already stopped."""
-        ...
+# --- services of the running app, one factory each: callers never pick a platform module ----
 
 
-def hotkeys(bindings: dict[str, Callable[[], None]]) -> GlobalShortcuts | None:
+def notifier(icon: str) -> Notifier | None:
+    """Desktop notifications, or None where the tray's own notifications serve (Windows,
+    macOS)."""
+    part = platform().notifier
+    return None if isinstance(part, Missing) else part(icon)
+
+
+def lock_watcher(on_lock: Callable[[str], None]) -> LockWatcher | None:
+    """Calls ``on_lock`` (in a thread of its own) when the screen locks; started. None where
+    traycodes cannot hear it yet."""
+    part = platform().lock_watcher
+    if isinstance(part, Missing):
+        return None
+    watcher = part(on_lock)
+    watcher.start()
+    return watcher
+
+
+def folder_watcher(folder: Path, on_change: Callable[[set[str]], None]) -> FolderWatcher | None:
+    """Calls ``on_change(names)`` (in a thread) when files in ``folder`` change; started.
+    None where there is no such notice (the app then looks at each refresh)."""
+    part = platform().folder_watcher
+    if isinstance(part, Missing):
+        return None
+    watcher = part(folder, on_change)
+    return watcher if watcher.start() else None
+
+
+def window_reader() -> WindowReader | None:
+    """The window in front and the keyboard state where they can be read: X11, Windows,
+    macOS, and on Wayland sway (and i3-compatible compositors), Hyprland and KDE Plasma.
+    None elsewhere (GNOME: :func:`unreadable_why`)."""
+    part = platform().window_reader
+    return None if isinstance(part, Missing) else part()
+
+
+def unreadable_why() -> str:
+    """Why the window in front cannot be read here ('' where it can)."""
+    part = platform().window_reader
+    return part.reason if isinstance(part, Missing) else ""
+
+
+def keyboard() -> Keyboard | None:
+    """How codes are typed: XTEST on X11, SendInput on Windows, Quartz events on macOS,
+    and on Wayland wtype, ydotool or the RemoteDesktop portal; None where nothing can type
+    (codes are copied)."""
+    part = platform().keyboard
+    return None if isinstance(part, Missing) else part()
+
+
+def hotkeys(bindings: Bindings) -> GlobalShortcuts | None:
     """The hotkeys for this platform: grabs on the X root window, ``RegisterHotKey`` on
     Windows, Carbon's ``RegisterEventHotKey`` on macOS. None on Wayland (the compositor's
     binding or the portal: :func:`global_shortcuts`) and without a display."""
-    if sys.platform == "win32":
-        from ._win32_keys import Win32Shortcuts
-
-        return Win32Shortcuts(bindings)
-    elif sys.platform == "darwin":
-        from ._darwin_keys import CarbonShortcuts
-
-        return CarbonShortcuts(bindings)
-    else:
-        from ._x11_keys import X11Shortcuts
-
-        return X11Shortcuts(bindings) if display_server() == "x11" else None
+    part = platform().global_shortcuts
+    return None if isinstance(part, Missing) else part(bindings)
 
 
-def global_shortcuts(bindings: dict[str, tuple[str, str, Callable[[], None]]]) -> Any:
-    """Global shortcuts through the GlobalShortcuts portal (``start() -> problems``,
-    ``stop()``), or None where the desktop has no such portal. ``bindings``: id to
-    (description, preferred trigger, action)."""
+def global_shortcuts(
+    bindings: dict[str, tuple[str, str, Callable[[], None]]],
+) -> GlobalShortcuts | None:
+    """Global shortcuts through the GlobalShortcuts portal, or None where the desktop has
+    no such portal. ``bindings``: id to (description, preferred trigger, action)."""
     if not portal_offers("shortcuts"):
         return None
     from ._portal import PortalShortcuts
@@ -287,89 +213,28 @@ def global_shortcuts(bindings: dict[str, tuple[str, str, Callable[[], None]]]) -
     return PortalShortcuts(bindings)
 
 
-def unreadable_why() -> str:
-    """Why the window in front cannot be read here ('' where it can)."""
-    if display_server() != "wayland":
-        return ""
-    from . import _wayland
-
-    kind = _wayland.compositor()
-    if kind == "gnome":
-        return "GNOME does not let apps see which window is in front."
-    if kind in ("sway", "hyprland", "kde"):
-        return ""
-    return "This Wayland desktop does not tell apps which window is in front."
-
-
-def keyboard() -> Any:
-    """How codes are typed (``type(text, enter=)``, ``press(keys)``, ``name``) on X11 and
-    Wayland: XTEST on X11 (keys as if from the keyboard, which xterm accepts); the virtual
-    keyboard (``wtype``) on wlroots compositors, ``ydotool`` where its daemon runs, the
-    RemoteDesktop portal on KDE and GNOME; None where nothing can type (codes are copied).
-    Not for Windows and macOS: pynput types there."""
-    if display_server() == "x11":
-        from ._x11_keys import XTestKeyboard
-
-        return XTestKeyboard()
-    from . import _wayland
-
-    kind = _wayland.compositor()
-    if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("wtype"):
-        return _wayland.WtypeKeyboard()
-    socket_path = _wayland.ydotool_socket()
-    if _wayland.have("ydotool") and socket_path is not None:
-        return _wayland.YdotoolKeyboard(socket_path)
-    if kind in ("kde", "gnome"):
-        from ._portal import PortalKeyboard, portal_has
-
-        if portal_has("org.freedesktop.portal.RemoteDesktop"):
-            return PortalKeyboard()
-    return None
-
-
-def clipboard_adapter() -> Any:
+def clipboard_adapter() -> Clipboard | None:
     """The OS clipboard with a change token (Windows, macOS, Wayland through wl-clipboard),
     or None where the app's Tk root owns the clipboard (X11)."""
-    if sys.platform == "win32":
-        from ._win32 import Win32Clipboard
-
-        return Win32Clipboard()
-    elif sys.platform == "darwin":
-        from ._darwin import PasteboardClipboard
-
-        return PasteboardClipboard()
-    else:
-        from . import _wayland
-
-        wl = display_server() == "wayland" and _wayland.have("wl-copy")
-        return _wayland.WlClipboard() if wl and _wayland.have("wl-paste") else None
+    part = platform().clipboard
+    return None if isinstance(part, Missing) else part()
 
 
-def screenshot() -> Any:
-    """The whole screen as a PIL image on Wayland: ``grim`` on wlroots compositors, the
-    Screenshot portal elsewhere. None where PIL's ImageGrab can take it (X11, Windows,
-    macOS)."""
-    if display_server() != "wayland":
-        return None
-    from . import _wayland
-
-    kind = _wayland.compositor()
-    if kind in ("sway", "hyprland", "wlroots", "unknown") and _wayland.have("grim"):
-        return _wayland.grim_screenshot()
-    from ._portal import portal_screenshot
-
-    return portal_screenshot()
+def screenshot() -> Image.Image:
+    """The whole screen (every monitor) as a PIL image: ``grim`` on wlroots compositors,
+    the Screenshot portal elsewhere on Wayland, PIL's ImageGrab on X11, Windows and macOS;
+    DesktopError where nothing can."""
+    return _required(platform().screenshot)()
 
 
 def status_notifier_host() -> bool:
     """A StatusNotifierItem host is there to show an icon (KDE, waybar, GNOME with the
     AppIndicator extension): ``org.kde.StatusNotifierWatcher`` has an owner."""
-    if sys.platform == "win32" or sys.platform == "darwin":
+    if os_kind() in ("windows", "macos"):
         return False
-    else:
-        from ._xdg import name_has_owner
+    from ._xdg import name_has_owner
 
-        return name_has_owner("org.kde.StatusNotifierWatcher")
+    return name_has_owner("org.kde.StatusNotifierWatcher")
 
 
 def has_pygobject() -> bool:
@@ -420,7 +285,7 @@ def tray_loop_on_main_thread() -> bool:
     return sys.platform == "darwin"
 
 
-def tray_icon_class(backend: str, base: Any) -> Any:
+def tray_icon_class(backend: str, base: type) -> type:
     """pystray's ``Icon`` class of ``backend`` (``base``, loaded by the app) with the
     fixes traycodes makes to it (:mod:`._pystray`, the one module that touches pystray's
     private members)."""
@@ -432,11 +297,11 @@ def tray_icon_class(backend: str, base: Any) -> Any:
 def status_notifier_item(
     title: str,
     image: Any,
-    menu: list[Any],
+    menu: list[MenuNode],
     *,
     on_activate: Callable[[], None],
     on_context_menu: Callable[[int, int], None] | None = None,
-) -> Any:
+) -> StatusNotifierItem:
     """A tray icon served over D-Bus with its menu (:class:`._sni.StatusNotifierItem`;
     ``menu``: :func:`menu_node` entries), for a StatusNotifierItem host without GTK."""
     from ._sni import StatusNotifierItem
@@ -446,7 +311,7 @@ def status_notifier_item(
     )
 
 
-def menu_node(text: str = "", run: Callable[[], None] | None = None, **fields: Any) -> Any:
+def menu_node(text: str = "", run: Callable[[], None] | None = None, **fields: Any) -> MenuNode:
     """One entry of :func:`status_notifier_item`'s menu (``enabled``, ``checked``,
     ``separator``, ``children``)."""
     from ._sni import MenuNode
@@ -473,3 +338,15 @@ def clock_synchronised() -> tuple[bool | None, str]:
     from ._timesync import synchronised
 
     return synchronised()
+
+
+def tray_owns_main_thread() -> bool:
+    """Whether the tray icon's loop must run on the main thread (macOS: the menu bar's
+    run loop), so that the windows live in a child process."""
+    return os_kind() == "macos"
+
+
+def tk_watches_files() -> bool:
+    """Whether Tk can watch a file descriptor (``createfilehandler``): not on Windows,
+    where the app's loop polls its queue instead."""
+    return os_kind() != "windows"

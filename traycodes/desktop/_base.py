@@ -24,7 +24,8 @@ class DesktopError(TrayCodesError):
 
 
 def process_name(pid: int) -> str:
-    """A Linux process's name (``/proc/PID/comm``); '' when it cannot be read."""
+    """A process's name where ``/proc`` tells it (``/proc/PID/comm``: Linux); '' when it
+    cannot be read (no such process, no ``/proc``)."""
     if pid <= 0:
         return ""
     try:

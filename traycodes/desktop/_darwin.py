@@ -8,7 +8,11 @@ import plistlib
 from pathlib import Path
 from typing import Any
 
-from ._base import APP_ID, DesktopError
+from ._base import APP_ID, DesktopError, wait_until_active
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..model import Window
 
 CONCEALED_TYPE = "org.nspasteboard.ConcealedType"
 STRING_TYPE = "public.utf8-plain-text"
@@ -55,6 +59,8 @@ class LaunchAgentAutostart:
 class PasteboardClipboard:
     """The general pasteboard through AppKit (pyobjc), or a fake with the same methods."""
 
+    marks_sensitive = True  # CONCEALED_TYPE
+
     def __init__(self, pasteboard: Any = None) -> None:
         self._pasteboard = pasteboard
 
@@ -84,16 +90,36 @@ class PasteboardClipboard:
         return True
 
 
+ACTIVATE_IGNORING_OTHER_APPS = 2  # NSApplicationActivateIgnoringOtherApps
+
+
 class DarwinDesktop:
     """The frontmost application (NSWorkspace) and, where the user allowed screen
     recording, its front window's title (CGWindowListCopyWindowInfo). ``workspace`` and
-    ``window_list`` are pyobjc's, or fakes."""
+    ``window_list`` are pyobjc's, or fakes; so is ``running_app`` (AppKit's
+    ``NSRunningApplication.runningApplicationWithProcessIdentifier_``)."""
 
-    def __init__(self, workspace: Any = None, window_list: Any = None) -> None:
+    def __init__(
+        self,
+        workspace: Any = None,
+        window_list: Any = None,
+        running_app: Any = None,
+        quartz: Any = None,
+    ) -> None:
         self._workspace = workspace
         self._window_list = window_list
+        self._running_app = running_app
+        self._quartz = quartz
 
-    def active_window(self) -> Any:
+    @property
+    def quartz(self) -> Any:
+        if self._quartz is None:  # pragma: no cover - real macOS only
+            import Quartz  # type: ignore[import-not-found,unused-ignore]
+
+            self._quartz = Quartz
+        return self._quartz
+
+    def active_window(self) -> Window | None:
         from ..model import Window
 
         if self._workspace is None:
@@ -115,19 +141,25 @@ class DarwinDesktop:
     def _windows(self) -> list[dict[str, Any]]:
         if self._window_list is not None:
             return list(self._window_list())
-        import Quartz  # type: ignore[import-not-found,unused-ignore]  # pragma: no cover
-
+        q = self.quartz
         return list(
-            Quartz.CGWindowListCopyWindowInfo(  # pragma: no cover
-                Quartz.kCGWindowListOptionOnScreenOnly, Quartz.kCGNullWindowID
-            )
+            q.CGWindowListCopyWindowInfo(q.kCGWindowListOptionOnScreenOnly, q.kCGNullWindowID)
         )
 
-    def activate(self, window_id: str, timeout: float = 1.0) -> bool:  # pragma: no cover
-        return self.active_window() is not None and self.active_window().id == window_id
+    def activate(self, window_id: str, timeout: float = 1.0) -> bool:
+        """Bring the application ``window_id`` (its pid) back to front."""
+        if self._running_app is None:  # pragma: no cover - real macOS only
+            from AppKit import NSRunningApplication  # type: ignore[import-not-found,unused-ignore]
 
-    def modifiers_down(self) -> bool:  # pragma: no cover - real macOS only
-        import Quartz  # type: ignore[import-not-found,unused-ignore]
+            self._running_app = NSRunningApplication.runningApplicationWithProcessIdentifier_
+        app = self._running_app(int(window_id))
+        if app is None:
+            return False
+        app.activateWithOptions_(ACTIVATE_IGNORING_OTHER_APPS)
+        return wait_until_active(self.active_window, window_id, timeout)
+
+    def modifiers_down(self) -> bool:
+        Quartz = self.quartz
 
         flags = Quartz.CGEventSourceFlagsState(Quartz.kCGEventSourceStateHIDSystemState)
         mask = (

@@ -28,6 +28,10 @@ from typing import Any
 from ..errors import describe, quietly
 from ._base import DesktopError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PIL import Image
+
 log = logging.getLogger(__name__)
 
 BUS = "org.freedesktop.portal.Desktop"
@@ -268,12 +272,12 @@ class PortalKeyboard:
         self._portal, self._session = None, ""
 
 
-def portal_screenshot(connection: Any = None) -> Any:
+def portal_screenshot(connection: Any = None) -> Image.Image:
     """The screen through the Screenshot portal, as a PIL image. The file the portal
     writes is deleted once read: a screen with a QR code on it holds a secret."""
     from urllib.parse import unquote, urlparse
 
-    from PIL import Image
+    from PIL import Image as PILImage
 
     portal = Portal(connection)
     try:
@@ -288,7 +292,7 @@ def portal_screenshot(connection: Any = None) -> Any:
         raise DesktopError("the desktop's screenshot came back in a form traycodes cannot read")
     path = Path(unquote(uri.path))
     try:
-        with Image.open(path) as image:
+        with PILImage.open(path) as image:
             image.load()
             return image.copy()
     finally:

@@ -43,7 +43,7 @@ PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
 OWN_MEMBERS = frozenset({"_calls", "_waker", "_waker_lock", "_wake_atom", "_on_loop", "_run_calls"})
 
 
-def icon_class(backend: str, base: Any) -> Any:
+def icon_class(backend: str, base: type) -> type:
     """pystray's ``Icon`` class of ``backend`` (``base``), with traycodes' fixes: on xorg
     its click bug and thread safety, on the GTK ones no death without a notification
     service, on macOS a template image."""
@@ -56,7 +56,7 @@ def icon_class(backend: str, base: Any) -> Any:
     return base
 
 
-def _xorg_icon(base: Any) -> Any:
+def _xorg_icon(base: Any) -> type:
     """pystray's xorg icon, fixed three times.
 
     - Its window asks for button presses (pystray issue #151).
@@ -152,7 +152,7 @@ def _xorg_icon(base: Any) -> Any:
     return XorgIcon
 
 
-def _quiet_gtk_icon(base: Any) -> Any:
+def _quiet_gtk_icon(base: Any) -> type:
     """pystray's GTK backends connect to the desktop's notification service as their loop
     starts, and a failure there (none installed, or one that D-Bus activation cannot
     start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
@@ -178,7 +178,7 @@ class _NoNotifier:
         pass
 
 
-def _template_icon(base: Any) -> Any:  # pragma: no cover - macOS
+def _template_icon(base: Any) -> type:  # pragma: no cover - macOS
     """The menu bar wants a template image (black and alpha; macOS tints it for light and
     dark menu bars); pystray makes a plain NSImage, so mark the one it made."""
 

@@ -34,6 +34,10 @@ from ._base import DesktopError, process_name, wait_until_active
 
 log = logging.getLogger(__name__)
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PIL import Image
+
 COMMAND_TIMEOUT = 5.0
 
 
@@ -476,18 +480,18 @@ class WlClipboard:
             return True
 
 
-def grim_screenshot() -> Any:
+def grim_screenshot() -> Image.Image:
     """The whole screen, through ``grim`` (wlroots' screencopy), as a PIL image."""
     import io
 
-    from PIL import Image
+    from PIL import Image as PILImage
 
     done = _capture(["grim", "-t", "png", "-"], timeout=15)
     if done is None:
         raise DesktopError("grim could not run")
     if done.returncode:
         raise DesktopError("grim could not capture the screen")
-    image = Image.open(io.BytesIO(done.stdout))
+    image = PILImage.open(io.BytesIO(done.stdout))
     image.load()
     return image
 

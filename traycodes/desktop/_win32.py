@@ -7,13 +7,17 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
-from ._base import DesktopError
+from ._base import DesktopError, wait_until_active
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..model import Window
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 VALUE_NAME = "traycodes"
 
 
-def _winreg() -> Any:
+def winreg_module() -> Any:
     import winreg  # type: ignore[import-not-found,unused-ignore]
 
     return winreg
@@ -28,7 +32,7 @@ class _UsesRegistry:
     @property
     def registry(self) -> Any:
         if self._registry is None:
-            self._registry = _winreg()
+            self._registry = winreg_module()
         return self._registry
 
 
@@ -231,6 +235,7 @@ def prototypes() -> dict[tuple[str, str], tuple[Any, list[Any]]]:
         ("user32", "GetWindowThreadProcessId"): (w.DWORD, [w.HWND, ctypes.POINTER(w.DWORD)]),
         ("user32", "SetForegroundWindow"): (w.BOOL, [w.HWND]),
         ("user32", "GetAsyncKeyState"): (w.SHORT, [ctypes.c_int]),
+        ("user32", "SendInput"): (w.UINT, [w.UINT, ctypes.c_void_p, ctypes.c_int]),
         # global hotkeys (_win32_keys)
         ("user32", "RegisterHotKey"): (w.BOOL, [w.HWND, ctypes.c_int, w.UINT, w.UINT]),
         ("user32", "UnregisterHotKey"): (w.BOOL, [w.HWND, ctypes.c_int]),
@@ -333,6 +338,8 @@ class Win32Clipboard:
     """Text on the clipboard marked as sensitive. ``api`` has ``user32`` and ``kernel32``
     (:class:`Win32Api`, or a fake with the same functions)."""
 
+    marks_sensitive = True  # EXCLUDE_FORMATS: no clipboard history, no cloud upload
+
     def __init__(self, api: Any = None) -> None:
         self._api = api
 
@@ -398,7 +405,7 @@ class Win32Desktop:
     def __init__(self, api: Any = None) -> None:
         self.api = api if api is not None else User32Api()
 
-    def active_window(self) -> Any:
+    def active_window(self) -> Window | None:
         from ..model import Window
 
         handle = self.api.foreground()
@@ -411,7 +418,7 @@ class Win32Desktop:
 
     def activate(self, window_id: str, timeout: float = 1.0) -> bool:
         self.api.set_foreground(int(window_id))
-        return int(self.api.foreground()) == int(window_id)
+        return wait_until_active(self.active_window, window_id, timeout)
 
     def modifiers_down(self) -> bool:
         return any(self.api.key_down(vk) for vk in VK_MODIFIERS)

@@ -27,6 +27,7 @@ import os
 import pickle
 import struct
 import sys
+from types import ModuleType
 from typing import IO, Any
 
 from ..errors import InvalidInput, TrayCodesError
@@ -46,16 +47,23 @@ ALLOWED = {
 
 def can_bound() -> bool:
     """Whether files are read in a bounded child here (a POSIX OS, a Python to start)."""
-    if sys.platform == "win32":
+    if getattr(sys, "frozen", False) or not sys.executable:
         return False
-    else:
-        if getattr(sys, "frozen", False) or not sys.executable:
-            return False
-        try:
-            import resource
-        except ImportError:
-            return False
-        return hasattr(resource, "RLIMIT_AS") and hasattr(resource, "RLIMIT_CPU")
+    resource = _resource()  # no such module on Windows: no limits to set there
+    return (
+        resource is not None and hasattr(resource, "RLIMIT_AS") and hasattr(resource, "RLIMIT_CPU")
+    )
+
+
+def _resource() -> ModuleType | None:
+    """The POSIX ``resource`` module, or None where this OS has none (Windows): detected,
+    never the OS named."""
+    import importlib
+
+    try:
+        return importlib.import_module("resource")
+    except ImportError:
+        return None
 
 
 def read_bounded(
@@ -193,27 +201,21 @@ def _receive(stream: IO[bytes]) -> tuple[bytes, bytes]:
 
 
 def _limit_self(memory: int, cpu: int) -> None:
-    if sys.platform == "win32":
+    resource = _resource()
+    if resource is None:
         return  # no such limits (and no child: see can_bound)
-    else:
-        import resource
-
-        _lower(resource.RLIMIT_AS, memory, memory)
-        _lower(resource.RLIMIT_CPU, cpu, cpu + 5)
+    _lower(resource, resource.RLIMIT_AS, memory, memory)
+    _lower(resource, resource.RLIMIT_CPU, cpu, cpu + 5)
 
 
-def _lower(which: int, soft: int, hard: int) -> None:
-    if sys.platform == "win32":
-        return
-    else:
-        import contextlib
-        import resource
+def _lower(resource: ModuleType, which: int, soft: int, hard: int) -> None:
+    import contextlib
 
-        _, ceiling = resource.getrlimit(which)
-        if ceiling != resource.RLIM_INFINITY:  # never above what this process may have
-            soft, hard = min(soft, ceiling), min(hard, ceiling)
-        with contextlib.suppress(ValueError, OSError):  # macOS may refuse RLIMIT_AS
-            resource.setrlimit(which, (soft, hard))
+    _, ceiling = resource.getrlimit(which)
+    if ceiling != resource.RLIM_INFINITY:  # never above what this process may have
+        soft, hard = min(soft, ceiling), min(hard, ceiling)
+    with contextlib.suppress(ValueError, OSError):  # macOS may refuse RLIMIT_AS
+        resource.setrlimit(which, (soft, hard))
 
 
 def child_main() -> None:

@@ -4,10 +4,10 @@ for as long as the window lives (Tk forgets an image whose Python object is coll
 from __future__ import annotations
 
 import tkinter as tk
-from typing import TYPE_CHECKING
 
 from ..faces import Face, image
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import ImageTk
 

@@ -4,16 +4,17 @@ the encrypted backups kept beside the vault. Nothing here knows a key."""
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import os
 import stat
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import DamagedData, StorageError, TrayCodesError
 from .format import VaultFile, loads
@@ -50,12 +51,29 @@ class NotRegular(OSError):
     """A FIFO, device or socket where a file was expected: never opened for reading."""
 
 
+# Features of the OS, detected (never its name tested): POSIX open() flags, and the module
+# that locks files (fcntl on POSIX, msvcrt on Windows).
+def _posix_flag(name: str) -> int:
+    """``os.<name>``, or 0 where this OS has no such flag."""
+    return int(getattr(os, name, 0))
+
+
+def _module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+_NOFOLLOW: int | None = getattr(os, "O_NOFOLLOW", None)
+
+
 def _read_no_link(path: Path) -> bytes:
     """The bytes of ``path``, refusing a symbolic link in its place: in a synced folder a
     link can point the vault at an older copy (a rollback the last save would not see).
     Anything but a regular file (a FIFO would block) is refused, and so is a file far
     larger than any vault (:class:`DamagedData`), before it is read."""
-    if sys.platform == "win32":
+    if _NOFOLLOW is None:  # no such flag (Windows): a link is refused by a look first
         if path.is_symlink():
             raise OSError(errno.ELOOP, "symbolic link")
         info = path.stat()
@@ -67,7 +85,7 @@ def _read_no_link(path: Path) -> bytes:
         with path.open("rb") as f:
             data = f.read(MAX_VAULT_BYTES + 1)
     else:
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+        flags = os.O_RDONLY | _NOFOLLOW | _posix_flag("O_CLOEXEC") | _posix_flag("O_NONBLOCK")
         fd = os.open(path, flags)
         with os.fdopen(fd, "rb") as f:
             info = os.fstat(fd)
@@ -132,9 +150,9 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
 
 
 def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
+    if not _posix_flag("O_DIRECTORY"):
         return  # Windows cannot open a folder for fsync; MoveFileEx is what it offers
-    fd = os.open(folder, os.O_RDONLY)
+    fd = os.open(folder, os.O_RDONLY | _posix_flag("O_DIRECTORY"))
     try:
         os.fsync(fd)
     finally:
@@ -182,9 +200,8 @@ def make_private_folder(folder: Path) -> None:
 def file_lock(path: Path) -> Iterator[None]:
     """Exclusive lock on the vault at ``path`` between processes (and threads)."""
     deadline = time.monotonic() + LOCK_TIMEOUT
-    if sys.platform != "win32":
-        import fcntl
-
+    fcntl = _module("fcntl")
+    if fcntl is not None:
         # The lock is on the vault's folder: nothing to create, nothing left behind.
         fd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -202,8 +219,7 @@ def file_lock(path: Path) -> Iterator[None]:
         finally:
             os.close(fd)  # closing releases the lock
     else:  # Windows: a lock file, since folders cannot be locked there
-        import msvcrt
-
+        msvcrt = importlib.import_module("msvcrt")
         lock_path = path.with_name(f".{path.name}.lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:

@@ -1,0 +1,82 @@
+"""``doctor``'s rows for the platform's parts come from ``desktop.platform()``: on Windows
+and macOS (their OS API faked) each part is reported, and a part that is missing is a
+problem with its reason, never OK (0.6.0 said the hotkeys were fine on Windows while the
+type hotkey could not work: no window reader)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import pytest
+
+from tests.contract import darwin_fake, win32_fake
+from traycodes import desktop
+from traycodes.cli import wayland
+from traycodes.cli.platform_rows import Row, platform_rows
+
+
+def doctor_rows() -> dict[str, tuple[bool, str]]:
+    rows: dict[str, tuple[bool, str]] = {}
+
+    def check(part: str, ok: bool, detail: str, fix: str = "") -> None:
+        rows[part] = (ok, detail)
+
+    wayland.desktop_findings(check)
+    return rows
+
+
+def test_windows_reports_each_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    system = win32_fake.FakeWindows()
+    win32_fake.install(system, monkeypatch.setattr)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(wayland, "hotkey_problems", lambda: [])  # not running: none taken
+    system.open_window("Example", r"C:\Example\Example.exe", 7)
+    rows = doctor_rows()
+    assert rows["window in front"] == (True, "read from Windows")
+    assert rows["typing"] == (True, "types through SendInput")
+    assert rows["hotkeys"] == (True, "traycodes takes its hotkeys")
+    assert rows["clipboard"][0] is True
+    assert rows["screen lock"] == (False, desktop.platform().lock_watcher.reason)  # type: ignore[union-attr]
+    assert rows["notifications"] == (
+        True,
+        "the tray icon's notifications (no notifier of its own)",
+    )
+    assert system.called("GetForegroundWindow")  # the reader was asked, not assumed
+
+
+def test_macos_reports_each_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    system = darwin_fake.FakeMac()
+    darwin_fake.install(system, monkeypatch.setattr, monkeypatch.setitem)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(wayland, "hotkey_problems", lambda: [])
+    system.open_app("Example", 7, "Example")
+    rows = doctor_rows()
+    assert rows["window in front"] == (True, "read from macOS")
+    assert rows["typing"] == (True, "types through Quartz events")
+    assert ("frontmostApplication", ()) in system.calls
+
+
+def test_a_missing_part_is_never_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows as 0.6.0 had it: no window reader. The row says so, with the reason."""
+    monkeypatch.setattr(sys, "platform", "win32")
+    lacking = dataclasses.replace(
+        desktop.platform(), window_reader=desktop.Missing("no window reader was written")
+    )
+    rows: dict[str, Row] = {row[0]: row for row in platform_rows(lacking)}
+    assert rows["window in front"] == (
+        "window in front",
+        False,
+        "no window reader was written",
+        "the hotkey opens a chooser instead",
+    )
+
+
+def test_a_reader_that_cannot_answer_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> desktop.WindowReader:
+        raise desktop.DesktopError("the compositor did not answer")
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    lacking = dataclasses.replace(desktop.platform(), window_reader=broken)
+    rows = {row[0]: row for row in platform_rows(lacking)}
+    assert rows["window in front"][1:3] == (False, "the compositor did not answer")
