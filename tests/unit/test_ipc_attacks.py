@@ -4,7 +4,6 @@ the app's socket."""
 from __future__ import annotations
 
 import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -41,3 +40,32 @@ def test_a_busy_app_is_not_replaced_by_a_second_one() -> None:
         assert ipc.request("still")["got"] == "still"  # the first app still answers
     finally:
         first.stop()
+
+
+def test_a_client_that_trickles_its_request_holds_the_app_for_a_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app reads one request at a time, and gave each piece of it 5 s: a program
+    sending a byte every few seconds kept every other request (the type hotkey's, the
+    browser's) waiting for as long as it liked. The whole request has REQUEST_SECONDS."""
+    import select
+    import time
+
+    from traycodes.desktop import _unix_socket
+
+    monkeypatch.setattr(_unix_socket, "REQUEST_SECONDS", 0.5, raising=False)
+    server = Server(echo)
+    server.start()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as slow:
+            slow.connect(str(socket_path()))
+            give_up = time.monotonic() + 4
+            answered = False
+            while time.monotonic() < give_up and not answered:
+                slow.sendall(b" ")  # a byte, then wait for an answer a while
+                answered = bool(select.select([slow], [], [], 0.1)[0])
+            assert answered, "the app still waits for the rest of the request"
+            assert b"malformed" in slow.recv(4096)
+        assert ipc.request("next")["got"] == "next"
+    finally:
+        server.stop()

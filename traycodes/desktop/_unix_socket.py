@@ -15,6 +15,7 @@ import socket
 import stat
 import struct
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ..errors import AlreadyRunning, NotOurs, NotRunning, TrayCodesError
 
 assert sys.platform != "win32"  # mypy: Unix alone (desktop.ipc_transport picks the pipe there)
 
+REQUEST_SECONDS = 5.0  # for a whole request to arrive
 MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with its NUL
 
 
@@ -170,13 +172,20 @@ class SocketListener:
                     "refused an IPC connection from another user (uid %s)", uid
                 )
                 return True
-            connection.settimeout(5)
-            data = b""
+            data, deadline = b"", time.monotonic() + REQUEST_SECONDS
             while not data.endswith(b"\n") and len(data) < self.limit:
-                chunk = connection.recv(4096)
+                left = deadline - time.monotonic()  # for the whole request, not each piece:
+                if left <= 0:  # a client that trickles a byte at a time holds no one up
+                    break
+                connection.settimeout(left)
+                try:
+                    chunk = connection.recv(4096)
+                except TimeoutError:  # what came so far is answered (as malformed)
+                    break
                 if not chunk:
                     break
                 data += chunk
+            connection.settimeout(REQUEST_SECONDS)  # and as long for the answer to go
             connection.sendall(answer(data))
         return True
 
