@@ -3,15 +3,18 @@ the app's socket."""
 
 from __future__ import annotations
 
+import os
 import socket
+import threading
 from pathlib import Path
 
 import pytest
 
-from tests.unit.test_ipc import echo
+from tests.unit.test_ipc import NOBODY, as_root, echo
 from traycodes import ipc
 from traycodes.app.ipc import AlreadyRunning, Server
 from traycodes.desktop._unix_socket import socket_path
+from traycodes.errors import TrayCodesError
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +72,38 @@ def test_a_client_that_trickles_its_request_holds_the_app_for_a_bounded_time(
         assert ipc.request("next")["got"] == "next"
     finally:
         server.stop()
+
+
+@as_root
+def test_an_open_state_folder_is_refused_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the state folder open to others (its permissions wrong) and a path too long
+    for a socket, another user made its ``ipc-folder`` record a FIFO: every client
+    (``traycodes type``) hung reading it. An open state folder is now refused, with a line
+    that says what to do, before anything in it is trusted."""
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    state = tmp_path / ("long-" * 20)
+    state.mkdir(mode=0o777)
+    state.chmod(0o777)
+    monkeypatch.setenv("TRAYCODES_STATE", str(state))
+    record = state / "ipc-folder"
+    os.mkfifo(record)
+    os.chown(record, NOBODY, NOBODY)  # what the other user made
+    outcome: list[BaseException | Path] = []
+
+    def ask() -> None:
+        try:
+            outcome.append(socket_path())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    asking.join(10)
+    if asking.is_alive():  # let the stuck reader go before failing
+        os.close(os.open(record, os.O_WRONLY))
+        asking.join(10)
+        pytest.fail("a client hung on the other user's FIFO")
+    assert isinstance(outcome[0], TrayCodesError)
+    assert "open to other users" in str(outcome[0])

@@ -30,14 +30,21 @@ MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with 
 def socket_path() -> Path:
     """Where the app listens: ``$XDG_RUNTIME_DIR`` when that folder is private to the user,
     else an ``ipc`` folder in the user's own state folder (other users cannot create it
-    first, as they could ``/tmp/traycodes-UID``); when that path is too long for a socket,
+    first, as they could ``/tmp/traycodes-UID``; a state folder others can write in is
+    refused); when that path is too long for a socket,
     a folder of a random name in the temp folder, its name recorded in the state folder."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and private_folder(Path(runtime)):
         return Path(runtime) / "traycodes.sock"
     from ..vault import make_private_folder, state_folder
 
-    folder = state_folder() / "ipc"
+    state = state_folder()
+    if not _closed_to_others(state):  # what is in it (ipc, ipc-folder) could be anyone's
+        raise TrayCodesError(
+            f"{state} is open to other users (or not yours): make it yours alone "
+            "(chmod 700) so that traycodes can meet its app there"
+        )
+    folder = state / "ipc"
     if len(os.fsencode(folder / "traycodes.sock")) > MAX_SOCKET_PATH:
         folder = _recorded_temp_folder(state_folder())
     make_private_folder(folder)
@@ -67,6 +74,21 @@ def _recorded_temp_folder(state: Path) -> Path:
     make_private_folder(state)
     atomic_write(record, os.fsencode(made))
     return made
+
+
+def _closed_to_others(folder: Path) -> bool:
+    """A folder no one else can write in (readable, or writable by the user's own primary
+    group, as umask 002 leaves it where each user has a group of their own), or none yet
+    (made 0700)."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    owned = info.st_uid == os.getuid()
+    group_writes = info.st_mode & 0o020 and info.st_gid != os.getgid()
+    return stat.S_ISDIR(info.st_mode) and owned and not (info.st_mode & 0o002 or group_writes)
 
 
 def private_folder(folder: Path) -> bool:
