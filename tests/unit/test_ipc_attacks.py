@@ -107,3 +107,20 @@ def test_an_open_state_folder_is_refused_not_trusted(
         pytest.fail("a client hung on the other user's FIFO")
     assert isinstance(outcome[0], TrayCodesError)
     assert "open to other users" in str(outcome[0])
+
+
+def test_two_apps_starting_at_once_do_not_both_serve() -> None:
+    """Two ``traycodes`` started together (autostart and a clicked link) both asked, both
+    heard nobody, and the second removed the first's new socket: two apps. Whoever holds
+    the socket's lock serves; the other is told an app runs."""
+    from traycodes.desktop._unix_socket import SocketTransport
+
+    first = SocketTransport().listen(ipc.MAX_REQUEST)  # both passed the ping: nobody yet
+    try:
+        with pytest.raises(AlreadyRunning):
+            SocketTransport().listen(ipc.MAX_REQUEST)
+        assert socket_path().exists()  # the first's socket stays
+    finally:
+        first.close()
+    again = SocketTransport().listen(ipc.MAX_REQUEST)  # a stopped app's lock is free
+    again.close()

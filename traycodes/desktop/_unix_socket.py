@@ -156,7 +156,16 @@ class SocketTransport:
         return data
 
     def listen(self, limit: int) -> SocketListener:
+        import fcntl
+
         path = self.path
+        # Held as long as the app serves: of two apps started at once, one alone goes on.
+        lock = os.open(path.with_name("traycodes.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            raise AlreadyRunning("traycodes is already running") from None
         path.unlink(missing_ok=True)  # left by an app that died (the caller asked it first)
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_mask = os.umask(0o177)  # created 0600: no window in which others could connect
@@ -164,18 +173,19 @@ class SocketTransport:
             server.bind(str(path))
         except OSError:
             server.close()
+            os.close(lock)
             raise AlreadyRunning("traycodes is already running") from None
         finally:
             os.umask(old_mask)
         server.listen(8)
-        return SocketListener(server, path, limit)
+        return SocketListener(server, path, limit, lock)
 
 
 class SocketListener:
     """The app's end: one connection at a time, this user's alone."""
 
-    def __init__(self, server: socket.socket, path: Path, limit: int) -> None:
-        self.server, self.path, self.limit = server, path, limit
+    def __init__(self, server: socket.socket, path: Path, limit: int, lock: int = -1) -> None:
+        self.server, self.path, self.limit, self.lock = server, path, limit, lock
 
     def serve_one(self, answer: Callable[[bytes], bytes]) -> bool:
         try:
@@ -216,3 +226,6 @@ class SocketListener:
             self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
         self.path.unlink(missing_ok=True)
+        if self.lock >= 0:  # the next app's, once the socket is gone
+            lock, self.lock = self.lock, -1
+            os.close(lock)
