@@ -34,6 +34,9 @@ class Server:
         """Claim the endpoint, or raise AlreadyRunning when another app answers there."""
         try:
             ipc.request("ping", timeout=2, via=self.transport)
+        except TimeoutError:  # it took the connection but is busy (or held by a silent
+            # program): an app is there, whose socket must not be taken from it
+            raise AlreadyRunning("traycodes is already running (and busy)") from None
         except (NotRunning, OSError, ValueError):
             pass  # nobody, or an app that died: ours to claim
         else:

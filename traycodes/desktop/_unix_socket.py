@@ -15,6 +15,7 @@ import socket
 import stat
 import struct
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,20 +23,28 @@ from ..errors import AlreadyRunning, NotOurs, NotRunning, TrayCodesError
 
 assert sys.platform != "win32"  # mypy: Unix alone (desktop.ipc_transport picks the pipe there)
 
+REQUEST_SECONDS = 5.0  # for a whole request to arrive
 MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with its NUL
 
 
 def socket_path() -> Path:
     """Where the app listens: ``$XDG_RUNTIME_DIR`` when that folder is private to the user,
     else an ``ipc`` folder in the user's own state folder (other users cannot create it
-    first, as they could ``/tmp/traycodes-UID``); when that path is too long for a socket,
+    first, as they could ``/tmp/traycodes-UID``; a state folder others can write in is
+    refused); when that path is too long for a socket,
     a folder of a random name in the temp folder, its name recorded in the state folder."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and private_folder(Path(runtime)):
         return Path(runtime) / "traycodes.sock"
     from ..vault import make_private_folder, state_folder
 
-    folder = state_folder() / "ipc"
+    state = state_folder()
+    if not _closed_to_others(state):  # what is in it (ipc, ipc-folder) could be anyone's
+        raise TrayCodesError(
+            f"{state} is open to other users (or not yours): make it yours alone "
+            "(chmod 700) so that traycodes can meet its app there"
+        )
+    folder = state / "ipc"
     if len(os.fsencode(folder / "traycodes.sock")) > MAX_SOCKET_PATH:
         folder = _recorded_temp_folder(state_folder())
     make_private_folder(folder)
@@ -65,6 +74,21 @@ def _recorded_temp_folder(state: Path) -> Path:
     make_private_folder(state)
     atomic_write(record, os.fsencode(made))
     return made
+
+
+def _closed_to_others(folder: Path) -> bool:
+    """A folder no one else can write in (readable, or writable by the user's own primary
+    group, as umask 002 leaves it where each user has a group of their own), or none yet
+    (made 0700)."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    owned = info.st_uid == os.getuid()
+    group_writes = info.st_mode & 0o020 and info.st_gid != os.getgid()
+    return stat.S_ISDIR(info.st_mode) and owned and not (info.st_mode & 0o002 or group_writes)
 
 
 def private_folder(folder: Path) -> bool:
@@ -132,7 +156,16 @@ class SocketTransport:
         return data
 
     def listen(self, limit: int) -> SocketListener:
+        import fcntl
+
         path = self.path
+        # Held as long as the app serves: of two apps started at once, one alone goes on.
+        lock = os.open(path.with_name("traycodes.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            raise AlreadyRunning("traycodes is already running") from None
         path.unlink(missing_ok=True)  # left by an app that died (the caller asked it first)
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_mask = os.umask(0o177)  # created 0600: no window in which others could connect
@@ -140,18 +173,19 @@ class SocketTransport:
             server.bind(str(path))
         except OSError:
             server.close()
+            os.close(lock)
             raise AlreadyRunning("traycodes is already running") from None
         finally:
             os.umask(old_mask)
         server.listen(8)
-        return SocketListener(server, path, limit)
+        return SocketListener(server, path, limit, lock)
 
 
 class SocketListener:
     """The app's end: one connection at a time, this user's alone."""
 
-    def __init__(self, server: socket.socket, path: Path, limit: int) -> None:
-        self.server, self.path, self.limit = server, path, limit
+    def __init__(self, server: socket.socket, path: Path, limit: int, lock: int = -1) -> None:
+        self.server, self.path, self.limit, self.lock = server, path, limit, lock
 
     def serve_one(self, answer: Callable[[bytes], bytes]) -> bool:
         try:
@@ -170,13 +204,20 @@ class SocketListener:
                     "refused an IPC connection from another user (uid %s)", uid
                 )
                 return True
-            connection.settimeout(5)
-            data = b""
+            data, deadline = b"", time.monotonic() + REQUEST_SECONDS
             while not data.endswith(b"\n") and len(data) < self.limit:
-                chunk = connection.recv(4096)
+                left = deadline - time.monotonic()  # for the whole request, not each piece:
+                if left <= 0:  # a client that trickles a byte at a time holds no one up
+                    break
+                connection.settimeout(left)
+                try:
+                    chunk = connection.recv(4096)
+                except TimeoutError:  # what came so far is answered (as malformed)
+                    break
                 if not chunk:
                     break
                 data += chunk
+            connection.settimeout(REQUEST_SECONDS)  # and as long for the answer to go
             connection.sendall(answer(data))
         return True
 
@@ -185,3 +226,6 @@ class SocketListener:
             self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
         self.path.unlink(missing_ok=True)
+        if self.lock >= 0:  # the next app's, once the socket is gone
+            lock, self.lock = self.lock, -1
+            os.close(lock)

@@ -30,7 +30,7 @@ import sys
 from types import ModuleType
 from typing import IO, Any
 
-from ..errors import InvalidInput, TrayCodesError
+from ..errors import InvalidInput, TrayCodesError, describe
 from .base import Batch, PasswordSource
 
 CHILD_MEMORY = 3 * 1024**3  # address space: Python, the readers' libraries, 1 GiB of scrypt
@@ -261,9 +261,8 @@ def child_main() -> None:
         answer = (b"E", json.dumps(found).encode())
     except Exception as exc:  # a bug in a reader: its class, as the parent would show it
         if os.environ.get("TRAYCODES_LOG", "").lower() == "debug":
-            import traceback
-
-            traceback.print_exc()
+            # its frames, not its message: a library's message can quote the file
+            sys.stderr.write(describe(exc, stack=True) + "\n")
         answer = (b"X", json.dumps({"class": type(exc).__name__}).encode())
     _send(to_parent, *answer)
     to_parent.flush()
