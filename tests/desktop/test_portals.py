@@ -209,7 +209,8 @@ def doctor(bus: DesktopSession, tmp_path: Path, desktop_name: str, **env: str) -
 PARTS = ("display", "XWayland", "tray", "keyring", "window in front", "typing", "hotkeys",
          "clipboard and windows", "clipboard", "screen (QR)", "QR reader", "tray app",
          "otpauth: links", "start at login", "app menu", "browser host", "vault", "backups",
-         "settings", "clock", "clock offset", "follow")  # fmt: skip
+         "settings", "clock", "clock offset", "follow", "screen lock", "notifications",
+         "file changes")  # fmt: skip
 
 
 @pytest.mark.parametrize("fake", [{"kwin": True, "active": GITHUB, "watcher": True}], indirect=True)
