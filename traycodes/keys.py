@@ -82,9 +82,7 @@ class Hotkey:
     def from_browser(cls, shortcut: str) -> Hotkey:
         """A browser's shortcut text (``Alt+Shift+O``, ``Ctrl+Shift+Comma``); ValueError when
         it is not one."""
-        names = [
-            BROWSER_NAMES.get(p, p) for p in (p.strip().lower() for p in shortcut.split("+")) if p
-        ]
+        names = browser_names(shortcut)
         return cls.parse("+".join(f"<{n}>" if len(n) > 1 else n for n in names))
 
     def _held(self) -> list[str]:
@@ -149,3 +147,10 @@ class Hotkey:
         """KDE's shortcut text: ``Ctrl+Alt+O``."""
         mods = {"ctrl": "Ctrl", "alt": "Alt", "alt_gr": "alt_gr", "shift": "Shift", "cmd": "Meta"}
         return "+".join([*(mods[m] for m in self._held()), self.key.upper()])
+
+
+def browser_names(shortcut: str) -> list[str]:
+    """A browser's shortcut text as pynput key names, as written (``Ctrl+Shift+Comma`` ->
+    ``["ctrl", "shift", ","]``): a key no keyboard has stays, for the keyboard to name."""
+    parts = [part.strip().lower() for part in shortcut.split("+")]
+    return [BROWSER_NAMES.get(part, part) for part in parts if part]

@@ -282,7 +282,7 @@ class HyprlandDesktop(_Unreadable):
 # --- keyboards ------------------------------------------------------------------------------
 
 WTYPE_MODIFIERS = {"ctrl": "ctrl", "alt": "alt", "shift": "shift", "cmd": "logo", "super": "logo"}
-# Key names as pynput spells them (browser/seen.keys) that are not XKB keysym names already.
+# Key names as pynput spells them (keys.browser_names) that are not XKB keysym names already.
 KEYSYMS = {
     ",": "comma", ".": "period", "page_up": "Page_Up", "page_down": "Page_Down",
     "home": "Home", "end": "End", "insert": "Insert", "delete": "Delete", "enter": "Return",
