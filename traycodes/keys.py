@@ -109,11 +109,7 @@ class Hotkey:
     @property
     def keysym(self) -> str:
         """The key's X (XKB) keysym name: ``o``, ``comma``, ``F5``, ``Next``."""
-        if len(self.key) > 1:
-            return NAMED_KEYS[self.key]
-        if self.key in PUNCTUATION_KEYSYMS:
-            return PUNCTUATION_KEYSYMS[self.key]
-        return self.key if self.key.isascii() else f"U{ord(self.key):04X}"
+        return keysym_name(self.key)
 
     @property
     def sway(self) -> str:
@@ -154,3 +150,13 @@ def browser_names(shortcut: str) -> list[str]:
     ``["ctrl", "shift", ","]``): a key no keyboard has stays, for the keyboard to name."""
     parts = [part.strip().lower() for part in shortcut.split("+")]
     return [BROWSER_NAMES.get(part, part) for part in parts if part]
+
+
+def keysym_name(key: str) -> str:
+    """A key's X (XKB) keysym name from pynput's (``","`` -> ``comma``, ``page_down`` ->
+    ``Next``); KeyError for a name no key has."""
+    if len(key) > 1:
+        return NAMED_KEYS[key]
+    if key in PUNCTUATION_KEYSYMS:
+        return PUNCTUATION_KEYSYMS[key]
+    return key if key.isascii() else f"U{ord(key):04X}"

@@ -126,7 +126,7 @@ LOWER_LAYERS_OK = {3: {0}, 4: {0, 1, 2}}
 # The platform's hotkeys take the one parsed hotkey value of the pure layer-1 ``keys``.
 NAMES_OK = {
     ("desktop", "vault"): {"atomic_write", "make_private_folder", "state_folder"},
-    ("desktop", "keys"): {"Hotkey", "NAMED_KEYS"},
+    ("desktop", "keys"): {"Hotkey", "NAMED_KEYS", "keysym_name"},
 }
 
 

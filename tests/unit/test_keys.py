@@ -89,3 +89,15 @@ def test_a_browser_shortcut_reads_as_the_same_hotkey() -> None:
     assert Hotkey.from_browser("Alt+Shift+O") == Hotkey.parse("<alt>+<shift>+o")
     assert Hotkey.from_browser("Ctrl+Shift+Comma").names == ["ctrl", "shift", ","]
     assert Hotkey.from_browser("Command+PageDown").names == ["cmd", "page_down"]
+
+
+def test_wtype_presses_keys_by_the_same_keysym_names() -> None:
+    from traycodes.desktop._base import DesktopError
+    from traycodes.desktop._wayland import keysym
+
+    assert [keysym(k) for k in (",", "/", "o", "page_down", "f20")] == [
+        "comma", "slash", "o", "Next", "F20"
+    ]  # fmt: skip
+    for unknown in (" ", "mediaplaypause", "\t"):
+        with pytest.raises(DesktopError, match="wtype cannot press the key"):
+            keysym(unknown)

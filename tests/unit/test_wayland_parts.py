@@ -196,7 +196,7 @@ def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None
     [
         ("Ctrl+Shift+Comma", ["-M", "ctrl", "-M", "shift", "-k", "comma"], [29, 42, 51]),
         ("Alt+Shift+7", ["-M", "alt", "-M", "shift", "-k", "7"], [56, 42, 8]),
-        ("Ctrl+Alt+PageDown", ["-M", "ctrl", "-M", "alt", "-k", "Page_Down"], [29, 56, 109]),
+        ("Ctrl+Alt+PageDown", ["-M", "ctrl", "-M", "alt", "-k", "Next"], [29, 56, 109]),
         ("Alt+F12", ["-M", "alt", "-k", "F12"], [56, 88]),
         ("Ctrl+Period", ["-M", "ctrl", "-k", "period"], [29, 52]),
     ],
