@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .keys import Hotkey
+
 APP_NAME = "traycodes"
 VAULT_FILE = "vault.tcv"
 
@@ -96,46 +98,6 @@ DESCRIPTIONS = {  # in the order the settings window shows them
     "password_reminder_days": "Ask for the password instead of the keyring every (days, 0 = never)",
     "vault": "Vault file (empty: the usual place)",
 }
-MODIFIERS = frozenset(
-    {
-        "ctrl",
-        "ctrl_l",
-        "ctrl_r",
-        "alt",
-        "alt_l",
-        "alt_r",
-        "alt_gr",
-        "shift",
-        "shift_l",
-        "shift_r",
-        "cmd",
-        "cmd_l",
-        "cmd_r",
-    }
-)
-NAMED_KEYS = frozenset(
-    {
-        "space",
-        "tab",
-        "enter",
-        "esc",
-        "backspace",
-        "delete",
-        "insert",
-        "home",
-        "end",
-        "page_up",
-        "page_down",
-        "up",
-        "down",
-        "left",
-        "right",
-        "pause",
-        "print_screen",
-        "menu",
-        *(f"f{n}" for n in range(1, 21)),
-    }
-)
 
 
 def check_hotkey(text: str) -> str | None:
@@ -146,19 +108,11 @@ def check_hotkey(text: str) -> str | None:
     """
     if text == "":
         return None
-    keys = text.lower().split("+")
-    modifiers = [k for k in keys if k.startswith("<") and k.endswith(">") and k[1:-1] in MODIFIERS]
-    others = [k for k in keys if k not in modifiers]
-    if not modifiers:
-        return "needs a modifier such as <ctrl> or <alt>"
-    if len(others) != 1:
-        return "needs exactly one key besides the modifiers"
-    key = others[0]
-    if len(key) == 1 and key.isprintable() and key != " ":
-        return None
-    if key.startswith("<") and key.endswith(">") and key[1:-1] in NAMED_KEYS:
-        return None
-    return f"'{key}' is not a key (use one character, or a name such as <f5> or <space>)"
+    try:
+        Hotkey.parse(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def load_settings(path: Path | None = None) -> Settings:

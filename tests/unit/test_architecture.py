@@ -26,6 +26,7 @@ LAYERS = {
     "uri": 1,
     "matching": 1,
     "adding": 1,
+    "keys": 1,
     "vault": 2,
     "keystore": 2,
     "formats": 2,
@@ -121,10 +122,14 @@ def imported(path: Path, text: str | None = None) -> set[tuple[str, bool]]:
 
 # Layers that import fewer layers than all those below them (docs/architecture.md).
 LOWER_LAYERS_OK = {3: {0}, 4: {0, 1, 2}}
-# The one way up that a layer-3 module may take: the IPC transport keeps its socket folder
+# The ways up that a layer-3 module may take: the IPC transport keeps its socket folder
 # and the pipe's name in the state folder, with vault's private-folder and atomic-write
 # helpers (names, not modules: ``from ..vault import Vault`` in desktop/ still fails).
-NAMES_OK = {("desktop", "vault"): {"atomic_write", "make_private_folder", "state_folder"}}
+# The platform's hotkeys take the one parsed hotkey value of the pure layer-1 ``keys``.
+NAMES_OK = {
+    ("desktop", "vault"): {"atomic_write", "make_private_folder", "state_folder"},
+    ("desktop", "keys"): {"Hotkey", "NAMED_KEYS", "keysym_name"},
+}
 
 
 def names_from(path: Path, text: str | None, module: str) -> set[str]:

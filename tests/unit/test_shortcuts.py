@@ -13,7 +13,7 @@ import pytest
 
 from tests.contract.shortcuts_contract import OTHER, PICK, TYPE, GlobalShortcutsContract
 from traycodes.desktop import _darwin_keys, _win32_keys
-from traycodes.desktop._keys import parse_hotkey
+from traycodes.keys import Hotkey
 
 # The combinations as each OS numbers them, written out here rather than taken from the
 # code under test: Ctrl+Alt (MOD_CONTROL | MOD_ALT; controlKey | optionKey) and the key.
@@ -196,11 +196,11 @@ def test_macos_stop_removes_what_start_installed() -> None:
 
 
 def test_hotkeys_are_read_and_named_as_people_write_them() -> None:
-    assert parse_hotkey("<ctrl>+<alt>+o").label == "Ctrl+Alt+O"
-    assert parse_hotkey("<shift>+<cmd>+<page_down>").label == "Shift+Super+Page Down"
+    assert Hotkey.parse("<ctrl>+<alt>+o").label == "Ctrl+Alt+O"
+    assert Hotkey.parse("<shift>+<cmd>+<page_down>").label == "Shift+Super+Page Down"
     for wrong in ("o", "<ctrl>+<alt>", "<ctrl>+ab", "<ctrl>+<nonsense>+o", "<ctrl>+o+p"):
         with pytest.raises(ValueError):
-            parse_hotkey(wrong)
+            Hotkey.parse(wrong)
 
 
 def test_an_x_connection_reset_while_it_is_set_up_is_tried_again(

@@ -318,6 +318,9 @@ def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list
 def sway_keys(hotkey: str) -> str:
     """pynput's ``<ctrl>+<alt>+o`` as sway (and the portals' XDG shortcut spec) write it:
     ``CTRL+ALT+o``."""
-    names = {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "cmd": "LOGO", "super": "LOGO"}
-    parts = [p.strip() for p in hotkey.split("+") if p.strip()]
-    return "+".join(names.get(p.strip("<>").lower(), p.strip("<>")) for p in parts)
+    from ..keys import Hotkey
+
+    try:
+        return Hotkey.parse(hotkey).xdg
+    except ValueError:  # settings never hold one; the portal is left to refuse it
+        return hotkey

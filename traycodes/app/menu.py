@@ -101,8 +101,13 @@ def menu_model(
 
 
 def key_label(hotkey: str) -> str:
-    """``<ctrl>+<alt>+o`` -> ``Ctrl+Alt+O``."""
-    return "+".join(part.strip("<>").capitalize() for part in hotkey.split("+") if part)
+    """``<ctrl>+<alt>+o`` -> ``Ctrl+Alt+O`` (the text as it is when it is no hotkey)."""
+    from ..keys import Hotkey
+
+    try:
+        return Hotkey.parse(hotkey).label
+    except ValueError:
+        return hotkey
 
 
 def first_steps(type_key: str, pick_key: str) -> tuple[str, ...]:

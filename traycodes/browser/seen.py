@@ -70,16 +70,9 @@ def forget() -> None:
         _path().unlink()
 
 
-# The browsers' names for keys (chrome.commands) that pynput spells otherwise; the rest
-# (letters, digits, F1-F12, Home, End, Insert, Delete, Space, the arrows) it spells alike.
-KEY_NAMES = {
-    "command": "cmd", "macctrl": "ctrl", "comma": ",", "period": ".",
-    "pageup": "page_up", "pagedown": "page_down",
-}  # fmt: skip
-
-
 def keys(shortcut: str) -> list[str]:
     """A browser's shortcut text ("Alt+Shift+O", "Ctrl+Shift+Comma") as pynput key names
     (``["alt", "shift", "o"]``, ``["ctrl", "shift", ","]``), which every keyboard knows."""
-    parts = [part.strip().lower() for part in shortcut.split("+")]
-    return [KEY_NAMES.get(part, part) for part in parts if part]
+    from ..keys import browser_names
+
+    return browser_names(shortcut)

@@ -13,45 +13,33 @@ GNOME_KEYS = "org.gnome.settings-daemon.plugins.media-keys"
 GNOME_PATH = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/traycodes-{}/"
 
 
-def _parts(hotkey: str) -> tuple[list[str], str]:
-    """pynput's ``<ctrl>+<alt>+o``: (["ctrl", "alt"], "o")."""
-    names = [p.strip().strip("<>").lower() for p in hotkey.split("+") if p.strip()]
-    return names[:-1], names[-1] if names else ""
-
-
 def hotkey_lines(kind: str, bindings: dict[str, str], command: list[str]) -> list[str]:
     """What to add for ``kind``, for each of ``{"type": hotkey, "pick": hotkey}``."""
     import shlex
 
+    from ..keys import Hotkey
+
     run = shlex.join(command)
-    mods = {
-        "sway": {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Mod4", "super": "Mod4"},
-        "hyprland": {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "cmd": "SUPER"},
-        "gnome": {"ctrl": "<Control>", "alt": "<Alt>", "shift": "<Shift>", "cmd": "<Super>"},
-        "kde": {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Meta", "super": "Meta"},
-    }
+    # settings hold only hotkeys that parse, or "" for one turned off (then no line)
+    parsed = {action: Hotkey.parse(hotkey) for action, hotkey in bindings.items() if hotkey}
     lines: list[str] = []
     if kind in ("sway", "wlroots", "unknown"):
         lines.append("# in ~/.config/sway/config, then: swaymsg reload")
-        for action, hotkey in bindings.items():
-            held, key = _parts(hotkey)
-            combo = "+".join([*(mods["sway"].get(m, m) for m in held), key])
-            lines.append(f"bindsym {combo} exec {run} {action}")
+        for action, hotkey in parsed.items():
+            lines.append(f"bindsym {hotkey.sway} exec {run} {action}")
     elif kind == "hyprland":
         lines.append("# in ~/.config/hypr/hyprland.conf")
-        for action, hotkey in bindings.items():
-            held, key = _parts(hotkey)
-            combo = " ".join(mods["hyprland"].get(m, m.upper()) for m in held)
-            lines.append(f"bind = {combo}, {key.upper()}, exec, {run} {action}")
+        for action, hotkey in parsed.items():
+            held, key = hotkey.hyprland
+            lines.append(f"bind = {held}, {key}, exec, {run} {action}")
     elif kind == "gnome":
-        paths = [GNOME_PATH.format(action) for action in bindings]
+        paths = [GNOME_PATH.format(action) for action in parsed]
         kept = [p for p in gnome_custom_paths() if p not in paths]  # the user's own stay
         listed = ", ".join(f"'{p}'" for p in [*kept, *paths])
         lines.append("# GNOME 47 and older (48 and later: traycodes asks for them itself):")
         lines.append(f'gsettings set {GNOME_KEYS} custom-keybindings "[{listed}]"')
-        for (action, hotkey), path in zip(bindings.items(), paths, strict=True):
-            held, key = _parts(hotkey)
-            combo = "".join(mods["gnome"].get(m, m) for m in held) + key
+        for (action, hotkey), path in zip(parsed.items(), paths, strict=True):
+            combo = hotkey.gnome
             schema = f"{GNOME_KEYS}.custom-keybinding:{path}"
             lines.append(f"gsettings set {schema} name 'traycodes {action}'")
             lines.append(f"gsettings set {schema} command {shlex.quote(f'{run} {action}')}")
@@ -60,14 +48,12 @@ def hotkey_lines(kind: str, bindings: dict[str, str], command: list[str]) -> lis
         lines.append("# KDE Plasma 5.27 and later: traycodes asks for its shortcuts itself (the")
         lines.append("# GlobalShortcuts portal). Older Plasma: System Settings > Shortcuts >")
         lines.append("# Add New > Command or Script, with these commands and keys:")
-        for action, hotkey in bindings.items():
-            held, key = _parts(hotkey)
-            combo = "+".join([*(mods["kde"].get(m, m) for m in held), key.upper()])
-            lines.append(f"{run} {action}    {combo}")
+        for action, hotkey in parsed.items():
+            lines.append(f"{run} {action}    {hotkey.kde}")
     else:
         lines.append("# traycodes hears its hotkeys itself here; change them in Settings:")
-        for action, hotkey in bindings.items():
-            lines.append(f"{action}: {hotkey}")
+        for action, text in bindings.items():
+            lines.append(f"{action}: {text}")
     return lines
 
 

@@ -10,7 +10,7 @@ import itertools
 import threading
 from typing import Any
 
-from ._keys import Bindings, no_key, not_understood, parse_hotkey, refused, taken
+from ._keys import Bindings, Hotkey, no_key, not_understood, refused, taken
 
 CMD_KEY, SHIFT_KEY, OPTION_KEY, CONTROL_KEY = 0x100, 0x200, 0x800, 0x1000
 MODIFIERS = {
@@ -75,7 +75,7 @@ class CarbonShortcuts:
         problems = []
         for text, action in self.bindings.items():
             try:
-                hotkey = parse_hotkey(text)
+                hotkey = Hotkey.parse(text)
             except ValueError:
                 problems.append(not_understood(text))
                 continue

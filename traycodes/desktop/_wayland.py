@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import quietly
+from ..keys import NAMED_KEYS, keysym_name
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
 
@@ -286,21 +287,12 @@ class HyprlandDesktop(_Unreadable):
 # --- keyboards ------------------------------------------------------------------------------
 
 WTYPE_MODIFIERS = {"ctrl": "ctrl", "alt": "alt", "shift": "shift", "cmd": "logo", "super": "logo"}
-# Key names as pynput spells them (browser/seen.keys) that are not XKB keysym names already.
-KEYSYMS = {
-    ",": "comma", ".": "period", "page_up": "Page_Up", "page_down": "Page_Down",
-    "home": "Home", "end": "End", "insert": "Insert", "delete": "Delete", "enter": "Return",
-    "up": "Up", "down": "Down", "left": "Left", "right": "Right", "space": "space",
-    **{f"f{n}": f"F{n}" for n in range(1, 13)},
-}  # fmt: skip
 
 
 def keysym(name: str) -> str:
-    """The XKB keysym wtype presses for a key name (``","`` is ``comma``)."""
-    if name in KEYSYMS:
-        return KEYSYMS[name]
-    if len(name) == 1 and name.isascii() and name.isalnum():
-        return name
+    """The XKB keysym wtype presses for a pynput key name (``","`` is ``comma``)."""
+    if name in NAMED_KEYS or (len(name) == 1 and name.isprintable() and name != " "):
+        return keysym_name(name)
     raise DesktopError(f"wtype cannot press the key {name!r}")
 
 

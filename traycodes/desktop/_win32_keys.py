@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ._keys import Bindings, Hotkey, no_key, not_understood, parse_hotkey, refused, taken
+from ._keys import Bindings, Hotkey, no_key, not_understood, refused, taken
 
 MOD_ALT, MOD_CONTROL, MOD_SHIFT, MOD_WIN, MOD_NOREPEAT = 0x1, 0x2, 0x4, 0x8, 0x4000
 MODIFIERS = {
@@ -80,7 +80,7 @@ class Win32Shortcuts:
         wanted: list[Wanted] = []
         for text, action in self.bindings.items():
             try:
-                hotkey = parse_hotkey(text)
+                hotkey = Hotkey.parse(text)
             except ValueError:
                 problems.append(not_understood(text))
                 continue

@@ -26,7 +26,6 @@ from ._keys import (
     Hotkey,
     no_key,
     not_understood,
-    parse_hotkey,
     taken,
 )
 
@@ -142,7 +141,7 @@ class X11Shortcuts:
         problems = []
         for text, action in self.bindings.items():
             try:
-                hotkey = parse_hotkey(text)
+                hotkey = Hotkey.parse(text)
             except ValueError:
                 problems.append(not_understood(text))
                 continue
@@ -170,7 +169,7 @@ class X11Shortcuts:
     def _key_keysym(hotkey: Hotkey) -> int:
         if len(hotkey.key) == 1:
             return char_keysym(hotkey.key)
-        return _keysym(NAMED_KEYS[hotkey.key])
+        return _keysym(hotkey.keysym)
 
     def _grab(self, keycode: int, modifiers: int, caught: Any) -> None:
         from Xlib import X
