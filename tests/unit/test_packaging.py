@@ -106,16 +106,18 @@ with icon_file("mono", 22) as path:
 """
 
 
-def test_a_zipped_install_finds_its_icons(tmp_path: Path) -> None:
+def run_zipped(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run with traycodes imported from one zip (the wheel, a zip that zipimport
+    reads; else the checkout's package zipped), the archive's path as its argument."""
     archive = tmp_path / "traycodes.zip"
     if WHEEL:
-        shutil.copy(WHEEL, archive)  # a wheel is a zip that zipimport reads
+        shutil.copy(WHEEL, archive)
     else:
         with zipfile.ZipFile(archive, "w") as out:
             for name in source_files():
                 out.write(SOURCE / name, name)
-    done = subprocess.run(
-        [sys.executable, "-c", ZIPPED, str(archive)],
+    return subprocess.run(
+        [sys.executable, "-c", script, str(archive)],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(archive)},
@@ -123,6 +125,10 @@ def test_a_zipped_install_finds_its_icons(tmp_path: Path) -> None:
         check=False,
         cwd=tmp_path,
     )
+
+
+def test_a_zipped_install_finds_its_icons(tmp_path: Path) -> None:
+    done = run_zipped(tmp_path, ZIPPED)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["(64, 64)", "True (22, 22)"]
 

@@ -3,15 +3,11 @@ them, and the tool that rendered them (cairosvg) is no dependency of the package
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-from tests.paths import SOURCE, WHEEL
-from tests.unit.test_packaging import needs_installed, source_files
+from tests.paths import WHEEL
+from tests.unit.test_packaging import needs_installed, run_zipped
 
 FACES = ("traycodes/data/faces.png", "traycodes/data/faces.json", "traycodes/data/faces-LICENSE.md")
 
@@ -43,21 +39,6 @@ print(picture.size, picture.getpixel((16, 2)))
 
 
 def test_a_zipped_install_draws_a_face(tmp_path: Path) -> None:
-    archive = tmp_path / "traycodes.zip"
-    if WHEEL:
-        shutil.copy(WHEEL, archive)
-    else:
-        with zipfile.ZipFile(archive, "w") as out:
-            for name in source_files():
-                out.write(SOURCE / name, name)
-    done = subprocess.run(
-        [sys.executable, "-c", DRAW, str(archive)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(archive)},
-        timeout=60,
-        check=False,
-        cwd=tmp_path,
-    )
+    done = run_zipped(tmp_path, DRAW)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(32, 32) (24, 23, 23, 255)"  # GitHub's #181717 tile
