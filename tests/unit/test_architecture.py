@@ -43,6 +43,7 @@ LAYERS = {
     "__main__": 5,
     "__init__": 0,
     "resources": 0,
+    "i18n": 0,
 }
 SAME_LAYER_OK = {
     ("errors", "model"),
@@ -52,6 +53,9 @@ SAME_LAYER_OK = {
     ("sitematch", "directory"),
     ("ipc", "desktop"),  # the client asks the platform for its transport
     ("faces", "directory"),
+    ("errors", "i18n"),  # messages in the user's language
+    ("model", "i18n"),
+    ("resources", "i18n"),
 }
 PUBLIC_API_PACKAGES = ("vault",)  # imported as a package, never a module inside it
 THIRD_PARTY = {  # third-party imports allowed from each layer

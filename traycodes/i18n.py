@@ -1,0 +1,117 @@
+"""The user's language: every user-facing string goes through :func:`_` (or :func:`ngettext`).
+
+The catalogues are shipped as package data, ``traycodes/locale/LANG/LC_MESSAGES/traycodes.mo``,
+read through :mod:`importlib.resources` (so a zipped install finds them too). The language is
+chosen the way GNU gettext chooses it: the first of ``LANGUAGE`` (a colon-separated list),
+``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set; ``C`` and ``POSIX`` mean English. On
+Windows and macOS, where those are rarely set, the app passes the user's UI languages to
+:func:`set_languages` at start (the platform layer reads them).
+
+Machine output (``--json``, exit codes, the ``hotkeys`` lines) is never translated.
+Strings defined at import time are marked with :func:`N_` and translated where shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import threading
+
+DOMAIN = "traycodes"
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+class _State:
+    """The languages set by the app (else the environment's) and their catalogue, once read."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.chosen: list[str] | None = None
+        self.catalogue: gettext.NullTranslations | None = None
+
+
+_state = _State()
+
+
+def _expand(language: str) -> list[str]:
+    """``de_DE.UTF-8@euro`` -> ``de_DE@euro``, ``de_DE``, ``de``: the names to look for."""
+    name, _at, modifier = language.partition("@")
+    name = name.partition(".")[0].replace("-", "_")
+    names = []
+    base = name.split("_")[0]
+    for candidate in (name, base):
+        if modifier:
+            names.append(f"{candidate}@{modifier}")
+        names.append(candidate)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def environment_languages(environ: dict[str, str] | None = None) -> list[str]:
+    """The languages the environment asks for, most wanted first (empty: English)."""
+    env = os.environ if environ is None else environ
+    for variable in _ENVIRONMENT:
+        value = env.get(variable, "")
+        if not value:
+            continue
+        wanted = [v for v in value.split(":") if v] if variable == "LANGUAGE" else [value]
+        if not wanted or wanted[0] in ("C", "POSIX") or wanted[0].startswith(("C.", "POSIX.")):
+            return []
+        return wanted
+    return []
+
+
+def languages() -> list[str]:
+    """The languages in force: those given to :func:`set_languages`, else the environment's."""
+    chosen = _state.chosen
+    return list(chosen) if chosen is not None else environment_languages()
+
+
+def set_languages(wanted: list[str] | None) -> None:
+    """Use these languages from now on (``None``: the environment's again)."""
+    with _state.lock:
+        _state.chosen = list(wanted) if wanted is not None else None
+        _state.catalogue = None
+
+
+def _load(wanted: list[str]) -> gettext.NullTranslations:
+    from importlib.resources import files
+
+    root = files("traycodes").joinpath("locale")
+    for language in wanted:
+        for name in _expand(language):
+            if name.startswith("en"):
+                return gettext.NullTranslations()
+            mo = root.joinpath(name, "LC_MESSAGES", f"{DOMAIN}.mo")
+            try:
+                data = mo.read_bytes()
+            except OSError:
+                continue
+            return gettext.GNUTranslations(io.BytesIO(data))
+    return gettext.NullTranslations()
+
+
+def catalogue() -> gettext.NullTranslations:
+    """The catalogue for the languages in force (English: one that returns what it is given)."""
+    found = _state.catalogue
+    if found is None:
+        with _state.lock:
+            if _state.catalogue is None:
+                _state.catalogue = _load(languages())
+            found = _state.catalogue
+    return found
+
+
+def _(message: str) -> str:
+    """``message`` in the user's language."""
+    return catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` for ``n``, in the user's language."""
+    return catalogue().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for translation where it is defined; :func:`_` translates it later."""
+    return message
