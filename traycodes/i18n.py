@@ -74,11 +74,27 @@ def set_languages(wanted: list[str] | None) -> None:
         _state.catalogue = None
 
 
+PSEUDO = "x_pseudo"  # LANGUAGE=x-pseudo: every translated string shown as ⟦…⟧
+
+
+class _Pseudo(gettext.NullTranslations):
+    """A pseudo-language (as Windows' qps-ploc and Android's en-XA): every string that went
+    through the catalogue is bracketed, so one shown without brackets escaped translation."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
+
+
 def _load(wanted: list[str]) -> gettext.NullTranslations:
     from importlib.resources import files
 
     root = files("traycodes").joinpath("locale")
     for language in wanted:
+        if _expand(language)[0] == PSEUDO:
+            return _Pseudo()
         for name in _expand(language):
             if name.startswith("en"):
                 return gettext.NullTranslations()
