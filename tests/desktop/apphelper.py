@@ -3,6 +3,7 @@ find its tray icon and windows with xdotool, read the clipboard with xclip."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -163,6 +164,12 @@ class TrayApp:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+        # An app that a command started (``enrol`` with none running) is not ours to kill by
+        # process: ask it to quit, so that a failed test leaves no app for the next one.
+        if self.answers_without_process():
+            with contextlib.suppress(RuntimeError):
+                self.request("quit")
+            wait_for(lambda: not self.answers_without_process(), "the started app to quit")
 
     # -- the desktop
 

@@ -285,12 +285,17 @@ def test_clicked_otpauth_link_opens_the_dialog(app: TrayApp) -> None:
     assert app.stop() == 0
 
 
-def secret_in_a_command_line(secret: str) -> list[str]:
-    """Processes whose command line (readable by every local user) holds ``secret``."""
+def secret_in_a_command_line(secret: str, runtime_dir: str) -> list[str]:
+    """Processes of this test's session (their ``XDG_RUNTIME_DIR``) whose command line,
+    readable by every local user, holds ``secret``; other sessions on the machine (a test
+    run beside this one) are not this test's."""
     found = []
+    mine = f"XDG_RUNTIME_DIR={runtime_dir}".encode()
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if secret.encode() in cmdline.read_bytes():
+            if secret.encode() not in cmdline.read_bytes():
+                continue
+            if mine in (cmdline.parent / "environ").read_bytes().split(b"\0"):
                 found.append(cmdline.parent.name)
         except OSError:
             continue
@@ -310,10 +315,10 @@ def test_enrol_starts_the_app_without_the_link_in_its_command_line(app: TrayApp)
     # the keyring unlocked the vault: no password window left over it (it was, 3 of 3)
     assert not app.state().get("password_window")
     assert app.window_named("traycodes: unlock") is None
-    assert secret_in_a_command_line(KEY) == []
+    assert secret_in_a_command_line(KEY, app.env["XDG_RUNTIME_DIR"]) == []
     # and a second link while it runs goes over IPC too
     assert app.cli("enrol", "-", stdin=LINK + "\n").returncode == 0
-    assert secret_in_a_command_line(KEY) == []
+    assert secret_in_a_command_line(KEY, app.env["XDG_RUNTIME_DIR"]) == []
     app.request("quit")
     wait_for(lambda: not app.answers_without_process(), "the app to quit", timeout=20)
 
