@@ -119,9 +119,10 @@ class Hotkey:
 
     @property
     def xdg(self) -> str:
-        """The preferred trigger the GlobalShortcuts portal (and sway) take: ``CTRL+ALT+o``."""
+        """The preferred trigger the GlobalShortcuts portal takes (the XDG shortcuts spec:
+        xkbcommon's modifier and keysym names): ``CTRL+ALT+o``, ``CTRL+ALT+comma``."""
         mods = {"ctrl": "CTRL", "alt": "ALT", "alt_gr": "ALT_GR", "shift": "SHIFT", "cmd": "LOGO"}
-        return "+".join([*(mods[m] for m in self._held()), self.key])
+        return "+".join([*(mods[m] for m in self._held()), self.keysym])
 
     @property
     def hyprland(self) -> tuple[str, str]:

@@ -165,7 +165,7 @@ def test_ydotool_is_told_the_socket_that_was_checked(
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")  # no wtype here: ydotool types
-    keyboard = desktop.keyboard()
+    keyboard = desktop.required(desktop.platform().keyboard)()
     assert isinstance(keyboard, YdotoolKeyboard)
     keyboard.type("042917")
     keyboard.press(["ctrl", "v"])

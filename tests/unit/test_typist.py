@@ -77,7 +77,7 @@ class FakeDesktop:
 
 
 class FakeKeyboard:
-    """A keyboard as ``desktop.keyboard()`` gives one (the typist's public ``keyboard``):
+    """A keyboard as the platform's ``keyboard`` part makes one (the typist's public ``keyboard``):
     what it types and presses goes into the app's events, in order with the rest."""
 
     name = "fake"

@@ -1,6 +1,6 @@
 """Global hotkeys, and putting the right code into the window in front.
 
-The hotkeys (desktop.hotkeys) only hand the request on (they must never block). A
+The hotkeys (the platform's global_shortcuts) only hand the request on (they must never block). A
 worker thread does the rest, in order: read the window in front (a browser with our
 extension: press the extension's shortcut there, and it fills by the page's address),
 find its record (one clear winner, else the chooser), wait until the hotkey's modifiers
@@ -25,6 +25,10 @@ from ..matching import Candidate, is_browser, plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 from ..settings import Settings
+
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from ..desktop import GlobalShortcuts, Labels, Platform, WindowReader
 
 T = TypeVar("T")
 
@@ -87,9 +91,9 @@ class Typist:
 
     def __init__(self, app: TypistHost, desktop: Any, keyboard: Any = "pynput") -> None:
         self.app = app
-        self.desktop = desktop  # X11Desktop, SwayDesktop... (desktop.window_reader())
+        self.desktop = desktop  # X11Desktop, SwayDesktop... (the platform's window_reader)
         # How codes are typed: pynput (Windows, macOS), XTEST on X11 or a Wayland keyboard
-        # (desktop.keyboard()), or None where nothing can type: codes are copied.
+        # (the platform's keyboard), or None where nothing can type: codes are copied.
         self.keyboard: Any = PynputKeyboard() if keyboard == "pynput" else keyboard
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="typist", daemon=True)
@@ -288,39 +292,29 @@ class PynputKeyboard:
             self._controller.release(key)
 
 
-def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
-    """The window reader and the global shortcuts for this desktop: ``(reader, shortcuts,
-    problems)``. X11, Windows, macOS: hotkeys that take their keys (desktop.hotkeys), started
-    whether or not the window in front can be read (the type hotkey then opens the chooser).
-    Wayland: the GlobalShortcuts portal where the desktop has it; elsewhere the compositor's
-    own binding runs ``traycodes type`` (``traycodes hotkeys`` prints it)."""
+def start_input(
+    bindings: dict[str, Callable[[], None]],
+    labels: Labels | None = None,
+    platform: Platform | None = None,
+) -> tuple[WindowReader | None, GlobalShortcuts | None, list[str]]:
+    """The window reader and the global shortcuts of ``desktop.platform()``: ``(reader,
+    shortcuts, problems)``; ``labels``: each hotkey's id and description, where the desktop
+    asks the user (the GlobalShortcuts portal). X11, Windows, macOS: hotkeys that take their
+    keys; Wayland: the portal where the desktop has it. Started whether or not the window
+    in front can be read (the type hotkey then opens the chooser). Where the platform has
+    none, the compositor's own binding runs ``traycodes type`` (``traycodes hotkeys``)."""
     from .. import desktop
 
+    platform = platform if platform is not None else desktop.platform()
     reader = None
-    try:
-        reader = desktop.window_reader()
-    except Exception as exc:  # no usable X connection, no compositor socket
-        log.info("the window in front cannot be read: %s", describe(exc))
-    if desktop.display_server() != "wayland":
-        hotkeys = desktop.hotkeys(bindings)
-        return reader, hotkeys, hotkeys.start() if hotkeys is not None else []
-    names = {"type": "Type the code for the window in front", "pick": "Show traycodes"}
-    keyed = dict(zip(("type", "pick"), bindings.items(), strict=False))
-    shortcuts = desktop.global_shortcuts(
-        {key: (names[key], sway_keys(trigger), action) for key, (trigger, action) in keyed.items()}
-    )
-    if shortcuts is None:
+    make_reader = desktop.present(platform.window_reader)
+    if make_reader is not None:
+        try:
+            reader = make_reader()
+        except Exception as exc:  # no usable X connection, no compositor socket
+            log.info("the window in front cannot be read: %s", describe(exc))
+    make = desktop.present(platform.global_shortcuts)
+    if make is None:
         return reader, None, []
-    problems = shortcuts.start()
-    return reader, (None if problems else shortcuts), problems
-
-
-def sway_keys(hotkey: str) -> str:
-    """pynput's ``<ctrl>+<alt>+o`` as sway (and the portals' XDG shortcut spec) write it:
-    ``CTRL+ALT+o``."""
-    from ..keys import Hotkey
-
-    try:
-        return Hotkey.parse(hotkey).xdg
-    except ValueError:  # settings never hold one; the portal is left to refuse it
-        return hotkey
+    shortcuts = make(bindings, labels)
+    return reader, shortcuts, shortcuts.start()

@@ -61,6 +61,7 @@ class App:
         self.settings = settings
         self.clock = Clock(settings.clock_offset)
         self.child_ui = child_ui
+        self.platform = desktop.platform()  # the OS's parts, chosen once
         self.loop: TkLoop | QueueLoop = QueueLoop() if child_ui else TkLoop()
         self.session = Session(
             vault_path, keystore=None, settings=settings, loop=self.loop, host=self
@@ -84,7 +85,7 @@ class App:
         self.tray = tray
         self.tray.on_secondary_click(lambda x, y: self.post(lambda: self.show_tray_menu(x, y)))
         self.commands = Commands(self)
-        self.ipc = ipc.Server(self.commands.handle)
+        self.ipc = ipc.Server(self.commands.handle, desktop.required(self.platform.ipc_transport)())
         self.notifier: Any = None
         self.lock_watcher: Any = None
         self.desktop: Any = None  # X11Desktop where there is X11
@@ -121,12 +122,16 @@ class App:
         self.windows = self._start_windows()
         if self.backend.name == "xorg" and isinstance(self.loop, TkLoop):
             self.loop.root_window()
-        if not (self.child_ui and desktop.tray_owns_main_thread()):
+        if not (self.child_ui and self._tray_owns_main_thread()):
             self.tray.start()  # macOS: the icon's loop takes the main thread in run()
         self.session.keystore = self._keystore()
         icon = self._resources.enter_context(icon_file("app", 64))
-        self.notifier = desktop.notifier(str(icon))
-        self.lock_watcher = desktop.lock_watcher(lambda why: self.post(lambda: self.lock(why)))
+        notifier = desktop.present(self.platform.notifier)  # else the tray's notifications
+        self.notifier = notifier(str(icon)) if notifier is not None else None
+        lock_watcher = desktop.present(self.platform.lock_watcher)
+        if lock_watcher is not None:
+            self.lock_watcher = lock_watcher(lambda why: self.post(lambda: self.lock(why)))
+            self.lock_watcher.start()
         self._start_hotkeys()
         self.post(self.session.open_with_keyring)
         clockwarn.warn_once(self.settings.clock_offset, self.notify)
@@ -148,16 +153,22 @@ class App:
 
         if self.hotkeys is not None:
             self.hotkeys.stop()
-        bindings = {self.settings.hotkey_type: lambda: self.post(self.type_request)}
-        bindings[self.settings.hotkey_pick] = lambda: self.post(self.show_quickpick)
-        reader, self.hotkeys, problems = start_input(bindings)
+        type_key, pick_key = self.settings.hotkey_type, self.settings.hotkey_pick
+        bindings = {type_key: lambda: self.post(self.type_request)}
+        bindings[pick_key] = lambda: self.post(self.show_quickpick)
+        labels = {
+            type_key: ("type", "Type the code for the window in front"),
+            pick_key: ("pick", "Show traycodes"),
+        }
+        reader, self.hotkeys, problems = start_input(bindings, labels, self.platform)
         self.hotkey_problems = problems
         if self.desktop is None:
             self.desktop = reader
         elif reader is not None:
             reader.close()
         if self.desktop is not None and self.typist is None:
-            self.typist = Typist(self, self.desktop, desktop.keyboard())
+            keyboard = desktop.present(self.platform.keyboard)  # else codes are copied
+            self.typist = Typist(self, self.desktop, keyboard() if keyboard else None)
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
@@ -165,7 +176,7 @@ class App:
 
     def run(self) -> None:
         try:
-            if self.child_ui and desktop.tray_owns_main_thread():  # pragma: no cover - macOS
+            if self.child_ui and self._tray_owns_main_thread():  # pragma: no cover - macOS
                 loop = threading.Thread(target=self._run_loop, name="app", daemon=True)
                 loop.start()
                 self.tray.run_here()  # returns when the icon stops (quit stops it)
@@ -173,6 +184,9 @@ class App:
                 self.loop.run()
         finally:
             self.shutdown()
+
+    def _tray_owns_main_thread(self) -> bool:
+        return desktop.required(self.platform.tray).owns_main_thread
 
     def _run_loop(self) -> None:  # pragma: no cover - macOS
         try:
@@ -245,8 +259,11 @@ class App:
         self.windows.records_changed()
 
     def watch_folder(self, folder: Path, changed: Callable[[set[str]], None]) -> Watcher | None:
-        watcher: Watcher | None = desktop.folder_watcher(folder, changed)
-        return watcher
+        """Hears ``folder``'s files change (started); None where nothing can (the app then
+        looks at each refresh)."""
+        make = desktop.present(self.platform.folder_watcher)
+        watcher = make(folder, changed) if make is not None else None
+        return watcher if watcher is not None and watcher.start() else None
 
     def lock(self, reason: str) -> None:
         self.session.lock(reason)
@@ -273,7 +290,7 @@ class App:
         loop (they run on the tray's thread)."""
         vault = self.session.vault
         self._menu_entries = self._menu_model()
-        autostart = desktop.autostart() if vault is not None else None
+        autostart = self._autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
             {name: partial(self.post, action) for name, action in self.menu_actions().items()},
@@ -297,7 +314,7 @@ class App:
     def show_tray_menu(self, x: int, y: int) -> None:
         """The plain X11 icon's own menu (a right-click; pystray's xorg backend has none):
         the same menu model, drawn by the windows as a popup at the pointer."""
-        toggled = desktop.autostart().enabled() if self.session.vault is not None else None
+        toggled = self._autostart().enabled() if self.session.vault is not None else None
         self.windows.show_menu(popup_items(self._menu_model(soon=True), toggled), x, y)
 
     def _menu_model(self, soon: bool = False) -> tuple[Any, ...]:
@@ -373,7 +390,9 @@ class App:
         if self.typist is not None:
             self.typist.request(self.typist.for_window_in_front)
         else:
-            self.show_chooser(None, [], note=desktop.unreadable_why())
+            missing = self.platform.window_reader
+            why = missing.reason if isinstance(missing, desktop.Missing) else ""
+            self.show_chooser(None, [], note=why)
 
     def show_chooser(
         self,
@@ -448,8 +467,11 @@ class App:
     def show_settings(self) -> None:
         self.windows.show_settings(self.settings)
 
+    def _autostart(self) -> desktop.Autostart:
+        return desktop.required(self.platform.autostart)()
+
     def toggle_autostart(self) -> None:
-        adapter = desktop.autostart()
+        adapter = self._autostart()
         try:
             if adapter.enabled():
                 adapter.disable()

@@ -19,7 +19,8 @@ def ui_in_child() -> bool:
     """Whether the windows live in a child process: on macOS always (pystray and Tk both
     need the main thread there), elsewhere when ``TRAYCODES_UI_PROCESS=child``."""
     forced = os.environ.get("TRAYCODES_UI_PROCESS", "").strip().lower()
-    return desktop.tray_owns_main_thread() or forced == "child"
+    owns = desktop.required(desktop.platform().tray).owns_main_thread
+    return owns or forced == "child"
 
 
 def _keystore() -> KeyStore | None:

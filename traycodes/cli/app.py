@@ -81,7 +81,7 @@ def cmd_handler(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    handler = desktop.link_handler()
+    handler = desktop.required(desktop.platform().link_handler)()
     if args.action == "on":
         handler.enable([*autostart_command(vault_path(args)), "enrol"])
     elif args.action == "off":
@@ -95,7 +95,7 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    adapter = desktop.autostart()
+    adapter = desktop.required(desktop.platform().autostart)()
     if args.action == "on":
         adapter.enable(autostart_command(vault_path(args)))
         print(f"on: {adapter.location}")
@@ -113,7 +113,7 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    adapter = desktop.launcher()
+    adapter = desktop.required(desktop.platform().launcher)()
     if args.action == "on":
         adapter.enable(autostart_command(vault_path(args)))
     elif args.action == "off":
@@ -194,18 +194,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
     from ..app.start import ui_in_child
 
+    platform = desktop.platform()
+    owns_main_thread = desktop.required(platform.tray).owns_main_thread
     _check(
         findings,
         "tray app",
         True,
         "windows in a child process"
-        + (" (macOS: the menu bar owns the main thread)" if desktop.tray_owns_main_thread() else "")
+        + (" (macOS: the menu bar owns the main thread)" if owns_main_thread else "")
         if ui_in_child()
         else "windows in the app's process",
         "",
     )
     try:
-        handled = desktop.link_handler().status()
+        handled = desktop.required(platform.link_handler)().status()
     except TrayCodesError as exc:
         handled = str(exc)
     findings.append(
@@ -217,12 +219,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             "",
         )
     )
-    for part, factory, command in (
-        ("start at login", desktop.autostart, "autostart"),
-        ("app menu", desktop.launcher, "desktop"),
+    for part, made, command in (
+        ("start at login", platform.autostart, "autostart"),
+        ("app menu", platform.launcher, "desktop"),
     ):
         try:
-            adapter = factory()
+            adapter = desktop.required(made)()
             state = (
                 f"on: {adapter.location}"
                 if adapter.enabled()

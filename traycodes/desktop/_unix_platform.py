@@ -3,10 +3,12 @@ compositor offers (sway, Hyprland, KDE Plasma, GNOME, other wlroots compositors)
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ._base import DesktopError, IpcTransport
+from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, Trays, imagegrab
 from ._protocols import (
     Autostart,
     Bindings,
@@ -15,11 +17,13 @@ from ._protocols import (
     GlobalShortcuts,
     HostRegistration,
     Keyboard,
+    Labels,
     Launcher,
     LinkHandler,
     LockWatcher,
     Notifier,
     Screenshot,
+    ShortcutsMaker,
     WindowReader,
 )
 
@@ -146,10 +150,74 @@ def folder_watcher(folder: Path, on_change: Callable[[set[str]], None]) -> Folde
     return Inotify(folder, on_change)
 
 
-def x11_shortcuts(bindings: Bindings) -> GlobalShortcuts:
+def x11_shortcuts(bindings: Bindings, labels: Labels | None = None) -> GlobalShortcuts:
     from ._x11_keys import X11Shortcuts
 
     return X11Shortcuts(bindings)
+
+
+def global_shortcuts(kind: str) -> ShortcutsMaker | Missing:
+    """Grabs on the X root window; on Wayland, which lets no app take global keys, the
+    GlobalShortcuts portal where the desktop has it (KDE Plasma, Hyprland, GNOME 48+)."""
+    if kind == "x11":
+        return x11_shortcuts
+    if kind not in WAYLAND:
+        return Missing("no graphical session")
+    from ._portal import SHORTCUTS, portal_has, portal_shortcuts
+
+    if portal_has(SHORTCUTS):
+        return portal_shortcuts
+    return Missing(
+        "Wayland lets no app take global keys, and this desktop has no GlobalShortcuts portal",
+        instead="a desktop shortcut that runs 'traycodes type' ('traycodes hotkeys')",
+    )
+
+
+def ipc_transport() -> IpcTransport:
+    """A Unix socket in a folder private to the user."""
+    if sys.platform != "win32":
+        from ._unix_socket import SocketTransport
+
+        return SocketTransport()
+    raise DesktopError("no Unix sockets on Windows")  # never: Windows has its own platform
+
+
+def status_notifier_host() -> bool:
+    """A StatusNotifierItem host is there to show an icon (KDE, waybar, GNOME with the
+    AppIndicator extension): ``org.kde.StatusNotifierWatcher`` has an owner."""
+    from ._xdg import name_has_owner
+
+    return name_has_owner("org.kde.StatusNotifierWatcher")
+
+
+def has_pygobject() -> bool:
+    """Whether PyGObject is installed (pystray's gtk and appindicator backends need it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("gi") is not None
+
+
+def tray(kind: str) -> Trays:
+    """X11: appindicator, gtk, xorg; without PyGObject and with a StatusNotifierItem host:
+    sni, xorg. Wayland, where no XEmbed tray exists: appindicator, then sni when a host is
+    there to show it (KDE, waybar, GNOME's AppIndicator extension), else none."""
+    if kind in WAYLAND:
+        return Trays(
+            lambda: ("appindicator", "sni", "none") if status_notifier_host() else ("none",)
+        )
+    return Trays(x11_trays)
+
+
+def x11_trays() -> tuple[str, ...]:
+    # The XEmbed tray is there to fall back on. AppIndicator only where a host shows it:
+    # without one it falls back to a GtkStatusIcon and renames it once shown
+    # (gtk_status_icon_set_name re-maps the icon's window), and GDK prints a Gdk-CRITICAL
+    # at every start; the gtk backend makes the same XEmbed icon cleanly. Without
+    # PyGObject the host's own menu (sni) beats traycodes' popup.
+    host = status_notifier_host()
+    if not has_pygobject():
+        return ("sni", "xorg") if host else ("appindicator", "gtk", "xorg")
+    return ("appindicator", "gtk", "xorg") if host else ("gtk", "xorg")
 
 
 def autostart() -> Autostart:
@@ -177,15 +245,6 @@ def host_registration() -> HostRegistration:
 
 
 def unix_platform(kind: str, *, linux: bool) -> Platform:
-    shortcuts: Callable[[Bindings], GlobalShortcuts] | Missing = x11_shortcuts
-    if kind in WAYLAND:
-        shortcuts = Missing(
-            "Wayland lets no app take global keys",
-            instead="the GlobalShortcuts portal, or a desktop shortcut that runs "
-            "'traycodes type' ('traycodes hotkeys')",
-        )
-    elif kind != "x11":
-        shortcuts = Missing("no graphical session")
     return Platform(
         kind=kind,
         window_reader=window_reader(kind),
@@ -196,10 +255,12 @@ def unix_platform(kind: str, *, linux: bool) -> Platform:
         folder_watcher=folder_watcher
         if linux
         else Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
-        global_shortcuts=shortcuts,
+        global_shortcuts=global_shortcuts(kind),
         screenshot=screenshot(kind),
         autostart=autostart,
         launcher=launcher,
         link_handler=link_handler,
         host_registration=host_registration,
+        ipc_transport=ipc_transport,
+        tray=tray(kind),
     )
