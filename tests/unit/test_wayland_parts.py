@@ -19,6 +19,7 @@ from traycodes.app.hotkey import Typist
 from traycodes.cli.wayland import hotkey_lines
 from traycodes.desktop._portal import portal_shortcuts
 from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard, compositor
+from traycodes.keys import Hotkey
 
 
 @pytest.mark.parametrize(
@@ -208,7 +209,7 @@ def calls(path: Path) -> list[list[object]]:
 
 def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
     WtypeKeyboard().type("042917", enter=True)
-    WtypeKeyboard().press(["alt", "shift", "o"])
+    WtypeKeyboard().press(Hotkey.parse("<alt>+<shift>+o"))
     assert calls(helpers) == [
         [["-s", "20", "-", "-k", "Return"], "042917"],
         [["-s", "20", "-M", "alt", "-M", "shift", "-k", "o", "-m", "shift", "-m", "alt"], ""],
@@ -217,7 +218,7 @@ def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
 
 def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
     YdotoolKeyboard(YDOTOOL_SOCKET).type("042917", enter=True)
-    YdotoolKeyboard(YDOTOOL_SOCKET).press(["ctrl", "alt", "o"])
+    YdotoolKeyboard(YDOTOOL_SOCKET).press(Hotkey.parse("<ctrl>+<alt>+o"))
     assert calls(helpers) == [
         [["type", "--file", "-"], "042917"],
         [["key", "28:1", "28:0"], ""],
@@ -254,13 +255,14 @@ def test_every_key_a_browser_shortcut_may_have_is_pressed(
 
 
 def test_a_key_no_keyboard_knows_is_one_clear_error(helpers: Path) -> None:
+    from traycodes.browser.seen import keys
     from traycodes.desktop import DesktopError
 
     for keyboard in (WtypeKeyboard(), YdotoolKeyboard(YDOTOOL_SOCKET)):
         with pytest.raises(DesktopError, match=r"cannot press the key 'mediaplaypause'"):
-            keyboard.press(["ctrl", "mediaplaypause"])
-    with pytest.raises(DesktopError, match=r"cannot hold the key 'hyper'"):
-        WtypeKeyboard().press(["hyper", "o"])
+            keyboard.press(keys("Ctrl+MediaPlayPause"))
+    with pytest.raises(ValueError, match="exactly one key"):  # 'hyper' is held by no one
+        keys("Hyper+O")
     assert not helpers.exists()  # nothing half-pressed
 
 

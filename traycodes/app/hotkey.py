@@ -28,7 +28,8 @@ from ..settings import Settings
 
 TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
 if TYPE_CHECKING:
-    from ..desktop import GlobalShortcuts, Labels, Platform, WindowReader
+    from ..desktop import GlobalShortcuts, Keyboard, Labels, Platform, WindowReader
+    from ..keys import Hotkey
 
 T = TypeVar("T")
 
@@ -89,12 +90,12 @@ OWN_APPS = ("traycodes",)
 class Typist:
     """The worker that acts on hotkey requests, one at a time."""
 
-    def __init__(self, app: TypistHost, desktop: Any, keyboard: Any = "pynput") -> None:
+    def __init__(self, app: TypistHost, desktop: WindowReader, keyboard: Keyboard | None) -> None:
         self.app = app
         self.desktop = desktop  # X11Desktop, SwayDesktop... (the platform's window_reader)
-        # How codes are typed: pynput (Windows, macOS), XTEST on X11 or a Wayland keyboard
-        # (the platform's keyboard), or None where nothing can type: codes are copied.
-        self.keyboard: Any = PynputKeyboard() if keyboard == "pynput" else keyboard
+        # How codes are typed (the platform's keyboard: XTEST, SendInput, Quartz events, a
+        # Wayland keyboard), or None where nothing can type: codes are copied.
+        self.keyboard = keyboard
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="typist", daemon=True)
 
@@ -171,10 +172,11 @@ class Typist:
             and not self._ready_to_type(window, chosen=chosen, label=record.label)
         ):
             return
-        if action != "copy" and window is not None and hasattr(self.keyboard, "prepare"):
+        prepare = getattr(self.keyboard, "prepare", None)  # the RemoteDesktop portal's
+        if action != "copy" and window is not None and callable(prepare):
             # The portal's consent dialog (the first time) comes before the code is made
             # and before the window is checked again: it may take the focus meanwhile.
-            self.keyboard.prepare()
+            prepare()
         shown = self._fresh_code(record)
         if action != "copy" and window is not None:
             # Just before typing: the same window, showing the same page (a title that
@@ -202,14 +204,18 @@ class Typist:
             return False
         if not self._ready_to_type(window, chosen=False, label="this page"):
             return True  # said why; typing the title's guess instead would defeat the point
-        self._press(keys(shortcut))
+        try:
+            combination = keys(shortcut)
+        except ValueError:  # noted only when it looked like one (browser/seen.py)
+            raise TrayCodesError(f"traycodes cannot press {shortcut!r}: not a shortcut") from None
+        self._press(combination)
         return True
 
-    def _press(self, names: list[str]) -> None:
-        """Press a key combination (``["alt", "shift", "o"]``) and let it go."""
+    def _press(self, combination: Hotkey) -> None:
+        """Press a key combination (Alt+Shift+O) and let it go."""
         if self.keyboard is None:
             raise TrayCodesError("traycodes cannot press keys on this desktop")
-        self.keyboard.press(names)
+        self.keyboard.press(combination)
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT
@@ -251,45 +257,9 @@ class Typist:
         return code(otp, now)
 
     def _type(self, text: str, *, enter: bool) -> None:
+        if self.keyboard is None:  # the callers copy instead
+            raise TrayCodesError("traycodes cannot type on this desktop")
         self.keyboard.type(text, enter=enter)
-
-
-class PynputKeyboard:
-    """Typing through pynput (Windows, macOS); its controller made on first use."""
-
-    name = "pynput"
-
-    def __init__(self) -> None:
-        self._controller: Any = None
-
-    def _keys(self) -> Any:
-        from pynput import keyboard
-
-        if self._controller is None:
-            self._controller = keyboard.Controller()
-        return keyboard
-
-    def type(self, text: str, *, enter: bool = False) -> None:
-        keyboard = self._keys()
-        self._controller.type(text)
-        if enter:
-            self._controller.press(keyboard.Key.enter)
-            self._controller.release(keyboard.Key.enter)
-
-    def press(self, names: list[str]) -> None:
-        keyboard = self._keys()
-        pressed = []
-        for name in names:
-            if len(name) == 1:
-                pressed.append(keyboard.KeyCode.from_char(name))
-            elif isinstance(key := getattr(keyboard.Key, name, None), keyboard.Key):
-                pressed.append(key)
-            else:
-                raise TrayCodesError(f"traycodes cannot press the key {name!r}")
-        for key in pressed:
-            self._controller.press(key)
-        for key in reversed(pressed):
-            self._controller.release(key)
 
 
 def start_input(

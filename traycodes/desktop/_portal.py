@@ -32,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ..keys import Hotkey
     from ._protocols import Bindings, Labels
 
 log = logging.getLogger(__name__)
@@ -261,8 +262,8 @@ class PortalKeyboard:
         if enter:
             self._tap(KEYSYMS["enter"])
 
-    def press(self, names: list[str]) -> None:
-        syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in names]
+    def press(self, hotkey: Hotkey) -> None:
+        syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in hotkey.names]
         for sym in syms:
             self._key(sym, True)
         for sym in reversed(syms):

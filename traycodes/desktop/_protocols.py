@@ -13,6 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ..keys import Hotkey
     from ..model import Window
 
 Bindings = dict[str, Callable[[], None]]
@@ -54,8 +55,9 @@ class Keyboard(Protocol):
         character cannot be."""
         ...
 
-    def press(self, names: list[str]) -> None:
-        """Press a combination (``["ctrl", "shift", "o"]``) and let it go."""
+    def press(self, hotkey: Hotkey) -> None:
+        """Press a combination (``Ctrl+Shift+O``: the modifiers held for the key) and let
+        it go; TrayCodesError and nothing pressed for a key this keyboard has not."""
         ...
 
 

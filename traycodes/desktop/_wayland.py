@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import quietly
-from ..keys import NAMED_KEYS, keysym_name
+from ..keys import NAMED_KEYS, Hotkey, keysym_name
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
 
@@ -333,8 +333,8 @@ class WtypeKeyboard:
     def type(self, text: str, *, enter: bool = False) -> None:
         _run(["wtype", "-s", self.KEYMAP_SETTLE, "-", *(["-k", "Return"] if enter else [])], text)
 
-    def press(self, names: list[str]) -> None:
-        *modifiers, key = names
+    def press(self, hotkey: Hotkey) -> None:
+        *modifiers, key = hotkey.names
         if unknown := [m for m in modifiers if m not in WTYPE_MODIFIERS]:
             raise DesktopError(f"wtype cannot hold the key {unknown[0]!r}")
         mods = [WTYPE_MODIFIERS[m] for m in modifiers]
@@ -395,7 +395,8 @@ class YdotoolKeyboard:
         if enter:
             self._run(["ydotool", "key", "28:1", "28:0"])
 
-    def press(self, names: list[str]) -> None:
+    def press(self, hotkey: Hotkey) -> None:
+        names = hotkey.names
         if unknown := [name for name in names if name not in EVDEV]:
             raise DesktopError(f"ydotool cannot press the key {unknown[0]!r}")
         codes = [EVDEV[name] for name in names]
