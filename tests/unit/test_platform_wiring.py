@@ -41,6 +41,19 @@ class Host:
         self.vault: object = object()
         self.notes: list[str] = []
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> Host:
+        return self
+
+    @property
+    def session(self) -> Host:
+        return self
+
+    @property
+    def actions(self) -> Host:
+        return self
+
     def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
         return action()
 

@@ -35,6 +35,19 @@ class FakeApp:
         self.vault = object()
         self.events: list[tuple[str, Any]] = []
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> FakeApp:
+        return self
+
+    @property
+    def session(self) -> FakeApp:
+        return self
+
+    @property
+    def actions(self) -> FakeApp:
+        return self
+
     def call(self, action: Callable[[], Any], timeout: float = 10) -> Any:
         return action()
 

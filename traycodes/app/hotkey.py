@@ -38,9 +38,41 @@ class Clock(Protocol):
     def now(self) -> float: ...
 
 
+class TypistLoop(Protocol):
+    """The app's loop: the vault's records and its changes are touched on its thread."""
+
+    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T: ...
+
+    def post(self, action: Callable[[], None]) -> None: ...
+
+
+class TypistSession(Protocol):
+    """The open vault (app/session.py's Session)."""
+
+    @property
+    def vault(self) -> Any: ...  # None while locked
+
+    def records(self) -> list[Record]: ...
+
+    def record(self, record_id: str) -> Record | None: ...
+
+
+class TypistActions(Protocol):
+    """What is done with a code (app/actions.py's CodeActions)."""
+
+    def remember_window(self, record_id: str, pattern: str) -> None: ...
+
+    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None: ...
+
+    def mark_used(self, record_id: str) -> None: ...
+
+    def advance_hotp(self, record_id: str) -> str: ...
+
+
 class TypistHost(Protocol):
-    """What the typist needs of the app (the App in main.py; a fake in tests): the vault's
-    records and its changes run on the app's thread through ``call``/``post``."""
+    """What the typist needs of the app (the App in main.py; a fake in tests): its parts
+    (the loop, the session, the code actions), the settings and the clock, and the windows
+    it may open."""
 
     @property
     def settings(self) -> Settings: ...
@@ -49,17 +81,15 @@ class TypistHost(Protocol):
     def clock(self) -> Clock: ...
 
     @property
-    def vault(self) -> Any: ...  # None while locked
+    def loop(self) -> TypistLoop: ...
 
-    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T: ...
+    @property
+    def session(self) -> TypistSession: ...
 
-    def post(self, action: Callable[[], None]) -> None: ...
+    @property
+    def actions(self) -> TypistActions: ...
 
     def notify(self, title: str, body: str) -> None: ...
-
-    def records(self) -> list[Record]: ...
-
-    def record(self, record_id: str) -> Record | None: ...
 
     def show_password(self) -> None: ...
 
@@ -71,14 +101,6 @@ class TypistHost(Protocol):
         note: str = "",
         verified: bool = False,
     ) -> None: ...
-
-    def remember_window(self, record_id: str, pattern: str) -> None: ...
-
-    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None: ...
-
-    def mark_used(self, record_id: str) -> None: ...
-
-    def advance_hotp(self, record_id: str) -> str: ...
 
 
 log = logging.getLogger(__name__)
@@ -131,14 +153,14 @@ class Typist:
             return  # never into our own windows
         if is_browser(window) and self.keyboard is not None and self._hand_to_extension(window):
             return
-        state = self.app.call(lambda: self.app.vault is not None)
+        state = self.app.loop.call(lambda: self.app.session.vault is not None)
         if not state:
-            self.app.post(self.app.show_password)
+            self.app.loop.post(self.app.show_password)
             self.app.notify("traycodes is locked", "Unlock it, then press the hotkey again.")
             return
-        plan = self.app.call(lambda: plan_hotkey(self.app.records(), window))
+        plan = self.app.loop.call(lambda: plan_hotkey(self.app.session.records(), window))
         if plan.record is None:
-            self.app.post(
+            self.app.loop.post(
                 lambda: self.app.show_chooser(
                     window, plan.candidates, note=plan.note, verified=plan.verified
                 )
@@ -158,11 +180,13 @@ class Typist:
         """Put the record's code into ``window`` (None: copy only, e.g. on Wayland).
         ``verified``: the window is known to be the record's site or app; only then is
         Enter pressed after the code (``press_enter``)."""
-        record = self.app.call(lambda: self.app.record(record_id))
+        record = self.app.loop.call(lambda: self.app.session.record(record_id))
         if record is None or record.otp is None:
             return
         if remember and window is not None:
-            self.app.call(lambda: self.app.remember_window(record_id, remembered_pattern(window)))
+            self.app.loop.call(
+                lambda: self.app.actions.remember_window(record_id, remembered_pattern(window))
+            )
         action = record.hotkey_action or self.app.settings.hotkey_action
         if window is None or self.keyboard is None:
             action = "copy"
@@ -187,8 +211,8 @@ class Typist:
                 return
             self._type(shown, enter=verified and self.app.settings.press_enter)
         if action in ("copy", "both"):  # after typing: the clipboard is not raced
-            self.app.call(lambda: self.app.copy_code(record, shown, notify=False))
-        self.app.call(lambda: self.app.mark_used(record_id))
+            self.app.loop.call(lambda: self.app.actions.copy_code(record, shown, notify=False))
+        self.app.loop.call(lambda: self.app.actions.mark_used(record_id))
         where = f" into “{window.title}”" if window is not None and action != "copy" else ""
         verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
         self.app.notify(f"{verb} the code for {record.label}{where}", "")
@@ -248,7 +272,7 @@ class Typist:
         otp = record.otp
         assert otp is not None
         if otp.type is OtpType.HOTP:
-            return str(self.app.call(lambda: self.app.advance_hotp(record.id)))
+            return str(self.app.loop.call(lambda: self.app.actions.advance_hotp(record.id)))
         now = self.app.clock.now()
         left = remaining(otp, now)
         if left < self.app.settings.min_seconds_left:

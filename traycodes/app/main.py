@@ -1,7 +1,8 @@
 """The running tray app, put together from its parts (docs/architecture.md lists them:
 loop, session, menu model, tray, code actions, accounts, window host, hotkey, IPC).
 :class:`App` wires them and is each part's host (it implements the small Protocols they
-ask for). With the windows in this process (Linux, Windows), Tk's loop is the app's loop
+ask for, and hands its loop, session and code actions to those that use them: no
+forwards). With the windows in this process (Linux, Windows), Tk's loop is the app's loop
 on the main thread and the icon runs in a thread. With the windows in a child process, a
 plain queue loop runs the app; on macOS pystray's NSApplication loop owns the main thread
 and the app's loop runs beside it.
@@ -16,13 +17,13 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .. import desktop
 from ..errors import TrayCodesError, quietly
 from ..keystore import KeyStore
 from ..matching import Candidate
-from ..model import Record, Window
+from ..model import Window
 from ..resources import icon_file
 from ..settings import Settings
 from . import clockwarn, ipc, welcome
@@ -38,7 +39,6 @@ from .session import Session, Watcher
 from .tray import Backend, Tray, pystray_menu, tray_image
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class App:
@@ -83,7 +83,7 @@ class App:
         else:
             tray.set_menu(self._menu())
         self.tray = tray
-        self.tray.on_secondary_click(lambda x, y: self.post(lambda: self.show_tray_menu(x, y)))
+        self.tray.on_secondary_click(lambda x, y: self.loop.post(lambda: self.show_tray_menu(x, y)))
         self.commands = Commands(self)
         self.ipc = ipc.Server(self.commands.handle, desktop.required(self.platform.ipc_transport)())
         self.notifier: Any = None
@@ -96,18 +96,6 @@ class App:
         self.creating = False  # the password window is making the vault: welcome after
         self._resources = contextlib.ExitStack()  # files that must exist while we run
 
-    # -- the loop, for the parts that post to it ----------------------------------------
-
-    def post(self, action: Callable[[], None]) -> None:
-        self.loop.post(action)
-
-    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
-        return self.loop.call(action, timeout)
-
-    @property
-    def vault(self) -> Any:
-        return self.session.vault
-
     # -- start and stop -------------------------------------------------------------------
 
     def start(self) -> None:
@@ -115,7 +103,7 @@ class App:
         window)."""
         self.ipc.start()  # AlreadyRunning propagates to the caller
         for sig in quit_signals():
-            signal.signal(sig, lambda *_: self.post(self.quit))
+            signal.signal(sig, lambda *_: self.loop.post(self.quit))
         # Tk's root is made when a window first needs it; but before pystray's xorg
         # backend docks, which grabs the X server and needs the GIL to let go, while making
         # a Tk root holds the GIL and waits for the X server: a deadlock.
@@ -130,21 +118,23 @@ class App:
         self.notifier = notifier(str(icon)) if notifier is not None else None
         lock_watcher = desktop.present(self.platform.lock_watcher)
         if lock_watcher is not None:
-            self.lock_watcher = lock_watcher(lambda why: self.post(lambda: self.lock(why)))
+            self.lock_watcher = lock_watcher(
+                lambda why: self.loop.post(lambda: self.session.lock(why))
+            )
             self.lock_watcher.start()
         self._start_hotkeys()
-        self.post(self.session.open_with_keyring)
+        self.loop.post(self.session.open_with_keyring)
         clockwarn.warn_once(self.settings.clock_offset, self.notify)
 
     def _start_windows(self) -> WindowHost:
         if self.child_ui:
             from .uiproc import ChildWindows
 
-            return ChildWindows(self.controller, self.post)
+            return ChildWindows(self.controller, self.loop.post)
         from .windows import TkWindows
 
         assert isinstance(self.loop, TkLoop)
-        return TkWindows(self.loop.root_window, self.controller, self.post)
+        return TkWindows(self.loop.root_window, self.controller, self.loop.post)
 
     def _start_hotkeys(self) -> None:
         """Global hotkeys where they can be heard (hotkey.start_input); the type hotkey's
@@ -154,8 +144,8 @@ class App:
         if self.hotkeys is not None:
             self.hotkeys.stop()
         type_key, pick_key = self.settings.hotkey_type, self.settings.hotkey_pick
-        bindings = {type_key: lambda: self.post(self.type_request)}
-        bindings[pick_key] = lambda: self.post(self.show_quickpick)
+        bindings = {type_key: lambda: self.loop.post(self.type_request)}
+        bindings[pick_key] = lambda: self.loop.post(self.show_quickpick)
         labels = {
             type_key: ("type", "Type the code for the window in front"),
             pick_key: ("pick", "Show traycodes"),
@@ -237,7 +227,7 @@ class App:
 
     def unlocked(self) -> None:
         if self.after_unlock is not None:
-            self.post(self.after_unlock)
+            self.loop.post(self.after_unlock)
             self.after_unlock = None
         self.tray.set_image(tray_image(locked=False), "traycodes")
         self.refresh_menu()
@@ -265,9 +255,6 @@ class App:
         watcher = make(folder, changed) if make is not None else None
         return watcher if watcher is not None and watcher.start() else None
 
-    def lock(self, reason: str) -> None:
-        self.session.lock(reason)
-
     def show_password(self) -> None:
         # A request that came over IPC before the start-up unlock ran (``traycodes enrol
         # LINK`` starting the app) waits for it: the keyring opens the vault, or the
@@ -279,12 +266,6 @@ class App:
 
     # -- the menu -------------------------------------------------------------------------
 
-    def records(self) -> list[Record]:
-        return self.session.records()
-
-    def record(self, record_id: str) -> Record | None:
-        return self.session.record(record_id)
-
     def _menu(self) -> Any:
         """The menu model (app/menu.py) as the tray's items; callbacks hand over to the
         loop (they run on the tray's thread)."""
@@ -293,8 +274,8 @@ class App:
         autostart = self._autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
-            {name: partial(self.post, action) for name, action in self.menu_actions().items()},
-            lambda record_id: self.post(lambda: self.copy(record_id)),
+            {name: partial(self.loop.post, action) for name, action in self.menu_actions().items()},
+            lambda record_id: self.loop.post(lambda: self.copy(record_id)),
             autostart.enabled if autostart is not None else None,
         )
 
@@ -305,7 +286,7 @@ class App:
             "search": self.show_quickpick,
             "add": self.show_enrol,
             "import": self.import_file,
-            "lock": lambda: self.lock("Lock chosen in the menu"),
+            "lock": lambda: self.session.lock("Lock chosen in the menu"),
             "autostart": self.toggle_autostart,
             "settings": self.show_settings,
             "quit": self.quit,
@@ -354,7 +335,7 @@ class App:
         """(IPC thread) what the windows show."""
         if self.child_ui:
             return self.windows.snapshot()  # the child answers on its own thread
-        return self.call(self.windows.snapshot)
+        return self.loop.call(self.windows.snapshot)
 
     # -- code actions (also the typist's host) ------------------------------------------
 
@@ -363,18 +344,6 @@ class App:
             self.show_password()
             return
         self.refresh_menu()
-
-    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None:
-        self.actions.copy_code(record, shown, notify=notify)
-
-    def advance_hotp(self, record_id: str) -> str:
-        return self.actions.advance_hotp(record_id)
-
-    def mark_used(self, record_id: str) -> None:
-        self.actions.mark_used(record_id)
-
-    def remember_window(self, record_id: str, pattern: str) -> None:
-        self.actions.remember_window(record_id, pattern)
 
     def notify(self, title: str, body: str) -> None:
         if self.notifier is not None:
