@@ -19,6 +19,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     from ..app.start import run
     from .common import vault_path
 
+    enrol = None
+    if os.environ.pop(LINK_ON_STDIN, "") == "1":  # started by 'traycodes enrol' (not inherited)
+        enrol = sys.stdin.readline(MAX_LINK).strip()
     level = setup_logging()
     if level == "DEBUG":
         import faulthandler
@@ -27,14 +30,23 @@ def cmd_app(args: argparse.Namespace) -> int:
         usr1 = getattr(signal, "SIGUSR1", None)
         if register is not None and usr1 is not None:
             register(usr1)  # kill -USR1: every thread's stack, for hangs
-    return run(vault_path(args))
+    return run(vault_path(args), enrol=enrol)
+
+
+# 'traycodes enrol' hands the app it starts the link on its standard input, and says so
+# with this variable: the link is never in the app's command line, and the command that
+# was given it in its own (the otpauth: handler's) exits at once.
+LINK_ON_STDIN = "TRAYCODES_LINK_ON_STDIN"
+MAX_LINK = 64 * 1024  # as an IPC request
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     """``traycodes enrol [LINK]``: the running app's enrolment dialog. When no app runs,
-    one is started *without* the link and the link is handed over IPC, so the secret never
-    sits in a long-running process's command line (``/proc/PID/cmdline`` is readable by
-    every local user); this command exits as soon as the app has it."""
+    one is started *without* the link in its command line (``/proc/PID/cmdline`` is
+    readable by every local user) and gets it on its standard input. A link given in this
+    command's own command line (what a clicked otpauth: link runs) is handed over at once
+    and the command exits, not waiting for the app with the secret in its argv; a link
+    read from stdin (``-``) waits until the app answers, to report a failed start."""
     import subprocess
     import time
 
@@ -56,23 +68,28 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             "no graphical session (DISPLAY is not set): the enrolment dialog needs one; "
             "'traycodes add LINK' works without"
         )
-    subprocess.Popen(
+    app = subprocess.Popen(
         autostart_command(vault_path(args)),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, LINK_ON_STDIN: "1"},
         start_new_session=True,  # it outlives this command
     )
+    assert app.stdin is not None
+    with app.stdin:
+        app.stdin.write(link.encode() + b"\n")
+    if args.link not in (None, "", "-"):
+        return 0  # the secret is in this process's argv: not a moment longer than needed
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            reply = ipc.request("enrol", link=link, timeout=5)
+            reply = ipc.request("ping", timeout=5)
         except (ipc.NotRunning, OSError, ValueError):
             time.sleep(0.1)
             continue
         if reply.get("ok"):
             return 0
-        raise TrayCodesError(f"the running traycodes refused: {reply.get('error', '?')}")
     raise TrayCodesError("traycodes did not start within 20 s: try 'traycodes' to see why")
 
 
