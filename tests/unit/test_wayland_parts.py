@@ -17,8 +17,9 @@ import pytest
 from tests.unit.test_typist import APP_WINDOW, FakeApp, FakeDesktop
 from traycodes.app.hotkey import Typist
 from traycodes.cli.wayland import hotkey_lines
+from traycodes.desktop._platform import compositor
 from traycodes.desktop._portal import portal_shortcuts
-from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard, compositor
+from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard
 from traycodes.keys import Hotkey
 
 

@@ -3,6 +3,7 @@ compositor offers (sway, Hyprland, KDE Plasma, GNOME, other wlroots compositors)
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,10 @@ from ._protocols import (
     ShortcutsMaker,
     WindowReader,
 )
+
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from PIL import Image
 
 WLROOTS = ("sway", "hyprland", "wlroots", "unknown")
 WAYLAND = (*WLROOTS, "kde", "gnome")
@@ -51,12 +56,22 @@ def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
             return X11Desktop()
 
         return x11
-    from . import _wayland
-
     if kind == "sway":
-        return _wayland.SwayDesktop
+
+        def sway() -> WindowReader:
+            from ._wayland import SwayDesktop
+
+            return SwayDesktop()
+
+        return sway
     if kind == "hyprland":
-        return _wayland.HyprlandDesktop
+
+        def hyprland() -> WindowReader:
+            from ._wayland import HyprlandDesktop
+
+            return HyprlandDesktop()
+
+        return hyprland
     if kind == "kde":
 
         def kwin() -> WindowReader:
@@ -82,10 +97,16 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
         return xtest
     if kind not in WAYLAND:
         return Missing("no graphical session", instead="codes are copied")
+    if kind in WLROOTS and shutil.which("wtype"):
+
+        def wtype() -> Keyboard:
+            from ._wayland import WtypeKeyboard
+
+            return WtypeKeyboard()
+
+        return wtype
     from . import _wayland
 
-    if kind in WLROOTS and _wayland.have("wtype"):
-        return _wayland.WtypeKeyboard
     socket_path = _wayland.ydotool_socket()  # checked: never a link or someone else's
     if _wayland.have("ydotool") and socket_path is not None:
         checked = socket_path
@@ -109,22 +130,28 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
 def clipboard(kind: str) -> Callable[[], Clipboard] | Missing:
     if kind == "x11":
         return Missing("X11's clipboard", instead="the clipboard of traycodes' own window (Tk)")
-    from . import _wayland
+    if kind in WAYLAND and shutil.which("wl-copy") and shutil.which("wl-paste"):
 
-    if kind in WAYLAND and _wayland.have("wl-copy") and _wayland.have("wl-paste"):
-        return _wayland.WlClipboard
+        def wl_clipboard() -> Clipboard:
+            from ._wayland import WlClipboard
+
+            return WlClipboard()
+
+        return wl_clipboard
     return Missing("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
 
 
 def screenshot(kind: str) -> Screenshot | Missing:
     if kind not in WAYLAND:
         return imagegrab(all_screens=False)
-    import shutil
-
-    from . import _wayland
-
     if kind in WLROOTS and shutil.which("grim"):
-        return _wayland.grim_screenshot
+
+        def grim() -> Image.Image:
+            from ._wayland import grim_screenshot
+
+            return grim_screenshot()
+
+        return grim
     from ._portal import SCREENSHOT, portal_has, portal_screenshot
 
     if portal_has(SCREENSHOT):
@@ -163,10 +190,11 @@ def global_shortcuts(kind: str) -> ShortcutsMaker | Missing:
         return x11_shortcuts
     if kind not in WAYLAND:
         return Missing("no graphical session")
-    from ._portal import SHORTCUTS, portal_has, portal_shortcuts
+    if kind not in ("sway", "wlroots"):  # their portals (wlr) have no GlobalShortcuts
+        from ._portal import SHORTCUTS, portal_has, portal_shortcuts
 
-    if portal_has(SHORTCUTS):
-        return portal_shortcuts
+        if portal_has(SHORTCUTS):
+            return portal_shortcuts
     return Missing(
         "Wayland lets no app take global keys, and this desktop has no GlobalShortcuts portal",
         instead="a desktop shortcut that runs 'traycodes type' ('traycodes hotkeys')",
