@@ -64,7 +64,8 @@ class _Host:
     def watch_folder(self, folder: Path, changed: Callable[[set[str]], None]) -> Any:
         from traycodes import desktop
 
-        return desktop.folder_watcher(folder, changed)
+        watcher = desktop.required(desktop.platform().folder_watcher)(folder, changed)
+        return watcher if watcher.start() else None
 
 
 def run(report: Callable[..., None]) -> None:

@@ -4,7 +4,7 @@ serves: app/ipc.py) and the browser host and CLI (which ask).
 One JSON object each way, a line each: ``{"command": "show", ...}`` -> ``{"ok": true,
 ...}``; a malformed request gets an answer and the server goes on. Where the bytes travel
 (a Unix socket, a Windows named pipe, for this user alone) is the platform's
-(``desktop.ipc_transport()``).
+(``desktop.platform().ipc_transport``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def request(
     if via is None:
         from . import desktop
 
-        via = desktop.ipc_transport()
+        via = desktop.required(desktop.platform().ipc_transport)()
     data = via.exchange(encode({"command": command, **fields}), timeout)
     if not data:
         raise NotRunning("traycodes did not answer")

@@ -79,6 +79,17 @@ class Hotkey:
         return cls(frozenset(MODIFIER_NAMES[p[1:-1]] for p in held), name)
 
     @classmethod
+    def of_names(cls, names: list[str]) -> Hotkey:
+        """pynput's names, modifiers and one key (``["ctrl", "shift", "o"]``), as a keyboard
+        presses them: the key is not checked (a keyboard that has not got it says so), and
+        no modifier is needed. ValueError unless exactly one name is not a modifier."""
+        held = [name for name in names if name in MODIFIER_NAMES]
+        others = [name for name in names if name not in MODIFIER_NAMES]
+        if len(others) != 1:
+            raise ValueError("needs exactly one key besides the modifiers")
+        return cls(frozenset(MODIFIER_NAMES[name] for name in held), others[0])
+
+    @classmethod
     def from_browser(cls, shortcut: str) -> Hotkey:
         """A browser's shortcut text (``Alt+Shift+O``, ``Ctrl+Shift+Comma``); ValueError when
         it is not one."""
@@ -119,9 +130,10 @@ class Hotkey:
 
     @property
     def xdg(self) -> str:
-        """The preferred trigger the GlobalShortcuts portal (and sway) take: ``CTRL+ALT+o``."""
+        """The preferred trigger the GlobalShortcuts portal takes (the XDG shortcuts spec:
+        xkbcommon's modifier and keysym names): ``CTRL+ALT+o``, ``CTRL+ALT+comma``."""
         mods = {"ctrl": "CTRL", "alt": "ALT", "alt_gr": "ALT_GR", "shift": "SHIFT", "cmd": "LOGO"}
-        return "+".join([*(mods[m] for m in self._held()), self.key])
+        return "+".join([*(mods[m] for m in self._held()), self.keysym])
 
     @property
     def hyprland(self) -> tuple[str, str]:
@@ -143,6 +155,13 @@ class Hotkey:
         """KDE's shortcut text: ``Ctrl+Alt+O``."""
         mods = {"ctrl": "Ctrl", "alt": "Alt", "alt_gr": "alt_gr", "shift": "Shift", "cmd": "Meta"}
         return "+".join([*(mods[m] for m in self._held()), self.key.upper()])
+
+
+def pressed(shortcut: str) -> Hotkey:
+    """A browser's shortcut text as the combination a keyboard presses (``Ctrl+Shift+Comma``
+    -> Ctrl+Shift+,): a key no keyboard has stays, for the keyboard to name. ValueError
+    when it is not modifiers and one key."""
+    return Hotkey.of_names(browser_names(shortcut))
 
 
 def browser_names(shortcut: str) -> list[str]:

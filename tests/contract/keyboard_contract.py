@@ -12,6 +12,7 @@ import pytest
 from tests.contract.shortcuts_contract import wait_for
 from traycodes.desktop import Keyboard
 from traycodes.errors import TrayCodesError
+from traycodes.keys import Hotkey
 
 
 class KeyboardRig(Protocol):
@@ -64,15 +65,15 @@ class KeyboardContract:
     def test_press_holds_the_modifiers_for_the_key(self, rig: KeyboardRig) -> None:
         rig.open_window("Contract – press")
         keyboard = rig.make()
-        keyboard.press(["shift", "a"])
+        keyboard.press(Hotkey.parse("<shift>+a"))
         wait_for(lambda: rig.typed() == "A", "Shift+A")
-        keyboard.press(["b"])
+        keyboard.press(Hotkey.of_names(["b"]))
         wait_for(lambda: rig.typed() == "Ab", "B alone: Shift was let go")
 
     def test_a_key_that_cannot_be_pressed_presses_nothing(self, rig: KeyboardRig) -> None:
         rig.open_window("Contract – refused")
         keyboard = rig.make()
         with pytest.raises(TrayCodesError):
-            keyboard.press(["shift", "no_such_key"])
+            keyboard.press(Hotkey.of_names(["shift", "no_such_key"]))
         keyboard.type("7")  # a positive control: the next key arrives alone, unshifted
         wait_for(lambda: rig.typed() == "7", "the key after the refusal")

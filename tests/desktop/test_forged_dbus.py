@@ -76,16 +76,13 @@ def test_a_forged_screenshot_answer_is_ignored(bus: DesktopSession, tmp_path: Pa
 
 
 def test_a_forged_shortcut_press_is_ignored(fake: FakeDesktop) -> None:
-    from traycodes import desktop
+    from traycodes.desktop._portal import portal_shortcuts
 
     typed, picked = threading.Event(), threading.Event()
-    shortcuts = desktop.global_shortcuts(
-        {
-            "type": ("Type the code", "CTRL+ALT+o", typed.set),
-            "pick": ("Show", "CTRL+ALT+p", picked.set),
-        }
+    shortcuts = portal_shortcuts(
+        {"<ctrl>+<alt>+o": typed.set, "<ctrl>+<alt>+p": picked.set},
+        {"<ctrl>+<alt>+o": ("type", "Type the code"), "<ctrl>+<alt>+p": ("pick", "Show")},
     )
-    assert shortcuts is not None
     assert shortcuts.start() == []
     try:
         fake.forge_shortcut("type")  # would type a code into whatever window is in front

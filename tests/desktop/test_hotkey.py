@@ -466,7 +466,7 @@ import sys
 from traycodes import desktop
 from traycodes.browser.seen import keys
 from traycodes.errors import TrayCodesError
-keyboard = desktop.keyboard()
+keyboard = desktop.required(desktop.platform().keyboard)()
 for shortcut in sys.argv[1:]:
     try:
         keyboard.press(keys(shortcut))

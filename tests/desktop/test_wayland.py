@@ -114,7 +114,8 @@ def test_sway_tells_which_window_is_in_front(sway: WaylandSession) -> None:
     sway.foot("Sign in to GitHub", "reader")
     try:
         code = (
-            "from traycodes import desktop; w = desktop.window_reader().active_window(); "
+            "from traycodes import desktop; "
+            "w = desktop.platform().window_reader().active_window(); "
             "print(w.title, w.app, w.pid, *w.classes, sep='|')"
         )
         done = sway.run([sway.python, "-c", code])
@@ -291,7 +292,7 @@ def test_a_qr_code_in_a_wayland_window_is_found_through_grim(sway: WaylandSessio
     try:
         scan = (
             "from traycodes import desktop; from traycodes.formats import qr_texts; "
-            "print(*qr_texts(desktop.screenshot()), sep='\\n')"
+            "print(*qr_texts(desktop.platform().screenshot()), sep='\\n')"
         )
 
         def found() -> list[str]:

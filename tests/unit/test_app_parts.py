@@ -315,6 +315,19 @@ class CommandApp:
     def call(self, action: Any, timeout: float = 10.0) -> Any:
         return action()
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> CommandApp:
+        return self
+
+    @property
+    def session(self) -> CommandApp:
+        return self
+
+    @property
+    def actions(self) -> CommandApp:
+        return self
+
     def app_state(self) -> dict[str, Any]:
         return {"locked": False, "menu": ["GitHub   492 039", "Search…"]}
 

@@ -167,4 +167,4 @@ def test_a_function_returning_any_is_found() -> None:
     def typed() -> int | None: ...
 
     assert returns_any(planted) and returns_any(unannotated) and not returns_any(typed)
-    assert len(public_functions()) > 20  # the list above was really read
+    assert len(public_functions()) > 10  # the list above was really read

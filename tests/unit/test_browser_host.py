@@ -287,6 +287,19 @@ class BrowserApp:
     def call(self, action: Any, timeout: float = 10.0) -> Any:
         return action()
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> BrowserApp:
+        return self
+
+    @property
+    def session(self) -> BrowserApp:
+        return self
+
+    @property
+    def actions(self) -> BrowserApp:
+        return self
+
     def app_state(self) -> dict[str, Any]:
         return {"locked": self.locked, "menu": []}
 

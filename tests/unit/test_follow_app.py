@@ -35,7 +35,8 @@ class WatchingHost(Host):
         self.told.append((title, body))
 
     def watch_folder(self, folder: Path, changed: Any) -> Any:
-        watcher = desktop.folder_watcher(folder, changed)
+        watcher = desktop.required(desktop.platform().folder_watcher)(folder, changed)
+        assert watcher.start()
         self.watchers.append(watcher)
         return watcher
 

@@ -166,7 +166,7 @@ class FakePipes:
         assert isinstance(handle, PipeServerEnd) and handle.current is not None
         return handle.current.client_sid
 
-    def read(self, handle: object, limit: int) -> bytes:
+    def read(self, handle: object, limit: int, timeout: float | None = None) -> bytes:
         if isinstance(handle, Connection):
             data = handle.to_client.get(timeout=10)
         else:

@@ -64,7 +64,7 @@ def test_each_desktop_gets_its_own_spelling() -> None:
     hotkey = Hotkey.parse("<ctrl>+<shift>+<page_down>")
     assert hotkey.label == "Ctrl+Shift+Page Down"
     assert hotkey.sway == "Ctrl+Shift+Next"
-    assert hotkey.xdg == "CTRL+SHIFT+page_down"
+    assert hotkey.xdg == "CTRL+SHIFT+Next"
     assert hotkey.hyprland == ("CTRL SHIFT", "PAGE_DOWN")
     assert hotkey.gnome == "<Control><Shift>page_down"
     assert hotkey.kde == "Ctrl+Shift+PAGE_DOWN"

@@ -128,10 +128,11 @@ def test_macos_runs_the_windows_in_a_child_and_says_what_needs_a_bundle(
     monkeypatch.setattr(sys, "platform", "darwin")
     monkeypatch.delenv("TRAYCODES_UI_PROCESS", raising=False)
     assert ui_in_child()
-    assert isinstance(desktop.autostart(), LaunchAgentAutostart)
-    for factory in (desktop.link_handler, desktop.launcher):
+    platform = desktop.platform()
+    assert isinstance(desktop.required(platform.autostart)(), LaunchAgentAutostart)
+    for part in (platform.link_handler, platform.launcher):
         with pytest.raises(desktop.DesktopError, match="bundle"):
-            factory()
+            desktop.required(part)
 
 
 def test_the_windows_live_in_the_apps_process_elsewhere_unless_asked(

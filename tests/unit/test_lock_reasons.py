@@ -81,6 +81,19 @@ class LockingApp:
     def lock(self, reason: str) -> None:
         self.reasons.append(reason)
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> LockingApp:
+        return self
+
+    @property
+    def session(self) -> LockingApp:
+        return self
+
+    @property
+    def actions(self) -> LockingApp:
+        return self
+
     def __getattr__(self, name: str) -> Any:  # the app's other commands: not asked here
         return lambda *args, **kwargs: None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.contract import darwin_fake, win32_fake
 from traycodes import desktop
 from traycodes.cli import wayland
 from traycodes.cli.platform_rows import Row, platform_rows
+from traycodes.errors import TrayCodesError
 
 
 def doctor_rows() -> dict[str, tuple[bool, str]]:
@@ -80,3 +82,68 @@ def test_a_reader_that_cannot_answer_is_a_problem(monkeypatch: pytest.MonkeyPatc
     lacking = dataclasses.replace(desktop.platform(), window_reader=broken)
     rows = {row[0]: row for row in platform_rows(lacking)}
     assert rows["window in front"][1:3] == (False, "the compositor did not answer")
+
+
+def linux_rows(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Row]:
+    """The rows of a Linux session with ``env`` (X11 unless WAYLAND_DISPLAY is given)."""
+    from traycodes.desktop import _portal
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "SWAYSOCK", "XDG_CURRENT_DESKTOP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISPLAY", ":99")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(_portal, "portal_has", lambda interface: False)
+    return {row[0]: row for row in platform_rows(desktop.platform())}
+
+
+def test_the_ipc_row_says_where_the_app_listens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    rows = linux_rows(monkeypatch, XDG_RUNTIME_DIR=str(runtime))
+    assert rows["app's IPC"] == (
+        "app's IPC",
+        True,
+        f"for this user alone: {runtime / 'traycodes.sock'}",
+        "",
+    )
+
+
+def test_an_ipc_place_that_cannot_be_had_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> desktop.IpcTransport:
+        raise TrayCodesError("the state folder is open to other users")
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    broken = dataclasses.replace(desktop.platform(), ipc_transport=refused)
+    rows = {row[0]: row for row in platform_rows(broken)}
+    assert rows["app's IPC"][1:3] == (False, "the state folder is open to other users")
+    assert rows["app's IPC"][3]  # and what it costs
+
+
+@pytest.mark.parametrize(("host", "said"), [(True, "tries sni, xorg"), (False, "tries gtk, xorg")])
+def test_the_tray_row_names_the_backends_tried(
+    host: bool, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traycodes.desktop import _unix_platform
+
+    monkeypatch.setattr(_unix_platform, "status_notifier_host", lambda: host)
+    monkeypatch.setattr(_unix_platform, "has_pygobject", lambda: not host)
+    assert linux_rows(monkeypatch)["tray icon"] == ("tray icon", True, said, "")
+
+
+def test_no_tray_on_wayland_without_a_host_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from traycodes.desktop import _unix_platform
+
+    monkeypatch.setattr(_unix_platform, "status_notifier_host", lambda: False)
+    rows = linux_rows(monkeypatch, WAYLAND_DISPLAY="wayland-1", SWAYSOCK="/nowhere")
+    assert rows["tray icon"][1:3] == (False, "no StatusNotifierItem host shows one here")
+    assert "pick shortcut" in rows["tray icon"][3]
+
+
+def test_the_macos_tray_is_the_menu_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    rows = {row[0]: row for row in platform_rows(desktop.platform())}
+    assert rows["tray icon"] == ("tray icon", True, "tries darwin", "")

@@ -12,8 +12,9 @@ from tests.paths import SOURCE
 from traycodes import desktop
 
 # The parts each row of the table stands for (rows not listed here are not the platform
-# layer's: the command line; the tray icon is the tray backend's, not in platform() yet).
+# layer's: the command line).
 ROWS = {
+    "tray icon and menu": {"tray"},
     "global hotkey types the code": {"global_shortcuts", "window_reader", "keyboard"},
     "start at login": {"autostart"},
     "app menu, `otpauth:` links": {"launcher", "link_handler"},

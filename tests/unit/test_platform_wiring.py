@@ -41,6 +41,19 @@ class Host:
         self.vault: object = object()
         self.notes: list[str] = []
 
+    # the app's loop, session and code actions: this fake plays each
+    @property
+    def loop(self) -> Host:
+        return self
+
+    @property
+    def session(self) -> Host:
+        return self
+
+    @property
+    def actions(self) -> Host:
+        return self
+
     def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
         return action()
 
@@ -89,7 +102,7 @@ def claimed_parts(column: str) -> set[str]:
 
 def start_and_type(press: Callable[[], None], typed: Callable[[], str]) -> None:
     """The app's start-up (App._start_hotkeys): start_input, then a typist over the reader
-    with desktop.keyboard(); the type hotkey, pressed, types the code into the window."""
+    with the platform's keyboard; the type hotkey, pressed, types the code into the window."""
     host = Host()
     typist: list[Typist] = []
     reader, shortcuts, problems = start_input(
@@ -99,9 +112,9 @@ def start_and_type(press: Callable[[], None], typed: Callable[[], str]) -> None:
         assert problems == []
         assert reader is not None, "no window reader: the type hotkey has no typist"
         assert shortcuts is not None, "the hotkeys were not started"
-        keyboard = desktop.keyboard()
+        keyboard = desktop.present(desktop.platform().keyboard)
         assert keyboard is not None, "nothing types the code"
-        typist.append(Typist(host, reader, keyboard))  # mypy: Host is a TypistHost
+        typist.append(Typist(host, reader, keyboard()))  # mypy: Host is a TypistHost
         typist[0].start()
         press()
         wait_for(lambda: typed() == code(SECRET, NOW), "the code typed into the window")

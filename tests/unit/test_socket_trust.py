@@ -23,6 +23,7 @@ from traycodes.desktop._wayland import (
     trusted_socket,
     ydotool_socket,
 )
+from traycodes.keys import Hotkey
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
 NOBODY = 65534
@@ -165,10 +166,10 @@ def test_ydotool_is_told_the_socket_that_was_checked(
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")  # no wtype here: ydotool types
-    keyboard = desktop.keyboard()
+    keyboard = desktop.required(desktop.platform().keyboard)()
     assert isinstance(keyboard, YdotoolKeyboard)
     keyboard.type("042917")
-    keyboard.press(["ctrl", "v"])
+    keyboard.press(Hotkey.parse("<ctrl>+v"))
     said = [json.loads(line) for line in seen.read_text().splitlines()]
     assert said == [[["type", "--file", "-"], str(checked)], [["key", *KEYS], str(checked)]]
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 import os
 import shlex
 import stat
+import string
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.unit.test_typist import APP_WINDOW, FakeApp, FakeDesktop
-from traycodes.app.hotkey import Typist, sway_keys
+from traycodes.app.hotkey import Typist
 from traycodes.cli.wayland import hotkey_lines
-from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard, compositor
+from traycodes.desktop._platform import compositor
+from traycodes.desktop._portal import portal_shortcuts
+from traycodes.desktop._wayland import WtypeKeyboard, YdotoolKeyboard
+from traycodes.keys import Hotkey
 
 
 @pytest.mark.parametrize(
@@ -103,9 +107,32 @@ def test_kde_and_x11_say_where_the_keys_are_set() -> None:
     assert "type: <ctrl>+<alt>+o" in hotkey_lines("x11", BINDINGS, COMMAND)
 
 
+def trigger(hotkey: str) -> str:
+    """The preferred trigger the portal is asked to bind ``hotkey`` to."""
+    (_, preferred, _), *_ = portal_shortcuts({hotkey: print}).bindings.values()
+    return preferred
+
+
 def test_the_portals_trigger_is_written_as_the_shortcut_spec_has_it() -> None:
-    assert sway_keys("<ctrl>+<alt>+o") == "CTRL+ALT+o"
-    assert sway_keys("<cmd>+<shift>+k") == "SHIFT+LOGO+k"  # modifiers in one order
+    """The XDG shortcuts spec: xkbcommon's modifier names, and the key by its keysym name
+    (letters, digits and underscores only): ``CTRL+ALT+,`` is no trigger."""
+    assert trigger("<ctrl>+<alt>+o") == "CTRL+ALT+o"
+    assert trigger("<cmd>+<shift>+k") == "SHIFT+LOGO+k"  # modifiers in one order
+    assert trigger("<ctrl>+<alt>+,") == "CTRL+ALT+comma"
+    assert trigger("<ctrl>+<shift>+<page_down>") == "CTRL+SHIFT+Next"
+    for mark in string.punctuation:
+        if mark != "+":  # the joiner, never a hotkey's key
+            key = trigger(f"<ctrl>+<alt>+{mark}").rsplit("+", 1)[1]
+            assert key.replace("_", "").isalnum(), (mark, key)
+
+
+def test_the_portal_names_each_shortcut_by_its_label() -> None:
+    labels = {"<ctrl>+<alt>+o": ("type", "Type the code for the window in front")}
+    made = portal_shortcuts({"<ctrl>+<alt>+o": print, "<ctrl>+<alt>+p": print}, labels)
+    assert {key: text for key, (text, _, _) in made.bindings.items()} == {
+        "type": "Type the code for the window in front",
+        "<ctrl>+<alt>+p": "Ctrl+Alt+P",  # no label: the hotkey itself
+    }
 
 
 # --- the tray follows the host --------------------------------------------------------------
@@ -127,13 +154,21 @@ def test_the_portals_trigger_is_written_as_the_shortcut_spec_has_it() -> None:
 def test_the_tray_backend_follows_the_status_notifier_host(
     monkeypatch: pytest.MonkeyPatch, server: str, host: bool, gi: bool, expected: tuple[str, ...]
 ) -> None:
-    from traycodes import desktop
     from traycodes.app import tray
+    from traycodes.desktop import _portal, _unix_platform
 
     monkeypatch.delenv("TRAYCODES_TRAY_BACKEND", raising=False)
-    monkeypatch.setattr(desktop, "display_server", lambda: server)
-    monkeypatch.setattr(desktop, "status_notifier_host", lambda: host)
-    monkeypatch.setattr(desktop, "has_pygobject", lambda: gi)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setenv("XDG_SESSION_TYPE", server)
+    if server == "x11":
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    else:
+        monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")
+        monkeypatch.setenv("SWAYSOCK", "/nowhere")  # sway: no portal to ask
+    monkeypatch.setattr(_portal, "portal_has", lambda interface: False)
+    monkeypatch.setattr(_unix_platform, "status_notifier_host", lambda: host)
+    monkeypatch.setattr(_unix_platform, "has_pygobject", lambda: gi)
     assert tray.candidates() == expected
 
 
@@ -175,7 +210,7 @@ def calls(path: Path) -> list[list[object]]:
 
 def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
     WtypeKeyboard().type("042917", enter=True)
-    WtypeKeyboard().press(["alt", "shift", "o"])
+    WtypeKeyboard().press(Hotkey.parse("<alt>+<shift>+o"))
     assert calls(helpers) == [
         [["-s", "20", "-", "-k", "Return"], "042917"],
         [["-s", "20", "-M", "alt", "-M", "shift", "-k", "o", "-m", "shift", "-m", "alt"], ""],
@@ -184,7 +219,7 @@ def test_wtype_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
 
 def test_ydotool_gets_the_code_on_stdin_and_never_in_argv(helpers: Path) -> None:
     YdotoolKeyboard(YDOTOOL_SOCKET).type("042917", enter=True)
-    YdotoolKeyboard(YDOTOOL_SOCKET).press(["ctrl", "alt", "o"])
+    YdotoolKeyboard(YDOTOOL_SOCKET).press(Hotkey.parse("<ctrl>+<alt>+o"))
     assert calls(helpers) == [
         [["type", "--file", "-"], "042917"],
         [["key", "28:1", "28:0"], ""],
@@ -221,13 +256,14 @@ def test_every_key_a_browser_shortcut_may_have_is_pressed(
 
 
 def test_a_key_no_keyboard_knows_is_one_clear_error(helpers: Path) -> None:
+    from traycodes.browser.seen import keys
     from traycodes.desktop import DesktopError
 
     for keyboard in (WtypeKeyboard(), YdotoolKeyboard(YDOTOOL_SOCKET)):
         with pytest.raises(DesktopError, match=r"cannot press the key 'mediaplaypause'"):
-            keyboard.press(["ctrl", "mediaplaypause"])
-    with pytest.raises(DesktopError, match=r"cannot hold the key 'hyper'"):
-        WtypeKeyboard().press(["hyper", "o"])
+            keyboard.press(keys("Ctrl+MediaPlayPause"))
+    with pytest.raises(ValueError, match="exactly one key"):  # 'hyper' is held by no one
+        keys("Hyper+O")
     assert not helpers.exists()  # nothing half-pressed
 
 
@@ -307,3 +343,37 @@ def test_the_portals_consent_comes_before_the_window_is_checked_again() -> None:
     typist.for_window_in_front()
     assert order == ["consent"]  # the focus moved: nothing typed
     assert any("window changed" in str(value) for kind, value in app.events if kind == "notify")
+
+
+@pytest.mark.parametrize("offered", [True, False])
+def test_wayland_hotkeys_go_through_the_platforms_portal_part(
+    offered: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's hotkeys on Wayland are the platform's global_shortcuts part: the portal,
+    bound under the app's labels, where the desktop has it; else Missing, and nothing is
+    started (a desktop shortcut runs 'traycodes type')."""
+    from traycodes import desktop
+    from traycodes.app.hotkey import start_input
+    from traycodes.desktop import _portal
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")  # no window reader: only the hotkeys
+    monkeypatch.delenv("SWAYSOCK", raising=False)
+    monkeypatch.delenv("HYPRLAND_INSTANCE_SIGNATURE", raising=False)
+    monkeypatch.setattr(_portal, "portal_has", lambda name: offered and name == _portal.SHORTCUTS)
+    started: list[dict[str, tuple[str, str, object]]] = []
+    monkeypatch.setattr(
+        _portal.PortalShortcuts, "start", lambda self: started.append(self.bindings) or []
+    )
+    part = desktop.platform().global_shortcuts
+    assert isinstance(part, desktop.Missing) is not offered
+    labels = {"<ctrl>+<alt>+o": ("type", "Type the code for the window in front")}
+    reader, shortcuts, problems = start_input({"<ctrl>+<alt>+o": print}, labels)
+    assert (reader, problems) == (None, [])
+    if offered:
+        assert isinstance(shortcuts, _portal.PortalShortcuts)
+        assert started == [{"type": ("Type the code for the window in front", "CTRL+ALT+o", print)}]
+    else:
+        assert shortcuts is None and started == []
+        assert "traycodes type" in part.instead  # type: ignore[union-attr]

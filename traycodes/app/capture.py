@@ -55,7 +55,8 @@ class QrCapture:
             from .. import desktop
 
             time.sleep(0.25)  # let the window manager take the dialog away
-            picture = desktop.screenshot()  # ImageGrab; Wayland: grim or the portal
+            # ImageGrab; Wayland: grim or the portal; DesktopError where nothing can
+            picture = desktop.required(desktop.platform().screenshot)()
             texts = qr_texts(picture)
             if not texts:
                 captured.append(picture)  # handed to the Tk thread with the answer

@@ -75,5 +75,5 @@ def system_clipboard(root: tk.Misc) -> Clipboard:
     """The clipboard for this platform."""
     from .. import desktop
 
-    adapter = desktop.clipboard_adapter()
-    return TokenClipboard(adapter) if adapter is not None else TkClipboard(root)
+    make = desktop.present(desktop.platform().clipboard)  # X11: Tk's root owns it
+    return TokenClipboard(make()) if make is not None else TkClipboard(root)

@@ -31,16 +31,36 @@ NO_WINDOWS: dict[str, Any] = {
 }
 
 
-class CommandHost(Protocol):
-    """The app, as the IPC commands see it."""
-
+class CommandLoop(Protocol):
     def call(self, action: Callable[[], Any], timeout: float = 10.0) -> Any: ...
+
+
+class CommandSession(Protocol):
+    def lock(self, reason: str) -> None: ...
+
+    def records(self) -> list[Record]: ...
+
+
+class CommandActions(Protocol):
+    def advance_hotp(self, record_id: str) -> str: ...
+
+
+class CommandHost(Protocol):
+    """The app, as the IPC commands see it: its parts (the loop, the session, the code
+    actions) and what it opens."""
+
+    @property
+    def loop(self) -> CommandLoop: ...
+
+    @property
+    def session(self) -> CommandSession: ...
+
+    @property
+    def actions(self) -> CommandActions: ...
 
     def show_quickpick(self) -> None: ...
 
     def type_request(self) -> None: ...
-
-    def lock(self, reason: str) -> None: ...
 
     def quit(self) -> None: ...
 
@@ -63,14 +83,10 @@ class CommandHost(Protocol):
     # for the browser extension's host
     settings: Any
 
-    def records(self) -> list[Record]: ...
-
     @property
     def clock(self) -> Any:
         """The app's clock (``now()``: the ``clock_offset`` setting applied)."""
         ...
-
-    def advance_hotp(self, record_id: str) -> str: ...
 
     def show_password(self) -> None: ...
 
@@ -91,7 +107,7 @@ class Commands:
             "show": app.show_quickpick,
             "pick": app.show_quickpick,
             "type": app.type_request,
-            "lock": lambda: app.lock("'traycodes lock' asked"),
+            "lock": lambda: app.session.lock("'traycodes lock' asked"),
             "quit": app.quit,
             "settings": app.show_settings,
             "import": app.import_file,
@@ -107,7 +123,7 @@ class Commands:
             action = actions.get(command)
             if action is None:
                 return {"ok": False, "error": f"unknown command {command!r}"}
-            app.call(action)
+            app.loop.call(action)
         except TrayCodesError as exc:  # one line for whoever asked (never a secret: errors.py)
             log.debug("the command %r failed: %s", command[:40], describe(exc))
             return {"ok": False, "error": str(exc)}
@@ -137,19 +153,21 @@ class Commands:
                 log.info("browser: a page asked while locked: the unlock window shows")
                 app.show_password()
                 return {"ok": False, "error": "traycodes is locked", "locked": True}
-            found = page_reply(app.records(), request, app.clock.now(), app.advance_hotp)
+            found = page_reply(
+                app.session.records(), request, app.clock.now(), app.actions.advance_hotp
+            )
             if kind == "codes":
                 log.info("browser: %d account(s) for %s", len(found.get("accounts", [])),
                          found.get("site") or "a page that is not on the web")  # fmt: skip
             return found
 
-        look = lambda: dict(app.call(on_loop))  # noqa: E731
+        look = lambda: dict(app.loop.call(on_loop))  # noqa: E731
         return codes_for_page(request, look, app.settings.min_seconds_left, time.sleep)
 
     def state(self) -> dict[str, Any]:
         """The tray's part from the app's loop, the windows' part from the window host
         (which, in a child process, answers on its own)."""
-        state = dict(self.app.call(self.app.app_state))
+        state = dict(self.app.loop.call(self.app.app_state))
         windows = {**NO_WINDOWS, **self.app.window_state()}
         if not self.diagnostic_codes:
             state["menu"] = [mask_code(line) for line in state["menu"]]

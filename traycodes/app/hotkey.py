@@ -1,6 +1,6 @@
 """Global hotkeys, and putting the right code into the window in front.
 
-The hotkeys (desktop.hotkeys) only hand the request on (they must never block). A
+The hotkeys (the platform's global_shortcuts) only hand the request on (they must never block). A
 worker thread does the rest, in order: read the window in front (a browser with our
 extension: press the extension's shortcut there, and it fills by the page's address),
 find its record (one clear winner, else the chooser), wait until the hotkey's modifiers
@@ -26,6 +26,11 @@ from ..model import OtpType, Record, Window
 from ..otp import code, remaining
 from ..settings import Settings
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from ..desktop import GlobalShortcuts, Keyboard, Labels, Platform, WindowReader
+    from ..keys import Hotkey
+
 T = TypeVar("T")
 
 
@@ -33,9 +38,41 @@ class Clock(Protocol):
     def now(self) -> float: ...
 
 
+class TypistLoop(Protocol):
+    """The app's loop: the vault's records and its changes are touched on its thread."""
+
+    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T: ...
+
+    def post(self, action: Callable[[], None]) -> None: ...
+
+
+class TypistSession(Protocol):
+    """The open vault (app/session.py's Session)."""
+
+    @property
+    def vault(self) -> Any: ...  # None while locked
+
+    def records(self) -> list[Record]: ...
+
+    def record(self, record_id: str) -> Record | None: ...
+
+
+class TypistActions(Protocol):
+    """What is done with a code (app/actions.py's CodeActions)."""
+
+    def remember_window(self, record_id: str, pattern: str) -> None: ...
+
+    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None: ...
+
+    def mark_used(self, record_id: str) -> None: ...
+
+    def advance_hotp(self, record_id: str) -> str: ...
+
+
 class TypistHost(Protocol):
-    """What the typist needs of the app (the App in main.py; a fake in tests): the vault's
-    records and its changes run on the app's thread through ``call``/``post``."""
+    """What the typist needs of the app (the App in main.py; a fake in tests): its parts
+    (the loop, the session, the code actions), the settings and the clock, and the windows
+    it may open."""
 
     @property
     def settings(self) -> Settings: ...
@@ -44,17 +81,15 @@ class TypistHost(Protocol):
     def clock(self) -> Clock: ...
 
     @property
-    def vault(self) -> Any: ...  # None while locked
+    def loop(self) -> TypistLoop: ...
 
-    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T: ...
+    @property
+    def session(self) -> TypistSession: ...
 
-    def post(self, action: Callable[[], None]) -> None: ...
+    @property
+    def actions(self) -> TypistActions: ...
 
     def notify(self, title: str, body: str) -> None: ...
-
-    def records(self) -> list[Record]: ...
-
-    def record(self, record_id: str) -> Record | None: ...
 
     def show_password(self) -> None: ...
 
@@ -67,14 +102,6 @@ class TypistHost(Protocol):
         verified: bool = False,
     ) -> None: ...
 
-    def remember_window(self, record_id: str, pattern: str) -> None: ...
-
-    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None: ...
-
-    def mark_used(self, record_id: str) -> None: ...
-
-    def advance_hotp(self, record_id: str) -> str: ...
-
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +112,12 @@ OWN_APPS = ("traycodes",)
 class Typist:
     """The worker that acts on hotkey requests, one at a time."""
 
-    def __init__(self, app: TypistHost, desktop: Any, keyboard: Any = "pynput") -> None:
+    def __init__(self, app: TypistHost, desktop: WindowReader, keyboard: Keyboard | None) -> None:
         self.app = app
-        self.desktop = desktop  # X11Desktop, SwayDesktop... (desktop.window_reader())
-        # How codes are typed: pynput (Windows, macOS), XTEST on X11 or a Wayland keyboard
-        # (desktop.keyboard()), or None where nothing can type: codes are copied.
-        self.keyboard: Any = PynputKeyboard() if keyboard == "pynput" else keyboard
+        self.desktop = desktop  # X11Desktop, SwayDesktop... (the platform's window_reader)
+        # How codes are typed (the platform's keyboard: XTEST, SendInput, Quartz events, a
+        # Wayland keyboard), or None where nothing can type: codes are copied.
+        self.keyboard = keyboard
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="typist", daemon=True)
 
@@ -126,14 +153,14 @@ class Typist:
             return  # never into our own windows
         if is_browser(window) and self.keyboard is not None and self._hand_to_extension(window):
             return
-        state = self.app.call(lambda: self.app.vault is not None)
+        state = self.app.loop.call(lambda: self.app.session.vault is not None)
         if not state:
-            self.app.post(self.app.show_password)
+            self.app.loop.post(self.app.show_password)
             self.app.notify("traycodes is locked", "Unlock it, then press the hotkey again.")
             return
-        plan = self.app.call(lambda: plan_hotkey(self.app.records(), window))
+        plan = self.app.loop.call(lambda: plan_hotkey(self.app.session.records(), window))
         if plan.record is None:
-            self.app.post(
+            self.app.loop.post(
                 lambda: self.app.show_chooser(
                     window, plan.candidates, note=plan.note, verified=plan.verified
                 )
@@ -153,11 +180,13 @@ class Typist:
         """Put the record's code into ``window`` (None: copy only, e.g. on Wayland).
         ``verified``: the window is known to be the record's site or app; only then is
         Enter pressed after the code (``press_enter``)."""
-        record = self.app.call(lambda: self.app.record(record_id))
+        record = self.app.loop.call(lambda: self.app.session.record(record_id))
         if record is None or record.otp is None:
             return
         if remember and window is not None:
-            self.app.call(lambda: self.app.remember_window(record_id, remembered_pattern(window)))
+            self.app.loop.call(
+                lambda: self.app.actions.remember_window(record_id, remembered_pattern(window))
+            )
         action = record.hotkey_action or self.app.settings.hotkey_action
         if window is None or self.keyboard is None:
             action = "copy"
@@ -167,10 +196,11 @@ class Typist:
             and not self._ready_to_type(window, chosen=chosen, label=record.label)
         ):
             return
-        if action != "copy" and window is not None and hasattr(self.keyboard, "prepare"):
+        prepare = getattr(self.keyboard, "prepare", None)  # the RemoteDesktop portal's
+        if action != "copy" and window is not None and callable(prepare):
             # The portal's consent dialog (the first time) comes before the code is made
             # and before the window is checked again: it may take the focus meanwhile.
-            self.keyboard.prepare()
+            prepare()
         shown = self._fresh_code(record)
         if action != "copy" and window is not None:
             # Just before typing: the same window, showing the same page (a title that
@@ -181,8 +211,8 @@ class Typist:
                 return
             self._type(shown, enter=verified and self.app.settings.press_enter)
         if action in ("copy", "both"):  # after typing: the clipboard is not raced
-            self.app.call(lambda: self.app.copy_code(record, shown, notify=False))
-        self.app.call(lambda: self.app.mark_used(record_id))
+            self.app.loop.call(lambda: self.app.actions.copy_code(record, shown, notify=False))
+        self.app.loop.call(lambda: self.app.actions.mark_used(record_id))
         where = f" into “{window.title}”" if window is not None and action != "copy" else ""
         verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
         self.app.notify(f"{verb} the code for {record.label}{where}", "")
@@ -198,14 +228,18 @@ class Typist:
             return False
         if not self._ready_to_type(window, chosen=False, label="this page"):
             return True  # said why; typing the title's guess instead would defeat the point
-        self._press(keys(shortcut))
+        try:
+            combination = keys(shortcut)
+        except ValueError:  # noted only when it looked like one (browser/seen.py)
+            raise TrayCodesError(f"traycodes cannot press {shortcut!r}: not a shortcut") from None
+        self._press(combination)
         return True
 
-    def _press(self, names: list[str]) -> None:
-        """Press a key combination (``["alt", "shift", "o"]``) and let it go."""
+    def _press(self, combination: Hotkey) -> None:
+        """Press a key combination (Alt+Shift+O) and let it go."""
         if self.keyboard is None:
             raise TrayCodesError("traycodes cannot press keys on this desktop")
-        self.keyboard.press(names)
+        self.keyboard.press(combination)
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
         deadline = time.monotonic() + MODIFIER_WAIT
@@ -238,7 +272,7 @@ class Typist:
         otp = record.otp
         assert otp is not None
         if otp.type is OtpType.HOTP:
-            return str(self.app.call(lambda: self.app.advance_hotp(record.id)))
+            return str(self.app.loop.call(lambda: self.app.actions.advance_hotp(record.id)))
         now = self.app.clock.now()
         left = remaining(otp, now)
         if left < self.app.settings.min_seconds_left:
@@ -247,80 +281,34 @@ class Typist:
         return code(otp, now)
 
     def _type(self, text: str, *, enter: bool) -> None:
+        if self.keyboard is None:  # the callers copy instead
+            raise TrayCodesError("traycodes cannot type on this desktop")
         self.keyboard.type(text, enter=enter)
 
 
-class PynputKeyboard:
-    """Typing through pynput (Windows, macOS); its controller made on first use."""
-
-    name = "pynput"
-
-    def __init__(self) -> None:
-        self._controller: Any = None
-
-    def _keys(self) -> Any:
-        from pynput import keyboard
-
-        if self._controller is None:
-            self._controller = keyboard.Controller()
-        return keyboard
-
-    def type(self, text: str, *, enter: bool = False) -> None:
-        keyboard = self._keys()
-        self._controller.type(text)
-        if enter:
-            self._controller.press(keyboard.Key.enter)
-            self._controller.release(keyboard.Key.enter)
-
-    def press(self, names: list[str]) -> None:
-        keyboard = self._keys()
-        pressed = []
-        for name in names:
-            if len(name) == 1:
-                pressed.append(keyboard.KeyCode.from_char(name))
-            elif isinstance(key := getattr(keyboard.Key, name, None), keyboard.Key):
-                pressed.append(key)
-            else:
-                raise TrayCodesError(f"traycodes cannot press the key {name!r}")
-        for key in pressed:
-            self._controller.press(key)
-        for key in reversed(pressed):
-            self._controller.release(key)
-
-
-def start_input(bindings: dict[str, Callable[[], None]]) -> tuple[Any, Any, list[str]]:
-    """The window reader and the global shortcuts for this desktop: ``(reader, shortcuts,
-    problems)``. X11, Windows, macOS: hotkeys that take their keys (desktop.hotkeys), started
-    whether or not the window in front can be read (the type hotkey then opens the chooser).
-    Wayland: the GlobalShortcuts portal where the desktop has it; elsewhere the compositor's
-    own binding runs ``traycodes type`` (``traycodes hotkeys`` prints it)."""
+def start_input(
+    bindings: dict[str, Callable[[], None]],
+    labels: Labels | None = None,
+    platform: Platform | None = None,
+) -> tuple[WindowReader | None, GlobalShortcuts | None, list[str]]:
+    """The window reader and the global shortcuts of ``desktop.platform()``: ``(reader,
+    shortcuts, problems)``; ``labels``: each hotkey's id and description, where the desktop
+    asks the user (the GlobalShortcuts portal). X11, Windows, macOS: hotkeys that take their
+    keys; Wayland: the portal where the desktop has it. Started whether or not the window
+    in front can be read (the type hotkey then opens the chooser). Where the platform has
+    none, the compositor's own binding runs ``traycodes type`` (``traycodes hotkeys``)."""
     from .. import desktop
 
+    platform = platform if platform is not None else desktop.platform()
     reader = None
-    try:
-        reader = desktop.window_reader()
-    except Exception as exc:  # no usable X connection, no compositor socket
-        log.info("the window in front cannot be read: %s", describe(exc))
-    if desktop.display_server() != "wayland":
-        hotkeys = desktop.hotkeys(bindings)
-        return reader, hotkeys, hotkeys.start() if hotkeys is not None else []
-    names = {"type": "Type the code for the window in front", "pick": "Show traycodes"}
-    keyed = dict(zip(("type", "pick"), bindings.items(), strict=False))
-    shortcuts = desktop.global_shortcuts(
-        {key: (names[key], sway_keys(trigger), action) for key, (trigger, action) in keyed.items()}
-    )
-    if shortcuts is None:
+    make_reader = desktop.present(platform.window_reader)
+    if make_reader is not None:
+        try:
+            reader = make_reader()
+        except Exception as exc:  # no usable X connection, no compositor socket
+            log.info("the window in front cannot be read: %s", describe(exc))
+    make = desktop.present(platform.global_shortcuts)
+    if make is None:
         return reader, None, []
-    problems = shortcuts.start()
-    return reader, (None if problems else shortcuts), problems
-
-
-def sway_keys(hotkey: str) -> str:
-    """pynput's ``<ctrl>+<alt>+o`` as sway (and the portals' XDG shortcut spec) write it:
-    ``CTRL+ALT+o``."""
-    from ..keys import Hotkey
-
-    try:
-        return Hotkey.parse(hotkey).xdg
-    except ValueError:  # settings never hold one; the portal is left to refuse it
-        return hotkey
+    shortcuts = make(bindings, labels)
+    return reader, shortcuts, shortcuts.start()

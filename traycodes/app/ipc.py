@@ -1,6 +1,7 @@
 """The app's end of its IPC: one running app per user, answering the CLI, the browser
 host and desktop shortcuts. The wire format and the client are traycodes/ipc.py; the
-transport (a private Unix socket, a Windows named pipe) is ``desktop.ipc_transport()``."""
+transport (a private Unix socket, a Windows named pipe) is the platform's
+``ipc_transport`` part."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ class Server:
 
     def __init__(self, handler: Handler, transport: desktop.IpcTransport | None = None) -> None:
         self.handler = handler
-        self.transport = transport if transport is not None else desktop.ipc_transport()
+        if transport is None:
+            transport = desktop.required(desktop.platform().ipc_transport)()
+        self.transport = transport
         self._listener: desktop.IpcListener | None = None
         self._thread: threading.Thread | None = None
 

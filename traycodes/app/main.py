@@ -1,7 +1,8 @@
 """The running tray app, put together from its parts (docs/architecture.md lists them:
 loop, session, menu model, tray, code actions, accounts, window host, hotkey, IPC).
 :class:`App` wires them and is each part's host (it implements the small Protocols they
-ask for). With the windows in this process (Linux, Windows), Tk's loop is the app's loop
+ask for, and hands its loop, session and code actions to those that use them: no
+forwards). With the windows in this process (Linux, Windows), Tk's loop is the app's loop
 on the main thread and the icon runs in a thread. With the windows in a child process, a
 plain queue loop runs the app; on macOS pystray's NSApplication loop owns the main thread
 and the app's loop runs beside it.
@@ -16,13 +17,13 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .. import desktop
 from ..errors import TrayCodesError, quietly
 from ..keystore import KeyStore
 from ..matching import Candidate
-from ..model import Record, Window
+from ..model import Window
 from ..resources import icon_file
 from ..settings import Settings
 from . import clockwarn, ipc, welcome
@@ -38,7 +39,6 @@ from .session import Session, Watcher
 from .tray import Backend, Tray, pystray_menu, tray_image
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class App:
@@ -61,6 +61,7 @@ class App:
         self.settings = settings
         self.clock = Clock(settings.clock_offset)
         self.child_ui = child_ui
+        self.platform = desktop.platform()  # the OS's parts, chosen once
         self.loop: TkLoop | QueueLoop = QueueLoop() if child_ui else TkLoop()
         self.session = Session(
             vault_path, keystore=None, settings=settings, loop=self.loop, host=self
@@ -82,9 +83,9 @@ class App:
         else:
             tray.set_menu(self._menu())
         self.tray = tray
-        self.tray.on_secondary_click(lambda x, y: self.post(lambda: self.show_tray_menu(x, y)))
+        self.tray.on_secondary_click(lambda x, y: self.loop.post(lambda: self.show_tray_menu(x, y)))
         self.commands = Commands(self)
-        self.ipc = ipc.Server(self.commands.handle)
+        self.ipc = ipc.Server(self.commands.handle, desktop.required(self.platform.ipc_transport)())
         self.notifier: Any = None
         self.lock_watcher: Any = None
         self.desktop: Any = None  # X11Desktop where there is X11
@@ -95,18 +96,6 @@ class App:
         self.creating = False  # the password window is making the vault: welcome after
         self._resources = contextlib.ExitStack()  # files that must exist while we run
 
-    # -- the loop, for the parts that post to it ----------------------------------------
-
-    def post(self, action: Callable[[], None]) -> None:
-        self.loop.post(action)
-
-    def call(self, action: Callable[[], T], timeout: float = 10.0) -> T:
-        return self.loop.call(action, timeout)
-
-    @property
-    def vault(self) -> Any:
-        return self.session.vault
-
     # -- start and stop -------------------------------------------------------------------
 
     def start(self) -> None:
@@ -114,32 +103,38 @@ class App:
         window)."""
         self.ipc.start()  # AlreadyRunning propagates to the caller
         for sig in quit_signals():
-            signal.signal(sig, lambda *_: self.post(self.quit))
+            signal.signal(sig, lambda *_: self.loop.post(self.quit))
         # Tk's root is made when a window first needs it; but before pystray's xorg
         # backend docks, which grabs the X server and needs the GIL to let go, while making
         # a Tk root holds the GIL and waits for the X server: a deadlock.
         self.windows = self._start_windows()
         if self.backend.name == "xorg" and isinstance(self.loop, TkLoop):
             self.loop.root_window()
-        if not (self.child_ui and desktop.tray_owns_main_thread()):
+        if not (self.child_ui and self._tray_owns_main_thread()):
             self.tray.start()  # macOS: the icon's loop takes the main thread in run()
         self.session.keystore = self._keystore()
         icon = self._resources.enter_context(icon_file("app", 64))
-        self.notifier = desktop.notifier(str(icon))
-        self.lock_watcher = desktop.lock_watcher(lambda why: self.post(lambda: self.lock(why)))
+        notifier = desktop.present(self.platform.notifier)  # else the tray's notifications
+        self.notifier = notifier(str(icon)) if notifier is not None else None
+        lock_watcher = desktop.present(self.platform.lock_watcher)
+        if lock_watcher is not None:
+            self.lock_watcher = lock_watcher(
+                lambda why: self.loop.post(lambda: self.session.lock(why))
+            )
+            self.lock_watcher.start()
         self._start_hotkeys()
-        self.post(self.session.open_with_keyring)
+        self.loop.post(self.session.open_with_keyring)
         clockwarn.warn_once(self.settings.clock_offset, self.notify)
 
     def _start_windows(self) -> WindowHost:
         if self.child_ui:
             from .uiproc import ChildWindows
 
-            return ChildWindows(self.controller, self.post)
+            return ChildWindows(self.controller, self.loop.post)
         from .windows import TkWindows
 
         assert isinstance(self.loop, TkLoop)
-        return TkWindows(self.loop.root_window, self.controller, self.post)
+        return TkWindows(self.loop.root_window, self.controller, self.loop.post)
 
     def _start_hotkeys(self) -> None:
         """Global hotkeys where they can be heard (hotkey.start_input); the type hotkey's
@@ -148,16 +143,22 @@ class App:
 
         if self.hotkeys is not None:
             self.hotkeys.stop()
-        bindings = {self.settings.hotkey_type: lambda: self.post(self.type_request)}
-        bindings[self.settings.hotkey_pick] = lambda: self.post(self.show_quickpick)
-        reader, self.hotkeys, problems = start_input(bindings)
+        type_key, pick_key = self.settings.hotkey_type, self.settings.hotkey_pick
+        bindings = {type_key: lambda: self.loop.post(self.type_request)}
+        bindings[pick_key] = lambda: self.loop.post(self.show_quickpick)
+        labels = {
+            type_key: ("type", "Type the code for the window in front"),
+            pick_key: ("pick", "Show traycodes"),
+        }
+        reader, self.hotkeys, problems = start_input(bindings, labels, self.platform)
         self.hotkey_problems = problems
         if self.desktop is None:
             self.desktop = reader
         elif reader is not None:
             reader.close()
         if self.desktop is not None and self.typist is None:
-            self.typist = Typist(self, self.desktop, desktop.keyboard())
+            keyboard = desktop.present(self.platform.keyboard)  # else codes are copied
+            self.typist = Typist(self, self.desktop, keyboard() if keyboard else None)
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
@@ -165,7 +166,7 @@ class App:
 
     def run(self) -> None:
         try:
-            if self.child_ui and desktop.tray_owns_main_thread():  # pragma: no cover - macOS
+            if self.child_ui and self._tray_owns_main_thread():  # pragma: no cover - macOS
                 loop = threading.Thread(target=self._run_loop, name="app", daemon=True)
                 loop.start()
                 self.tray.run_here()  # returns when the icon stops (quit stops it)
@@ -173,6 +174,9 @@ class App:
                 self.loop.run()
         finally:
             self.shutdown()
+
+    def _tray_owns_main_thread(self) -> bool:
+        return desktop.required(self.platform.tray).owns_main_thread
 
     def _run_loop(self) -> None:  # pragma: no cover - macOS
         try:
@@ -223,7 +227,7 @@ class App:
 
     def unlocked(self) -> None:
         if self.after_unlock is not None:
-            self.post(self.after_unlock)
+            self.loop.post(self.after_unlock)
             self.after_unlock = None
         self.tray.set_image(tray_image(locked=False), "traycodes")
         self.refresh_menu()
@@ -245,11 +249,11 @@ class App:
         self.windows.records_changed()
 
     def watch_folder(self, folder: Path, changed: Callable[[set[str]], None]) -> Watcher | None:
-        watcher: Watcher | None = desktop.folder_watcher(folder, changed)
-        return watcher
-
-    def lock(self, reason: str) -> None:
-        self.session.lock(reason)
+        """Hears ``folder``'s files change (started); None where nothing can (the app then
+        looks at each refresh)."""
+        make = desktop.present(self.platform.folder_watcher)
+        watcher = make(folder, changed) if make is not None else None
+        return watcher if watcher is not None and watcher.start() else None
 
     def show_password(self) -> None:
         # A request that came over IPC before the start-up unlock ran (``traycodes enrol
@@ -262,22 +266,16 @@ class App:
 
     # -- the menu -------------------------------------------------------------------------
 
-    def records(self) -> list[Record]:
-        return self.session.records()
-
-    def record(self, record_id: str) -> Record | None:
-        return self.session.record(record_id)
-
     def _menu(self) -> Any:
         """The menu model (app/menu.py) as the tray's items; callbacks hand over to the
         loop (they run on the tray's thread)."""
         vault = self.session.vault
         self._menu_entries = self._menu_model()
-        autostart = desktop.autostart() if vault is not None else None
+        autostart = self._autostart() if vault is not None else None
         return pystray_menu(
             self._menu_entries,
-            {name: partial(self.post, action) for name, action in self.menu_actions().items()},
-            lambda record_id: self.post(lambda: self.copy(record_id)),
+            {name: partial(self.loop.post, action) for name, action in self.menu_actions().items()},
+            lambda record_id: self.loop.post(lambda: self.copy(record_id)),
             autostart.enabled if autostart is not None else None,
         )
 
@@ -288,7 +286,7 @@ class App:
             "search": self.show_quickpick,
             "add": self.show_enrol,
             "import": self.import_file,
-            "lock": lambda: self.lock("Lock chosen in the menu"),
+            "lock": lambda: self.session.lock("Lock chosen in the menu"),
             "autostart": self.toggle_autostart,
             "settings": self.show_settings,
             "quit": self.quit,
@@ -297,7 +295,7 @@ class App:
     def show_tray_menu(self, x: int, y: int) -> None:
         """The plain X11 icon's own menu (a right-click; pystray's xorg backend has none):
         the same menu model, drawn by the windows as a popup at the pointer."""
-        toggled = desktop.autostart().enabled() if self.session.vault is not None else None
+        toggled = self._autostart().enabled() if self.session.vault is not None else None
         self.windows.show_menu(popup_items(self._menu_model(soon=True), toggled), x, y)
 
     def _menu_model(self, soon: bool = False) -> tuple[Any, ...]:
@@ -337,7 +335,7 @@ class App:
         """(IPC thread) what the windows show."""
         if self.child_ui:
             return self.windows.snapshot()  # the child answers on its own thread
-        return self.call(self.windows.snapshot)
+        return self.loop.call(self.windows.snapshot)
 
     # -- code actions (also the typist's host) ------------------------------------------
 
@@ -346,18 +344,6 @@ class App:
             self.show_password()
             return
         self.refresh_menu()
-
-    def copy_code(self, record: Record, shown: str, *, notify: bool = True) -> None:
-        self.actions.copy_code(record, shown, notify=notify)
-
-    def advance_hotp(self, record_id: str) -> str:
-        return self.actions.advance_hotp(record_id)
-
-    def mark_used(self, record_id: str) -> None:
-        self.actions.mark_used(record_id)
-
-    def remember_window(self, record_id: str, pattern: str) -> None:
-        self.actions.remember_window(record_id, pattern)
 
     def notify(self, title: str, body: str) -> None:
         if self.notifier is not None:
@@ -373,7 +359,9 @@ class App:
         if self.typist is not None:
             self.typist.request(self.typist.for_window_in_front)
         else:
-            self.show_chooser(None, [], note=desktop.unreadable_why())
+            missing = self.platform.window_reader
+            why = missing.reason if isinstance(missing, desktop.Missing) else ""
+            self.show_chooser(None, [], note=why)
 
     def show_chooser(
         self,
@@ -448,8 +436,11 @@ class App:
     def show_settings(self) -> None:
         self.windows.show_settings(self.settings)
 
+    def _autostart(self) -> desktop.Autostart:
+        return desktop.required(self.platform.autostart)()
+
     def toggle_autostart(self) -> None:
-        adapter = desktop.autostart()
+        adapter = self._autostart()
         try:
             if adapter.enabled():
                 adapter.disable()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from .. import desktop, ipc
 from ..errors import TrayCodesError
@@ -19,7 +20,8 @@ def ui_in_child() -> bool:
     """Whether the windows live in a child process: on macOS always (pystray and Tk both
     need the main thread there), elsewhere when ``TRAYCODES_UI_PROCESS=child``."""
     forced = os.environ.get("TRAYCODES_UI_PROCESS", "").strip().lower()
-    return desktop.tray_owns_main_thread() or forced == "child"
+    owns = desktop.required(desktop.platform().tray).owns_main_thread
+    return owns or forced == "child"
 
 
 def _keystore() -> KeyStore | None:
@@ -31,11 +33,18 @@ def _keystore() -> KeyStore | None:
     return store
 
 
-def run(vault_path: Path) -> int:
+def run(vault_path: Path, *, enrol: str | None = None) -> int:
     """``traycodes`` with no command: start the app, or show the one already running.
-    (``traycodes enrol`` starts it this way too, then hands it the link over IPC.)"""
+    ``enrol``: the link ``traycodes enrol`` handed over on stdin ('': none), for the
+    enrolment dialog instead (once the vault is open)."""
+
+    def to_running_app() -> dict[str, Any]:
+        if enrol is None:
+            return ipc.request("show", timeout=5)
+        return ipc.request("enrol", link=enrol, timeout=5)
+
     try:
-        reply = ipc.request("show", timeout=5)
+        reply = to_running_app()
     except (ipc.NotRunning, OSError, ValueError):
         pass
     else:
@@ -83,12 +92,17 @@ def run(vault_path: Path) -> int:
         app.start()
     except ipc.AlreadyRunning:  # another one started meanwhile: let it show itself
         app.shutdown()
-        ipc.request("show")
+        to_running_app()
         return 0
     except BaseException:
         app.shutdown()
         raise
     if backend.name == "none":
         app.notify("traycodes is running without a tray icon", NO_HOST)
+    if enrol is not None:
+        from .commands import EXTERNAL_ORIGIN
+
+        link = enrol
+        app.loop.post(lambda: app.show_enrol(link, EXTERNAL_ORIGIN if link else ""))
     app.run()
     return 0

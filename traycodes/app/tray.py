@@ -3,7 +3,7 @@
 Linux: appindicator, then gtk (both have menus; need PyGObject), then sni (a
 StatusNotifierItem with its menu over D-Bus, through jeepney: app/sni.py) where a host is
 there and PyGObject is not, then xorg (a click opens the quick-pick window, a right-click
-traycodes' own menu): ``desktop.tray_backends()`` says which to try here;
+traycodes' own menu): the platform's ``tray`` part says which to try here;
 ``TRAYCODES_TRAY_BACKEND`` forces one. pystray picks its backend when it is first
 imported, so we import it with its dummy backend and load the real one ourselves,
 catching whatever a half-installed GTK or a missing display raises, in this one place.
@@ -13,6 +13,7 @@ The fixes made to pystray's icons, which reach into its private members, are
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import queue
@@ -61,7 +62,7 @@ def candidates() -> tuple[str, ...]:
         return (forced,)
     from .. import desktop
 
-    return desktop.tray_backends()
+    return desktop.required(desktop.platform().tray).backends()
 
 
 def _import(name: str) -> Any:
@@ -110,11 +111,17 @@ def tray_image(*, locked: bool) -> Any:
 
     from PIL import Image
 
-    from .. import desktop
     from ..resources import icon_bytes
 
-    variant = desktop.tray_icon_variant()
-    return Image.open(io.BytesIO(icon_bytes(variant, 64, locked=locked)))
+    return Image.open(io.BytesIO(icon_bytes(icon_variant(), 64, locked=locked)))
+
+
+@functools.cache
+def icon_variant() -> str:
+    """The platform's (asked once: on Wayland, platform() asks the portals)."""
+    from .. import desktop
+
+    return desktop.required(desktop.platform().tray).icon_variant
 
 
 def starting_menu() -> Any:
@@ -132,7 +139,8 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
     from .. import desktop
 
     tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", starting_menu())
-    if not desktop.tray_loop_on_main_thread() and (backend.name != "xorg" or child_ui):
+    on_main = desktop.required(desktop.platform().tray).owns_main_thread
+    if not on_main and (backend.name != "xorg" or child_ui):
         tray.start()
     return tray
 

@@ -79,9 +79,9 @@ class ChildWindows(Forward):
             from .. import desktop
             from .clipboard import TokenClipboard
 
-            adapter = desktop.clipboard_adapter()  # Windows, macOS: any process can
-            self._clipboard = (
-                TokenClipboard(adapter) if adapter is not None else _ChildClipboard(self)
+            make = desktop.present(desktop.platform().clipboard)  # Windows, macOS: any
+            self._clipboard = (  # process can; X11: the child's Tk root owns it
+                TokenClipboard(make()) if make is not None else _ChildClipboard(self)
             )
         return self._clipboard
 

@@ -26,9 +26,9 @@ def found_browsers() -> tuple[str, ...]:
 
 
 def _hosts() -> HostRegistration:
-    from ..desktop import host_registration
+    from .. import desktop
 
-    return host_registration()
+    return desktop.required(desktop.platform().host_registration)()
 
 
 def _is_installed(browser: str) -> bool:

@@ -13,6 +13,10 @@ import re
 import time
 from pathlib import Path
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from ..keys import Hotkey
+
 MAX_AGE = 30 * 24 * 3600  # a browser not heard from for a month: hand nothing over
 SHORTCUT = re.compile(r"[A-Za-z0-9+ ]{0,40}")
 
@@ -70,9 +74,9 @@ def forget() -> None:
         _path().unlink()
 
 
-def keys(shortcut: str) -> list[str]:
-    """A browser's shortcut text ("Alt+Shift+O", "Ctrl+Shift+Comma") as pynput key names
-    (``["alt", "shift", "o"]``, ``["ctrl", "shift", ","]``), which every keyboard knows."""
-    from ..keys import browser_names
+def keys(shortcut: str) -> Hotkey:
+    """A browser's shortcut text ("Alt+Shift+O", "Ctrl+Shift+Comma") as the combination a
+    keyboard presses (Alt+Shift+O, Ctrl+Shift+,); ValueError when it is not one."""
+    from ..keys import pressed
 
-    return browser_names(shortcut)
+    return pressed(shortcut)

@@ -19,6 +19,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     from ..app.start import run
     from .common import vault_path
 
+    enrol = None
+    if os.environ.pop(LINK_ON_STDIN, "") == "1":  # started by 'traycodes enrol' (not inherited)
+        enrol = sys.stdin.readline(MAX_LINK).strip()
     level = setup_logging()
     if level == "DEBUG":
         import faulthandler
@@ -27,14 +30,23 @@ def cmd_app(args: argparse.Namespace) -> int:
         usr1 = getattr(signal, "SIGUSR1", None)
         if register is not None and usr1 is not None:
             register(usr1)  # kill -USR1: every thread's stack, for hangs
-    return run(vault_path(args))
+    return run(vault_path(args), enrol=enrol)
+
+
+# 'traycodes enrol' hands the app it starts the link on its standard input, and says so
+# with this variable: the link is never in the app's command line, and the command that
+# was given it in its own (the otpauth: handler's) exits at once.
+LINK_ON_STDIN = "TRAYCODES_LINK_ON_STDIN"
+MAX_LINK = 64 * 1024  # as an IPC request
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     """``traycodes enrol [LINK]``: the running app's enrolment dialog. When no app runs,
-    one is started *without* the link and the link is handed over IPC, so the secret never
-    sits in a long-running process's command line (``/proc/PID/cmdline`` is readable by
-    every local user); this command exits as soon as the app has it."""
+    one is started *without* the link in its command line (``/proc/PID/cmdline`` is
+    readable by every local user) and gets it on its standard input. A link given in this
+    command's own command line (what a clicked otpauth: link runs) is handed over at once
+    and the command exits, not waiting for the app with the secret in its argv; a link
+    read from stdin (``-``) waits until the app answers, to report a failed start."""
     import subprocess
     import time
 
@@ -56,23 +68,28 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             "no graphical session (DISPLAY is not set): the enrolment dialog needs one; "
             "'traycodes add LINK' works without"
         )
-    subprocess.Popen(
+    app = subprocess.Popen(
         autostart_command(vault_path(args)),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, LINK_ON_STDIN: "1"},
         start_new_session=True,  # it outlives this command
     )
+    assert app.stdin is not None
+    with app.stdin:
+        app.stdin.write(link.encode() + b"\n")
+    if args.link not in (None, "", "-"):
+        return 0  # the secret is in this process's argv: not a moment longer than needed
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            reply = ipc.request("enrol", link=link, timeout=5)
+            reply = ipc.request("ping", timeout=5)
         except (ipc.NotRunning, OSError, ValueError):
             time.sleep(0.1)
             continue
         if reply.get("ok"):
             return 0
-        raise TrayCodesError(f"the running traycodes refused: {reply.get('error', '?')}")
     raise TrayCodesError("traycodes did not start within 20 s: try 'traycodes' to see why")
 
 
@@ -81,7 +98,7 @@ def cmd_handler(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    handler = desktop.link_handler()
+    handler = desktop.required(desktop.platform().link_handler)()
     if args.action == "on":
         handler.enable([*autostart_command(vault_path(args)), "enrol"])
     elif args.action == "off":
@@ -95,7 +112,7 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    adapter = desktop.autostart()
+    adapter = desktop.required(desktop.platform().autostart)()
     if args.action == "on":
         adapter.enable(autostart_command(vault_path(args)))
         print(f"on: {adapter.location}")
@@ -113,7 +130,7 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     from ..app.launch import autostart_command
     from .common import vault_path
 
-    adapter = desktop.launcher()
+    adapter = desktop.required(desktop.platform().launcher)()
     if args.action == "on":
         adapter.enable(autostart_command(vault_path(args)))
     elif args.action == "off":
@@ -194,18 +211,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
     from ..app.start import ui_in_child
 
+    platform = desktop.platform()
+    owns_main_thread = desktop.required(platform.tray).owns_main_thread
     _check(
         findings,
         "tray app",
         True,
         "windows in a child process"
-        + (" (macOS: the menu bar owns the main thread)" if desktop.tray_owns_main_thread() else "")
+        + (" (macOS: the menu bar owns the main thread)" if owns_main_thread else "")
         if ui_in_child()
         else "windows in the app's process",
         "",
     )
     try:
-        handled = desktop.link_handler().status()
+        handled = desktop.required(platform.link_handler)().status()
     except TrayCodesError as exc:
         handled = str(exc)
     findings.append(
@@ -217,12 +236,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             "",
         )
     )
-    for part, factory, command in (
-        ("start at login", desktop.autostart, "autostart"),
-        ("app menu", desktop.launcher, "desktop"),
+    for part, made, command in (
+        ("start at login", platform.autostart, "autostart"),
+        ("app menu", platform.launcher, "desktop"),
     ):
         try:
-            adapter = factory()
+            adapter = desktop.required(made)()
             state = (
                 f"on: {adapter.location}"
                 if adapter.enabled()

@@ -262,7 +262,10 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
     from .. import desktop
 
     # the screen locking closes the window
-    watcher = desktop.lock_watcher(lambda _why: locked.set())
+    make = desktop.present(desktop.platform().lock_watcher)
+    watcher = make(lambda _why: locked.set()) if make is not None else None
+    if watcher is not None:
+        watcher.start()
     try:
         why = show_codes([(name, qr_png(link)) for name, link in links], should_close=locked.is_set)
     finally:

@@ -167,9 +167,10 @@ def hotkey_problems() -> list[str]:
         return [str(problem) for problem in state.get("hotkey_problems", [])]
     settings = load_settings()
     keys = [key for key in (settings.hotkey_type, settings.hotkey_pick) if key]
-    shortcuts = desktop.hotkeys({key: lambda: None for key in keys})
-    if shortcuts is None:
+    make = desktop.present(desktop.platform().global_shortcuts)
+    if make is None:
         return []
+    shortcuts = make({key: lambda: None for key in keys})
     try:
         return shortcuts.start()
     finally:
@@ -203,13 +204,15 @@ def desktop_findings(check: Any) -> None:
     )
     reader = None
     try:
-        reader = desktop.window_reader()
+        make_reader = desktop.present(platform.window_reader)
+        reader = make_reader() if make_reader is not None else None
         if reader is not None:
             reader.active_window()  # the compositor answers, or this raises
+        missing = platform.window_reader
         check(
             "window in front",
             reader is not None,
-            f"read from {name}" if reader is not None else desktop.unreadable_why(),
+            f"read from {name}" if not isinstance(missing, desktop.Missing) else missing.reason,
             "the hotkey opens a chooser instead; sway, Hyprland and KDE Plasma tell which "
             "window is in front",
         )
@@ -223,7 +226,8 @@ def desktop_findings(check: Any) -> None:
             str(exc),
             "run doctor inside the desktop session (its socket or D-Bus must be reachable)",
         )
-    keyboard = desktop.keyboard() if reader is not None else None
+    make_keyboard = desktop.present(platform.keyboard)
+    keyboard = make_keyboard() if reader is not None and make_keyboard is not None else None
     better = {
         "gnome": "on GNOME the chooser copies; sway, Hyprland and KDE Plasma let it type",
         "kde": "install xdg-desktop-portal-kde; or run ydotoold",
@@ -238,7 +242,7 @@ def desktop_findings(check: Any) -> None:
         else "nothing can type here: codes are copied instead",
         better,
     )
-    if desktop.portal_offers("shortcuts"):
+    if not isinstance(platform.global_shortcuts, desktop.Missing):
         check("hotkeys", True, "the GlobalShortcuts portal (the desktop asks you once)", "")
     else:
         try:
@@ -256,7 +260,8 @@ def desktop_findings(check: Any) -> None:
         )
     if reader is not None:
         reader.close()
-    clip = desktop.clipboard_adapter()
+    make_clip = desktop.present(platform.clipboard)
+    clip = make_clip() if make_clip is not None else None
     if clip is None:
         said = "XWayland's clipboard only"
     elif clip.marks_sensitive:

@@ -12,6 +12,10 @@ from typing import Any
 from ..errors import TrayCodesError
 from ._darwin_keys import KEY_CODES
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from ..keys import Hotkey
+
 RETURN_KEY = 0x24
 MODIFIER_KEYS = {"cmd": 0x37, "shift": 0x38, "alt": 0x3A, "ctrl": 0x3B}
 FLAG_NAMES = {
@@ -56,7 +60,8 @@ class QuartzKeyboard:
                 self._post(RETURN_KEY, True)
                 self._post(RETURN_KEY, False)
 
-    def press(self, names: list[str]) -> None:
+    def press(self, hotkey: Hotkey) -> None:
+        names = hotkey.names
         modifiers = [name for name in names if name in MODIFIER_KEYS]
         keys = [name for name in names if name not in MODIFIER_KEYS]
         codes = [KEY_CODES.get(name) for name in keys]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ._parts import Missing, Platform, Trays, tray_os_platform
 from ._protocols import (
     Autostart,
     Bindings,
@@ -10,8 +10,10 @@ from ._protocols import (
     GlobalShortcuts,
     HostRegistration,
     Keyboard,
+    Labels,
     WindowReader,
 )
+from ._unix_platform import ipc_transport  # a Unix socket, as on Linux
 
 NO_BUNDLE = "traycodes has no app bundle yet"
 
@@ -34,7 +36,7 @@ def clipboard() -> Clipboard:
     return PasteboardClipboard()
 
 
-def shortcuts(bindings: Bindings) -> GlobalShortcuts:
+def shortcuts(bindings: Bindings, labels: Labels | None = None) -> GlobalShortcuts:
     from ._darwin_keys import CarbonShortcuts
 
     return CarbonShortcuts(bindings)
@@ -53,23 +55,23 @@ def host_registration() -> HostRegistration:
 
 
 def macos_platform() -> Platform:
-    return Platform(
-        kind="macos",
+    return tray_os_platform(
+        "macos",
+        # the menu bar tints a template image; its run loop (NSApplication) owns the
+        # main thread, so the windows live in a child process
+        tray=Trays(lambda: ("darwin",), icon_variant="mono", owns_main_thread=True),
+        icon="menu-bar icon",
+        all_screens=False,
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
-        notifier=Missing("no notifier of its own", instead="the menu-bar icon's notifications"),
-        lock_watcher=Missing(NO_LOCK),
-        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
         global_shortcuts=shortcuts,
-        screenshot=imagegrab(all_screens=False),
         autostart=autostart,
-        launcher=Missing(
-            f"on macOS, apps are listed from an app bundle; {NO_BUNDLE}",
-        ),
+        launcher=Missing(f"on macOS, apps are listed from an app bundle; {NO_BUNDLE}"),
         link_handler=Missing(
             "on macOS, otpauth: links open the app bundle that declares them "
             f"(CFBundleURLTypes); {NO_BUNDLE}"
         ),
         host_registration=host_registration,
+        ipc_transport=ipc_transport,
     )

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ._base import IpcTransport
 from ._protocols import (
     Autostart,
-    Bindings,
     Clipboard,
     FolderWatcher,
-    GlobalShortcuts,
     HostRegistration,
     Keyboard,
     Launcher,
@@ -20,6 +19,8 @@ from ._protocols import (
     LockWatcher,
     Notifier,
     Screenshot,
+    ShortcutsMaker,
+    TrayChoice,
     WindowReader,
 )
 
@@ -48,12 +49,14 @@ class Platform:
     notifier: Callable[[str], Notifier] | Missing
     lock_watcher: Callable[[Callable[[str], None]], LockWatcher] | Missing
     folder_watcher: Callable[[Path, Callable[[set[str]], None]], FolderWatcher] | Missing
-    global_shortcuts: Callable[[Bindings], GlobalShortcuts] | Missing
+    global_shortcuts: ShortcutsMaker | Missing
     screenshot: Screenshot | Missing
     autostart: Callable[[], Autostart] | Missing
     launcher: Callable[[], Launcher] | Missing
     link_handler: Callable[[], LinkHandler] | Missing
     host_registration: Callable[[], HostRegistration] | Missing
+    ipc_transport: Callable[[], IpcTransport] | Missing
+    tray: TrayChoice | Missing
 
     def parts(self) -> dict[str, object]:
         """Each part by name (``window_reader``...): its factory, or :class:`Missing`."""
@@ -61,6 +64,19 @@ class Platform:
 
 
 PART_NAMES = tuple(f.name for f in fields(Platform) if f.name != "kind")
+
+
+@dataclass(frozen=True)
+class Trays:
+    """A :class:`TrayChoice`: ``choose`` gives the backends (asked when the app starts:
+    it may ask D-Bus for a StatusNotifierItem host)."""
+
+    choose: Callable[[], tuple[str, ...]]
+    icon_variant: str = "app"
+    owns_main_thread: bool = False
+
+    def backends(self) -> tuple[str, ...]:
+        return self.choose()
 
 
 def imagegrab(all_screens: bool) -> Screenshot:
@@ -76,3 +92,41 @@ def imagegrab(all_screens: bool) -> Screenshot:
 
 NO_LOCK = "traycodes cannot hear the screen lock here yet: lock it from the menu"
 NO_FOLDER_NOTICE = "no notice of changed files here"
+
+
+def tray_os_platform(
+    kind: str,
+    *,
+    tray: Trays,
+    icon: str,
+    all_screens: bool,
+    window_reader: Callable[[], WindowReader],
+    keyboard: Callable[[], Keyboard],
+    clipboard: Callable[[], Clipboard],
+    global_shortcuts: ShortcutsMaker,
+    autostart: Callable[[], Autostart],
+    launcher: Callable[[], Launcher] | Missing,
+    link_handler: Callable[[], LinkHandler] | Missing,
+    host_registration: Callable[[], HostRegistration],
+    ipc_transport: Callable[[], IpcTransport],
+) -> Platform:
+    """Windows and macOS: their own parts, and what both share or both lack. No notifier of
+    their own (the tray ``icon``'s notifications serve), no screen lock or file-change
+    notices heard yet; the screen through PIL's ImageGrab (``all_screens``: every monitor)."""
+    return Platform(
+        kind=kind,
+        window_reader=window_reader,
+        keyboard=keyboard,
+        clipboard=clipboard,
+        notifier=Missing("no notifier of its own", instead=f"the {icon}'s notifications"),
+        lock_watcher=Missing(NO_LOCK),
+        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        global_shortcuts=global_shortcuts,
+        screenshot=imagegrab(all_screens=all_screens),
+        autostart=autostart,
+        launcher=launcher,
+        link_handler=link_handler,
+        host_registration=host_registration,
+        ipc_transport=ipc_transport,
+        tray=tray,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 from ._parts import Platform
 
@@ -41,9 +42,33 @@ def session_kind() -> str:
     server = display_server()
     if server != "wayland":
         return server
-    from . import _wayland
+    return compositor()
 
-    return _wayland.compositor()
+
+def compositor(env: Mapping[str, str] | None = None) -> str:
+    """``sway``, ``hyprland``, ``kde``, ``gnome``, ``wlroots`` (another wlroots compositor
+    known by name) or ``unknown``: from the variables a session sets."""
+    env = os.environ if env is None else env
+    if env.get("SWAYSOCK"):
+        return "sway"
+    if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
+        return "hyprland"
+    names = {
+        part.strip().lower()
+        for key in ("XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP", "DESKTOP_SESSION")
+        for part in str(env.get(key, "")).split(":")
+        if part.strip()
+    }
+    for name, known in (
+        ("kde", {"kde", "plasma", "plasmawayland"}),
+        ("gnome", {"gnome", "ubuntu", "gnome-classic", "pop"}),
+        ("sway", {"sway"}),
+        ("hyprland", {"hyprland"}),
+        ("wlroots", {"river", "wayfire", "labwc", "niri", "hikari", "qtile", "dwl"}),
+    ):
+        if names & known:
+            return name
+    return "unknown"
 
 
 def platform() -> Platform:

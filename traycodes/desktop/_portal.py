@@ -32,6 +32,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ..keys import Hotkey
+    from ._protocols import Bindings, Labels
+
 log = logging.getLogger(__name__)
 
 BUS = "org.freedesktop.portal.Desktop"
@@ -259,8 +262,8 @@ class PortalKeyboard:
         if enter:
             self._tap(KEYSYMS["enter"])
 
-    def press(self, names: list[str]) -> None:
-        syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in names]
+    def press(self, hotkey: Hotkey) -> None:
+        syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in hotkey.names]
         for sym in syms:
             self._key(sym, True)
         for sym in reversed(syms):
@@ -298,6 +301,23 @@ def portal_screenshot(connection: Any = None) -> Image.Image:
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def portal_shortcuts(bindings: Bindings, labels: Labels | None = None) -> PortalShortcuts:
+    """The GlobalShortcuts part for ``{hotkey: action}``: each bound under its label's id
+    and description (else the hotkey's own text), the hotkey as the preferred trigger."""
+    from ..keys import Hotkey
+
+    made: dict[str, tuple[str, str, Callable[[], None]]] = {}
+    for hotkey, action in bindings.items():
+        try:
+            parsed = Hotkey.parse(hotkey)
+            trigger, label = parsed.xdg, parsed.label
+        except ValueError:  # settings never hold one; the portal is left to refuse it
+            trigger = label = hotkey
+        key, description = (labels or {}).get(hotkey, (hotkey, label))
+        made[key] = (description, trigger, action)
+    return PortalShortcuts(made)
 
 
 class PortalShortcuts:

@@ -5,7 +5,7 @@ mypy checks it for each platform."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -13,9 +13,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ..keys import Hotkey
     from ..model import Window
 
 Bindings = dict[str, Callable[[], None]]
+# A hotkey of Bindings -> (a stable id, what it does): the GlobalShortcuts portal shows the
+# description when the desktop asks the user, and keeps the user's keys by the id.
+Labels = Mapping[str, tuple[str, str]]
 
 
 class WindowReader(Protocol):
@@ -51,8 +55,9 @@ class Keyboard(Protocol):
         character cannot be."""
         ...
 
-    def press(self, names: list[str]) -> None:
-        """Press a combination (``["ctrl", "shift", "o"]``) and let it go."""
+    def press(self, hotkey: Hotkey) -> None:
+        """Press a combination (``Ctrl+Shift+O``: the modifiers held for the key) and let
+        it go; TrayCodesError and nothing pressed for a key this keyboard has not."""
         ...
 
 
@@ -116,6 +121,35 @@ class GlobalShortcuts(Protocol):
     def stop(self) -> None:
         """Let go of every hotkey (quit, or new hotkeys in the settings); quiet when
         never started or already stopped."""
+        ...
+
+
+class ShortcutsMaker(Protocol):
+    """Makes the :class:`GlobalShortcuts` for ``bindings``; ``labels`` name them where the
+    desktop asks the user (the portal), and are ignored where it does not."""
+
+    def __call__(self, bindings: Bindings, labels: Labels | None = None) -> GlobalShortcuts: ...
+
+
+class TrayChoice(Protocol):
+    """Which tray icon this platform can show, and how."""
+
+    def backends(self) -> tuple[str, ...]:
+        """The tray backends to try, best first: pystray's (``win32``, ``darwin``,
+        ``appindicator``, ``gtk``, ``xorg``), ``sni`` (a StatusNotifierItem over D-Bus) or
+        ``none`` (no tray: the app runs on, reached by its shortcuts). May ask D-Bus."""
+        ...
+
+    @property
+    def icon_variant(self) -> str:
+        """Which of traycodes' icons the tray shows: ``mono`` (a template image the macOS
+        menu bar tints) or ``app``."""
+        ...
+
+    @property
+    def owns_main_thread(self) -> bool:
+        """Whether the icon's loop must own the main thread (macOS: NSApplication), so
+        that the windows live in a child process."""
         ...
 
 

@@ -156,7 +156,7 @@ def _quiet_gtk_icon(base: Any) -> type:
     """pystray's GTK backends connect to the desktop's notification service as their loop
     starts, and a failure there (none installed, or one that D-Bus activation cannot
     start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
-    its notifications itself (desktop.notifier), so the icon goes on without."""
+    its notifications itself (the platform's notifier), so the icon goes on without."""
 
     class QuietGtkIcon(base):  # type: ignore[misc]
         def _initialize(self) -> None:

@@ -3,10 +3,13 @@ compositor offers (sway, Hyprland, KDE Plasma, GNOME, other wlroots compositors)
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ._base import DesktopError, IpcTransport
+from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, Trays, imagegrab
 from ._protocols import (
     Autostart,
     Bindings,
@@ -15,13 +18,19 @@ from ._protocols import (
     GlobalShortcuts,
     HostRegistration,
     Keyboard,
+    Labels,
     Launcher,
     LinkHandler,
     LockWatcher,
     Notifier,
     Screenshot,
+    ShortcutsMaker,
     WindowReader,
 )
+
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from PIL import Image
 
 WLROOTS = ("sway", "hyprland", "wlroots", "unknown")
 WAYLAND = (*WLROOTS, "kde", "gnome")
@@ -47,12 +56,22 @@ def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
             return X11Desktop()
 
         return x11
-    from . import _wayland
-
     if kind == "sway":
-        return _wayland.SwayDesktop
+
+        def sway() -> WindowReader:
+            from ._wayland import SwayDesktop
+
+            return SwayDesktop()
+
+        return sway
     if kind == "hyprland":
-        return _wayland.HyprlandDesktop
+
+        def hyprland() -> WindowReader:
+            from ._wayland import HyprlandDesktop
+
+            return HyprlandDesktop()
+
+        return hyprland
     if kind == "kde":
 
         def kwin() -> WindowReader:
@@ -78,10 +97,16 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
         return xtest
     if kind not in WAYLAND:
         return Missing("no graphical session", instead="codes are copied")
+    if kind in WLROOTS and shutil.which("wtype"):
+
+        def wtype() -> Keyboard:
+            from ._wayland import WtypeKeyboard
+
+            return WtypeKeyboard()
+
+        return wtype
     from . import _wayland
 
-    if kind in WLROOTS and _wayland.have("wtype"):
-        return _wayland.WtypeKeyboard
     socket_path = _wayland.ydotool_socket()  # checked: never a link or someone else's
     if _wayland.have("ydotool") and socket_path is not None:
         checked = socket_path
@@ -105,22 +130,28 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
 def clipboard(kind: str) -> Callable[[], Clipboard] | Missing:
     if kind == "x11":
         return Missing("X11's clipboard", instead="the clipboard of traycodes' own window (Tk)")
-    from . import _wayland
+    if kind in WAYLAND and shutil.which("wl-copy") and shutil.which("wl-paste"):
 
-    if kind in WAYLAND and _wayland.have("wl-copy") and _wayland.have("wl-paste"):
-        return _wayland.WlClipboard
+        def wl_clipboard() -> Clipboard:
+            from ._wayland import WlClipboard
+
+            return WlClipboard()
+
+        return wl_clipboard
     return Missing("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
 
 
 def screenshot(kind: str) -> Screenshot | Missing:
     if kind not in WAYLAND:
         return imagegrab(all_screens=False)
-    import shutil
-
-    from . import _wayland
-
     if kind in WLROOTS and shutil.which("grim"):
-        return _wayland.grim_screenshot
+
+        def grim() -> Image.Image:
+            from ._wayland import grim_screenshot
+
+            return grim_screenshot()
+
+        return grim
     from ._portal import SCREENSHOT, portal_has, portal_screenshot
 
     if portal_has(SCREENSHOT):
@@ -146,10 +177,75 @@ def folder_watcher(folder: Path, on_change: Callable[[set[str]], None]) -> Folde
     return Inotify(folder, on_change)
 
 
-def x11_shortcuts(bindings: Bindings) -> GlobalShortcuts:
+def x11_shortcuts(bindings: Bindings, labels: Labels | None = None) -> GlobalShortcuts:
     from ._x11_keys import X11Shortcuts
 
     return X11Shortcuts(bindings)
+
+
+def global_shortcuts(kind: str) -> ShortcutsMaker | Missing:
+    """Grabs on the X root window; on Wayland, which lets no app take global keys, the
+    GlobalShortcuts portal where the desktop has it (KDE Plasma, Hyprland, GNOME 48+)."""
+    if kind == "x11":
+        return x11_shortcuts
+    if kind not in WAYLAND:
+        return Missing("no graphical session")
+    if kind not in ("sway", "wlroots"):  # their portals (wlr) have no GlobalShortcuts
+        from ._portal import SHORTCUTS, portal_has, portal_shortcuts
+
+        if portal_has(SHORTCUTS):
+            return portal_shortcuts
+    return Missing(
+        "Wayland lets no app take global keys, and this desktop has no GlobalShortcuts portal",
+        instead="a desktop shortcut that runs 'traycodes type' ('traycodes hotkeys')",
+    )
+
+
+def ipc_transport() -> IpcTransport:
+    """A Unix socket in a folder private to the user."""
+    if sys.platform != "win32":
+        from ._unix_socket import SocketTransport
+
+        return SocketTransport()
+    raise DesktopError("no Unix sockets on Windows")  # never: Windows has its own platform
+
+
+def status_notifier_host() -> bool:
+    """A StatusNotifierItem host is there to show an icon (KDE, waybar, GNOME with the
+    AppIndicator extension): ``org.kde.StatusNotifierWatcher`` has an owner."""
+    from ._xdg import name_has_owner
+
+    return name_has_owner("org.kde.StatusNotifierWatcher")
+
+
+def has_pygobject() -> bool:
+    """Whether PyGObject is installed (pystray's gtk and appindicator backends need it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("gi") is not None
+
+
+def tray(kind: str) -> Trays:
+    """X11: appindicator, gtk, xorg; without PyGObject and with a StatusNotifierItem host:
+    sni, xorg. Wayland, where no XEmbed tray exists: appindicator, then sni when a host is
+    there to show it (KDE, waybar, GNOME's AppIndicator extension), else none."""
+    if kind in WAYLAND:
+        return Trays(
+            lambda: ("appindicator", "sni", "none") if status_notifier_host() else ("none",)
+        )
+    return Trays(x11_trays)
+
+
+def x11_trays() -> tuple[str, ...]:
+    # The XEmbed tray is there to fall back on. AppIndicator only where a host shows it:
+    # without one it falls back to a GtkStatusIcon and renames it once shown
+    # (gtk_status_icon_set_name re-maps the icon's window), and GDK prints a Gdk-CRITICAL
+    # at every start; the gtk backend makes the same XEmbed icon cleanly. Without
+    # PyGObject the host's own menu (sni) beats traycodes' popup.
+    host = status_notifier_host()
+    if not has_pygobject():
+        return ("sni", "xorg") if host else ("appindicator", "gtk", "xorg")
+    return ("appindicator", "gtk", "xorg") if host else ("gtk", "xorg")
 
 
 def autostart() -> Autostart:
@@ -177,15 +273,6 @@ def host_registration() -> HostRegistration:
 
 
 def unix_platform(kind: str, *, linux: bool) -> Platform:
-    shortcuts: Callable[[Bindings], GlobalShortcuts] | Missing = x11_shortcuts
-    if kind in WAYLAND:
-        shortcuts = Missing(
-            "Wayland lets no app take global keys",
-            instead="the GlobalShortcuts portal, or a desktop shortcut that runs "
-            "'traycodes type' ('traycodes hotkeys')",
-        )
-    elif kind != "x11":
-        shortcuts = Missing("no graphical session")
     return Platform(
         kind=kind,
         window_reader=window_reader(kind),
@@ -196,10 +283,12 @@ def unix_platform(kind: str, *, linux: bool) -> Platform:
         folder_watcher=folder_watcher
         if linux
         else Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
-        global_shortcuts=shortcuts,
+        global_shortcuts=global_shortcuts(kind),
         screenshot=screenshot(kind),
         autostart=autostart,
         launcher=launcher,
         link_handler=link_handler,
         host_registration=host_registration,
+        ipc_transport=ipc_transport,
+        tray=tray(kind),
     )

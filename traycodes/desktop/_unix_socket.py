@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import AlreadyRunning, NotOurs, NotRunning, TrayCodesError
 
-assert sys.platform != "win32"  # mypy: Unix alone (desktop.ipc_transport picks the pipe there)
+assert sys.platform != "win32"  # mypy: Unix alone (Windows' platform has the pipe)
 
 REQUEST_SECONDS = 5.0  # for a whole request to arrive
 MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS, with its NUL

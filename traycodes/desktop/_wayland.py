@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import quietly
-from ..keys import NAMED_KEYS, keysym_name
+from ..keys import NAMED_KEYS, Hotkey, keysym_name
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
 
@@ -40,32 +40,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
 COMMAND_TIMEOUT = 5.0
-
-
-def compositor(env: Mapping[str, str] | None = None) -> str:
-    """``sway``, ``hyprland``, ``kde``, ``gnome``, ``wlroots`` (another wlroots compositor
-    known by name) or ``unknown``: from the variables a session sets."""
-    env = os.environ if env is None else env
-    if env.get("SWAYSOCK"):
-        return "sway"
-    if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
-        return "hyprland"
-    names = {
-        part.strip().lower()
-        for key in ("XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP", "DESKTOP_SESSION")
-        for part in str(env.get(key, "")).split(":")
-        if part.strip()
-    }
-    for name, known in (
-        ("kde", {"kde", "plasma", "plasmawayland"}),
-        ("gnome", {"gnome", "ubuntu", "gnome-classic", "pop"}),
-        ("sway", {"sway"}),
-        ("hyprland", {"hyprland"}),
-        ("wlroots", {"river", "wayfire", "labwc", "niri", "hikari", "qtile", "dwl"}),
-    ):
-        if names & known:
-            return name
-    return "unknown"
 
 
 def make_window(
@@ -333,8 +307,8 @@ class WtypeKeyboard:
     def type(self, text: str, *, enter: bool = False) -> None:
         _run(["wtype", "-s", self.KEYMAP_SETTLE, "-", *(["-k", "Return"] if enter else [])], text)
 
-    def press(self, names: list[str]) -> None:
-        *modifiers, key = names
+    def press(self, hotkey: Hotkey) -> None:
+        *modifiers, key = hotkey.names
         if unknown := [m for m in modifiers if m not in WTYPE_MODIFIERS]:
             raise DesktopError(f"wtype cannot hold the key {unknown[0]!r}")
         mods = [WTYPE_MODIFIERS[m] for m in modifiers]
@@ -395,7 +369,8 @@ class YdotoolKeyboard:
         if enter:
             self._run(["ydotool", "key", "28:1", "28:0"])
 
-    def press(self, names: list[str]) -> None:
+    def press(self, hotkey: Hotkey) -> None:
+        names = hotkey.names
         if unknown := [name for name in names if name not in EVDEV]:
             raise DesktopError(f"ydotool cannot press the key {unknown[0]!r}")
         codes = [EVDEV[name] for name in names]

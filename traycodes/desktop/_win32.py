@@ -281,6 +281,9 @@ def prototypes() -> dict[tuple[str, str], tuple[Any, list[Any]]]:
             [w.HANDLE, ctypes.c_char_p, w.DWORD, ctypes.POINTER(w.DWORD), w.LPVOID],
         ),
         ("kernel32", "FlushFileBuffers"): (w.BOOL, [w.HANDLE]),
+        # a read that waits too long is cancelled from a timer's thread
+        ("kernel32", "OpenThread"): (w.HANDLE, [w.DWORD, w.BOOL, w.DWORD]),
+        ("kernel32", "CancelSynchronousIo"): (w.BOOL, [w.HANDLE]),
         ("kernel32", "GetNamedPipeServerProcessId"): (
             w.BOOL,
             [w.HANDLE, ctypes.POINTER(w.ULONG)],

@@ -12,6 +12,10 @@ from typing import Any
 from ..errors import TrayCodesError
 from ._win32_keys import VIRTUAL_KEYS, virtual_key
 
+TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
+if TYPE_CHECKING:
+    from ..keys import Hotkey
+
 INPUT_KEYBOARD = 1
 KEYEVENTF_KEYUP, KEYEVENTF_UNICODE = 0x0002, 0x0004
 VK_RETURN = 0x0D
@@ -83,9 +87,9 @@ class SendInputKeyboard:
             events += [key(VK_RETURN), key(VK_RETURN, up=True)]
         self._send(events)
 
-    def press(self, names: list[str]) -> None:
+    def press(self, hotkey: Hotkey) -> None:
         vks = []
-        for name in names:
+        for name in hotkey.names:
             vk = PRESSED_MODIFIERS.get(name) or (
                 virtual_key(self.api, name) if len(name) == 1 or name in VIRTUAL_KEYS else 0
             )

@@ -4,8 +4,10 @@ Over :class:`._win32.Win32Api`; tests drive the IPC loop with a fake of this cla
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._base import DesktopError
@@ -24,6 +26,8 @@ INVALID_HANDLE_VALUE = -1
 ERROR_PIPE_CONNECTED = 535
 TOKEN_QUERY, TOKEN_USER_CLASS = 0x0008, 1
 SDDL_REVISION_1 = 1
+THREAD_TERMINATE = 0x0001  # the right CancelSynchronousIo needs
+REQUEST_SECONDS = 5.0  # for a whole request to arrive, as over the Unix socket
 
 
 def pipe_sddl(sid: str) -> str:
@@ -136,14 +140,55 @@ class Win32Pipes:  # pragma: no cover - real Windows only; the logic is tested w
         self.kernel32.SetNamedPipeHandleState(handle, self.ctypes.byref(mode), None, None)
         return int(handle)
 
-    def read(self, handle: int, limit: int) -> bytes:
+    def read(self, handle: int, limit: int, timeout: float | None = None) -> bytes:
+        """One message of at most ``limit`` bytes; TimeoutError when none came within
+        ``timeout`` seconds (the waiting read is cancelled: a client that connects and says
+        nothing cannot hold the one pipe, and so the app's IPC, for ever)."""
         from ctypes import wintypes
 
         buffer = self.ctypes.create_string_buffer(limit)
         got = wintypes.DWORD()
-        if not self.kernel32.ReadFile(handle, buffer, limit, self.ctypes.byref(got), None):
+        with self._deadline(timeout) as expired:
+            ok = self.kernel32.ReadFile(handle, buffer, limit, self.ctypes.byref(got), None)
+        if not ok:
+            if expired():
+                raise TimeoutError(f"no whole message within {timeout:g} s")
             raise OSError("the pipe read failed (too long, or the other end went away)")
         return bytes(buffer.raw[: got.value])
+
+    @contextlib.contextmanager
+    def _deadline(self, timeout: float | None) -> Iterator[Callable[[], bool]]:
+        """While inside, this thread's blocking I/O is cancelled (CancelSynchronousIo) once
+        ``timeout`` has passed; yields whether it was. Never after the block: the timer is
+        stopped under the lock its cancel takes."""
+        if timeout is None:
+            yield lambda: False
+            return
+        thread = self.kernel32.OpenThread(
+            THREAD_TERMINATE, False, self.kernel32.GetCurrentThreadId()
+        )
+        if not thread:  # cannot be cancelled: read unbounded rather than not at all
+            log.warning("the IPC pipe's read cannot be bounded in time")
+            yield lambda: False
+            return
+        lock, done, fired = threading.Lock(), threading.Event(), threading.Event()
+
+        def cancel() -> None:
+            with lock:
+                if not done.is_set():
+                    fired.set()
+                    self.kernel32.CancelSynchronousIo(thread)
+
+        timer = threading.Timer(timeout, cancel)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield fired.is_set
+        finally:
+            with lock:
+                done.set()
+            timer.cancel()
+            self.kernel32.CloseHandle(thread)
 
     def write(self, handle: int, data: bytes) -> None:
         from ctypes import wintypes
@@ -232,7 +277,9 @@ class PipeTransport:
             if pipes.peer_sid(handle, server=True) != sid:
                 raise NotOurs(f"{name} is served by another user's process; nothing was sent")
             pipes.write(handle, message)
-            data: bytes = pipes.read(handle, 1024 * 1024)
+            data: bytes = pipes.read(handle, 1024 * 1024, timeout)
+        except TimeoutError:
+            raise  # an app is there but did not answer in time (as over a socket)
         except OSError:
             raise NotRunning("traycodes did not answer") from None
         finally:
@@ -272,7 +319,8 @@ class PipeListener:
             if pipes.peer_sid(handle, server=False) != self.sid:
                 log.warning("refused an IPC connection from another user")
                 return True
-            pipes.write(handle, answer(pipes.read(handle, self.limit)))
+            request = pipes.read(handle, self.limit, REQUEST_SECONDS)  # TimeoutError: dropped
+            pipes.write(handle, answer(request))
         finally:
             pipes.disconnect(handle)
         return True

@@ -3,7 +3,10 @@ used: importing this module touches no Windows API)."""
 
 from __future__ import annotations
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+import sys
+
+from ._base import DesktopError, IpcTransport
+from ._parts import Platform, Trays, tray_os_platform
 from ._protocols import (
     Autostart,
     Bindings,
@@ -11,6 +14,7 @@ from ._protocols import (
     GlobalShortcuts,
     HostRegistration,
     Keyboard,
+    Labels,
     Launcher,
     LinkHandler,
     WindowReader,
@@ -35,7 +39,7 @@ def clipboard() -> Clipboard:
     return Win32Clipboard()
 
 
-def shortcuts(bindings: Bindings) -> GlobalShortcuts:
+def shortcuts(bindings: Bindings, labels: Labels | None = None) -> GlobalShortcuts:
     from ._win32_keys import Win32Shortcuts
 
     return Win32Shortcuts(bindings)
@@ -65,19 +69,28 @@ def host_registration() -> HostRegistration:
     return WindowsHosts()
 
 
+def ipc_transport() -> IpcTransport:
+    """A named pipe private to the user."""
+    if sys.platform == "win32":
+        from ._win32_pipe import PipeTransport, Win32Pipes
+
+        return PipeTransport(Win32Pipes())
+    raise DesktopError("named pipes are Windows'")  # never: the others have sockets
+
+
 def windows_platform() -> Platform:
-    return Platform(
-        kind="windows",
+    return tray_os_platform(
+        "windows",
+        tray=Trays(lambda: ("win32",)),
+        icon="tray icon",
+        all_screens=True,
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
-        notifier=Missing("no notifier of its own", instead="the tray icon's notifications"),
-        lock_watcher=Missing(NO_LOCK),
-        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
         global_shortcuts=shortcuts,
-        screenshot=imagegrab(all_screens=True),
         autostart=autostart,
         launcher=launcher,
         link_handler=link_handler,
         host_registration=host_registration,
+        ipc_transport=ipc_transport,
     )

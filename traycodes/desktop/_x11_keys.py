@@ -271,8 +271,9 @@ class XTestKeyboard:
                 self._send(keys)
             display.sync()
 
-    def press(self, names: list[str]) -> None:
-        """Press a combination (``["ctrl", "shift", "."]``) and let it go."""
+    def press(self, hotkey: Hotkey) -> None:
+        """Press a combination (``Ctrl+Shift+.``) and let it go."""
+        names = hotkey.names
         with self._lock:
             display = self._open()
             keycodes = []
