@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import N_
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -101,48 +103,56 @@ def add_commands(commands: Any) -> None:
 
     browser = commands.add_parser(
         "browser",
-        help="the browser extension: its folder, and its host in each browser",
-        description="path: print the extension's folder, to load unpacked (--firefox: a "
-        "copy for Firefox). on: install the native messaging host for the browsers found "
-        "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
-        "may start it); off: remove it; status: say where it is installed (exit 1: "
-        "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
-        "(and Firefox's source archive) into --out DIR.",
+        help=N_("the browser extension: its folder, and its host in each browser"),
+        description=N_(
+            "path: print the extension's folder, to load unpacked (--firefox: a "
+            "copy for Firefox). on: install the native messaging host for the browsers found "
+            "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
+            "may start it); off: remove it; status: say where it is installed (exit 1: "
+            "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
+            "(and Firefox's source archive) into --out DIR."
+        ),
     )
     browser.add_argument("action", choices=["path", "on", "off", "status", "pack"])
     browser.add_argument(
-        "--out", metavar="DIR", help="pack: the folder for the stores' zips (default: here)"
+        "--out", metavar="DIR", help=N_("pack: the folder for the stores' zips (default: here)")
     )
     browser.add_argument(
-        "--firefox", action="store_true", help="path: the Firefox build; on: Firefox too"
+        "--firefox", action="store_true", help=N_("path: the Firefox build; on: Firefox too")
     )
     browser.add_argument(
         "--browser",
         action="append",
         metavar="NAME",
-        help="on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
-        "firefox; repeat for more)",
+        help=N_(
+            "on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
+            "firefox; repeat for more)"
+        ),
     )
     browser.add_argument(
         "--copy-to",
         nargs="?",
         const="",
         metavar="DIR",
-        help="path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
-        "folder the browser's folder chooser shows, and print it",
+        help=N_(
+            "path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
+            "folder the browser's folder chooser shows, and print it"
+        ),
     )
     browser.add_argument(
-        "--all", action="store_true", help="on: every browser, whether it is found or not"
+        "--all", action="store_true", help=N_("on: every browser, whether it is found or not")
     )
     vault_options(browser, password=False)
     browser.set_defaults(func=cmd_browser)
 
     host = commands.add_parser(
         "browser-host",
-        help="the browser extension's native messaging host (browsers start it)",
-        description="Speaks the browsers' native messaging protocol on stdin/stdout for "
-        "the traycodes extension; refuses to run for any other caller.",
+        help=N_("the browser extension's native messaging host (browsers start it)"),
+        description=N_(
+            "Speaks the browsers' native messaging protocol on stdin/stdout for "
+            "the traycodes extension; refuses to run for any other caller."
+        ),
     )
-    host.add_argument("caller", nargs="*", help="what the browser passes (its caller)")
+    host.add_argument("caller", nargs="*", help=N_("what the browser passes (its caller)"))
     host.add_argument("--parent-window", help=argparse.SUPPRESS)  # Chromium on Windows
     host.set_defaults(func=cmd_browser_host)

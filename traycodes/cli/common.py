@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
@@ -96,15 +98,15 @@ def entry_from_args(args: argparse.Namespace) -> Entry:
 
 def add_key_options(parser: argparse.ArgumentParser) -> None:
     """Options describing a setup key given with --key."""
-    group = parser.add_argument_group("setup key options (with --key)")
-    group.add_argument("--digits", type=int, metavar="N", help="code length, 1-10 (default 6)")
-    group.add_argument("--period", type=int, metavar="S", help="seconds per code (default 30)")
-    group.add_argument("--algorithm", metavar="A", help="SHA1 (default), SHA256 or SHA512")
-    group.add_argument("--hotp", action="store_true", help="counter-based (HOTP) codes")
+    group = parser.add_argument_group(N_("setup key options (with --key)"))
+    group.add_argument("--digits", type=int, metavar="N", help=N_("code length, 1-10 (default 6)"))
+    group.add_argument("--period", type=int, metavar="S", help=N_("seconds per code (default 30)"))
+    group.add_argument("--algorithm", metavar="A", help=N_("SHA1 (default), SHA256 or SHA512"))
+    group.add_argument("--hotp", action="store_true", help=N_("counter-based (HOTP) codes"))
     group.add_argument(
-        "--counter", type=int, metavar="N", help="HOTP counter (implies --hotp; default 0)"
+        "--counter", type=int, metavar="N", help=N_("HOTP counter (implies --hotp; default 0)")
     )
-    group.add_argument("--steam", action="store_true", help="Steam Guard codes")
+    group.add_argument("--steam", action="store_true", help=N_("Steam Guard codes"))
 
 
 def path_arg(text: str) -> Path:
@@ -269,12 +271,14 @@ def vault_options(parser: argparse.ArgumentParser, *, password: bool = True) -> 
         "--vault",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
+        help=N_("the vault file (default: $TRAYCODES_VAULT, else the user data folder)"),
     )
     if password:
         parser.add_argument(
             "--password-stdin",
             action="store_true",
-            help="read the vault password from the first line of standard input (otherwise "
-            "the keyring, then $TRAYCODES_PASSWORD, then a terminal prompt)",
+            help=N_(
+                "read the vault password from the first line of standard input (otherwise "
+                "the keyring, then $TRAYCODES_PASSWORD, then a terminal prompt)"
+            ),
         )

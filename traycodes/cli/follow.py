@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_
 from .common import say
 
 TYPE_CHECKING = False
@@ -165,52 +166,56 @@ def add_commands(commands: Any) -> None:
 
     follow = commands.add_parser(
         "follow",
-        help="merge a phone authenticator's automatic backups (Aegis, Stratum, 2FAS)",
-        description="Follow the folder a phone authenticator writes its automatic "
-        "backups to (synced to this computer by Syncthing, Nextcloud or a cloud drive): "
-        "each new backup is merged into the vault, account by account; the running app "
-        "does it as backups arrive. Accounts only on this computer are never touched.",
+        help=N_("merge a phone authenticator's automatic backups (Aegis, Stratum, 2FAS)"),
+        description=N_(
+            "Follow the folder a phone authenticator writes its automatic "
+            "backups to (synced to this computer by Syncthing, Nextcloud or a cloud drive): "
+            "each new backup is merged into the vault, account by account; the running app "
+            "does it as backups arrive. Accounts only on this computer are never touched."
+        ),
     )
     actions = follow.add_subparsers(dest="follow_action", metavar="ACTION", required=True)
     add = actions.add_parser(
         "add",
-        help="follow a folder (or one file the phone overwrites) and merge its newest backup",
-        description="The backup's password (an encrypted backup) comes from "
-        "--password-stdin, TRAYCODES_IMPORT_PASSWORD or a prompt, and is kept inside "
-        "the vault (encrypted with it) so that following works unattended.",
+        help=N_("follow a folder (or one file the phone overwrites) and merge its newest backup"),
+        description=N_(
+            "The backup's password (an encrypted backup) comes from "
+            "--password-stdin, TRAYCODES_IMPORT_PASSWORD or a prompt, and is kept inside "
+            "the vault (encrypted with it) so that following works unattended."
+        ),
     )
     add.add_argument("path", metavar="PATH")
     add.add_argument(
         "--format",
         choices=["aegis", "stratum", "2fas", "auto"],
         default="auto",
-        help="the phone app (default: told by the backups' names, else their content)",
+        help=N_("the phone app (default: told by the backups' names, else their content)"),
     )
-    add.add_argument("--name", help="what to call it (default: the app's name)")
+    add.add_argument("--name", help=N_("what to call it (default: the app's name)"))
     add.add_argument(
         "--password-stdin",
         dest="backup_password_stdin",
         action="store_true",
-        help="read the backups' password from the first line of standard input",
+        help=N_("read the backups' password from the first line of standard input"),
     )
     vault_options(add, password=False)
     add.set_defaults(func=cmd_follow_add)
     sync = actions.add_parser(
-        "sync", help="merge the newest backup of each followed source (or one), if new"
+        "sync", help=N_("merge the newest backup of each followed source (or one), if new")
     )
     sync.add_argument("name", nargs="?", metavar="NAME")
     sync.add_argument(
         "--accept-removals",
         action="store_true",
-        help="apply a backup that removes more than half of the source's accounts",
+        help=N_("apply a backup that removes more than half of the source's accounts"),
     )
     vault_options(sync, password=False)
     sync.set_defaults(func=cmd_follow_sync)
-    listing = actions.add_parser("list", help="the followed sources and their last backup")
-    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing = actions.add_parser("list", help=N_("the followed sources and their last backup"))
+    listing.add_argument("--json", action="store_true", help=N_("as JSON"))
     vault_options(listing, password=False)
     listing.set_defaults(func=cmd_follow_list)
-    remove = actions.add_parser("remove", help="stop following a source (its accounts stay)")
+    remove = actions.add_parser("remove", help=N_("stop following a source (its accounts stay)"))
     remove.add_argument("name", metavar="NAME")
     vault_options(remove, password=False)
     remove.set_defaults(func=cmd_follow_remove)

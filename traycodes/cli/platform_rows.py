@@ -7,34 +7,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import desktop
+from ..i18n import N_, _
 
 Row = tuple[str, bool, str, str]  # part, ok, what was found, the fix
 
 # part of desktop.Platform -> doctor's row; the first five have rows of their own on
 # Wayland (cli/wayland.py, which asks the compositor), the rest on every desktop
 ROWS = {
-    "window_reader": "window in front",
-    "keyboard": "typing",
-    "clipboard": "clipboard",
-    "screenshot": "screen (QR)",
-    "lock_watcher": "screen lock",
-    "notifier": "notifications",
-    "folder_watcher": "file changes",
+    "window_reader": N_("window in front"),
+    "keyboard": N_("typing"),
+    "clipboard": N_("clipboard"),
+    "screenshot": N_("screen (QR)"),
+    "lock_watcher": N_("screen lock"),
+    "notifier": N_("notifications"),
+    "folder_watcher": N_("file changes"),
 }
 INPUT_PARTS = ("window_reader", "keyboard", "clipboard", "screenshot")
 FIXES = {
-    "window_reader": "the hotkey opens a chooser instead",
-    "keyboard": "codes are copied instead",
-    "lock_watcher": "lock traycodes from its menu when you leave",
-    "screenshot": "QR images from files still work",
+    "window_reader": N_("the hotkey opens a chooser instead"),
+    "keyboard": N_("codes are copied instead"),
+    "lock_watcher": N_("lock traycodes from its menu when you leave"),
+    "screenshot": N_("QR images from files still work"),
 }
 PRESENT = {
-    "window_reader": "read from {kind}",
-    "clipboard": "the OS clipboard; codes are marked for clipboard histories to skip",
-    "screenshot": "the whole screen can be read for a QR code",
-    "lock_watcher": "listens for the screen lock (logind, the screensaver) to lock too",
-    "notifier": "desktop notifications (org.freedesktop.Notifications)",
-    "folder_watcher": "a followed folder's changes are heard (inotify)",
+    "window_reader": N_("read from {kind}"),
+    "clipboard": N_("the OS clipboard; codes are marked for clipboard histories to skip"),
+    "screenshot": N_("the whole screen can be read for a QR code"),
+    "lock_watcher": N_("listens for the screen lock (logind, the screensaver) to lock too"),
+    "notifier": N_("desktop notifications (org.freedesktop.Notifications)"),
+    "folder_watcher": N_("a followed folder's changes are heard (inotify)"),
 }
 KIND_NAMES = {"x11": "X11", "windows": "Windows", "macos": "macOS"}
 
@@ -50,7 +51,7 @@ def platform_rows(platform: desktop.Platform) -> list[Row]:
         part = parts[name]
         if isinstance(part, desktop.Missing):
             said = f"{part.instead} ({part.reason})" if part.instead else part.reason
-            fix = "" if part.instead else FIXES.get(name, "")
+            fix = _(FIXES[name]) if name in FIXES and not part.instead else ""
             rows.append((label, bool(part.instead), said, fix))
         else:
             rows.append(_present(name, label, part, platform.kind))
@@ -61,11 +62,11 @@ def _present(name: str, label: str, part: object, kind: str) -> Row:
     if name == "keyboard":
         assert callable(part)
         keyboard: desktop.Keyboard = part()
-        return (label, True, f"types through {keyboard.name}", "")
+        return (label, True, _("types through {name}").format(name=keyboard.name), "")
     if name == "window_reader":
         assert callable(part)
         return _read_window(label, part, kind)
-    return (label, True, PRESENT[name].format(kind=KIND_NAMES.get(kind, kind)), "")
+    return (label, True, _(PRESENT[name]).format(kind=KIND_NAMES.get(kind, kind)), "")
 
 
 def _read_window(label: str, make: Callable[[], desktop.WindowReader], kind: str) -> Row:
@@ -77,6 +78,7 @@ def _read_window(label: str, make: Callable[[], desktop.WindowReader], kind: str
         finally:
             reader.close()
     except Exception as exc:  # TrayCodesError, OSError, Xlib's display errors: reported
-        fix = "run doctor inside the desktop session"
+        fix = _("run doctor inside the desktop session")
         return (label, False, str(exc) or type(exc).__name__, fix)
-    return (label, True, PRESENT["window_reader"].format(kind=KIND_NAMES.get(kind, kind)), "")
+    said = _(PRESENT["window_reader"]).format(kind=KIND_NAMES.get(kind, kind))
+    return (label, True, said, "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import N_
 from ..model import OtpType
 from ..otp import code, remaining
 from .common import (
@@ -249,34 +250,39 @@ def add_commands(commands: Any) -> None:
     """Register the record commands on the CLI's sub-command table."""
     add = commands.add_parser(
         "add",
-        help="add an OTP from a link or a setup key",
-        description="Add an OTP. The same secret again changes nothing; a record with the "
-        "same issuer and account but another secret is replaced only with "
-        "--replace, kept apart with --new; a record for the same site that waits "
-        "for an OTP receives it. LINK may be '-' to read it from standard input.",
+        help=N_("add an OTP from a link or a setup key"),
+        description=N_(
+            "Add an OTP. The same secret again changes nothing; a record with the "
+            "same issuer and account but another secret is replaced only with "
+            "--replace, kept apart with --new; a record for the same site that waits "
+            "for an OTP receives it. LINK may be '-' to read it from standard input."
+        ),
     )
     add.add_argument(
-        "link", nargs="?", metavar="LINK", help="otpauth://, steam:// or otpauth-migration:// link"
+        "link",
+        nargs="?",
+        metavar="LINK",
+        help=N_("otpauth://, steam:// or otpauth-migration:// link"),
     )
-    add.add_argument("--key", metavar="KEY", help="a base32 setup key ('-': standard input)")
-    add.add_argument("--issuer", metavar="I", help="the site or app (with --key)")
-    add.add_argument("--account", metavar="A", help="the account name (with --key)")
+    add.add_argument("--key", metavar="KEY", help=N_("a base32 setup key ('-': standard input)"))
+    add.add_argument("--issuer", metavar="I", help=N_("the site or app (with --key)"))
+    add.add_argument("--account", metavar="A", help=N_("the account name (with --key)"))
     add.add_argument(
         "--website",
         action="append",
         metavar="URL",
-        help="a website for matching the window in front (repeatable)",
+        help=N_("a website for matching the window in front (repeatable)"),
     )
-    add.add_argument("--tag", action="append", metavar="TAG", help="a tag (repeatable)")
+    add.add_argument("--tag", action="append", metavar="TAG", help=N_("a tag (repeatable)"))
     add.add_argument(
         "--replace",
         action="store_true",
-        help="replace the secret of the record with the same issuer and account",
+        help=N_("replace the secret of the record with the same issuer and account"),
     )
     add.add_argument(
         "--new",
         action="store_true",
-        help="keep a record with the same issuer and account and add another",
+        help=N_("keep a record with the same issuer and account and add another"),
     )
     add_key_options(add)
     vault_options(add)
@@ -284,26 +290,30 @@ def add_commands(commands: Any) -> None:
 
     listing = commands.add_parser(
         "list",
-        help="list records with their current codes",
-        description="List the records with their current codes and seconds left. HOTP codes "
-        "are shown at the stored counter, which is not advanced.",
+        help=N_("list records with their current codes"),
+        description=N_(
+            "List the records with their current codes and seconds left. HOTP codes "
+            "are shown at the stored counter, which is not advanced."
+        ),
     )
     listing.add_argument(
         "--json",
         action="store_true",
-        help="a JSON array (id, issuer, account, type, digits, period, code, "
-        "remaining, ...); never the secret",
+        help=N_(
+            "a JSON array (id, issuer, account, type, digits, period, code, "
+            "remaining, ...); never the secret"
+        ),
     )
     listing.add_argument(
-        "--at", type=time_arg, metavar="UNIX_SECONDS", help="codes at this time instead of now"
+        "--at", type=time_arg, metavar="UNIX_SECONDS", help=N_("codes at this time instead of now")
     )
     vault_options(listing)
     listing.set_defaults(func=cmd_list)
 
     remove = commands.add_parser(
         "remove",
-        help="remove a record",
-        description="Remove the record QUERY names (it stays in the backups).",
+        help=N_("remove a record"),
+        description=N_("Remove the record QUERY names (it stays in the backups)."),
     )
     remove.add_argument("query", metavar="QUERY")
     vault_options(remove)
@@ -311,42 +321,42 @@ def add_commands(commands: Any) -> None:
 
     edit = commands.add_parser(
         "edit",
-        help="change a record's names, websites, note, tags",
-        description="Change the record QUERY names.",
+        help=N_("change a record's names, websites, note, tags"),
+        description=N_("Change the record QUERY names."),
     )
     edit.add_argument("query", metavar="QUERY")
     edit.add_argument("--issuer")
     edit.add_argument("--account")
     edit.add_argument("--note")
     edit.add_argument(
-        "--website", action="append", metavar="URL", help="add a website (repeatable)"
+        "--website", action="append", metavar="URL", help=N_("add a website (repeatable)")
     )
     edit.add_argument(
-        "--clear-websites", action="store_true", default=None, help="remove the websites first"
+        "--clear-websites", action="store_true", default=None, help=N_("remove the websites first")
     )
-    edit.add_argument("--tag", action="append", help="add a tag (repeatable)")
+    edit.add_argument("--tag", action="append", help=N_("add a tag (repeatable)"))
     edit.add_argument(
-        "--clear-tags", action="store_true", default=None, help="remove the tags first"
+        "--clear-tags", action="store_true", default=None, help=N_("remove the tags first")
     )
     edit.add_argument(
         "--title-pattern",
         action="append",
         metavar="PATTERN",
-        help="a window-title pattern, wildcard or /regex/ (repeatable)",
+        help=N_("a window-title pattern, wildcard or /regex/ (repeatable)"),
     )
-    edit.add_argument("--app", action="append", help="an application name (repeatable)")
+    edit.add_argument("--app", action="append", help=N_("an application name (repeatable)"))
     edit.add_argument(
-        "--favorite", action=argparse.BooleanOptionalAction, default=None, help="show it first"
+        "--favorite", action=argparse.BooleanOptionalAction, default=None, help=N_("show it first")
     )
     edit.add_argument(
         "--hotkey-action",
         choices=["type", "copy", "both", "default"],
-        help="what the hotkey does for this record (default: the setting)",
+        help=N_("what the hotkey does for this record (default: the setting)"),
     )
     edit.add_argument(
         "--restore-previous-key",
         action="store_true",
-        help="bring back the key a re-enrolment replaced (the two swap)",
+        help=N_("bring back the key a re-enrolment replaced (the two swap)"),
     )
     vault_options(edit)
     edit.set_defaults(func=cmd_edit)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_
 from .common import say
 
 TYPE_CHECKING = False
@@ -296,60 +297,66 @@ def add_commands(commands: Any) -> None:
 
     imp = commands.add_parser(
         "import",
-        help="import accounts from another authenticator",
-        description="Import from Google Authenticator (otpauth-migration:// links or QR "
-        "images), Aegis, 2FAS, andOTP, Stratum (plain or encrypted), Bitwarden "
-        "(JSON, password-protected JSON, or CSV), Proton Authenticator and Ente Auth "
-        "(plain or encrypted), Authy (its Android token files), "
-        "LastPass Authenticator, 1Password (CSV or .1pux), KeePass/KeePassXC "
-        "(.kdbx), FreeOTP+, a text file of otpauth links, or a traycodes "
-        "backup. SOURCE is a file, '-' for standard input, a link, or QR "
-        "images (several for a multi-part Google export). All or nothing: one "
-        "unreadable account imports nothing (exit 2) unless --skip-invalid; "
-        "accounts of a kind traycodes does not make (mOTP, Yandex) are left out "
-        "and listed. Accounts already in the vault are skipped, and one given "
-        "twice (same secret and parameters) is merged. An encrypted export's "
-        "password comes from --password-stdin, TRAYCODES_IMPORT_PASSWORD or a "
-        "terminal prompt; the vault's from the keyring, TRAYCODES_PASSWORD or a "
-        "prompt.",
+        help=N_("import accounts from another authenticator"),
+        description=N_(
+            "Import from Google Authenticator (otpauth-migration:// links or QR "
+            "images), Aegis, 2FAS, andOTP, Stratum (plain or encrypted), Bitwarden "
+            "(JSON, password-protected JSON, or CSV), Proton Authenticator and Ente Auth "
+            "(plain or encrypted), Authy (its Android token files), "
+            "LastPass Authenticator, 1Password (CSV or .1pux), KeePass/KeePassXC "
+            "(.kdbx), FreeOTP+, a text file of otpauth links, or a traycodes "
+            "backup. SOURCE is a file, '-' for standard input, a link, or QR "
+            "images (several for a multi-part Google export). All or nothing: one "
+            "unreadable account imports nothing (exit 2) unless --skip-invalid; "
+            "accounts of a kind traycodes does not make (mOTP, Yandex) are left out "
+            "and listed. Accounts already in the vault are skipped, and one given "
+            "twice (same secret and parameters) is merged. An encrypted export's "
+            "password comes from --password-stdin, TRAYCODES_IMPORT_PASSWORD or a "
+            "terminal prompt; the vault's from the keyring, TRAYCODES_PASSWORD or a "
+            "prompt."
+        ),
     )
     imp.add_argument("sources", nargs="+", metavar="SOURCE")
     imp.add_argument(
         "--format",
         choices=_FormatNames(),
         default="auto",
-        help="the export's format (default: detected)",
+        help=N_("the export's format (default: detected)"),
     )
     imp.add_argument(
         "--dry-run",
         action="store_true",
-        help="show what would be added and skipped, and why; change nothing",
+        help=N_("show what would be added and skipped, and why; change nothing"),
     )
     imp.add_argument(
         "--skip-invalid",
         action="store_true",
-        help="import the accounts that can be read, list the others",
+        help=N_("import the accounts that can be read, list the others"),
     )
     imp.add_argument(
         "--password-stdin",
         dest="import_password_stdin",
         action="store_true",
-        help="read the export's password from the first line of standard input",
+        help=N_("read the export's password from the first line of standard input"),
     )
-    imp.add_argument("--vault", metavar="PATH", default=argparse.SUPPRESS, help="the vault file")
+    imp.add_argument(
+        "--vault", metavar="PATH", default=argparse.SUPPRESS, help=N_("the vault file")
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = commands.add_parser(
         "export",
-        help="export accounts (backup, Aegis, Bitwarden, 2FAS, otpauth links, QR codes)",
-        description="traycodes: an encrypted backup that 'traycodes import' restores; "
-        "aegis: Aegis JSON (--encrypt for an encrypted one); bitwarden: Bitwarden "
-        "JSON (logins with their codes, for a password manager); 2fas: a plain .2fas "
-        "backup; otpauth: a text "
-        "list of links; qr: one QR code per account; google-qr: Google "
-        "Authenticator export QR codes. Plain exports hold your secrets in clear "
-        "and are written readable by you alone. A new password for the export "
-        "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD.",
+        help=N_("export accounts (backup, Aegis, Bitwarden, 2FAS, otpauth links, QR codes)"),
+        description=N_(
+            "traycodes: an encrypted backup that 'traycodes import' restores; "
+            "aegis: Aegis JSON (--encrypt for an encrypted one); bitwarden: Bitwarden "
+            "JSON (logins with their codes, for a password manager); 2fas: a plain .2fas "
+            "backup; otpauth: a text "
+            "list of links; qr: one QR code per account; google-qr: Google "
+            "Authenticator export QR codes. Plain exports hold your secrets in clear "
+            "and are written readable by you alone. A new password for the export "
+            "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD."
+        ),
     )
     exp.add_argument(
         "--format",
@@ -360,23 +367,23 @@ def add_commands(commands: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="the file (a folder for QR codes); default: standard output",
+        help=N_("the file (a folder for QR codes); default: standard output"),
     )
-    exp.add_argument("--encrypt", action="store_true", help="encrypt the Aegis export")
+    exp.add_argument("--encrypt", action="store_true", help=N_("encrypt the Aegis export"))
     exp.add_argument(
         "--only-desktop",
         action="store_true",
-        help="only the accounts that did not come from a followed phone ('traycodes follow')",
+        help=N_("only the accounts that did not come from a followed phone ('traycodes follow')"),
     )
     exp.add_argument(
         "--show",
         action="store_true",
-        help="QR codes: show them in a window instead of writing files",
+        help=N_("QR codes: show them in a window instead of writing files"),
     )
     exp.add_argument(
         "--yes",
         action="store_true",
-        help="with --show: do not ask before showing secrets on screen",
+        help=N_("with --show: do not ask before showing secrets on screen"),
     )
     vault_options(exp)
     exp.set_defaults(func=cmd_export)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..i18n import N_
 from .common import (
     PasswordReader,
     keystore_for,
@@ -223,57 +224,65 @@ def add_commands(commands: Any) -> None:
     """Register the vault commands on the CLI's sub-command table."""
     init = commands.add_parser(
         "init",
-        help="create a vault",
-        description="Create an encrypted vault. The password is asked twice on a terminal, "
-        "read from standard input with --password-stdin, or taken from "
-        "$TRAYCODES_PASSWORD (for automation). A key is also kept in the OS "
-        "keyring so that daily use needs no password, unless --no-keyring.",
+        help=N_("create a vault"),
+        description=N_(
+            "Create an encrypted vault. The password is asked twice on a terminal, "
+            "read from standard input with --password-stdin, or taken from "
+            "$TRAYCODES_PASSWORD (for automation). A key is also kept in the OS "
+            "keyring so that daily use needs no password, unless --no-keyring."
+        ),
     )
     init.add_argument(
-        "--no-keyring", action="store_true", help="do not keep a key in the OS keyring"
+        "--no-keyring", action="store_true", help=N_("do not keep a key in the OS keyring")
     )
     init.add_argument(
         "--join",
         metavar="PATH",
-        help="use the vault another computer made at PATH (a synced folder): open it with "
-        "its password, keep this computer's own keyring key, and remember PATH",
+        help=N_(
+            "use the vault another computer made at PATH (a synced folder): open it with "
+            "its password, keep this computer's own keyring key, and remember PATH"
+        ),
     )
     vault_options(init)
     init.set_defaults(func=cmd_init)
 
     passwd = commands.add_parser(
         "passwd",
-        help="change (or set) the vault password",
-        description="Change the vault password: the master key is rewrapped, the records "
-        "are not re-encrypted (so the old password still opens old copies of the vault); "
-        "with --rekey, a new master key: the records and every backup are sealed again, "
-        "other computers' keyring slots are dropped (they join again), and the old "
-        "password opens nothing any more. The new password is asked twice on a terminal, "
-        "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
-        "standard input (the current password first when the keyring does not "
-        "open the vault, then the new one).",
+        help=N_("change (or set) the vault password"),
+        description=N_(
+            "Change the vault password: the master key is rewrapped, the records "
+            "are not re-encrypted (so the old password still opens old copies of the vault); "
+            "with --rekey, a new master key: the records and every backup are sealed again, "
+            "other computers' keyring slots are dropped (they join again), and the old "
+            "password opens nothing any more. The new password is asked twice on a terminal, "
+            "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
+            "standard input (the current password first when the keyring does not "
+            "open the vault, then the new one)."
+        ),
     )
     passwd.add_argument(
         "--rekey",
         action="store_true",
-        help="also change the master key: old copies and the old password open nothing",
+        help=N_("also change the master key: old copies and the old password open nothing"),
     )
     vault_options(passwd)
     passwd.set_defaults(func=cmd_passwd)
 
     backups = commands.add_parser(
         "backups",
-        help="list the encrypted backups",
-        description="List the encrypted backups, newest first.",
+        help=N_("list the encrypted backups"),
+        description=N_("List the encrypted backups, newest first."),
     )
     vault_options(backups, password=False)
     backups.set_defaults(func=cmd_backups)
 
     restore = commands.add_parser(
         "restore",
-        help="restore the records from a backup",
-        description="Restore the records from BACKUP (a number from 'traycodes backups' or a "
-        "path). The current password and keyring keep working.",
+        help=N_("restore the records from a backup"),
+        description=N_(
+            "Restore the records from BACKUP (a number from 'traycodes backups' or a "
+            "path). The current password and keyring keep working."
+        ),
     )
     restore.add_argument("backup", metavar="BACKUP")
     vault_options(restore)
@@ -281,9 +290,11 @@ def add_commands(commands: Any) -> None:
 
     keyring = commands.add_parser(
         "keyring",
-        help="open the vault through the OS keyring, or stop",
-        description="on: keep a key in the OS keyring so the vault opens without its "
-        "password; off: forget it; status: say which keys open the vault.",
+        help=N_("open the vault through the OS keyring, or stop"),
+        description=N_(
+            "on: keep a key in the OS keyring so the vault opens without its "
+            "password; off: forget it; status: say which keys open the vault."
+        ),
     )
     keyring.add_argument("action", choices=["on", "off", "status"])
     vault_options(keyring)
