@@ -281,11 +281,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     )
     _clock_findings(findings, settings.clock_offset)
     # the statuses in the user's language (in English, OK and PROBLEM, which scripts grep)
-    said = {"OK": _("OK"), "PROBLEM": _("PROBLEM")}
-    status_width = max(7, *(len(s) + 1 for s in said.values()))
+    statuses = {"OK": _("OK"), "PROBLEM": _("PROBLEM")}
+    status_width = max(7, *(len(s) + 1 for s in statuses.values()))
     width = max(len(f[1]) for f in findings)
     for status, part, detail, fix in findings:
-        line = f"{said[status]:<{status_width}} {part:<{width}}  {detail}"
+        line = f"{statuses[status]:<{status_width}} {part:<{width}}  {detail}"
         print(line + (_(" -- fix: {fix}").format(fix=fix) if fix else ""))
     return 0 if all(f[0] == "OK" for f in findings) else 1
 
