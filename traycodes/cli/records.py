@@ -71,7 +71,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         return report
 
     report = vault.update(add_all)
-    for (action, _, detail), sentence in zip(report.results, report.sentences(), strict=True):
+    for (action, _record, detail), sentence in zip(report.results, report.sentences(), strict=True):
         # the command's own words for an add that changes nothing
         say(f"{detail} already has this secret; nothing changed" if action == "skip" else sentence)
     return 0

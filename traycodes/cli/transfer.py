@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{listed}{more}; --skip-invalid imports the others"
         )
     good = [(item.where, item.entry) for item in batch.items if item.entry is not None]
-    entries = [entry for _, entry in good]
+    entries = [entry for _line, entry in good]
     if args.dry_run:
         vault = open_vault(args, writing=False) if vault_path(args).exists() else None
         records = {r.id: r for r in vault.records} if vault is not None else {}
