@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..i18n import N_
+from ..i18n import N_, _
 from ..model import OtpType
 from ..otp import code, remaining
 from .common import (
@@ -32,16 +32,16 @@ def _entries_from_args(args: argparse.Namespace) -> list[Entry]:
     from .common import entry_from_args, link_from_args
 
     if args.link and args.key:
-        raise InvalidInput("give a link or --key, not both")
+        raise InvalidInput(_("give a link or --key, not both"))
     if args.link:
         if args.issuer or args.account:
-            raise InvalidInput("--issuer and --account go with --key (a link names its own)")
+            raise InvalidInput(_("--issuer and --account go with --key (a link names its own)"))
         parsed = parse_link(link_from_args(args, args.link))
         return list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
     if not args.key:
-        raise InvalidInput("give an otpauth:// link, or --key KEY with --issuer")
+        raise InvalidInput(_("give an otpauth:// link, or --key KEY with --issuer"))
     if not args.issuer:
-        raise InvalidInput("--key needs --issuer (the site or app it is for)")
+        raise InvalidInput(_("--key needs --issuer (the site or app it is for)"))
     args.uri = None
     return [entry_from_args(args)]
 
@@ -53,7 +53,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..errors import InvalidInput
 
     if args.replace and args.new:
-        raise InvalidInput("--replace and --new exclude each other")
+        raise InvalidInput(_("--replace and --new exclude each other"))
     extra_websites = tuple(args.website or ())
     extra_tags = tuple(args.tag or ())
     entries = [
@@ -73,7 +73,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     report = vault.update(add_all)
     for (action, _record, detail), sentence in zip(report.results, report.sentences(), strict=True):
         # the command's own words for an add that changes nothing
-        say(f"{detail} already has this secret; nothing changed" if action == "skip" else sentence)
+        unchanged = _("{record} already has this secret; nothing changed")
+        say(unchanged.format(record=detail) if action == "skip" else sentence)
     return 0
 
 
@@ -140,7 +141,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
     if not records:
-        say("The vault is empty: add a record with 'traycodes add'.")
+        say(_("The vault is empty: add a record with 'traycodes add'."))
         return 0
     width = min(48, max(len(r.label) for r in records))
     out = []
@@ -148,7 +149,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         star = "*" if record.favorite else " "
         otp = record.otp
         if otp is None:
-            shown, left = "(no OTP yet)", ""
+            shown, left = _("(no OTP yet)"), ""
         else:
             shown = _group(code(otp, now))
             left = "HOTP" if otp.type is OtpType.HOTP else f"{int(remaining(otp, now) + 0.999)}s"
@@ -166,7 +167,8 @@ def cmd_code_query(args: argparse.Namespace) -> int:
     vault = open_vault(args, writing=False)  # an HOTP code still saves its counter
     record = find_one(vault, args.query)
     if record.otp is None:
-        raise NoMatch(f"{record.label} has no OTP yet: add one with 'traycodes add'")
+        said = _("{record} has no OTP yet: add one with 'traycodes add'")
+        raise NoMatch(said.format(record=record.label))
     if record.otp.type is not OtpType.HOTP:
         print(code(record.otp, clock(args)))
         return 0
@@ -185,7 +187,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             records[record.id] = records[record.id].tombstone(now)
 
     vault.update(remove)
-    say(f"Removed {record.label} (it stays in the backups).")
+    say(_("Removed {record} (it stays in the backups).").format(record=record.label))
     return 0
 
 
@@ -214,12 +216,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
         )
         and not args.restore_previous_key
     ):
-        raise InvalidInput("nothing to change: see 'traycodes edit --help'")
+        raise InvalidInput(_("nothing to change: see 'traycodes edit --help'"))
 
     def edit(records: dict[str, Record]) -> Record:
         current = records.get(record.id)
         if current is None or current.deleted:
-            raise NoMatch(f"{record.label} was removed meanwhile")
+            raise NoMatch(_("{record} was removed meanwhile").format(record=record.label))
         changes: dict[str, object] = {}
         for name in ("issuer", "account", "note", "favorite"):
             if getattr(args, name) is not None:
@@ -234,7 +236,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         changes["apps"] = current.apps + tuple(args.app or ())
         if args.restore_previous_key:
             if current.previous_otp is None:
-                raise InvalidInput(f"{current.label} has no previous key to bring back")
+                said = _("{record} has no previous key to bring back")
+                raise InvalidInput(said.format(record=current.label))
             # the two swap: restoring again undoes the restore
             changes["otp"], changes["previous_otp"] = current.previous_otp, current.otp
         edited = current.edited(now, **changes)
@@ -242,7 +245,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         return edited
 
     edited = vault.update(edit)
-    say(f"Saved {edited.label}.")
+    say(_("Saved {record}.").format(record=edited.label))
     return 0
 
 
