@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..i18n import N_
+from ..i18n import N_, _
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,9 +26,11 @@ def cmd_browser(args: argparse.Namespace) -> int:
         target = Path(args.copy_to or Path.home() / install.DEFAULT_COPY)
         print(install.copy_extension(target, firefox=args.firefox))
         say(
-            "In the browser's extensions page (chrome://extensions, edge://extensions…) "
-            "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
-            "traycodes run this again and press the extension's reload button."
+            _(
+                "In the browser's extensions page (chrome://extensions, edge://extensions…) "
+                "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
+                "traycodes run this again and press the extension's reload button."
+            )
         )
         return 0
     if args.action == "on":
@@ -37,8 +39,9 @@ def cmd_browser(args: argparse.Namespace) -> int:
 
         unknown = sorted(set(args.browser or ()) - set(install.BROWSERS))
         if unknown:
+            said = _("no browser called {name}: one of {browsers}")
             raise TrayCodesError(
-                f"no browser called {unknown[0]!r}: one of {', '.join(install.BROWSERS)}"
+                said.format(name=repr(unknown[0]), browsers=", ".join(install.BROWSERS))
             )
         browsers: tuple[str, ...]
         if args.all:
@@ -50,19 +53,23 @@ def cmd_browser(args: argparse.Namespace) -> int:
             browsers = tuple(b for b in install.BROWSERS if b in wanted)
             if not browsers:
                 raise TrayCodesError(
-                    "no browser found (Chromium, Chrome, Brave, Edge, Vivaldi, Firefox): "
-                    "name one with --browser NAME, or --all for every one"
+                    _(
+                        "no browser found (Chromium, Chrome, Brave, Edge, Vivaldi, Firefox): "
+                        "name one with --browser NAME, or --all for every one"
+                    )
                 )
-            say(f"found: {', '.join(browsers)} (--all: every browser traycodes knows)")
+            said = _("found: {browsers} (--all: every browser traycodes knows)")
+            say(said.format(browsers=", ".join(browsers)))
         # the same command a login entry runs (this traycodes, the vault unless usual),
         # with the host's own command after it
         command = autostart_command(vault_path(args))
         for line in install.install([*command, "browser-host"], browsers):
             say(line)
-        say(
+        said = _(
             "Now load the extension: in the browser's extensions page, turn on developer "
-            f"mode and load unpacked: {install.extension_folder()}"
+            "mode and load unpacked: {folder}"
         )
+        say(said.format(folder=install.extension_folder()))
         return 0
     if args.action == "pack":
         from pathlib import Path
@@ -71,20 +78,25 @@ def cmd_browser(args: argparse.Namespace) -> int:
             print(written)
         return 0
     if args.action == "off":
-        for line in install.remove() or ["nothing to remove"]:
+        for line in install.remove() or [_("nothing to remove")]:
             say(line)
         return 0
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
-        print(f"{browser}: {found} ({install.manifest_path(browser)})")
+        said = {"on": _("on"), "off": _("off"), "other": _("other")}.get(found, found)
+        print(f"{browser}: {said} ({install.manifest_path(browser)})")
     for copy in install.copies():
         state = install.copy_state(copy)
-        hint = {
-            "stale": ": from an older traycodes; 'traycodes browser path --copy-to "
-            f"{copy}', then reload the extension",
-            "gone": "",
-        }.get(state, "")
-        print(f"extension copy: {state} ({copy}){hint}")
+        words = {"current": _("current"), "stale": _("stale"), "gone": _("gone")}
+        said = _("extension copy: {state} ({folder})").format(
+            state=words.get(state, state), folder=copy
+        )
+        if state == "stale":
+            said += _(
+                ": from an older traycodes; 'traycodes browser path --copy-to {folder}', "
+                "then reload the extension"
+            ).format(folder=copy)
+        print(said)
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
