@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, set_platform_languages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
             )
 
     def error(self, message: str) -> NoReturn:
-        line = _("{prog}: {message} (see '{command} --help')").format(
+        line = f"{PROG}: " + _("{message} (see '{command} --help')").format(
             prog=PROG, message=translated(message), command=self.prog
         )
         sys.stderr.write(line + "\n")
@@ -240,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from ..errors import TrayCodesError
 
+    set_platform_languages(_platform_languages)
     try:
         # Building the parser imports the command modules: inside the error handling, so
         # that an install missing a part gives one line, not a traceback.
@@ -264,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: {exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write(_("{prog}: interrupted").format(prog=PROG) + "\n")
+        sys.stderr.write(f"{PROG}: " + _("interrupted") + "\n")
         return 130
     except BrokenPipeError:
         # The reader went away (``traycodes list | head``): nothing left to say to it.
@@ -273,19 +274,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except ImportError as exc:  # a broken install, or an optional part missing
         _debug_traceback()
-        message = _(
-            "{prog}: a part of traycodes or of what it needs cannot be loaded "
+        message = f"{PROG}: " + _(
+            "a part of traycodes or of what it needs cannot be loaded "
             "(module {module}); reinstall traycodes (see the README)"
         )
         sys.stderr.write(message.format(prog=PROG, module=exc.name or "?") + "\n")
         return 70
     except Exception as exc:  # a bug: one line for the user, the details on request
         _debug_traceback()
-        message = _(
-            "{prog}: unexpected error ({error}); run again with TRAYCODES_LOG=debug for details"
+        message = f"{PROG}: " + _(
+            "unexpected error ({error}); run again with TRAYCODES_LOG=debug for details"
         )
         sys.stderr.write(message.format(prog=PROG, error=type(exc).__name__) + "\n")
         return 70
+
+
+def _platform_languages() -> list[str]:
+    """The user's UI languages as Windows and macOS keep them (asked only when a string is
+    shown and the environment names no language)."""
+    from ..desktop import ui_languages
+
+    return ui_languages()
 
 
 def _debug_traceback() -> None:

@@ -120,7 +120,7 @@ def path_arg(text: str) -> Path:
 
 def warning(message: str) -> str:
     """``traycodes: warning: ...`` in the user's language."""
-    return _("traycodes: warning: {message}").format(message=message)
+    return "traycodes: " + _("warning: {message}").format(message=message)
 
 
 def say(message: str) -> None:
@@ -251,13 +251,13 @@ def open_vault(
         waiting = conflict_copies(vault.path)
         if waiting:
             said = ngettext(
-                "traycodes: note: {count} sync conflict copy beside the vault will be merged "
+                "note: {count} sync conflict copy beside the vault will be merged "
                 "at the next change (or by the running app)",
-                "traycodes: note: {count} sync conflict copies beside the vault will be merged "
+                "note: {count} sync conflict copies beside the vault will be merged "
                 "at the next change (or by the running app)",
                 len(waiting),
             )
-            say(said.format(count=len(waiting)))
+            say("traycodes: " + said.format(count=len(waiting)))
         return vault
     for copy, outcome in vault.absorb_conflicts():
         if isinstance(outcome, int):

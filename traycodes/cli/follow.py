@@ -34,7 +34,7 @@ def _tell(report: MergeReport | None) -> None:
     if report is None:
         return
     for warning in report.warnings:
-        say(_("traycodes: warning: {message}").format(message=warning))
+        say("traycodes: " + _("warning: {message}").format(message=warning))
     if report.unchanged:
         if not report.warnings:
             say(_("{source}: no new backup.").format(source=report.source))
@@ -91,7 +91,7 @@ def cmd_follow_sync(args: argparse.Namespace) -> int:
         except TrayCodesError as exc:
             if len(names) == 1:
                 raise
-            say(_("traycodes: {name}: {error}").format(name=name, error=exc))
+            say("traycodes: " + _("{name}: {error}").format(name=name, error=exc))
             worst = worst or exc.exit_code
             continue
         _tell(report)

@@ -96,7 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     unsupported = [item for item in batch.items if item.entry is None and item.unsupported]
     bad = [item for item in batch.items if item.entry is None and not item.unsupported]
     for note in batch.notes:
-        say(_("traycodes: note: {note}").format(note=note))
+        say("traycodes: " + _("note: {note}").format(note=note))
     if bad and not args.skip_invalid:
         listed = "; ".join(f"{i.where}: {i.problem}" for i in bad[:3])
         if len(bad) > 3:
@@ -200,9 +200,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         records = desktop_only(records, vault.all_records())
     entries = writers.entries_of(records)
     fmt = args.format
-    clear_warning = _(
-        "traycodes: warning: this export holds your secrets in clear: keep it "
-        "private and delete it once used"
+    clear_warning = "traycodes: " + _(
+        "warning: this export holds your secrets in clear: keep it private and delete it once used"
     )
     if fmt in ("qr", "google-qr"):
         return _export_qr(args, entries, "each" if fmt == "qr" else "google")
@@ -254,7 +253,7 @@ def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int
 
     links, left_out = writers.qr_links(entries, mode)
     for label in left_out:
-        said = _("traycodes: {record} cannot be exported to Google Authenticator: left out")
+        said = "traycodes: " + _("{record} cannot be exported to Google Authenticator: left out")
         say(said.format(record=label))
     if args.show:
         return _show_qr(args, links)

@@ -108,7 +108,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def asks_each_time(why: str) -> str:
-    return _("traycodes: {reason}: the vault will ask for its password each time").format(
+    return "traycodes: " + _("{reason}: the vault will ask for its password each time").format(
         reason=why
     )
 
