@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from .errors import KeyUnavailable, describe
+from .i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,15 @@ class KeyringStore:
             return action()
         except keyring.errors.KeyringError as exc:
             raise KeyUnavailable(
-                f"the keyring ({self.description}) could not {what} the key: {type(exc).__name__}"
+                _("the keyring ({description}) could not {what} the key: {name}").format(
+                    description=self.description, what=what, name=type(exc).__name__
+                )
             ) from exc
         except Exception as exc:  # backends raise D-Bus, OS and Keychain errors of their own
             raise KeyUnavailable(
-                f"the keyring ({self.description}) failed: {type(exc).__name__}"
+                _("the keyring ({description}) failed: {name}").format(
+                    description=self.description, name=type(exc).__name__
+                )
             ) from exc
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..i18n import _
 from . import EXTENSION_ID, GECKO_ID, HOST_NAME
 
 TYPE_CHECKING = False
@@ -168,7 +169,11 @@ def copy_extension(target: Path, *, firefox: bool = False) -> Path:
 
     target = target.expanduser().absolute()
     if target.exists() and any(target.iterdir()) and not (target / COPY_MARKER).exists():
-        raise TrayCodesError(f"{target} holds other files: choose an empty folder or a new name")
+        raise TrayCodesError(
+            _("{target} holds other files: choose an empty folder or a new name").format(
+                target=target
+            )
+        )
     source = extension_folder(firefox=firefox)
     staging = target.with_name(f".{target.name}.new")
     if staging.exists():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
+from ..i18n import _
 from ..model import Entry, Record
 
 MARK = "traycodes:follow"
@@ -84,7 +85,7 @@ class SourceState:
         try:
             data = json.loads(text)
             if data.get("v") != STATE_VERSION:
-                raise InvalidInput("a followed source was saved by a newer traycodes")
+                raise InvalidInput(_("a followed source was saved by a newer traycodes"))
             seen = {
                 str(k): Seen(str(v[0]), float(v[1]), str(v[2])) for k, v in data["seen"].items()
             }
@@ -107,7 +108,7 @@ class SourceState:
                 digests=[str(d) for d in digests][-MAX_DIGESTS:],
             )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            raise InvalidInput("a followed source's state in the vault cannot be read") from None
+            raise InvalidInput(_("a followed source's state in the vault cannot be read")) from None
 
 
 def _hex_id(*parts: str) -> str:
@@ -289,7 +290,7 @@ def merge_backup(
     """
     states = sources_in(records.values())
     if name not in states:
-        raise InvalidInput(f"no followed source is named '{name}'")
+        raise InvalidInput(_("no followed source is named '{name}'").format(name=name))
     state = states[name]
     report = MergeReport(name)
     if backup.digest == state.digest and not (state.held and accept_removals):
