@@ -88,7 +88,7 @@ def install(host_command: list[str], browsers: tuple[str, ...] = BROWSERS) -> li
     hosts = _hosts()
     launcher = launcher_path()
     _write_private(launcher, launcher_text(host_command), 0o700)
-    done = [f"host launcher: {launcher}"]
+    done = [_("host launcher: {path}").format(path=launcher)]
     for browser in browsers:
         path = manifest_path(browser)
         _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
@@ -106,11 +106,11 @@ def remove() -> list[str]:
         if state(browser) == "on":
             path.unlink()
             _hosts().unregister(browser, HOST_NAME)
-            done.append(f"{browser}: removed {path}")
+            done.append(_("{browser}: removed {path}").format(browser=browser, path=path))
     launcher = launcher_path()
     if launcher.exists():
         launcher.unlink()
-        done.append(f"host launcher: removed {launcher}")
+        done.append(_("host launcher: removed {path}").format(path=launcher))
     from . import seen
 
     seen.forget()  # the hotkey no longer hands browser windows over
