@@ -59,7 +59,11 @@ def item(where: str, make: Callable[[], Entry], ref: str = "") -> Item:
     except TrayCodesError as exc:
         return Item(where, problem=str(exc), ref=ref)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-        return Item(where, problem=f"missing or malformed field ({type(exc).__name__})", ref=ref)
+        return Item(
+            where,
+            problem=_("missing or malformed field ({error})").format(error=type(exc).__name__),
+            ref=ref,
+        )
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real export, icons included

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Entry, Record
 
 MARK = "traycodes:follow"
@@ -233,16 +233,33 @@ class MergeReport:
 
     def summary(self) -> str:
         """``1 added, 1 removed`` (or ``no change``)."""
+        counts = {
+            "added": ngettext("{count} added", "{count} added", len(self.added)),
+            "updated": ngettext("{count} updated", "{count} updated", len(self.updated)),
+            "removed": ngettext("{count} removed", "{count} removed", len(self.removed)),
+        }
         parts = [
-            f"{len(getattr(self, name))} {name}"
+            counts[name].format(count=len(getattr(self, name)))
             for name in ("added", "updated", "removed")
             if getattr(self, name)
         ]
         if self.kept:
-            parts.append(f"{len(self.kept)} kept (edited here since)")
+            parts.append(
+                ngettext(
+                    "{count} kept (edited here since)",
+                    "{count} kept (edited here since)",
+                    len(self.kept),
+                ).format(count=len(self.kept))
+            )
         if self.held:
-            parts.append(f"{self.held} removal(s) waiting for confirmation")
-        return ", ".join(parts) or "no change"
+            parts.append(
+                ngettext(
+                    "{count} removal waiting for confirmation",
+                    "{count} removals waiting for confirmation",
+                    self.held,
+                ).format(count=self.held)
+            )
+        return ", ".join(parts) or _("no change")
 
     @property
     def changed(self) -> bool:

@@ -424,7 +424,9 @@ def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneB
         if failed is not None:
             if isinstance(found, MergeReport):
                 raise failed  # nothing newer could be read: that is the pass's problem
-            problem = f"{failed} (the newest readable backup, {file.name}, was taken instead)"
+            problem = _("{error} (the newest readable backup, {file}, was taken instead)").format(
+                error=failed, file=file.name
+            )
             found = replace(found, problems=(problem, *found.problems))
         return found
     assert failed is not None

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import InvalidInput, WrongPassword
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Entry, OtpParams, OtpType
 from ..uri import MigrationBatch, decode_secret, parse_link
 from .base import (
@@ -90,10 +90,14 @@ def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
     for size, seen in by_id.values():
         missing = [str(n + 1) for n in range(size) if n not in seen]
         if missing:
-            notes.append(
-                f"this Google Authenticator export has {size} parts; part(s) "
-                f"{', '.join(missing)} are missing: import their QR codes too"
+            said = ngettext(
+                "this Google Authenticator export has {size} parts; part {missing} is "
+                "missing: import its QR code too",
+                "this Google Authenticator export has {size} parts; parts {missing} are "
+                "missing: import their QR codes too",
+                len(missing),
             )
+            notes.append(said.format(size=size, missing=", ".join(missing)))
     return tuple(notes)
 
 
