@@ -201,3 +201,44 @@ def test_the_platform_languages_are_asked_only_without_an_environment_language(
         assert asked == [1]
     finally:
         i18n.set_platform_languages(None)
+
+
+def format_mismatches(text: str) -> list[str]:
+    """``_("... {name} ...").format(...)`` calls whose fields and keywords differ (a field
+    without its value fails only when the message is shown, in any language)."""
+    import ast
+    import string
+
+    wrong = []
+    for node in ast.walk(ast.parse(text)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Call)
+            and tools._called(node.func.value) is not None
+        ):
+            continue
+        marked = node.func.value.args[: tools.KEYWORDS[tools._called(node.func.value)]]
+        given = {k.arg for k in node.keywords}
+        for literal in marked:
+            if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+                fields = {f for _t, f, _s, _c in string.Formatter().parse(literal.value) if f}
+                if fields != given:
+                    wrong.append(f"line {node.lineno}: {sorted(fields)} != {sorted(given)}")
+    return wrong
+
+
+def test_every_formatted_message_gets_each_of_its_fields() -> None:
+    wrong = {
+        str(path.relative_to(SOURCE)): found
+        for path in sorted((SOURCE / "traycodes").rglob("*.py"))
+        if (found := format_mismatches(path.read_text(encoding="utf-8")))
+    }
+    assert wrong == {}
+
+
+def test_a_planted_missing_field_is_found() -> None:
+    assert format_mismatches('_("{a} and {b}").format(a=1, b=2)') == []
+    assert format_mismatches('_("{a} and {b}").format(a=1)') != []
+    assert format_mismatches('ngettext("{n} file", "{n} files", n).format(m=n)') != []

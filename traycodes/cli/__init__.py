@@ -47,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         line = f"{PROG}: " + _("{message} (see '{command} --help')").format(
-            prog=PROG, message=translated(message), command=self.prog
+            message=translated(message), command=self.prog
         )
         sys.stderr.write(line + "\n")
         raise SystemExit(2)
@@ -278,14 +278,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "a part of traycodes or of what it needs cannot be loaded "
             "(module {module}); reinstall traycodes (see the README)"
         )
-        sys.stderr.write(message.format(prog=PROG, module=exc.name or "?") + "\n")
+        sys.stderr.write(message.format(module=exc.name or "?") + "\n")
         return 70
     except Exception as exc:  # a bug: one line for the user, the details on request
         _debug_traceback()
         message = f"{PROG}: " + _(
             "unexpected error ({error}); run again with TRAYCODES_LOG=debug for details"
         )
-        sys.stderr.write(message.format(prog=PROG, error=type(exc).__name__) + "\n")
+        sys.stderr.write(message.format(error=type(exc).__name__) + "\n")
         return 70
 
 

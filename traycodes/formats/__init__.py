@@ -154,7 +154,7 @@ def read(
     reader = readers.READERS.get(fmt)
     if reader is None:
         raise InvalidInput(
-            _("unknown format '{fmt}' (known: {value})").format(fmt=fmt, value=", ".join(FORMATS))
+            _("unknown format '{fmt}' (known: {known})").format(fmt=fmt, known=", ".join(FORMATS))
         )
     from .budget import end_budget, new_budget
 

@@ -105,7 +105,7 @@ def _stratum_entry(tags: dict[str, list[str]], raw: dict[str, Any]) -> Entry:
     if kind is None:
         if number in STRATUM_UNSUPPORTED:
             raise UnsupportedKind(
-                _("{value} codes are not supported").format(value=STRATUM_UNSUPPORTED[number])
+                _("{kind} codes are not supported").format(kind=STRATUM_UNSUPPORTED[number])
             )
         raise InvalidInput(_("unknown authenticator type {number}").format(number=number))
     algorithm = STRATUM_ALGORITHMS.get(int(raw.get("Algorithm") or 0))

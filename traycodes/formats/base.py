@@ -96,8 +96,8 @@ def load_json(data: bytes, what: str) -> Any:
 def check_size(data: bytes, what: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(
-            _("the {what} is {value} MiB, more than any export: not read").format(
-                what=what, value=len(data) // (1024 * 1024)
+            _("the {what} is {size} MiB, more than any export: not read").format(
+                what=what, size=len(data) // (1024 * 1024)
             )
         )
 

@@ -78,8 +78,8 @@ def _csv_dicts(
             raise InvalidInput(
                 _(
                     "row {number} of the {what} has {count} fields where its header "
-                    "has {count2}: the file is damaged or truncated"
-                ).format(number=number, what=what, count=len(row), count2=len(header))
+                    "has {columns}: the file is damaged or truncated"
+                ).format(number=number, what=what, count=len(row), columns=len(header))
             )
         # Fields after the header's columns (a hand-edited export) name nothing: ignored.
         yield dict(zip(header, row[: len(header)], strict=True))

@@ -251,13 +251,13 @@ def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
     if found != fmt:
         if found == "json" or (fmt == "stratum" and found == "andotp"):
             raise DamagedData(
-                _("{name} is a damaged or truncated {value} backup").format(
-                    name=file.name, value=APPS[fmt]
+                _("{name} is a damaged or truncated {app} backup").format(
+                    name=file.name, app=APPS[fmt]
                 )
             )
         raise InvalidInput(
-            _("{name} is not {value} backup (it looks like {found})").format(
-                name=file.name, value=APPS[fmt], found=found
+            _("{name} is not {app} backup (it looks like {found})").format(
+                name=file.name, app=APPS[fmt], found=found
             )
         )
     if fmt == "aegis":

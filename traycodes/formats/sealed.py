@@ -69,15 +69,15 @@ def check_argon2(
         raise InvalidInput(
             _(
                 "the {what} export asks for Argon2 parameters beyond any it uses "
-                "(memory {shown} KiB, {shown2} passes, {shown3} lanes; at most 1 "
-                "GiB and {argon2_max_passes} passes): it is damaged or was "
+                "(memory {memory} KiB, {passes} passes, {lanes} lanes; at most 1 "
+                "GiB and {most} passes): it is damaged or was "
                 "crafted"
             ).format(
                 what=what,
-                shown=_shown(memory_kib),
-                shown2=_shown(passes),
-                shown3=_shown(lanes),
-                argon2_max_passes=ARGON2_MAX_PASSES,
+                memory=_shown(memory_kib),
+                passes=_shown(passes),
+                lanes=_shown(lanes),
+                most=ARGON2_MAX_PASSES,
             )
         )
     return memory_kib, passes, lanes
@@ -91,11 +91,9 @@ def check_pbkdf2(what: str, iterations: object) -> int:
     ):
         raise InvalidInput(
             _(
-                "the {what} export asks for {shown} PBKDF2 iterations (at most "
-                "{pbkdf2_max_iterations:,}): it is damaged or was crafted"
-            ).format(
-                what=what, shown=_shown(iterations), pbkdf2_max_iterations=PBKDF2_MAX_ITERATIONS
-            )
+                "the {what} export asks for {iterations} PBKDF2 iterations (at most "
+                "{most:,}): it is damaged or was crafted"
+            ).format(what=what, iterations=_shown(iterations), most=PBKDF2_MAX_ITERATIONS)
         )
     return iterations
 

@@ -109,9 +109,9 @@ def _check_size(size: int) -> None:
     if size > MAX_VAULT_BYTES:
         raise DamagedData(
             _(
-                "the vault file is {value} MiB, far larger than any vault: it is "
+                "the vault file is {size} MiB, far larger than any vault: it is "
                 "damaged or was planted; it was not read"
-            ).format(value=size >> 20)
+            ).format(size=size >> 20)
         )
 
 

@@ -281,8 +281,8 @@ def loads(data: bytes) -> VaultFile:
         raise UnsupportedVersion(
             _(
                 "the vault was written by a newer traycodes (format {version}; "
-                "this one reads format {version2}): upgrade traycodes to open it"
-            ).format(version=version, version2=VERSION)
+                "this one reads format {ours}): upgrade traycodes to open it"
+            ).format(version=version, ours=VERSION)
         )
     body, sep, rest = rest.partition(b"\n")
     checksum, sep2, ciphertext = rest.partition(b"\n")
