@@ -316,8 +316,10 @@ def merge_backup(
     if backup.digest in state.digests and backup.digest != state.digest:
         report.unchanged = True
         report.warnings.append(
-            f"{name}: {backup.file} is a backup already read before (an old one put back?); "
-            "it was not applied again"
+            _(
+                "{name}: {file} is a backup already read before (an old one put "
+                "back?); it was not applied again"
+            ).format(name=name, file=backup.file)
         )
         return report
     seen = dict(state.seen)
@@ -361,9 +363,11 @@ def merge_backup(
     if gone and len(gone) * 2 > len(state.seen) and not accept_removals:
         report.held = len(gone)
         report.warnings.append(
-            f"{name}: the backup {backup.file} would remove {len(gone)} of {len(state.seen)} "
-            "accounts; not applied until you confirm ('traycodes follow sync "
-            f'"{name}" --accept-removals\')'
+            _(
+                "{name}: the backup {file} would remove {count} of {total} "
+                "accounts; not applied until you confirm ('traycodes follow sync "
+                '"{name}" --accept-removals\')'
+            ).format(name=name, file=backup.file, count=len(gone), total=len(state.seen))
         )
     else:
         for identity in gone:
@@ -378,8 +382,10 @@ def merge_backup(
             report.removed.append(current.label)
     if report.kept:
         report.warnings.append(
-            f"{name}: {len(report.kept)} account(s) deleted on the phone stay here because "
-            f"they were edited here since: {', '.join(report.kept[:5])}"
+            _(
+                "{name}: {count} account(s) deleted on the phone stay here "
+                "because they were edited here since: {names}"
+            ).format(name=name, count=len(report.kept), names=", ".join(report.kept[:5]))
         )
     state.seen = seen
     state.file, state.stamp, state.digest = backup.file, backup.stamp, backup.digest

@@ -448,8 +448,10 @@ def _fetch_one(
     if digest in state.digests and digest != state.digest:
         report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
-            f"{state.name}: {file.name} is a backup already read before (an old one put "
-            "back?); it was not applied again"
+            _(
+                "{name}: {file} is a backup already read before (an old one put "
+                "back?); it was not applied again"
+            ).format(name=state.name, file=file.name)
         )
         return report
     backup = read_backup(file, state.format, state.password)
@@ -457,8 +459,9 @@ def _fetch_one(
     if backup.stamp and last and backup.stamp < last:
         report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
-            f"{state.name}: {file.name} is older than the backup last read ({state.file}); "
-            "it was not applied"
+            _(
+                "{name}: {file} is older than the backup last read ({last}); it was not applied"
+            ).format(name=state.name, file=file.name, last=state.file)
         )
         return report
     return backup

@@ -189,14 +189,20 @@ class Vault:
             try:
                 vault.update(lambda records: None)
             except StorageError as exc:  # a read-only folder: the merge still reads right
-                vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
+                vault.warnings.append(
+                    _("{warning}; it could not be saved yet: {error}").format(
+                        warning=caught.warning, error=exc
+                    )
+                )
         if old_masters:  # backups saved here under the key before the rekey: sealed again
             try:
                 with file_lock(path):
                     reseal_old_backups(path, master, old_masters)
             except TrayCodesError as exc:
                 vault.warnings.append(
-                    f"backups made under the old key were not sealed again: {exc}"
+                    _("backups made under the old key were not sealed again: {error}").format(
+                        error=exc
+                    )
                 )
         vault._old_masters = ()
         return vault
