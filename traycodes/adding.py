@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Conflict
+from .i18n import N_, _
 from .model import Entry, OtpParams, Record
 
 NEW = "new"  # the target that says: a record of its own
@@ -88,20 +89,25 @@ class AddReport:
     results: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, action: str) -> int:
-        return sum(1 for done, _, _ in self.results if done == action)
+        return sum(1 for done, _label, _detail in self.results if done == action)
 
     def sentences(self) -> list[str]:
         """One sentence per entry, for people."""
         said = {
-            "skip": "{0} is already there (same secret as {1}).",
-            "merge": "{0} is given twice: merged with {1} (the same key).",
-            "fill": "Added the OTP to {1}.",
-            "replace": "Replaced the key of {1} (the old one is kept: 'traycodes edit "
-            "QUERY --restore-previous-key' brings it back).",
-            "add": "Added {0}.",
-            "beside": "Added {0} beside the one with another secret.",
+            "skip": N_("{name} is already there (same secret as {record})."),
+            "merge": N_("{name} is given twice: merged with {record} (the same key)."),
+            "fill": N_("Added the OTP to {record}."),
+            "replace": N_(
+                "Replaced the key of {record} (the old one is kept: 'traycodes edit "
+                "QUERY --restore-previous-key' brings it back)."
+            ),
+            "add": N_("Added {name}."),
+            "beside": N_("Added {name} beside the one with another secret."),
         }
-        return [said[action].format(label, detail) for action, label, detail in self.results]
+        return [
+            _(said[action]).format(name=label, record=detail)
+            for action, label, detail in self.results
+        ]
 
 
 def _merged(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
@@ -155,8 +161,10 @@ def place(
         if plan.action is AddAction.CONFLICT and chosen is not None:
             if on_conflict == "refuse":
                 raise Conflict(
-                    f"{chosen.label} already has another secret: add --replace to replace "
-                    "it (the old one is kept) or --new to keep both"
+                    _(
+                        "{label} already has another secret: add --replace to replace it "
+                        "(the old one is kept) or --new to keep both"
+                    ).format(label=chosen.label)
                 )
             target = chosen.id if on_conflict == "replace" else NEW
             conflict = True

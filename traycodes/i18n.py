@@ -13,10 +13,14 @@ Strings defined at import time are marked with :func:`N_` and translated where s
 
 from __future__ import annotations
 
+import _thread  # its lock alone: importing threading cost a one-shot command 0.6 ms
 import gettext
 import io
 import os
-import threading
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DOMAIN = "traycodes"
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -26,8 +30,9 @@ class _State:
     """The languages set by the app (else the environment's) and their catalogue, once read."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()
         self.chosen: list[str] | None = None
+        self.platform: Callable[[], list[str]] | None = None
         self.catalogue: gettext.NullTranslations | None = None
 
 
@@ -62,9 +67,28 @@ def environment_languages(environ: dict[str, str] | None = None) -> list[str]:
 
 
 def languages() -> list[str]:
-    """The languages in force: those given to :func:`set_languages`, else the environment's."""
+    """The languages in force: those given to :func:`set_languages`, else the environment's,
+    else the platform's (:func:`set_platform_languages`)."""
     chosen = _state.chosen
-    return list(chosen) if chosen is not None else environment_languages()
+    if chosen is not None:
+        return list(chosen)
+    found = environment_languages()
+    unset = not any(os.environ.get(variable) for variable in _ENVIRONMENT)  # "C" is English
+    if unset and _state.platform is not None:
+        try:
+            found = list(_state.platform())
+        except Exception:  # a language that cannot be read is English, never a failure
+            found = []
+    return found
+
+
+def set_platform_languages(source: Callable[[], list[str]] | None) -> None:
+    """Where the environment names no language (Windows, macOS), ask ``source`` for the
+    user's UI languages: once, when the first string is shown, so that a run that shows
+    none (a one-shot ``traycodes code``) neither asks the OS nor reads a catalogue."""
+    with _state.lock:
+        _state.platform = source
+        _state.catalogue = None
 
 
 def set_languages(wanted: list[str] | None) -> None:
@@ -111,9 +135,10 @@ def catalogue() -> gettext.NullTranslations:
     """The catalogue for the languages in force (English: one that returns what it is given)."""
     found = _state.catalogue
     if found is None:
+        wanted = languages()  # outside the lock: the platform's may import the platform layer
         with _state.lock:
             if _state.catalogue is None:
-                _state.catalogue = _load(languages())
+                _state.catalogue = _load(wanted)
             found = _state.catalogue
     return found
 

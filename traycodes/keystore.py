@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from .errors import KeyUnavailable, describe
+from .i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -105,41 +106,45 @@ class KeyringStore:
             return action()
         except keyring.errors.KeyringError as exc:
             raise KeyUnavailable(
-                f"the keyring ({self.description}) could not {what} the key: {type(exc).__name__}"
+                _("the keyring ({description}) could not {what} the key: {name}").format(
+                    description=self.description, what=what, name=type(exc).__name__
+                )
             ) from exc
         except Exception as exc:  # backends raise D-Bus, OS and Keychain errors of their own
             raise KeyUnavailable(
-                f"the keyring ({self.description}) failed: {type(exc).__name__}"
+                _("the keyring ({description}) failed: {name}").format(
+                    description=self.description, name=type(exc).__name__
+                )
             ) from exc
 
 
 def system_store() -> tuple[KeyStore | None, str]:
     """The OS keyring if one is usable, else None; and a line saying which or why not."""
     if os.environ.get("TRAYCODES_KEYRING", "").strip().lower() in ("off", "0", "no", "false"):
-        return None, "the keyring is turned off (TRAYCODES_KEYRING=off)"
+        return None, _("the keyring is turned off (TRAYCODES_KEYRING=off)")
     try:
         import keyring
         from keyring.backends import chainer, fail
 
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring install must not stop traycodes
-        return None, f"no usable keyring ({type(exc).__name__})"
+        return None, _("no usable keyring ({error})").format(error=type(exc).__name__)
     if isinstance(backend, fail.Keyring):
-        return None, "no usable keyring backend was found"
+        return None, _("no usable keyring backend was found")
     if isinstance(backend, chainer.ChainerBackend):
         # keyring chains every backend above priority 0, plain-text files included: take
         # the best one that keeps keys safe
         safe = [b for b in backend.backends if _keeps_keys_safe(b)]
         if not safe:
-            return None, "no keyring backend that keeps keys safe was found"
+            return None, _("no keyring backend that keeps keys safe was found")
         backend = safe[0]
     if not _keeps_keys_safe(backend):
-        return None, (
-            f"the keyring backend {_describe(backend)} keeps keys in clear or weakly "
+        return None, _(
+            "the keyring backend {backend} keeps keys in clear or weakly "
             "protected (priority below 1): traycodes does not keep its key there"
-        )
+        ).format(backend=_describe(backend))
     store = KeyringStore(backend)
-    return store, f"keyring: {store.description}"
+    return store, _("keyring: {backend}").format(backend=store.description)
 
 
 def _keeps_keys_safe(backend: Any) -> bool:

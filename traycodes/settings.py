@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
 from .keys import Hotkey
 
 APP_NAME = "traycodes"
@@ -206,7 +207,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     except FileNotFoundError:
         pass
     except _Unreadable as exc:
-        raise StorageError(f"{exc}; fix or remove it, then save again (it was kept)") from None
+        raise StorageError(
+            _("{exc}; fix or remove it, then save again (it was kept)").format(exc=exc)
+        ) from None
     values = {name: getattr(settings, name) for name in DESCRIPTIONS}
     text = "# traycodes settings (see the README for each key)\n" + tomli_w.dumps(values)
     try:
@@ -215,4 +218,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None

@@ -18,6 +18,7 @@ import binascii
 from dataclasses import dataclass
 
 from .errors import InvalidInput, InvalidSecret, InvalidUri
+from .i18n import _
 from .model import MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, Algorithm, Entry, OtpParams, OtpType
 
 TYPE_CHECKING = False
@@ -51,16 +52,20 @@ def decode_secret(text: str) -> bytes:
     trailing bits dropped (apps wrote such keys and accepted them). A character outside the
     alphabet is still refused: that is a mistyped key, not a sloppy one."""
     if not isinstance(text, str):
-        raise InvalidSecret("the secret must be text")
+        raise InvalidSecret(_("the secret must be text"))
     key = "".join(text.split()).replace("-", "").replace("_", "").upper().rstrip("=")
     if not key:
-        raise InvalidSecret("the secret is empty")
+        raise InvalidSecret(_("the secret is empty"))
     if not _BASE32_ALPHABET.issuperset(key):
         position = next(i for i, ch in enumerate(key) if ch not in _BASE32_ALPHABET) + 1
-        raise InvalidSecret(f"the secret is not base32: character {position} is not A-Z or 2-7")
+        raise InvalidSecret(
+            _("the secret is not base32: character {position} is not A-Z or 2-7").format(
+                position=position
+            )
+        )
     size = len(key) * 5 // 8
     if size == 0:
-        raise InvalidSecret("the secret is too short: one base32 character holds no whole byte")
+        raise InvalidSecret(_("the secret is too short: one base32 character holds no whole byte"))
     # 'A' is five zero bits: whole groups decode, and the key's bytes come first
     return base64.b32decode(key + "A" * (-len(key) % 8))[:size]
 
@@ -96,7 +101,7 @@ def parse_uri(text: str) -> Entry:
 def inspect_uri(text: str) -> tuple[Entry, tuple[str, ...]]:
     """Like :func:`parse_uri`, plus warnings a person should see before saving."""
     if not isinstance(text, str):
-        raise InvalidUri("the link must be text")
+        raise InvalidUri(_("the link must be text"))
     text = text.strip()
     scheme = _scheme(text)
     if scheme == "steam":
@@ -105,20 +110,20 @@ def inspect_uri(text: str) -> tuple[Entry, tuple[str, ...]]:
         return entry, _secret_warnings(secret)
     if scheme != "otpauth":
         shown = f"'{scheme}://'" if scheme else "no scheme"
-        raise InvalidUri(f"not an otpauth:// link ({shown})")
+        raise InvalidUri(_("not an otpauth:// link ({shown})").format(shown=shown))
 
     rest = text[len("otpauth://") :]
-    rest, _, _fragment = rest.partition("#")
-    path, _, query = rest.partition("?")
-    kind, _, label = path.partition("/")
+    rest, _unused, _fragment = rest.partition("#")
+    path, _unused, query = rest.partition("?")
+    kind, _unused, label = path.partition("/")
     try:
         otp_type = OtpType(kind.lower())
     except ValueError:
-        raise InvalidUri("the link type must be totp, hotp or steam") from None
+        raise InvalidUri(_("the link type must be totp, hotp or steam")) from None
     params = _query(query)
 
     if "secret" not in params or not params["secret"].strip():
-        raise InvalidUri("the link has no secret")
+        raise InvalidUri(_("the link has no secret"))
     secret = _secret(params["secret"])
 
     if params.get("encoder", "").lower() == "steam":
@@ -128,13 +133,13 @@ def inspect_uri(text: str) -> tuple[Entry, tuple[str, ...]]:
         try:
             algorithm = Algorithm.parse(params["algorithm"])
         except ValueError:
-            raise InvalidUri("unsupported algorithm (use SHA1, SHA256 or SHA512)") from None
+            raise InvalidUri(_("unsupported algorithm (use SHA1, SHA256 or SHA512)")) from None
     digits = 5 if otp_type is OtpType.STEAM else _int_param(params, "digits", 6, 1, MAX_DIGITS)
     period = _int_param(params, "period", 30, 1, MAX_PERIOD)
     counter = 0
     if otp_type is OtpType.HOTP:
         if "counter" not in params:
-            raise InvalidUri("an hotp link needs a counter")
+            raise InvalidUri(_("an hotp link needs a counter"))
         counter = _int_param(params, "counter", 0, 0, MAX_COUNTER)
 
     issuer, account, warnings = _names(_unquote(label), params.get("issuer"))
@@ -187,7 +192,7 @@ def _unquote(text: str, *, plus: bool = False) -> str:
 
 
 def _scheme(text: str) -> str:
-    head, sep, _ = text.strip().partition("://")
+    head, sep, _unused = text.strip().partition("://")
     return head.lower() if sep else ""
 
 
@@ -209,11 +214,11 @@ def _query(query: str) -> dict[str, str]:
     for part in query.split("&"):
         if not part:
             continue
-        name, _, value = part.partition("=")
+        name, _unused, value = part.partition("=")
         name = _unquote(name, plus=True).strip().lower()
         if name in _KNOWN:
             if name in params:
-                raise InvalidUri(f"the link gives '{name}' more than once")
+                raise InvalidUri(_("the link gives '{name}' more than once").format(name=name))
             params[name] = _unquote(value, plus=True)
     return params
 
@@ -224,10 +229,12 @@ def _int_param(params: dict[str, str], name: str, default: int, low: int, high: 
     text = params[name].strip()
     digits = text[1:] if text[:1] in ("+", "-") else text
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 25):
-        raise InvalidUri(f"'{name}' must be a whole number")
+        raise InvalidUri(_("'{name}' must be a whole number").format(name=name))
     value = int(text)
     if not low <= value <= high:
-        raise InvalidUri(f"'{name}' must be between {low} and {high}")
+        raise InvalidUri(
+            _("'{name}' must be between {low} and {high}").format(name=name, low=low, high=high)
+        )
     return value
 
 
@@ -298,21 +305,21 @@ def parse_migration(text: str) -> MigrationBatch:
     from . import protobuf  # only for Google exports: not on every start
 
     if not isinstance(text, str) or _scheme(text) != "otpauth-migration":
-        raise InvalidUri("not an otpauth-migration:// link")
-    _, _, query = text.strip().partition("?")
+        raise InvalidUri(_("not an otpauth-migration:// link"))
+    _unused, _unused, query = text.strip().partition("?")
     data = None
     for part in query.split("&"):
-        name, _, value = part.partition("=")
+        name, _unused, value = part.partition("=")
         if name.strip().lower() == "data":
             data = value
     if not data:
-        raise InvalidUri("the export link has no data")
+        raise InvalidUri(_("the export link has no data"))
     # Percent-decode by hand: producers leave '+' unescaped, and '+' here is base64, not space.
     raw = _unquote(data).strip().replace(" ", "+")
     try:
         payload = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidUri("the export link's data is not base64") from None
+        raise InvalidUri(_("the export link's data is not base64")) from None
     try:
         fields = protobuf.decode(payload)
         entries = []
@@ -320,7 +327,9 @@ def parse_migration(text: str) -> MigrationBatch:
             try:
                 entries.append(_migration_entry(protobuf.decode(raw_entry)))
             except InvalidUri as exc:
-                raise InvalidUri(f"account {number} of the export: {exc}") from None
+                raise InvalidUri(
+                    _("account {number} of the export: {exc}").format(number=number, exc=exc)
+                ) from None
         return MigrationBatch(
             entries=tuple(entries),
             version=protobuf.int32(protobuf.last(fields, 2, 0)),
@@ -329,7 +338,7 @@ def parse_migration(text: str) -> MigrationBatch:
             batch_id=protobuf.int32(protobuf.last(fields, 5, 0)),
         )
     except (IndexError, TypeError):
-        raise InvalidUri("the export link's data is damaged or truncated") from None
+        raise InvalidUri(_("the export link's data is damaged or truncated")) from None
 
 
 def _migration_entry(fields: dict[int, list[int | bytes]]) -> Entry:
@@ -343,19 +352,19 @@ def _migration_entry(fields: dict[int, list[int | bytes]]) -> Entry:
     otp_type = _MIGRATION_TYPES.get(protobuf.int32(protobuf.last(fields, 6, 0)))
     counter = protobuf.last(fields, 7, 0)
     if not isinstance(secret, bytes) or not secret:
-        raise InvalidUri("the secret is empty")
+        raise InvalidUri(_("the secret is empty"))
     if algorithm is None:
-        raise InvalidUri("unsupported algorithm (MD5 or unknown)")
+        raise InvalidUri(_("unsupported algorithm (MD5 or unknown)"))
     if digits is None:
-        raise InvalidUri("unsupported number of digits")
+        raise InvalidUri(_("unsupported number of digits"))
     if otp_type is None:
-        raise InvalidUri("unsupported OTP type")
+        raise InvalidUri(_("unsupported OTP type"))
     if not isinstance(counter, int) or not 0 <= counter <= MAX_COUNTER:
-        raise InvalidUri("the counter is out of range")
+        raise InvalidUri(_("the counter is out of range"))
     if issuer and name.startswith(issuer + ":"):
         account = name[len(issuer) + 1 :]
     elif not issuer and ":" in name:
-        issuer, _, account = name.partition(":")
+        issuer, _unused, account = name.partition(":")
     else:
         account = name
     if otp_type is not OtpType.HOTP:
@@ -390,8 +399,10 @@ def format_migration(
             or (otp.type is OtpType.TOTP and otp.period != 30)
         ):
             raise InvalidUri(
-                f"{entry.label} cannot be exported to Google Authenticator "
-                "(it takes 6 or 8 digit codes, TOTP every 30 seconds or HOTP)"
+                _(
+                    "{label} cannot be exported to Google Authenticator (it takes 6 "
+                    "or 8 digit codes, TOTP every 30 seconds or HOTP)"
+                ).format(label=entry.label)
             )
         # An account with a colon and no issuer gets an empty prefix, so the colon survives.
         if entry.issuer or ":" in entry.account:
@@ -422,4 +433,4 @@ def _utf8(value: int | bytes, name: str) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidUri(f"the {name} is not valid UTF-8") from None
+        raise InvalidUri(_("the {name} is not valid UTF-8").format(name=name)) from None

@@ -68,7 +68,7 @@ def test_add_sync_list_remove(cli: Cli, tmp_path: Path) -> None:
     assert PW not in json.dumps(listed) and PW not in cli.ok("follow", "list").stdout
     assert PW.encode() not in (cli.vault.read_bytes())  # sealed with the records
     row = doctor_row(cli, "follow Aegis (Pixel)")
-    assert row.startswith("OK") and "aegis-backup-20260102-100000.json, 2 account(s)" in row
+    assert row.startswith("OK") and "aegis-backup-20260102-100000.json, 2 accounts" in row
     cli.ok("follow", "remove", "Aegis (Pixel)")
     assert json.loads(cli.ok("follow", "list", "--json").stdout) == []
     assert len(cli.records()) == 3  # its accounts stay

@@ -37,10 +37,10 @@ def test_import_everything_once(cli: Cli, tmp_path: Path) -> None:
         ).encode(),
     )
     done = cli.ok("import", aegis)
-    assert "Imported 7 account(s) from aegis" in done.stderr
+    assert "Imported 7 accounts from aegis" in done.stderr
     assert len(cli.records()) == 7
     again = cli.ok("import", aegis)  # re-importing adds no duplicates
-    assert "Imported 0 account(s)" in again.stderr
+    assert "Imported 0 accounts" in again.stderr
     assert "skipped 7 already in the vault" in again.stderr
     assert len(cli.records()) == 7
 
@@ -206,9 +206,9 @@ def test_new_formats_import_once_and_damaged_files_import_nothing(
     data, password, count = new_format_samples(tmp_path)[fmt]
     source = write(tmp_path, f"export-{fmt}", data)
     done = cli.ok("import", source, TRAYCODES_IMPORT_PASSWORD=password or "unused")
-    assert f"Imported {count} account(s)" in done.stderr, done.stderr
+    assert f"Imported {count} account" in done.stderr, done.stderr
     again = cli.ok("import", source, TRAYCODES_IMPORT_PASSWORD=password or "unused")
-    assert "Imported 0 account(s)" in again.stderr
+    assert "Imported 0 accounts" in again.stderr
     assert len(cli.records()) == count
 
     before = cli.vault.read_bytes()

@@ -148,7 +148,7 @@ def from_vault(request: dict[str, str]) -> dict[str, Any]:
     from ..vault import Vault
 
     settings = load_settings()
-    store, _ = system_store()
+    store, _why = system_store()
 
     def no_password() -> str | None:
         raise Locked("traycodes is locked")

@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..i18n import _
 from . import EXTENSION_ID, GECKO_ID, HOST_NAME
 
 TYPE_CHECKING = False
@@ -87,7 +88,7 @@ def install(host_command: list[str], browsers: tuple[str, ...] = BROWSERS) -> li
     hosts = _hosts()
     launcher = launcher_path()
     _write_private(launcher, launcher_text(host_command), 0o700)
-    done = [f"host launcher: {launcher}"]
+    done = [_("host launcher: {path}").format(path=launcher)]
     for browser in browsers:
         path = manifest_path(browser)
         _write_private(path, json.dumps(manifest(browser, launcher), indent=2) + "\n", 0o644)
@@ -105,11 +106,11 @@ def remove() -> list[str]:
         if state(browser) == "on":
             path.unlink()
             _hosts().unregister(browser, HOST_NAME)
-            done.append(f"{browser}: removed {path}")
+            done.append(_("{browser}: removed {path}").format(browser=browser, path=path))
     launcher = launcher_path()
     if launcher.exists():
         launcher.unlink()
-        done.append(f"host launcher: removed {launcher}")
+        done.append(_("host launcher: removed {path}").format(path=launcher))
     from . import seen
 
     seen.forget()  # the hotkey no longer hands browser windows over
@@ -168,7 +169,11 @@ def copy_extension(target: Path, *, firefox: bool = False) -> Path:
 
     target = target.expanduser().absolute()
     if target.exists() and any(target.iterdir()) and not (target / COPY_MARKER).exists():
-        raise TrayCodesError(f"{target} holds other files: choose an empty folder or a new name")
+        raise TrayCodesError(
+            _("{target} holds other files: choose an empty folder or a new name").format(
+                target=target
+            )
+        )
     source = extension_folder(firefox=firefox)
     staging = target.with_name(f".{target.name}.new")
     if staging.exists():

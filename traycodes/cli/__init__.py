@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+
+from ..i18n import N_, _, ngettext, set_platform_languages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,24 +27,115 @@ PROG = "traycodes"
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``traycodes: ...`` and exit 2."""
+    """argparse with one-line errors (``traycodes: ...`` and exit 2), in the user's language:
+    its help is ours (argparse's own ``-h`` text is English only), and its error messages are
+    read back against :data:`ARGPARSE_MESSAGES` and given in the user's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.get("add_help", True)
+        kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=N_("show this help message and exit"),
+            )
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{PROG}: {message} (see '{self.prog} --help')\n")
+        line = f"{PROG}: " + _("{message} (see '{command} --help')").format(
+            message=translated(message), command=self.prog
+        )
+        sys.stderr.write(line + "\n")
         raise SystemExit(2)
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help, as wide as the terminal. argparse itself asks shutil, whose import
-    (with zlib, bz2 and lzma) cost every command 2 ms, a twentieth of a one-shot
-    ``traycodes code``, for a width that only help uses."""
+    """argparse's help, in the user's language and as wide as the terminal. The texts the
+    commands give argparse are marked with ``N_`` and translated here, when help is shown,
+    so that a run that shows none never reads a catalogue. (argparse itself asks shutil for
+    the width, whose import (with zlib, bz2 and lzma) cost every command 2 ms, a twentieth of
+    a one-shot ``traycodes code``, for a width that only help uses.)"""
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=_columns() - 2)
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(_(text) if text and text is not argparse.SUPPRESS else text)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _(action.help) if action.help else action.help
+
+
+# argparse's own messages that reach users (its headings, and the errors :meth:`_Parser.error`
+# is given, in the words of Python 3.11's argparse), translated like ours.
+ARGPARSE_MESSAGES = (
+    N_("positional arguments"),
+    N_("options"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+_ARGPARSE_PLURALS = (("expected %s argument", "expected %s arguments"),)
+
+
+def _pattern(template: str) -> str:
+    """A regular expression that reads ``template``'s values back out of a message."""
+    parts = re.split(r"(%(?:\((\w+)\))?[sr])", template)
+    pattern, values = "", 0
+    for index, part in enumerate(parts):
+        if index % 3 == 0:
+            pattern += re.escape(part)
+        elif index % 3 == 1:
+            name = parts[index + 1] or f"_{values}"
+            values += 1
+            pattern += f"(?P<{name}>.+?)"
+    return f"^{pattern}$"
+
+
+def translated(message: str) -> str:
+    """One of argparse's messages in the user's language (its values, which are names,
+    flags or what the user typed, kept); any other message as it is."""
+    for template in ARGPARSE_MESSAGES:
+        found = re.match(_pattern(template), message, re.DOTALL)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "message" in values:  # "argument -x: <an inner message>"
+            values["message"] = translated(values["message"])
+        # the values were put in with %r already: put back as they are
+        words = re.sub(r"(%(?:\(\w+\))?)r", r"\1s", _(template))
+        if "%(" in template:
+            return words % values
+        if "%" in template:
+            return words % tuple(values.values())
+        return words
+    for singular, plural in _ARGPARSE_PLURALS:
+        for form in (singular, plural):
+            found = re.match(_pattern(form), message)
+            if found is not None:
+                count = found.group("_0")
+                return ngettext(singular, plural, int(count)) % count
+    return message
 
 
 def _columns() -> int:
@@ -105,19 +199,28 @@ def build_parser(
     default ``sys.argv``) names is built in full, unless ``all_commands``."""
     parser = _Parser(
         prog=PROG,
-        description="Two-factor codes from an encrypted vault, in the tray and on the "
-        "command line. With no command, starts the tray app (or shows the running one).",
-        epilog="Exit codes: 0 success; 1 nothing matched; 2 bad input or usage; "
-        "3 locked, wrong password or key unavailable; 4 damaged data; "
-        "5 the system refused a read or write; 70 an unexpected error (a bug).",
+        description=N_(
+            "Two-factor codes from an encrypted vault, in the tray and on the "
+            "command line. With no command, starts the tray app (or shows the running one)."
+        ),
+        epilog=N_(
+            "Exit codes: 0 success; 1 nothing matched; 2 bad input or usage; "
+            "3 locked, wrong password or key unavailable; 4 damaged data; "
+            "5 the system refused a read or write; 70 an unexpected error (a bug)."
+        ),
     )
     from .. import __version__
 
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help=N_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--vault",
         metavar="PATH",
-        help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
+        help=N_("the vault file (default: $TRAYCODES_VAULT, else the user data folder)"),
     )
     table = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = None if all_commands else _command_in(argv)
@@ -137,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from ..errors import TrayCodesError
 
+    set_platform_languages(_platform_languages)
     try:
         # Building the parser imports the command modules: inside the error handling, so
         # that an install missing a part gives one line, not a traceback.
@@ -161,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: {exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted\n")
+        sys.stderr.write(f"{PROG}: " + _("interrupted") + "\n")
         return 130
     except BrokenPipeError:
         # The reader went away (``traycodes list | head``): nothing left to say to it.
@@ -170,18 +274,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except ImportError as exc:  # a broken install, or an optional part missing
         _debug_traceback()
-        sys.stderr.write(
-            f"{PROG}: a part of traycodes or of what it needs cannot be loaded "
-            f"(module {exc.name or '?'}); reinstall traycodes (see the README)\n"
+        message = f"{PROG}: " + _(
+            "a part of traycodes or of what it needs cannot be loaded "
+            "(module {module}); reinstall traycodes (see the README)"
         )
+        sys.stderr.write(message.format(module=exc.name or "?") + "\n")
         return 70
     except Exception as exc:  # a bug: one line for the user, the details on request
         _debug_traceback()
-        sys.stderr.write(
-            f"{PROG}: unexpected error ({type(exc).__name__}); run again with "
-            "TRAYCODES_LOG=debug for details\n"
+        message = f"{PROG}: " + _(
+            "unexpected error ({error}); run again with TRAYCODES_LOG=debug for details"
         )
+        sys.stderr.write(message.format(error=type(exc).__name__) + "\n")
         return 70
+
+
+def _platform_languages() -> list[str]:
+    """The user's UI languages as Windows and macOS keep them (asked only when a string is
+    shown and the environment names no language)."""
+    from ..desktop import ui_languages
+
+    return ui_languages()
 
 
 def _debug_traceback() -> None:

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_, _, ngettext
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -65,8 +67,10 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         pass
     if desktop.display_server() == "none":
         raise TrayCodesError(
-            "no graphical session (DISPLAY is not set): the enrolment dialog needs one; "
-            "'traycodes add LINK' works without"
+            _(
+                "no graphical session (DISPLAY is not set): the enrolment dialog needs one; "
+                "'traycodes add LINK' works without"
+            )
         )
     app = subprocess.Popen(
         autostart_command(vault_path(args)),
@@ -90,7 +94,12 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             continue
         if reply.get("ok"):
             return 0
-    raise TrayCodesError("traycodes did not start within 20 s: try 'traycodes' to see why")
+    raise TrayCodesError(_("traycodes did not start within 20 s: try 'traycodes' to see why"))
+
+
+def refused(reply: dict[str, Any]) -> str:
+    """The running app's no, for the user (its reason is the app's own words)."""
+    return _("the running traycodes refused: {reason}").format(reason=reply.get("error", "?"))
 
 
 def cmd_handler(args: argparse.Namespace) -> int:
@@ -115,12 +124,12 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     adapter = desktop.required(desktop.platform().autostart)()
     if args.action == "on":
         adapter.enable(autostart_command(vault_path(args)))
-        print(f"on: {adapter.location}")
+        print(on_at(adapter.location))
     elif args.action == "off":
         adapter.disable()
-        print("off")
+        print(_("off"))
     else:
-        print(f"on: {adapter.location}" if adapter.enabled() else "off")
+        print(on_at(adapter.location) if adapter.enabled() else _("off"))
     return 0
 
 
@@ -135,8 +144,12 @@ def cmd_desktop(args: argparse.Namespace) -> int:
         adapter.enable(autostart_command(vault_path(args)))
     elif args.action == "off":
         adapter.disable()
-    print(f"on: {adapter.location}" if adapter.enabled() else "off")
+    print(on_at(adapter.location) if adapter.enabled() else _("off"))
     return 0
+
+
+def on_at(location: object) -> str:
+    return _("on: {location}").format(location=location)
 
 
 def cmd_ipc(args: argparse.Namespace) -> int:
@@ -147,14 +160,14 @@ def cmd_ipc(args: argparse.Namespace) -> int:
 
     reply = ipc.request(args.command)
     if not reply.get("ok"):
-        raise TrayCodesError(f"the running traycodes refused: {reply.get('error', '?')}")
+        raise TrayCodesError(refused(reply))
     return 0
 
 
 def _check(
     findings: list[tuple[str, str, str, str]], part: str, ok: bool, detail: str, fix: str = ""
 ) -> None:
-    findings.append(("OK" if ok else "PROBLEM", part, detail, "" if ok else fix))
+    findings.append(("OK" if ok else "PROBLEM", _(part), detail, "" if ok else fix))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -173,11 +186,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     kind = desktop.session_kind()
     _check(
         findings,
-        "display",
+        N_("display"),
         server != "none",
-        {"x11": "X11", "wayland": "Wayland", "none": "no graphical session"}.get(server, server)
+        {"x11": "X11", "wayland": "Wayland", "none": _("no graphical session")}.get(server, server)
         + (f" ({kind})" if server == "wayland" else ""),
-        "run traycodes inside your desktop session (DISPLAY or WAYLAND_DISPLAY set)",
+        _("run traycodes inside your desktop session (DISPLAY or WAYLAND_DISPLAY set)"),
     )
     if server == "wayland":
         has_x = bool(os.environ.get("DISPLAY"))
@@ -185,42 +198,45 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             findings,
             "XWayland",
             has_x,
-            "for traycodes' windows" if has_x else "DISPLAY is not set: no windows",
-            "install Xwayland (xwayland) or turn it on; the command line works without",
+            _("for traycodes' windows") if has_x else _("DISPLAY is not set: no windows"),
+            _("install Xwayland (xwayland) or turn it on; the command line works without"),
         )
     tray = _tray_finding()
-    _check(findings, "tray", tray[0], tray[1], tray[2])
+    _check(findings, N_("tray"), tray[0], tray[1], tray[2])
     store, why = system_store()
     _check(
         findings,
-        "keyring",
+        N_("keyring"),
         store is not None,
         why,
-        "install and unlock a Secret Service (gnome-keyring, KeePassXC) or use the password",
+        _("install and unlock a Secret Service (gnome-keyring, KeePassXC) or use the password"),
     )
     wayland.desktop_findings(lambda *row: _check(findings, *row))
     tk_ok = _import_ok("tkinter")
     _check(
         findings,
-        "clipboard and windows",
+        N_("clipboard and windows"),
         tk_ok,
-        "tkinter" if tk_ok else "tkinter is missing",
-        "install python3-tk (Debian/Ubuntu)",
+        "tkinter" if tk_ok else _("tkinter is missing"),
+        _("install python3-tk (Debian/Ubuntu)"),
     )
     qr = _import_ok("zxingcpp")
-    _check(findings, "QR reader", qr, "zxing-cpp", "pip install zxing-cpp")
+    _check(findings, N_("QR reader"), qr, "zxing-cpp", "pip install zxing-cpp")
     from ..app.start import ui_in_child
 
     platform = desktop.platform()
     owns_main_thread = desktop.required(platform.tray).owns_main_thread
     _check(
         findings,
-        "tray app",
+        N_("tray app"),
         True,
-        "windows in a child process"
-        + (" (macOS: the menu bar owns the main thread)" if owns_main_thread else "")
+        (
+            _("windows in a child process (macOS: the menu bar owns the main thread)")
+            if owns_main_thread
+            else _("windows in a child process")
+        )
         if ui_in_child()
-        else "windows in the app's process",
+        else _("windows in the app's process"),
         "",
     )
     try:
@@ -230,60 +246,66 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     findings.append(
         (
             "OK",
-            "otpauth: links",
+            _("otpauth: links"),
             handled
-            + ("" if handled.startswith("on") else " ('traycodes handler on' to open them here)"),
+            if handled.startswith("on")
+            else _("{state} ('traycodes handler on' to open them here)").format(state=handled),
             "",
         )
     )
     for part, made, command in (
-        ("start at login", platform.autostart, "autostart"),
-        ("app menu", platform.launcher, "desktop"),
+        (N_("start at login"), platform.autostart, "autostart"),
+        (N_("app menu"), platform.launcher, "desktop"),
     ):
         try:
             adapter = desktop.required(made)()
             state = (
-                f"on: {adapter.location}"
+                on_at(adapter.location)
                 if adapter.enabled()
-                else f"off ('traycodes {command} on' to turn it on)"
+                else _("off ('{command}' to turn it on)").format(command=f"traycodes {command} on")
             )
         except TrayCodesError as exc:
             state = str(exc)
-        findings.append(("OK", part, state, ""))
+        findings.append(("OK", _(part), state, ""))
     from ..browser import install as browser
 
     installed = [name for name in browser.BROWSERS if browser.state(name) == "on"]
     findings.append(
         (
             "OK",
-            "browser host",
-            f"on for {', '.join(installed)}"
+            _("browser host"),
+            _("on for {browsers}").format(browsers=", ".join(installed))
             if installed
-            else "off ('traycodes browser on', then load the extension)",
+            else _("off ('traycodes browser on', then load the extension)"),
             "",
         )
     )
     path = vault_path(args)
     backups = list_backups(path)
-    _check(findings, "vault", path.is_file(), str(path), "create one with 'traycodes init'")
-    findings.append(("OK", "backups", f"{len(backups)} encrypted backup(s)", ""))
+    _check(findings, N_("vault"), path.is_file(), str(path), _("create one with 'traycodes init'"))
+    count = len(backups)
+    said = ngettext("{count} encrypted backup", "{count} encrypted backups", count)
+    findings.append(("OK", _("backups"), said.format(count=count), ""))
     _follow_findings(findings)
     settings = load_settings()
     settings_file = config_path()
     _check(
         findings,
-        "settings",
+        N_("settings"),
         not settings.problems,
         str(settings_file)
         if settings_file.exists()
-        else f"defaults (no file yet: {settings_file})",
+        else _("defaults (no file yet: {path})").format(path=settings_file),
         "; ".join(settings.problems),
     )
     _clock_findings(findings, settings.clock_offset)
+    # the statuses in the user's language (in English, OK and PROBLEM, which scripts grep)
+    statuses = {"OK": _("OK"), "PROBLEM": _("PROBLEM")}
+    status_width = max(7, *(len(s) + 1 for s in statuses.values()))
     width = max(len(f[1]) for f in findings)
     for status, part, detail, fix in findings:
-        line = f"{status:<7} {part:<{width}}  {detail}"
-        print(line + (f" -- fix: {fix}" if fix else ""))
+        line = f"{statuses[status]:<{status_width}} {part:<{width}}  {detail}"
+        print(line + (_(" -- fix: {fix}").format(fix=fix) if fix else ""))
     return 0 if all(f[0] == "OK" for f in findings) else 1
 
 
@@ -296,23 +318,27 @@ def _clock_findings(findings: list[tuple[str, str, str, str]], clock_offset: int
     synced, found = desktop.clock_synchronised()
     _check(
         findings,
-        "clock",
+        N_("clock"),
         synced is not False,
         found,
-        "turn on network time (timedatectl set-ntp true; Windows: Date & time settings), "
-        "or run 'traycodes clock check'",
+        _(
+            "turn on network time (timedatectl set-ntp true; Windows: Date & time settings), "
+            "or run 'traycodes clock check'"
+        ),
     )
     last = last_measured()
     if last is None:
-        findings.append(("OK", "clock offset", "not measured ('traycodes clock check')", ""))
+        findings.append(("OK", _("clock offset"), _("not measured ('traycodes clock check')"), ""))
         return
     wrong = off_by(float(last["offset"]), clock_offset)
     _check(
         findings,
-        "clock offset",
+        N_("clock offset"),
         abs(wrong) <= TOLERANCE,
-        f"codes {abs(wrong):.1f} s off at the last check against {last.get('server', '?')}",
-        "set the system clock, or 'traycodes clock check --apply' to set clock_offset",
+        _("codes {seconds} s off at the last check against {server}").format(
+            seconds=f"{abs(wrong):.1f}", server=last.get("server", "?")
+        ),
+        _("set the system clock, or 'traycodes clock check --apply' to set clock_offset"),
     )
 
 
@@ -328,14 +354,23 @@ def _follow_findings(findings: list[tuple[str, str, str, str]]) -> None:
             datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M") if isinstance(at, float) else "?"
         )
         problem = str(seen.get("problem") or "")
-        detail = f"{seen.get('path', '?')}: {seen.get('file') or 'no backup read yet'}"
-        detail += f", {seen.get('count', 0)} account(s), looked at {when}"
+        count = seen.get("count", 0)
+        detail = ngettext(
+            "{path}: {file}, {count} account, looked at {when}",
+            "{path}: {file}, {count} accounts, looked at {when}",
+            count if isinstance(count, int) else 0,
+        ).format(
+            path=seen.get("path", "?"),
+            file=seen.get("file") or _("no backup read yet"),
+            count=count,
+            when=when,
+        )
         findings.append(
             (
                 "PROBLEM" if problem else "OK",
-                f"follow {name}",
+                _("follow {name}").format(name=name),
                 f"{detail}; {problem}" if problem else detail,
-                "see 'traycodes follow list'; 'traycodes follow add' again for a new password"
+                _("see 'traycodes follow list'; 'traycodes follow add' again for a new password")
                 if problem
                 else "",
             )
@@ -363,40 +398,44 @@ def _tray_finding() -> tuple[bool, str, str]:
     try:
         backend, problems = load_backend()
     except NoTray as exc:
-        return False, str(exc), "run in a desktop session with a system tray"
+        return False, str(exc), _("run in a desktop session with a system tray")
     failed = [p for p in problems if p.startswith("appindicator:")]
     if backend.name == "none" and failed:
         return (
             False,
-            "a StatusNotifierItem host is there, but " + failed[0],
-            "install PyGObject and AyatanaAppIndicator3 (scripts/run does it on Debian/Ubuntu)",
+            _("a StatusNotifierItem host is there, but {problem}").format(problem=failed[0]),
+            _("install PyGObject and AyatanaAppIndicator3 (scripts/run does it on Debian/Ubuntu)"),
         )
     if backend.name == "none":
         return (
             False,
-            "no StatusNotifierItem host: no icon (the shortcuts still work)",
-            "KDE and waybar show one; on GNOME turn on the AppIndicator extension",
+            _("no StatusNotifierItem host: no icon (the shortcuts still work)"),
+            _("KDE and waybar show one; on GNOME turn on the AppIndicator extension"),
         )
     if backend.name == "sni":
         return (
             True,
-            "sni (the desktop's tray menu, served over D-Bus without PyGObject; "
-            "GTK's own menus: pipx install 'traycodes[gtk]')",
+            _(
+                "sni (the desktop's tray menu, served over D-Bus without PyGObject; "
+                "GTK's own menus: pipx install 'traycodes[gtk]')"
+            ),
             "",
         )
     if backend.has_menu:
-        return True, f"{backend.name} (menus)", ""
+        return True, _("{backend} (menus)").format(backend=backend.name), ""
     if backend.name == "xorg":
         return (
             True,
-            "xorg (traycodes' own menu on a right-click, the quick-pick window on a click; "
-            "the desktop's own menus need PyGObject: pipx install 'traycodes[gtk]')",
+            _(
+                "xorg (traycodes' own menu on a right-click, the quick-pick window on a click; "
+                "the desktop's own menus need PyGObject: pipx install 'traycodes[gtk]')"
+            ),
             "",
         )
     return (
         True,
-        f"{backend.name} (icon only: click it for the window)",
-        ("for menus install PyGObject and AppIndicator: scripts/run does it on Debian/Ubuntu"),
+        _("{backend} (icon only: click it for the window)").format(backend=backend.name),
+        _("for menus install PyGObject and AppIndicator: scripts/run does it on Debian/Ubuntu"),
     )
 
 
@@ -405,9 +444,11 @@ def add_commands(commands: Any) -> None:
 
     autostart = commands.add_parser(
         "autostart",
-        help="start traycodes at login, or stop",
-        description="on: start the tray app at login (XDG autostart on Linux, a LaunchAgent "
-        "on macOS, the Run key on Windows); off: stop; status: say which.",
+        help=N_("start traycodes at login, or stop"),
+        description=N_(
+            "on: start the tray app at login (XDG autostart on Linux, a LaunchAgent "
+            "on macOS, the Run key on Windows); off: stop; status: say which."
+        ),
     )
     autostart.add_argument("action", choices=["on", "off", "status"])
     vault_options(autostart, password=False)
@@ -415,48 +456,64 @@ def add_commands(commands: Any) -> None:
 
     launcher = commands.add_parser(
         "desktop",
-        help="list traycodes in the app menu, or stop",
-        description="on: add traycodes to the desktop's app menu (Linux: a launcher in "
-        "$XDG_DATA_HOME/applications and its icons in the hicolor theme; Windows: a "
-        "Start-menu shortcut); off: remove exactly what 'on' added; status: say which.",
+        help=N_("list traycodes in the app menu, or stop"),
+        description=N_(
+            "on: add traycodes to the desktop's app menu (Linux: a launcher in "
+            "$XDG_DATA_HOME/applications and its icons in the hicolor theme; Windows: a "
+            "Start-menu shortcut); off: remove exactly what 'on' added; status: say which."
+        ),
     )
     launcher.add_argument("action", choices=["on", "off", "status"])
     vault_options(launcher, password=False)
     launcher.set_defaults(func=cmd_desktop)
 
-    for name, text in (
-        ("type", "type (or copy) the code for the window in front, like the hotkey"),
-        ("pick", "open the running app's quick-pick window, like its hotkey"),
+    for name, text, description in (
+        (
+            "type",
+            N_("type (or copy) the code for the window in front, like the hotkey"),
+            N_(
+                "Ask the running tray app to type (or copy) the code for the window in "
+                "front, like the hotkey. Bind it to a desktop shortcut where global hotkeys "
+                "do not work (Wayland). Exit 1 when traycodes is not running."
+            ),
+        ),
+        (
+            "pick",
+            N_("open the running app's quick-pick window, like its hotkey"),
+            N_(
+                "Ask the running tray app to open its quick-pick window, like its hotkey. "
+                "Bind it to a desktop shortcut where global hotkeys do not work (Wayland). "
+                "Exit 1 when traycodes is not running."
+            ),
+        ),
     ):
-        ipc_command = commands.add_parser(
-            name,
-            help=text,
-            description=f"Ask the running tray app to {text}. Bind it to a desktop shortcut "
-            "where global hotkeys do not work (Wayland). Exit 1 when traycodes is "
-            "not running.",
-        )
+        ipc_command = commands.add_parser(name, help=text, description=description)
         ipc_command.set_defaults(func=cmd_ipc)
 
     enrol = commands.add_parser(
         "enrol",
-        help="add an account in the enrolment dialog",
-        description="Open the running app's enrolment dialog, with LINK filled in (an "
-        "otpauth:// link, as a browser passes it); starts the app when it is not "
-        "running (without the link in its command line: the link is handed over when "
-        "it is up) and exits. The dialog shows the live code before anything is saved.",
+        help=N_("add an account in the enrolment dialog"),
+        description=N_(
+            "Open the running app's enrolment dialog, with LINK filled in (an "
+            "otpauth:// link, as a browser passes it); starts the app when it is not "
+            "running (without the link in its command line: the link is handed over when "
+            "it is up) and exits. The dialog shows the live code before anything is saved."
+        ),
     )
     enrol.add_argument(
-        "link", nargs="?", metavar="LINK", help="the link ('-': read it from standard input)"
+        "link", nargs="?", metavar="LINK", help=N_("the link ('-': read it from standard input)")
     )
     vault_options(enrol, password=False)
     enrol.set_defaults(func=cmd_enrol)
 
     handler = commands.add_parser(
         "handler",
-        help="open clicked otpauth: links with traycodes, or stop",
-        description="on: register traycodes for otpauth: links (Linux: a .desktop file and "
-        "xdg-mime; Windows: HKCU\\Software\\Classes\\otpauth); off: stop; "
-        "status: say which. A clicked link opens the enrolment dialog.",
+        help=N_("open clicked otpauth: links with traycodes, or stop"),
+        description=N_(
+            "on: register traycodes for otpauth: links (Linux: a .desktop file and "
+            "xdg-mime; Windows: HKCU\\Software\\Classes\\otpauth); off: stop; "
+            "status: say which. A clicked link opens the enrolment dialog."
+        ),
     )
     handler.add_argument("action", choices=["on", "off", "status"])
     vault_options(handler, password=False)
@@ -464,12 +521,14 @@ def add_commands(commands: Any) -> None:
 
     doctor = commands.add_parser(
         "doctor",
-        help="check each part of traycodes on this machine",
-        description="One line per part (display, tray, keyring, hotkeys, clipboard, QR "
-        "reader, tray app, links, autostart, app menu, vault, backups, settings, clock; on "
-        "Wayland also XWayland, the window in front, typing, screen capture): OK or "
-        "PROBLEM, with the "
-        "fix. Exits 1 when there is a problem.",
+        help=N_("check each part of traycodes on this machine"),
+        description=N_(
+            "One line per part (display, tray, keyring, hotkeys, clipboard, QR "
+            "reader, tray app, links, autostart, app menu, vault, backups, settings, clock; on "
+            "Wayland also XWayland, the window in front, typing, screen capture): OK or "
+            "PROBLEM, with the "
+            "fix. Exits 1 when there is a problem."
+        ),
     )
     vault_options(doctor, password=False)
     doctor.set_defaults(func=cmd_doctor)

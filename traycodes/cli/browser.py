@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import N_, _
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -24,9 +26,11 @@ def cmd_browser(args: argparse.Namespace) -> int:
         target = Path(args.copy_to or Path.home() / install.DEFAULT_COPY)
         print(install.copy_extension(target, firefox=args.firefox))
         say(
-            "In the browser's extensions page (chrome://extensions, edge://extensions…) "
-            "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
-            "traycodes run this again and press the extension's reload button."
+            _(
+                "In the browser's extensions page (chrome://extensions, edge://extensions…) "
+                "turn on Developer mode, then Load unpacked: this folder. After an upgrade of "
+                "traycodes run this again and press the extension's reload button."
+            )
         )
         return 0
     if args.action == "on":
@@ -35,8 +39,9 @@ def cmd_browser(args: argparse.Namespace) -> int:
 
         unknown = sorted(set(args.browser or ()) - set(install.BROWSERS))
         if unknown:
+            said = _("no browser called {name}: one of {browsers}")
             raise TrayCodesError(
-                f"no browser called {unknown[0]!r}: one of {', '.join(install.BROWSERS)}"
+                said.format(name=repr(unknown[0]), browsers=", ".join(install.BROWSERS))
             )
         browsers: tuple[str, ...]
         if args.all:
@@ -48,19 +53,23 @@ def cmd_browser(args: argparse.Namespace) -> int:
             browsers = tuple(b for b in install.BROWSERS if b in wanted)
             if not browsers:
                 raise TrayCodesError(
-                    "no browser found (Chromium, Chrome, Brave, Edge, Vivaldi, Firefox): "
-                    "name one with --browser NAME, or --all for every one"
+                    _(
+                        "no browser found (Chromium, Chrome, Brave, Edge, Vivaldi, Firefox): "
+                        "name one with --browser NAME, or --all for every one"
+                    )
                 )
-            say(f"found: {', '.join(browsers)} (--all: every browser traycodes knows)")
+            said = _("found: {browsers} (--all: every browser traycodes knows)")
+            say(said.format(browsers=", ".join(browsers)))
         # the same command a login entry runs (this traycodes, the vault unless usual),
         # with the host's own command after it
         command = autostart_command(vault_path(args))
         for line in install.install([*command, "browser-host"], browsers):
             say(line)
-        say(
+        said = _(
             "Now load the extension: in the browser's extensions page, turn on developer "
-            f"mode and load unpacked: {install.extension_folder()}"
+            "mode and load unpacked: {folder}"
         )
+        say(said.format(folder=install.extension_folder()))
         return 0
     if args.action == "pack":
         from pathlib import Path
@@ -69,20 +78,25 @@ def cmd_browser(args: argparse.Namespace) -> int:
             print(written)
         return 0
     if args.action == "off":
-        for line in install.remove() or ["nothing to remove"]:
+        for line in install.remove() or [_("nothing to remove")]:
             say(line)
         return 0
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
-        print(f"{browser}: {found} ({install.manifest_path(browser)})")
+        said = {"on": _("on"), "off": _("off"), "other": _("other")}.get(found, found)
+        print(f"{browser}: {said} ({install.manifest_path(browser)})")
     for copy in install.copies():
         state = install.copy_state(copy)
-        hint = {
-            "stale": ": from an older traycodes; 'traycodes browser path --copy-to "
-            f"{copy}', then reload the extension",
-            "gone": "",
-        }.get(state, "")
-        print(f"extension copy: {state} ({copy}){hint}")
+        words = {"current": _("current"), "stale": _("stale"), "gone": _("gone")}
+        said = _("extension copy: {state} ({folder})").format(
+            state=words.get(state, state), folder=copy
+        )
+        if state == "stale":
+            said += _(
+                ": from an older traycodes; 'traycodes browser path --copy-to {folder}', "
+                "then reload the extension"
+            ).format(folder=copy)
+        print(said)
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
@@ -101,48 +115,56 @@ def add_commands(commands: Any) -> None:
 
     browser = commands.add_parser(
         "browser",
-        help="the browser extension: its folder, and its host in each browser",
-        description="path: print the extension's folder, to load unpacked (--firefox: a "
-        "copy for Firefox). on: install the native messaging host for the browsers found "
-        "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
-        "may start it); off: remove it; status: say where it is installed (exit 1: "
-        "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
-        "(and Firefox's source archive) into --out DIR.",
+        help=N_("the browser extension: its folder, and its host in each browser"),
+        description=N_(
+            "path: print the extension's folder, to load unpacked (--firefox: a "
+            "copy for Firefox). on: install the native messaging host for the browsers found "
+            "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
+            "may start it); off: remove it; status: say where it is installed (exit 1: "
+            "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
+            "(and Firefox's source archive) into --out DIR."
+        ),
     )
     browser.add_argument("action", choices=["path", "on", "off", "status", "pack"])
     browser.add_argument(
-        "--out", metavar="DIR", help="pack: the folder for the stores' zips (default: here)"
+        "--out", metavar="DIR", help=N_("pack: the folder for the stores' zips (default: here)")
     )
     browser.add_argument(
-        "--firefox", action="store_true", help="path: the Firefox build; on: Firefox too"
+        "--firefox", action="store_true", help=N_("path: the Firefox build; on: Firefox too")
     )
     browser.add_argument(
         "--browser",
         action="append",
         metavar="NAME",
-        help="on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
-        "firefox; repeat for more)",
+        help=N_(
+            "on: this browser too, found or not (chromium, chrome, brave, edge, vivaldi, "
+            "firefox; repeat for more)"
+        ),
     )
     browser.add_argument(
         "--copy-to",
         nargs="?",
         const="",
         metavar="DIR",
-        help="path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
-        "folder the browser's folder chooser shows, and print it",
+        help=N_(
+            "path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
+            "folder the browser's folder chooser shows, and print it"
+        ),
     )
     browser.add_argument(
-        "--all", action="store_true", help="on: every browser, whether it is found or not"
+        "--all", action="store_true", help=N_("on: every browser, whether it is found or not")
     )
     vault_options(browser, password=False)
     browser.set_defaults(func=cmd_browser)
 
     host = commands.add_parser(
         "browser-host",
-        help="the browser extension's native messaging host (browsers start it)",
-        description="Speaks the browsers' native messaging protocol on stdin/stdout for "
-        "the traycodes extension; refuses to run for any other caller.",
+        help=N_("the browser extension's native messaging host (browsers start it)"),
+        description=N_(
+            "Speaks the browsers' native messaging protocol on stdin/stdout for "
+            "the traycodes extension; refuses to run for any other caller."
+        ),
     )
-    host.add_argument("caller", nargs="*", help="what the browser passes (its caller)")
+    host.add_argument("caller", nargs="*", help=N_("what the browser passes (its caller)"))
     host.add_argument("--parent-window", help=argparse.SUPPRESS)  # Chromium on Windows
     host.set_defaults(func=cmd_browser_host)

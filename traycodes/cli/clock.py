@@ -20,8 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_, _
+
 DEFAULT_SERVER = "pool.ntp.org"
-TOLERANCE = 15  # seconds: beyond this a code may be refused (two 30 s steps of slack at most)
+TOLERANCE = 15  # seconds: beyond this a code may be refused (the help says 15 s too)
 NTP_EPOCH = 2208988800  # seconds from 1900-01-01 to 1970-01-01
 STATE_FILE = "clock.json"
 
@@ -44,7 +46,9 @@ def parse_server(text: str) -> tuple[str, int]:
     if not colon:
         host, port = text.strip(), "123"
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise InvalidInput(f"'{text}' is not a server (use a name, or NAME:PORT)")
+        raise InvalidInput(
+            _("'{text}' is not a server (use a name, or NAME:PORT)").format(text=text)
+        )
     return host, int(port)
 
 
@@ -58,7 +62,9 @@ def measure_offset(
     try:
         address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
     except OSError as exc:
-        raise StorageError(f"cannot find the time server {host}: {exc}") from None
+        raise StorageError(
+            _("cannot find the time server {host}: {error}").format(host=host, error=exc)
+        ) from None
     sent_at = now()
     stamp = _to_ntp(sent_at)
     request = bytes([0x23]) + bytes(39) + stamp  # LI 0, version 4, mode 3 (client)
@@ -66,12 +72,14 @@ def measure_offset(
         sock.settimeout(timeout)
         try:
             sock.sendto(request, address[4])
-            reply, _ = sock.recvfrom(512)
+            reply, _sender = sock.recvfrom(512)
         except OSError as exc:  # timeouts too
-            raise StorageError(f"no answer from the time server {host}:{port} ({exc})") from None
+            message = _("no answer from the time server {host}:{port} ({error})")
+            raise StorageError(message.format(host=host, port=port, error=exc)) from None
         received_at = now()
     if len(reply) < 48 or reply[0] & 7 != 4 or reply[1] == 0 or reply[24:32] != stamp:
-        raise StorageError(f"the time server {host}:{port} sent an answer that is not one")
+        message = _("the time server {host}:{port} sent an answer that is not one")
+        raise StorageError(message.format(host=host, port=port))
     server_received, server_sent = _from_ntp(reply[32:40]), _from_ntp(reply[40:48])
     return ((server_received - sent_at) + (server_sent - received_at)) / 2
 
@@ -119,46 +127,62 @@ def cmd_clock_check(args: argparse.Namespace) -> int:
     remember(offset, args.server, time.time())
     settings = load_settings()
     wrong = off_by(offset, settings.clock_offset)
-    print(f"this computer's clock is {abs(offset):.1f} s {'behind' if offset > 0 else 'ahead of'} "
-          f"{args.server}")  # fmt: skip
-    print(f"clock_offset is {settings.clock_offset}: codes are {abs(wrong):.1f} s off")
+    if offset > 0:
+        said = _("this computer's clock is {seconds} s behind {server}")
+    else:
+        said = _("this computer's clock is {seconds} s ahead of {server}")
+    print(said.format(seconds=f"{abs(offset):.1f}", server=args.server))
+    print(
+        _("clock_offset is {offset}: codes are {seconds} s off").format(
+            offset=settings.clock_offset, seconds=f"{abs(wrong):.1f}"
+        )
+    )
     if abs(wrong) <= TOLERANCE:
         return 0
     wanted = round(offset)
     low, high = RANGES["clock_offset"]
     if not low <= wanted <= high:
-        print(f"more than an hour off: set the system clock instead (clock_offset {low}..{high})")
+        said = _("more than an hour off: set the system clock instead (clock_offset {low}..{high})")
+        print(said.format(low=low, high=high))
         return 1
     apply = args.apply
     if not apply and sys.stdin.isatty() and not os.environ.get("CI"):
-        answer = input(f"set clock_offset to {wanted}? [y/N] ").strip().lower()
-        apply = answer in ("y", "yes")
+        answer = input(_("set clock_offset to {offset}? [y/N] ").format(offset=wanted))
+        # the answer in English, or the word for "yes" in the user's language
+        apply = answer.strip().lower() in ("y", "yes", _("y"), _("yes"))
     elif not apply:
-        print(f"to correct it: traycodes clock check {args.server} --apply")
+        print(
+            _("to correct it: {command}").format(
+                command=f"traycodes clock check {args.server} --apply"
+            )
+        )
     if not apply:
         return 1
     from dataclasses import replace
 
     save_settings(replace(settings, clock_offset=wanted), config_path())
-    print(f"clock_offset set to {wanted} (a running app uses it from its next settings load)")
+    said = _("clock_offset set to {offset} (a running app uses it from its next settings load)")
+    print(said.format(offset=wanted))
     return 0
 
 
 def add_commands(commands: Any) -> None:
     clock = commands.add_parser(
         "clock",
-        help="is this computer's clock right? (wrong codes are most often a wrong clock)",
-        description="'clock check [SERVER]' asks an NTP server (default pool.ntp.org) how "
-        "far this computer's clock is off, and offers to set clock_offset (--apply: "
-        "without asking; with no terminal it only says). Exit 0 when codes are within "
-        f"{TOLERANCE} s, 1 when not, 2 bad input, 5 no answer from the server.",
+        help=N_("is this computer's clock right? (wrong codes are most often a wrong clock)"),
+        description=N_(
+            "'clock check [SERVER]' asks an NTP server (default pool.ntp.org) how "
+            "far this computer's clock is off, and offers to set clock_offset (--apply: "
+            "without asking; with no terminal it only says). Exit 0 when codes are within "
+            "15 s, 1 when not, 2 bad input, 5 no answer from the server."
+        ),
     )
     actions = clock.add_subparsers(dest="clock_command", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="measure the offset against an NTP server")
+    check = actions.add_parser("check", help=N_("measure the offset against an NTP server"))
     check.add_argument(
         "server", nargs="?", default=DEFAULT_SERVER, metavar="SERVER",
-        help=f"NAME or NAME:PORT (default {DEFAULT_SERVER})",
+        help=N_("NAME or NAME:PORT (default %(default)s)"),
     )  # fmt: skip
-    check.add_argument("--apply", action="store_true", help="set clock_offset without asking")
-    check.add_argument("--timeout", type=float, default=3.0, help="seconds to wait (default 3)")
+    check.add_argument("--apply", action="store_true", help=N_("set clock_offset without asking"))
+    check.add_argument("--timeout", type=float, default=3.0, help=N_("seconds to wait (default 3)"))
     check.set_defaults(func=cmd_clock_check)

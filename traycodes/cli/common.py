@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_, _, ngettext
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,11 +22,12 @@ if TYPE_CHECKING:
 
 
 def read_stdin_line(what: str) -> str:
+    """A line of standard input; ``what`` is the message (marked with ``N_``) if none."""
     from ..errors import InvalidInput
 
     line = sys.stdin.readline()
     if not line.strip():
-        raise InvalidInput(f"expected {what} on standard input, got nothing")
+        raise InvalidInput(_(what))
     return line.strip()
 
 
@@ -32,9 +35,9 @@ def time_arg(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("--at takes Unix seconds, such as 1700000000") from None
+        raise argparse.ArgumentTypeError(_("--at takes Unix seconds, such as 1700000000")) from None
     if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("--at takes Unix seconds at or after 1970")
+        raise argparse.ArgumentTypeError(_("--at takes Unix seconds at or after 1970"))
     return value
 
 
@@ -57,11 +60,11 @@ def link_from_args(args: argparse.Namespace, given: str) -> str:
         if getattr(args, n, None) is not None
     ]
     if options or args.steam or args.hotp:
-        raise InvalidInput(
-            f"{', '.join(options) or 'that option'} goes with --key, not with "
-            "a link (a link carries its own)"
-        )
-    return read_stdin_line("a link") if given == "-" else given
+        message = _("{options} goes with --key, not with a link (a link carries its own)")
+        raise InvalidInput(message.format(options=", ".join(options) or "--steam/--hotp"))
+    if given == "-":
+        return read_stdin_line(N_("expected a link on standard input, got nothing"))
+    return given
 
 
 def entry_from_args(args: argparse.Namespace) -> Entry:
@@ -71,7 +74,9 @@ def entry_from_args(args: argparse.Namespace) -> Entry:
 
     if args.uri:
         return parse_uri(link_from_args(args, args.uri))
-    key = read_stdin_line("a setup key") if args.key == "-" else args.key
+    key = args.key
+    if key == "-":
+        key = read_stdin_line(N_("expected a setup key on standard input, got nothing"))
     otp_type = OtpType.TOTP
     if args.steam:
         otp_type = OtpType.STEAM
@@ -96,21 +101,26 @@ def entry_from_args(args: argparse.Namespace) -> Entry:
 
 def add_key_options(parser: argparse.ArgumentParser) -> None:
     """Options describing a setup key given with --key."""
-    group = parser.add_argument_group("setup key options (with --key)")
-    group.add_argument("--digits", type=int, metavar="N", help="code length, 1-10 (default 6)")
-    group.add_argument("--period", type=int, metavar="S", help="seconds per code (default 30)")
-    group.add_argument("--algorithm", metavar="A", help="SHA1 (default), SHA256 or SHA512")
-    group.add_argument("--hotp", action="store_true", help="counter-based (HOTP) codes")
+    group = parser.add_argument_group(N_("setup key options (with --key)"))
+    group.add_argument("--digits", type=int, metavar="N", help=N_("code length, 1-10 (default 6)"))
+    group.add_argument("--period", type=int, metavar="S", help=N_("seconds per code (default 30)"))
+    group.add_argument("--algorithm", metavar="A", help=N_("SHA1 (default), SHA256 or SHA512"))
+    group.add_argument("--hotp", action="store_true", help=N_("counter-based (HOTP) codes"))
     group.add_argument(
-        "--counter", type=int, metavar="N", help="HOTP counter (implies --hotp; default 0)"
+        "--counter", type=int, metavar="N", help=N_("HOTP counter (implies --hotp; default 0)")
     )
-    group.add_argument("--steam", action="store_true", help="Steam Guard codes")
+    group.add_argument("--steam", action="store_true", help=N_("Steam Guard codes"))
 
 
 def path_arg(text: str) -> Path:
     from pathlib import Path
 
     return Path(text).expanduser()
+
+
+def warning(message: str) -> str:
+    """``traycodes: warning: ...`` in the user's language."""
+    return "traycodes: " + _("warning: {message}").format(message=message)
 
 
 def say(message: str) -> None:
@@ -155,40 +165,61 @@ class PasswordReader:
         if sys.stdin.isatty():
             import getpass
 
-            return getpass.getpass("Vault password: ") or None
+            return getpass.getpass(_("Vault password: ")) or None
         return None
 
     def new(self, *, line: int, env: str, what: str = "New password") -> str:
         """A new password: a stdin line, an environment variable, or asked twice."""
         from ..errors import InvalidInput
 
+        prompt, again, missing_line, missing = _PASSWORD_WORDS[what]
         if self.from_stdin:
             given = self._stdin_line(line)
             if given is None:
-                raise InvalidInput(
-                    f"expected the {what.lower()} on line {line + 1} of standard input"
-                )
+                raise InvalidInput(_(missing_line).format(line=line + 1))
             return given
         if os.environ.get(env):
             return os.environ[env]
         if not sys.stdin.isatty():
-            raise InvalidInput(
-                f"no {what.lower()}: use --password-stdin or {env}, or run in a terminal"
-            )
+            raise InvalidInput(_(missing).format(variable=env))
         import getpass
 
-        first = getpass.getpass(f"{what}: ")
+        first = getpass.getpass(_(prompt))
         if not first:
-            raise InvalidInput("the password is empty")
-        if getpass.getpass(f"{what} again: ") != first:
-            raise InvalidInput("the two passwords differ; nothing was changed")
+            raise InvalidInput(_("the password is empty"))
+        if getpass.getpass(_(again)) != first:
+            raise InvalidInput(_("the two passwords differ; nothing was changed"))
         return first
+
+
+# PasswordReader.new's ``what``: its prompt, the prompt to repeat it, and the two messages
+# when it is not there (whole sentences, so each language words them its own way)
+_PASSWORD_WORDS = {
+    "Password": (
+        N_("Password: "),
+        N_("Password again: "),
+        N_("expected the password on line {line} of standard input"),
+        N_("no password: use --password-stdin or {variable}, or run in a terminal"),
+    ),
+    "New password": (
+        N_("New password: "),
+        N_("New password again: "),
+        N_("expected the new password on line {line} of standard input"),
+        N_("no new password: use --password-stdin or {variable}, or run in a terminal"),
+    ),
+    "Export password": (
+        N_("Export password: "),
+        N_("Export password again: "),
+        N_("expected the export password on line {line} of standard input"),
+        N_("no export password: use --password-stdin or {variable}, or run in a terminal"),
+    ),
+}
 
 
 def keystore_for(args: argparse.Namespace) -> KeyStore | None:
     from ..keystore import system_store
 
-    store, _ = system_store()
+    store, _why = system_store()
     return store
 
 
@@ -205,36 +236,40 @@ def open_vault(
     reader = reader or PasswordReader(args)
     settings = load_settings()
     for problem in settings.problems:
-        say(f"traycodes: warning: {problem}")
+        say(warning(problem))
     vault = Vault.open(
         vault_path(args),
         keystore=keystore_for(args),
         password=reader.current,
         keep_backups=settings.backups,
     )
-    for warning in vault.warnings:
-        say(f"traycodes: warning: {warning}")
+    for found in vault.warnings:
+        say(warning(found))
     if not writing:
         from ..vault import conflict_copies
 
         waiting = conflict_copies(vault.path)
         if waiting:
-            say(
-                f"traycodes: note: {len(waiting)} sync conflict copy(ies) beside the vault "
-                "will be merged at the next change (or by the running app)"
+            said = ngettext(
+                "note: {count} sync conflict copy beside the vault will be merged "
+                "at the next change (or by the running app)",
+                "note: {count} sync conflict copies beside the vault will be merged "
+                "at the next change (or by the running app)",
+                len(waiting),
             )
+            say("traycodes: " + said.format(count=len(waiting)))
         return vault
     for copy, outcome in vault.absorb_conflicts():
         if isinstance(outcome, int):
-            say(
-                f"Merged the sync conflict copy {copy.name} ({outcome} record(s) changed) and "
-                "removed it."
+            said = ngettext(
+                "Merged the sync conflict copy {name} ({count} record changed) and removed it.",
+                "Merged the sync conflict copy {name} ({count} records changed) and removed it.",
+                outcome,
             )
+            say(said.format(name=copy.name, count=outcome))
         else:
-            say(
-                f"traycodes: warning: the sync conflict copy {copy.name} was left as it is: "
-                f"{outcome}"
-            )
+            said = _("the sync conflict copy {name} was left as it is: {reason}")
+            say(warning(said.format(name=copy.name, reason=outcome)))
     return vault
 
 
@@ -245,11 +280,16 @@ def find_one(vault: Vault, query: str) -> Record:
 
     found = find(vault.records, query)
     if not found:
-        raise NoMatch(f"no record matches '{query}'")
+        raise NoMatch(_("no record matches '{query}'").format(query=query))
     if len(found) > 1:
         names = "; ".join(f"{r.label} [{r.id[:8]}]" for r in found[:10])
-        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
-        raise NoMatch(f"'{query}' matches {len(found)} records equally: {names}{more}")
+        if len(found) > 10:
+            more = len(found) - 10
+            names = ngettext("{names} and {more} more", "{names} and {more} more", more).format(
+                names=names, more=more
+            )
+        said = _("'{query}' matches {count} records equally: {names}")
+        raise NoMatch(said.format(query=query, count=len(found), names=names))
     return found[0]
 
 
@@ -269,12 +309,14 @@ def vault_options(parser: argparse.ArgumentParser, *, password: bool = True) -> 
         "--vault",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="the vault file (default: $TRAYCODES_VAULT, else the user data folder)",
+        help=N_("the vault file (default: $TRAYCODES_VAULT, else the user data folder)"),
     )
     if password:
         parser.add_argument(
             "--password-stdin",
             action="store_true",
-            help="read the vault password from the first line of standard input (otherwise "
-            "the keyring, then $TRAYCODES_PASSWORD, then a terminal prompt)",
+            help=N_(
+                "read the vault password from the first line of standard input (otherwise "
+                "the keyring, then $TRAYCODES_PASSWORD, then a terminal prompt)"
+            ),
         )

@@ -7,39 +7,40 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import desktop
+from ..i18n import N_, _
 
 Row = tuple[str, bool, str, str]  # part, ok, what was found, the fix
 
 # part of desktop.Platform -> doctor's row; the first five have rows of their own on
 # Wayland (cli/wayland.py, which asks the compositor), the rest on every desktop
 ROWS = {
-    "window_reader": "window in front",
-    "keyboard": "typing",
-    "clipboard": "clipboard",
-    "screenshot": "screen (QR)",
-    "lock_watcher": "screen lock",
-    "notifier": "notifications",
-    "folder_watcher": "file changes",
-    "ipc_transport": "app's IPC",
-    "tray": "tray icon",
+    "window_reader": N_("window in front"),
+    "keyboard": N_("typing"),
+    "clipboard": N_("clipboard"),
+    "screenshot": N_("screen (QR)"),
+    "lock_watcher": N_("screen lock"),
+    "notifier": N_("notifications"),
+    "folder_watcher": N_("file changes"),
+    "ipc_transport": N_("app's IPC"),
+    "tray": N_("tray icon"),
 }
 INPUT_PARTS = ("window_reader", "keyboard", "clipboard", "screenshot")
 NO_SESSION_PARTS = (*INPUT_PARTS, "tray")  # without a session: the display row says why
 FIXES = {
-    "window_reader": "the hotkey opens a chooser instead",
-    "keyboard": "codes are copied instead",
-    "lock_watcher": "lock traycodes from its menu when you leave",
-    "screenshot": "QR images from files still work",
-    "ipc_transport": "'traycodes type', the browser and the CLI cannot reach the app",
-    "tray": "press the pick shortcut for traycodes' window ('traycodes hotkeys')",
+    "window_reader": N_("the hotkey opens a chooser instead"),
+    "keyboard": N_("codes are copied instead"),
+    "lock_watcher": N_("lock traycodes from its menu when you leave"),
+    "screenshot": N_("QR images from files still work"),
+    "ipc_transport": N_("'traycodes type', the browser and the CLI cannot reach the app"),
+    "tray": N_("press the pick shortcut for traycodes' window ('traycodes hotkeys')"),
 }
 PRESENT = {
-    "window_reader": "read from {kind}",
-    "clipboard": "the OS clipboard; codes are marked for clipboard histories to skip",
-    "screenshot": "the whole screen can be read for a QR code",
-    "lock_watcher": "listens for the screen lock (logind, the screensaver) to lock too",
-    "notifier": "desktop notifications (org.freedesktop.Notifications)",
-    "folder_watcher": "a followed folder's changes are heard (inotify)",
+    "window_reader": N_("read from {kind}"),
+    "clipboard": N_("the OS clipboard; codes are marked for clipboard histories to skip"),
+    "screenshot": N_("the whole screen can be read for a QR code"),
+    "lock_watcher": N_("listens for the screen lock (logind, the screensaver) to lock too"),
+    "notifier": N_("desktop notifications (org.freedesktop.Notifications)"),
+    "folder_watcher": N_("a followed folder's changes are heard (inotify)"),
 }
 KIND_NAMES = {"x11": "X11", "windows": "Windows", "macos": "macOS"}
 
@@ -56,7 +57,7 @@ def platform_rows(platform: desktop.Platform) -> list[Row]:
         part = parts[name]
         if isinstance(part, desktop.Missing):
             said = f"{part.instead} ({part.reason})" if part.instead else part.reason
-            fix = "" if part.instead else FIXES.get(name, "")
+            fix = _(FIXES[name]) if name in FIXES and not part.instead else ""
             rows.append((label, bool(part.instead), said, fix))
         else:
             rows.append(_present(name, label, platform))
@@ -70,14 +71,14 @@ def _present(name: str, label: str, platform: desktop.Platform) -> Row:
     if name == "keyboard":
         assert callable(part)
         keyboard: desktop.Keyboard = part()
-        return (label, True, f"types through {keyboard.name}", "")
+        return (label, True, _("types through {name}").format(name=keyboard.name), "")
     if name == "window_reader":
         assert callable(part)
         return _read_window(label, part, kind)
     if name == "ipc_transport":
         assert callable(part)
         return _ipc_row(label, part)
-    return (label, True, PRESENT[name].format(kind=KIND_NAMES.get(kind, kind)), "")
+    return (label, True, _(PRESENT[name]).format(kind=KIND_NAMES.get(kind, kind)), "")
 
 
 def _read_window(label: str, make: Callable[[], desktop.WindowReader], kind: str) -> Row:
@@ -89,9 +90,10 @@ def _read_window(label: str, make: Callable[[], desktop.WindowReader], kind: str
         finally:
             reader.close()
     except Exception as exc:  # TrayCodesError, OSError, Xlib's display errors: reported
-        fix = "run doctor inside the desktop session"
+        fix = _("run doctor inside the desktop session")
         return (label, False, str(exc) or type(exc).__name__, fix)
-    return (label, True, PRESENT["window_reader"].format(kind=KIND_NAMES.get(kind, kind)), "")
+    said = _(PRESENT["window_reader"]).format(kind=KIND_NAMES.get(kind, kind))
+    return (label, True, said, "")
 
 
 def _ipc_row(label: str, make: Callable[[], desktop.IpcTransport]) -> Row:
@@ -99,8 +101,8 @@ def _ipc_row(label: str, make: Callable[[], desktop.IpcTransport]) -> Row:
     try:
         where = make().where
     except Exception as exc:  # TrayCodesError: a folder open to other users
-        return (label, False, str(exc) or type(exc).__name__, FIXES["ipc_transport"])
-    return (label, True, f"for this user alone: {where}", "")
+        return (label, False, str(exc) or type(exc).__name__, _(FIXES["ipc_transport"]))
+    return (label, True, _("for this user alone: {where}").format(where=where), "")
 
 
 def _tray_row(label: str, choice: desktop.TrayChoice) -> Row:
@@ -108,5 +110,6 @@ def _tray_row(label: str, choice: desktop.TrayChoice) -> Row:
     StatusNotifierItem host) is a problem the shortcuts work around."""
     backends = choice.backends()
     if backends == ("none",):
-        return (label, False, "no StatusNotifierItem host shows one here", FIXES["tray"])
-    return (label, True, "tries " + ", ".join(b for b in backends if b != "none"), "")
+        return (label, False, _("no StatusNotifierItem host shows one here"), _(FIXES["tray"]))
+    tried = ", ".join(b for b in backends if b != "none")
+    return (label, True, _("tries {backends}").format(backends=tried), "")

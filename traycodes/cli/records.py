@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import N_, _
 from ..model import OtpType
 from ..otp import code, remaining
 from .common import (
@@ -31,16 +32,16 @@ def _entries_from_args(args: argparse.Namespace) -> list[Entry]:
     from .common import entry_from_args, link_from_args
 
     if args.link and args.key:
-        raise InvalidInput("give a link or --key, not both")
+        raise InvalidInput(_("give a link or --key, not both"))
     if args.link:
         if args.issuer or args.account:
-            raise InvalidInput("--issuer and --account go with --key (a link names its own)")
+            raise InvalidInput(_("--issuer and --account go with --key (a link names its own)"))
         parsed = parse_link(link_from_args(args, args.link))
         return list(parsed.entries) if isinstance(parsed, MigrationBatch) else [parsed]
     if not args.key:
-        raise InvalidInput("give an otpauth:// link, or --key KEY with --issuer")
+        raise InvalidInput(_("give an otpauth:// link, or --key KEY with --issuer"))
     if not args.issuer:
-        raise InvalidInput("--key needs --issuer (the site or app it is for)")
+        raise InvalidInput(_("--key needs --issuer (the site or app it is for)"))
     args.uri = None
     return [entry_from_args(args)]
 
@@ -52,7 +53,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..errors import InvalidInput
 
     if args.replace and args.new:
-        raise InvalidInput("--replace and --new exclude each other")
+        raise InvalidInput(_("--replace and --new exclude each other"))
     extra_websites = tuple(args.website or ())
     extra_tags = tuple(args.tag or ())
     entries = [
@@ -70,9 +71,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         return report
 
     report = vault.update(add_all)
-    for (action, _, detail), sentence in zip(report.results, report.sentences(), strict=True):
+    for (action, _record, detail), sentence in zip(report.results, report.sentences(), strict=True):
         # the command's own words for an add that changes nothing
-        say(f"{detail} already has this secret; nothing changed" if action == "skip" else sentence)
+        unchanged = _("{record} already has this secret; nothing changed")
+        say(unchanged.format(record=detail) if action == "skip" else sentence)
     return 0
 
 
@@ -139,7 +141,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
     if not records:
-        say("The vault is empty: add a record with 'traycodes add'.")
+        say(_("The vault is empty: add a record with 'traycodes add'."))
         return 0
     width = min(48, max(len(r.label) for r in records))
     out = []
@@ -147,7 +149,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         star = "*" if record.favorite else " "
         otp = record.otp
         if otp is None:
-            shown, left = "(no OTP yet)", ""
+            shown, left = _("(no OTP yet)"), ""
         else:
             shown = _group(code(otp, now))
             left = "HOTP" if otp.type is OtpType.HOTP else f"{int(remaining(otp, now) + 0.999)}s"
@@ -165,7 +167,8 @@ def cmd_code_query(args: argparse.Namespace) -> int:
     vault = open_vault(args, writing=False)  # an HOTP code still saves its counter
     record = find_one(vault, args.query)
     if record.otp is None:
-        raise NoMatch(f"{record.label} has no OTP yet: add one with 'traycodes add'")
+        said = _("{record} has no OTP yet: add one with 'traycodes add'")
+        raise NoMatch(said.format(record=record.label))
     if record.otp.type is not OtpType.HOTP:
         print(code(record.otp, clock(args)))
         return 0
@@ -184,7 +187,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             records[record.id] = records[record.id].tombstone(now)
 
     vault.update(remove)
-    say(f"Removed {record.label} (it stays in the backups).")
+    say(_("Removed {record} (it stays in the backups).").format(record=record.label))
     return 0
 
 
@@ -213,12 +216,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
         )
         and not args.restore_previous_key
     ):
-        raise InvalidInput("nothing to change: see 'traycodes edit --help'")
+        raise InvalidInput(_("nothing to change: see 'traycodes edit --help'"))
 
     def edit(records: dict[str, Record]) -> Record:
         current = records.get(record.id)
         if current is None or current.deleted:
-            raise NoMatch(f"{record.label} was removed meanwhile")
+            raise NoMatch(_("{record} was removed meanwhile").format(record=record.label))
         changes: dict[str, object] = {}
         for name in ("issuer", "account", "note", "favorite"):
             if getattr(args, name) is not None:
@@ -233,7 +236,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         changes["apps"] = current.apps + tuple(args.app or ())
         if args.restore_previous_key:
             if current.previous_otp is None:
-                raise InvalidInput(f"{current.label} has no previous key to bring back")
+                said = _("{record} has no previous key to bring back")
+                raise InvalidInput(said.format(record=current.label))
             # the two swap: restoring again undoes the restore
             changes["otp"], changes["previous_otp"] = current.previous_otp, current.otp
         edited = current.edited(now, **changes)
@@ -241,7 +245,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         return edited
 
     edited = vault.update(edit)
-    say(f"Saved {edited.label}.")
+    say(_("Saved {record}.").format(record=edited.label))
     return 0
 
 
@@ -249,34 +253,39 @@ def add_commands(commands: Any) -> None:
     """Register the record commands on the CLI's sub-command table."""
     add = commands.add_parser(
         "add",
-        help="add an OTP from a link or a setup key",
-        description="Add an OTP. The same secret again changes nothing; a record with the "
-        "same issuer and account but another secret is replaced only with "
-        "--replace, kept apart with --new; a record for the same site that waits "
-        "for an OTP receives it. LINK may be '-' to read it from standard input.",
+        help=N_("add an OTP from a link or a setup key"),
+        description=N_(
+            "Add an OTP. The same secret again changes nothing; a record with the "
+            "same issuer and account but another secret is replaced only with "
+            "--replace, kept apart with --new; a record for the same site that waits "
+            "for an OTP receives it. LINK may be '-' to read it from standard input."
+        ),
     )
     add.add_argument(
-        "link", nargs="?", metavar="LINK", help="otpauth://, steam:// or otpauth-migration:// link"
+        "link",
+        nargs="?",
+        metavar="LINK",
+        help=N_("otpauth://, steam:// or otpauth-migration:// link"),
     )
-    add.add_argument("--key", metavar="KEY", help="a base32 setup key ('-': standard input)")
-    add.add_argument("--issuer", metavar="I", help="the site or app (with --key)")
-    add.add_argument("--account", metavar="A", help="the account name (with --key)")
+    add.add_argument("--key", metavar="KEY", help=N_("a base32 setup key ('-': standard input)"))
+    add.add_argument("--issuer", metavar="I", help=N_("the site or app (with --key)"))
+    add.add_argument("--account", metavar="A", help=N_("the account name (with --key)"))
     add.add_argument(
         "--website",
         action="append",
         metavar="URL",
-        help="a website for matching the window in front (repeatable)",
+        help=N_("a website for matching the window in front (repeatable)"),
     )
-    add.add_argument("--tag", action="append", metavar="TAG", help="a tag (repeatable)")
+    add.add_argument("--tag", action="append", metavar="TAG", help=N_("a tag (repeatable)"))
     add.add_argument(
         "--replace",
         action="store_true",
-        help="replace the secret of the record with the same issuer and account",
+        help=N_("replace the secret of the record with the same issuer and account"),
     )
     add.add_argument(
         "--new",
         action="store_true",
-        help="keep a record with the same issuer and account and add another",
+        help=N_("keep a record with the same issuer and account and add another"),
     )
     add_key_options(add)
     vault_options(add)
@@ -284,26 +293,30 @@ def add_commands(commands: Any) -> None:
 
     listing = commands.add_parser(
         "list",
-        help="list records with their current codes",
-        description="List the records with their current codes and seconds left. HOTP codes "
-        "are shown at the stored counter, which is not advanced.",
+        help=N_("list records with their current codes"),
+        description=N_(
+            "List the records with their current codes and seconds left. HOTP codes "
+            "are shown at the stored counter, which is not advanced."
+        ),
     )
     listing.add_argument(
         "--json",
         action="store_true",
-        help="a JSON array (id, issuer, account, type, digits, period, code, "
-        "remaining, ...); never the secret",
+        help=N_(
+            "a JSON array (id, issuer, account, type, digits, period, code, "
+            "remaining, ...); never the secret"
+        ),
     )
     listing.add_argument(
-        "--at", type=time_arg, metavar="UNIX_SECONDS", help="codes at this time instead of now"
+        "--at", type=time_arg, metavar="UNIX_SECONDS", help=N_("codes at this time instead of now")
     )
     vault_options(listing)
     listing.set_defaults(func=cmd_list)
 
     remove = commands.add_parser(
         "remove",
-        help="remove a record",
-        description="Remove the record QUERY names (it stays in the backups).",
+        help=N_("remove a record"),
+        description=N_("Remove the record QUERY names (it stays in the backups)."),
     )
     remove.add_argument("query", metavar="QUERY")
     vault_options(remove)
@@ -311,42 +324,42 @@ def add_commands(commands: Any) -> None:
 
     edit = commands.add_parser(
         "edit",
-        help="change a record's names, websites, note, tags",
-        description="Change the record QUERY names.",
+        help=N_("change a record's names, websites, note, tags"),
+        description=N_("Change the record QUERY names."),
     )
     edit.add_argument("query", metavar="QUERY")
     edit.add_argument("--issuer")
     edit.add_argument("--account")
     edit.add_argument("--note")
     edit.add_argument(
-        "--website", action="append", metavar="URL", help="add a website (repeatable)"
+        "--website", action="append", metavar="URL", help=N_("add a website (repeatable)")
     )
     edit.add_argument(
-        "--clear-websites", action="store_true", default=None, help="remove the websites first"
+        "--clear-websites", action="store_true", default=None, help=N_("remove the websites first")
     )
-    edit.add_argument("--tag", action="append", help="add a tag (repeatable)")
+    edit.add_argument("--tag", action="append", help=N_("add a tag (repeatable)"))
     edit.add_argument(
-        "--clear-tags", action="store_true", default=None, help="remove the tags first"
+        "--clear-tags", action="store_true", default=None, help=N_("remove the tags first")
     )
     edit.add_argument(
         "--title-pattern",
         action="append",
         metavar="PATTERN",
-        help="a window-title pattern, wildcard or /regex/ (repeatable)",
+        help=N_("a window-title pattern, wildcard or /regex/ (repeatable)"),
     )
-    edit.add_argument("--app", action="append", help="an application name (repeatable)")
+    edit.add_argument("--app", action="append", help=N_("an application name (repeatable)"))
     edit.add_argument(
-        "--favorite", action=argparse.BooleanOptionalAction, default=None, help="show it first"
+        "--favorite", action=argparse.BooleanOptionalAction, default=None, help=N_("show it first")
     )
     edit.add_argument(
         "--hotkey-action",
         choices=["type", "copy", "both", "default"],
-        help="what the hotkey does for this record (default: the setting)",
+        help=N_("what the hotkey does for this record (default: the setting)"),
     )
     edit.add_argument(
         "--restore-previous-key",
         action="store_true",
-        help="bring back the key a re-enrolment replaced (the two swap)",
+        help=N_("bring back the key a re-enrolment replaced (the two swap)"),
     )
     vault_options(edit)
     edit.set_defaults(func=cmd_edit)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..i18n import N_, _, ngettext
 from .common import say
 
 TYPE_CHECKING = False
@@ -35,7 +36,8 @@ def _read_sources(args: argparse.Namespace) -> Batch:
             try:
                 blobs.append(Path(source).expanduser().read_bytes())
             except OSError as exc:
-                raise StorageError(f"cannot read {source}: {exc.strerror}") from None
+                said = _("cannot read {path}: {reason}")
+                raise StorageError(said.format(path=source, reason=exc.strerror)) from None
     fmt = args.format
     if len(blobs) > 1:
         all_images = all(is_image(blob) for blob in blobs) if fmt == "auto" else fmt == "image"
@@ -49,7 +51,7 @@ def _read_sources(args: argparse.Namespace) -> Batch:
             notes += batch.notes
         return Batch("several", items, tuple(notes))
     if not blobs:
-        raise InvalidInput("give a file, '-', a link or QR images to import")
+        raise InvalidInput(_("give a file, '-', a link or QR images to import"))
     return read(blobs[0], fmt, password=reader)
 
 
@@ -70,7 +72,7 @@ class _ImportPassword:
         elif sys.stdin.isatty():
             import getpass
 
-            self._given = getpass.getpass("Password of the export: ") or None
+            self._given = getpass.getpass(_("Password of the export: ")) or None
         return self._given
 
 
@@ -83,8 +85,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.import_password_stdin and "-" in args.sources:
         raise InvalidInput(
-            "--password-stdin and '-' both want standard input: pass the "
-            "file by name, or the password in TRAYCODES_IMPORT_PASSWORD"
+            _(
+                "--password-stdin and '-' both want standard input: pass the "
+                "file by name, or the password in TRAYCODES_IMPORT_PASSWORD"
+            )
         )
     batch = _read_sources(args)
     # Kinds of code traycodes does not make (mOTP, Yandex) are left out with a word, as
@@ -92,62 +96,81 @@ def cmd_import(args: argparse.Namespace) -> int:
     unsupported = [item for item in batch.items if item.entry is None and item.unsupported]
     bad = [item for item in batch.items if item.entry is None and not item.unsupported]
     for note in batch.notes:
-        say(f"traycodes: note: {note}")
+        say("traycodes: " + _("note: {note}").format(note=note))
     if bad and not args.skip_invalid:
         listed = "; ".join(f"{i.where}: {i.problem}" for i in bad[:3])
-        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
-        raise InvalidInput(
-            f"{len(bad)} account(s) cannot be read, so nothing was imported: "
-            f"{listed}{more}; --skip-invalid imports the others"
+        if len(bad) > 3:
+            listed = ngettext(
+                "{listed} (and {count} more)", "{listed} (and {count} more)", len(bad) - 3
+            ).format(listed=listed, count=len(bad) - 3)
+        said = ngettext(
+            "{count} account cannot be read, so nothing was imported: "
+            "{listed}; --skip-invalid imports the others",
+            "{count} accounts cannot be read, so nothing was imported: "
+            "{listed}; --skip-invalid imports the others",
+            len(bad),
         )
+        raise InvalidInput(said.format(count=len(bad), listed=listed))
     good = [(item.where, item.entry) for item in batch.items if item.entry is not None]
-    entries = [entry for _, entry in good]
+    entries = [entry for _line, entry in good]
     if args.dry_run:
         vault = open_vault(args, writing=False) if vault_path(args).exists() else None
         records = {r.id: r for r in vault.records} if vault is not None else {}
         plan = add_entries(records, entries, _now())  # on a copy: nothing is saved
         shown = {
-            "skip": "skip (already there)",
-            "merge": "merge (given twice)",
-            "fill": "add (to a waiting record)",
-            "add": "add",
-            "beside": "add (beside an account with another secret)",
+            "skip": _("skip (already there)"),
+            "merge": _("merge (given twice)"),
+            "fill": _("add (to a waiting record)"),
+            "add": _("add"),
+            "beside": _("add (beside an account with another secret)"),
         }
         for action, label, detail in plan.results:
-            about = f"same key as {detail}" if action in ("skip", "merge") else detail
+            if action in ("skip", "merge"):
+                about = _("same key as {record}").format(record=detail)
+            else:
+                about = detail
             print(f"{shown[action]}  {label}" + (f"  ({about})" if about else ""))
         for i in unsupported:
-            print(f"leave out (not supported)  {i.where}: {i.problem}")
+            print(_("leave out (not supported)") + f"  {i.where}: {i.problem}")
         for i in bad:
-            print(f"skip (cannot be read)  {i.where}: {i.problem}")
+            print(_("skip (cannot be read)") + f"  {i.where}: {i.problem}")
         added = len(entries) - plan.count("skip") - plan.count("merge")
-        print(f"(dry run: nothing was changed; {added} would be added)")
+        print(_("(dry run: nothing was changed; {count} would be added)").format(count=added))
         return 0
     vault = open_vault(args)
     at = _now()
     report = vault.update(lambda records: add_entries(records, entries, at))
     added = report.count("add") + report.count("beside")
-    summary = f"Imported {added} account(s) from {batch.format}"
-    if report.count("fill"):
-        summary += f", {report.count('fill')} into records that waited for one"
-    summary += f"; skipped {report.count('skip')} already in the vault"
-    if report.count("merge"):
-        summary += (
-            f"; merged {report.count('merge')} exact duplicate(s) (the same secret and "
-            "OTP parameters given twice)"
-        )
-    if report.count("beside"):
-        summary += (
-            f"; {report.count('beside')} had the name of an account with another "
-            "secret and were added beside it"
-        )
+    summary = ngettext(
+        "Imported {count} account from {format}", "Imported {count} accounts from {format}", added
+    ).format(count=added, format=batch.format)
+    if count := report.count("fill"):
+        summary += ngettext(
+            ", {count} into a record that waited for one",
+            ", {count} into records that waited for one",
+            count,
+        ).format(count=count)
+    summary += _("; skipped {count} already in the vault").format(count=report.count("skip"))
+    if count := report.count("merge"):
+        summary += ngettext(
+            "; merged {count} exact duplicate (the same secret and OTP parameters given twice)",
+            "; merged {count} exact duplicates (the same secret and OTP parameters given twice)",
+            count,
+        ).format(count=count)
+    if count := report.count("beside"):
+        summary += ngettext(
+            "; {count} had the name of an account with another secret and was added beside it",
+            "; {count} had the name of an account with another secret and were added beside it",
+            count,
+        ).format(count=count)
     if unsupported:
-        summary += f"; left out {len(unsupported)} of a kind traycodes does not support: " + (
-            "; ".join(f"{i.where}: {i.problem}" for i in unsupported[:5])
+        summary += _("; left out {count} of a kind traycodes does not support: {listed}").format(
+            count=len(unsupported),
+            listed="; ".join(f"{i.where}: {i.problem}" for i in unsupported[:5]),
         )
     if bad:
-        summary += f"; left out {len(bad)} that cannot be read: " + "; ".join(
-            f"{i.where}: {i.problem}" for i in bad[:5]
+        summary += _("; left out {count} that cannot be read: {listed}").format(
+            count=len(bad), listed="; ".join(f"{i.where}: {i.problem}" for i in bad[:5])
         )
     say(summary + ".")
     return 0
@@ -177,9 +200,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         records = desktop_only(records, vault.all_records())
     entries = writers.entries_of(records)
     fmt = args.format
-    clear_warning = (
-        "traycodes: warning: this export holds your secrets in clear: keep it "
-        "private and delete it once used"
+    clear_warning = "traycodes: " + _(
+        "warning: this export holds your secrets in clear: keep it private and delete it once used"
     )
     if fmt in ("qr", "google-qr"):
         return _export_qr(args, entries, "each" if fmt == "qr" else "google")
@@ -205,16 +227,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         password = reader.new(line=line, env="TRAYCODES_EXPORT_PASSWORD", what="Export password")
         data = writers.write_traycodes(records, password)
     else:  # pragma: no cover - argparse's choices
-        raise InvalidInput(f"unknown export format {fmt}")
+        raise InvalidInput(_("unknown export format {format}").format(format=fmt))
     if args.output in (None, "-"):
         if fmt == "traycodes":
-            raise InvalidInput("the traycodes backup is binary: give -o PATH")
+            raise InvalidInput(_("the traycodes backup is binary: give -o PATH"))
         sys.stdout.buffer.write(data)
         return 0
     out = Path(args.output).expanduser()
     out.parent.mkdir(parents=True, exist_ok=True)
     writers.write_private(out, data)
-    say(f"Exported {len(entries)} account(s) to {out} (readable by you alone).")
+    said = ngettext(
+        "Exported {count} account to {path} (readable by you alone).",
+        "Exported {count} accounts to {path} (readable by you alone).",
+        len(entries),
+    )
+    say(said.format(count=len(entries), path=out))
     return 0
 
 
@@ -226,20 +253,25 @@ def _export_qr(args: argparse.Namespace, entries: list[Entry], mode: str) -> int
 
     links, left_out = writers.qr_links(entries, mode)
     for label in left_out:
-        say(f"traycodes: {label} cannot be exported to Google Authenticator: left out")
+        said = "traycodes: " + _("{record} cannot be exported to Google Authenticator: left out")
+        say(said.format(record=label))
     if args.show:
         return _show_qr(args, links)
     if not args.output:
-        raise InvalidInput("QR codes are written as PNG files into -o FOLDER, or shown with --show")
+        raise InvalidInput(
+            _("QR codes are written as PNG files into -o FOLDER, or shown with --show")
+        )
     folder = Path(args.output).expanduser()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for number, (name, link) in enumerate(links, start=1):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
         writers.write_private(folder / f"{number:03d}-{safe}.png", writers.qr_png(link))
-    say(
-        f"Wrote {len(links)} QR code(s) to {folder}: they hold your secrets; delete them "
-        "once scanned."
+    said = ngettext(
+        "Wrote {count} QR code to {folder}: it holds your secrets; delete it once scanned.",
+        "Wrote {count} QR codes to {folder}: they hold your secrets; delete them once scanned.",
+        len(links),
     )
+    say(said.format(count=len(links), folder=folder))
     return 0
 
 
@@ -248,10 +280,17 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
 
     if not args.yes:
         if not sys.stdin.isatty():
-            raise InvalidInput("showing QR codes puts your secrets on screen: confirm with --yes")
-        answer = input(f"Show {len(links)} QR code(s) with your secrets on screen? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            say("Nothing shown.")
+            raise InvalidInput(
+                _("showing QR codes puts your secrets on screen: confirm with --yes")
+            )
+        asked = ngettext(
+            "Show {count} QR code with your secrets on screen? [y/N] ",
+            "Show {count} QR codes with your secrets on screen? [y/N] ",
+            len(links),
+        )
+        answer = input(asked.format(count=len(links)))
+        if answer.strip().lower() not in ("y", "yes", _("y"), _("yes")):
+            say(_("Nothing shown."))
             return 0
     import threading
 
@@ -272,10 +311,10 @@ def _show_qr(args: argparse.Namespace, links: list[tuple[str, str]]) -> int:
         if watcher is not None:
             watcher.stop()
     if why != "closed":
-        say(
-            "The QR codes were taken off the screen: "
-            + ("the screen locked." if why == "locked" else "nobody used the window for a while.")
-        )
+        if why == "locked":
+            say(_("The QR codes were taken off the screen: the screen locked."))
+        else:
+            say(_("The QR codes were taken off the screen: nobody used the window for a while."))
     return 0
 
 
@@ -299,60 +338,66 @@ def add_commands(commands: Any) -> None:
 
     imp = commands.add_parser(
         "import",
-        help="import accounts from another authenticator",
-        description="Import from Google Authenticator (otpauth-migration:// links or QR "
-        "images), Aegis, 2FAS, andOTP, Stratum (plain or encrypted), Bitwarden "
-        "(JSON, password-protected JSON, or CSV), Proton Authenticator and Ente Auth "
-        "(plain or encrypted), Authy (its Android token files), "
-        "LastPass Authenticator, 1Password (CSV or .1pux), KeePass/KeePassXC "
-        "(.kdbx), FreeOTP+, a text file of otpauth links, or a traycodes "
-        "backup. SOURCE is a file, '-' for standard input, a link, or QR "
-        "images (several for a multi-part Google export). All or nothing: one "
-        "unreadable account imports nothing (exit 2) unless --skip-invalid; "
-        "accounts of a kind traycodes does not make (mOTP, Yandex) are left out "
-        "and listed. Accounts already in the vault are skipped, and one given "
-        "twice (same secret and parameters) is merged. An encrypted export's "
-        "password comes from --password-stdin, TRAYCODES_IMPORT_PASSWORD or a "
-        "terminal prompt; the vault's from the keyring, TRAYCODES_PASSWORD or a "
-        "prompt.",
+        help=N_("import accounts from another authenticator"),
+        description=N_(
+            "Import from Google Authenticator (otpauth-migration:// links or QR "
+            "images), Aegis, 2FAS, andOTP, Stratum (plain or encrypted), Bitwarden "
+            "(JSON, password-protected JSON, or CSV), Proton Authenticator and Ente Auth "
+            "(plain or encrypted), Authy (its Android token files), "
+            "LastPass Authenticator, 1Password (CSV or .1pux), KeePass/KeePassXC "
+            "(.kdbx), FreeOTP+, a text file of otpauth links, or a traycodes "
+            "backup. SOURCE is a file, '-' for standard input, a link, or QR "
+            "images (several for a multi-part Google export). All or nothing: one "
+            "unreadable account imports nothing (exit 2) unless --skip-invalid; "
+            "accounts of a kind traycodes does not make (mOTP, Yandex) are left out "
+            "and listed. Accounts already in the vault are skipped, and one given "
+            "twice (same secret and parameters) is merged. An encrypted export's "
+            "password comes from --password-stdin, TRAYCODES_IMPORT_PASSWORD or a "
+            "terminal prompt; the vault's from the keyring, TRAYCODES_PASSWORD or a "
+            "prompt."
+        ),
     )
     imp.add_argument("sources", nargs="+", metavar="SOURCE")
     imp.add_argument(
         "--format",
         choices=_FormatNames(),
         default="auto",
-        help="the export's format (default: detected)",
+        help=N_("the export's format (default: detected)"),
     )
     imp.add_argument(
         "--dry-run",
         action="store_true",
-        help="show what would be added and skipped, and why; change nothing",
+        help=N_("show what would be added and skipped, and why; change nothing"),
     )
     imp.add_argument(
         "--skip-invalid",
         action="store_true",
-        help="import the accounts that can be read, list the others",
+        help=N_("import the accounts that can be read, list the others"),
     )
     imp.add_argument(
         "--password-stdin",
         dest="import_password_stdin",
         action="store_true",
-        help="read the export's password from the first line of standard input",
+        help=N_("read the export's password from the first line of standard input"),
     )
-    imp.add_argument("--vault", metavar="PATH", default=argparse.SUPPRESS, help="the vault file")
+    imp.add_argument(
+        "--vault", metavar="PATH", default=argparse.SUPPRESS, help=N_("the vault file")
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = commands.add_parser(
         "export",
-        help="export accounts (backup, Aegis, Bitwarden, 2FAS, otpauth links, QR codes)",
-        description="traycodes: an encrypted backup that 'traycodes import' restores; "
-        "aegis: Aegis JSON (--encrypt for an encrypted one); bitwarden: Bitwarden "
-        "JSON (logins with their codes, for a password manager); 2fas: a plain .2fas "
-        "backup; otpauth: a text "
-        "list of links; qr: one QR code per account; google-qr: Google "
-        "Authenticator export QR codes. Plain exports hold your secrets in clear "
-        "and are written readable by you alone. A new password for the export "
-        "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD.",
+        help=N_("export accounts (backup, Aegis, Bitwarden, 2FAS, otpauth links, QR codes)"),
+        description=N_(
+            "traycodes: an encrypted backup that 'traycodes import' restores; "
+            "aegis: Aegis JSON (--encrypt for an encrypted one); bitwarden: Bitwarden "
+            "JSON (logins with their codes, for a password manager); 2fas: a plain .2fas "
+            "backup; otpauth: a text "
+            "list of links; qr: one QR code per account; google-qr: Google "
+            "Authenticator export QR codes. Plain exports hold your secrets in clear "
+            "and are written readable by you alone. A new password for the export "
+            "is asked twice, or taken from TRAYCODES_EXPORT_PASSWORD."
+        ),
     )
     exp.add_argument(
         "--format",
@@ -363,23 +408,23 @@ def add_commands(commands: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="the file (a folder for QR codes); default: standard output",
+        help=N_("the file (a folder for QR codes); default: standard output"),
     )
-    exp.add_argument("--encrypt", action="store_true", help="encrypt the Aegis export")
+    exp.add_argument("--encrypt", action="store_true", help=N_("encrypt the Aegis export"))
     exp.add_argument(
         "--only-desktop",
         action="store_true",
-        help="only the accounts that did not come from a followed phone ('traycodes follow')",
+        help=N_("only the accounts that did not come from a followed phone ('traycodes follow')"),
     )
     exp.add_argument(
         "--show",
         action="store_true",
-        help="QR codes: show them in a window instead of writing files",
+        help=N_("QR codes: show them in a window instead of writing files"),
     )
     exp.add_argument(
         "--yes",
         action="store_true",
-        help="with --show: do not ask before showing secrets on screen",
+        help=N_("with --show: do not ask before showing secrets on screen"),
     )
     vault_options(exp)
     exp.set_defaults(func=cmd_export)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..i18n import N_, _, ngettext
 from .common import (
     PasswordReader,
     keystore_for,
@@ -39,23 +40,35 @@ def cmd_join(args: argparse.Namespace) -> int:
     reader = PasswordReader(args)
     vault = Vault.open(path, keystore=None, password=reader.current)
     store, why = (None, "--no-keyring") if args.no_keyring else system_store()
-    how = "asks for its password each time"
     if store is not None:
         try:
             vault.add_keyring(store)
-            how = "opens through this computer's keyring from now on"
         except KeyUnavailable as exc:
             why = str(exc)
             store = None
     if store is None:
-        say(f"traycodes: {why}: the vault will ask for its password each time")
+        say(asks_each_time(why))
     from dataclasses import replace
 
     save_settings(replace(load_settings(), vault=str(path)), config_path())
-    say(
-        f"Joined the vault at {path} ({len(vault.records)} records); it {how}. Saved as "
-        f"'vault' in {config_path()}."
-    )
+    count = len(vault.records)
+    if store is not None:
+        said = ngettext(
+            "Joined the vault at {path} ({count} record); it opens through this computer's "
+            "keyring from now on. Saved as 'vault' in {settings}.",
+            "Joined the vault at {path} ({count} records); it opens through this computer's "
+            "keyring from now on. Saved as 'vault' in {settings}.",
+            count,
+        )
+    else:
+        said = ngettext(
+            "Joined the vault at {path} ({count} record); it asks for its password each "
+            "time. Saved as 'vault' in {settings}.",
+            "Joined the vault at {path} ({count} records); it asks for its password each "
+            "time. Saved as 'vault' in {settings}.",
+            count,
+        )
+    say(said.format(path=path, count=count, settings=config_path()))
     return 0
 
 
@@ -71,24 +84,33 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists():
         from ..errors import Conflict
 
-        raise Conflict(f"a vault already exists at {path}; nothing was changed")
+        raise Conflict(_("a vault already exists at {path}; nothing was changed").format(path=path))
     password = PasswordReader(args).new(line=0, env="TRAYCODES_PASSWORD", what="Password")
     store = None
     if not args.no_keyring:
         store, why = system_store()
         if store is None:
-            say(f"traycodes: {why}: the vault will ask for its password each time")
+            say(asks_each_time(why))
     kdf = kdf_from_environment()
     keep = load_settings().backups
     try:
         vault = Vault.create(path, password=password, keystore=store, kdf=kdf, keep_backups=keep)
     except KeyUnavailable as exc:
-        say(f"traycodes: {exc}: the vault will ask for its password each time")
+        say(asks_each_time(str(exc)))
         vault = Vault.create(path, password=password, keystore=None, kdf=kdf, keep_backups=keep)
         store = None
-    how = "password and keyring" if store is not None else "password only"
-    say(f"Created the vault at {vault.path} ({how}).")
+    if store is not None:
+        said = _("Created the vault at {path} (password and keyring).")
+    else:
+        said = _("Created the vault at {path} (password only).")
+    say(said.format(path=vault.path))
     return 0
+
+
+def asks_each_time(why: str) -> str:
+    return "traycodes: " + _("{reason}: the vault will ask for its password each time").format(
+        reason=why
+    )
 
 
 def _names(paths: list[Path]) -> str:
@@ -101,10 +123,18 @@ def old_copies(vault: Vault) -> str:
 
     count = len(vault.backups())
     copies = vault_copies(vault.path, vault.vault_id)
-    found = f"{count} backup(s) in {backups_folder(vault.path)}"
+    found = ngettext("{count} backup in {folder}", "{count} backups in {folder}", count)
+    found = found.format(count=count, folder=backups_folder(vault.path))
     if copies:
-        found += f" and {len(copies)} other copy(ies) of the vault in its folder: {_names(copies)}"
-    return found + ", and any copy kept outside it (another computer's sync history, a backup)"
+        more = ngettext(
+            "{found} and {count} other copy of the vault in its folder: {names}",
+            "{found} and {count} other copies of the vault in its folder: {names}",
+            len(copies),
+        )
+        found = more.format(found=found, count=len(copies), names=_names(copies))
+    return _(
+        "{found}, and any copy kept outside it (another computer's sync history, a backup)"
+    ).format(found=found)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
@@ -117,33 +147,51 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = reader.new(line=line, env="TRAYCODES_NEW_PASSWORD")
     if not args.rekey:
         vault.change_password(new, kdf=kdf_from_environment())
-        say(
+        said = _(
             "Password changed. The vault's key is the same: the old password still opens "
-            f"{old_copies(vault)}; and with any of them, the key to this one. "
+            "{copies}; and with any of them, the key to this one. "
             "'traycodes passwd --rekey' changes the key too."
         )
+        say(said.format(copies=old_copies(vault)))
         return 0
     copies = absorb_copies(vault)  # under the old key: merged, then removed
     resealed, deleted = vault.rekey(new, keystore=keystore_for(args), kdf=kdf_from_environment())
     tell_running_app("lock")  # it holds the old key: unlocking again gets the new one
-    said = f"New password and a new key: the records and {resealed} backup(s) are sealed again"
+    said = ngettext(
+        "New password and a new key: the records and {count} backup are sealed again",
+        "New password and a new key: the records and {count} backups are sealed again",
+        resealed,
+    ).format(count=resealed)
     if deleted:
-        said += f", {deleted} backup(s) that could not be were deleted"
+        said += ngettext(
+            ", {count} backup that could not be was deleted",
+            ", {count} backups that could not be were deleted",
+            deleted,
+        ).format(count=deleted)
     if copies.merged:
-        said += f"; {len(copies.merged)} copy(ies) merged in and removed: {_names(copies.merged)}"
+        said += ngettext(
+            "; {count} copy merged in and removed: {names}",
+            "; {count} copies merged in and removed: {names}",
+            len(copies.merged),
+        ).format(count=len(copies.merged), names=_names(copies.merged))
     folder = vault.path.parent
     if copies.left:
-        said += (
-            f". Left as they were, since the old key does not open them (an older password "
-            f"may; nothing was merged from them): {_names([p for p, _ in copies.left])}. "
-            f"Apart from those, the old password opens no file of this vault in {folder}"
-        )
+        said += _(
+            ". Left as they were, since the old key does not open them (an older password "
+            "may; nothing was merged from them): {names}. "
+            "Apart from those, the old password opens no file of this vault in {folder}"
+        ).format(names=_names([p for p, _reason in copies.left]), folder=folder)
     else:
-        said += f". The old password opens no file of this vault in {folder} any more"
+        said += _(". The old password opens no file of this vault in {folder} any more").format(
+            folder=folder
+        )
     say(
-        said + " (a copy kept outside it, such as another computer's sync history, still "
-        "opens with it); other computers that share the vault must join again "
-        "('traycodes init --join')."
+        said
+        + _(
+            " (a copy kept outside it, such as another computer's sync history, still "
+            "opens with it); other computers that share the vault must join again "
+            "('traycodes init --join')."
+        )
     )
     return 0
 
@@ -154,11 +202,12 @@ def cmd_backups(args: argparse.Namespace) -> int:
     path = vault_path(args)
     backups = list_backups(path)
     if not backups:
-        say(f"No backups of {path} yet (one is kept at each save).")
+        say(_("No backups of {path} yet (one is kept at each save).").format(path=path))
         return 0
     for number, backup in enumerate(backups, start=1):
         when = backup.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{number:>3}  {when}  {backup.size:>9,} bytes  {backup.path}")
+        size = ngettext("{size} byte", "{size} bytes", backup.size).format(size=f"{backup.size:,}")
+        print(f"{number:>3}  {when}  {size:>15}  {backup.path}")
     return 0
 
 
@@ -172,15 +221,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backups = list_backups(path)
         index = int(args.backup) - 1
         if not 0 <= index < len(backups):
-            raise InvalidInput(f"there is no backup number {args.backup}: see 'traycodes backups'")
+            said = _("there is no backup number {number}: see 'traycodes backups'")
+            raise InvalidInput(said.format(number=args.backup))
         chosen = backups[index].path
     vault = open_vault(args)
     count = vault.restore(chosen)
-    say(
-        f"Restored {count} record(s) from {chosen}: the deliberate way back (a vault file "
+    said = ngettext(
+        "Restored {count} record from {path}: the deliberate way back (a vault file "
         "copied back by hand is merged with this computer's last save instead). The state "
-        "it replaced is the newest backup."
+        "it replaced is the newest backup.",
+        "Restored {count} records from {path}: the deliberate way back (a vault file "
+        "copied back by hand is merged with this computer's last save instead). The state "
+        "it replaced is the newest backup.",
+        count,
     )
+    say(said.format(count=count, path=chosen))
     return 0
 
 
@@ -193,11 +248,15 @@ def cmd_keyring(args: argparse.Namespace) -> int:
     if args.action == "status":
         from ..vault import read_file
 
-        file, _ = read_file(vault_path(args))
+        file, _data = read_file(vault_path(args))
         kinds = [s.type for s in file.slots]
+        said = _("keyring slot: {keyring}; password slot: {password}; {reason}")
         print(
-            f"keyring slot: {'yes' if SLOT_KEYRING in kinds else 'no'}; "
-            f"password slot: {'yes' if SLOT_PASSWORD in kinds else 'no'}; {why}"
+            said.format(
+                keyring=_("yes") if SLOT_KEYRING in kinds else _("no"),
+                password=_("yes") if SLOT_PASSWORD in kinds else _("no"),
+                reason=why,
+            )
         )
         return 0
     vault = open_vault(args)
@@ -205,14 +264,15 @@ def cmd_keyring(args: argparse.Namespace) -> int:
         if store is None:
             raise KeyUnavailable(why)
         vault.add_keyring(store)
-        say("The vault now opens through the keyring.")
+        say(_("The vault now opens through the keyring."))
     else:
         vault.remove_keyring(store)
-        say(
+        said = _(
             "The vault no longer opens through the keyring; it asks for its password. Its key "
             "is the same: a copy of the old keyring key (a keyring backup) still opens it, "
-            f"{old_copies(vault)}. 'traycodes passwd --rekey' changes the key."
+            "{copies}. 'traycodes passwd --rekey' changes the key."
         )
+        say(said.format(copies=old_copies(vault)))
     return 0
 
 
@@ -223,57 +283,65 @@ def add_commands(commands: Any) -> None:
     """Register the vault commands on the CLI's sub-command table."""
     init = commands.add_parser(
         "init",
-        help="create a vault",
-        description="Create an encrypted vault. The password is asked twice on a terminal, "
-        "read from standard input with --password-stdin, or taken from "
-        "$TRAYCODES_PASSWORD (for automation). A key is also kept in the OS "
-        "keyring so that daily use needs no password, unless --no-keyring.",
+        help=N_("create a vault"),
+        description=N_(
+            "Create an encrypted vault. The password is asked twice on a terminal, "
+            "read from standard input with --password-stdin, or taken from "
+            "$TRAYCODES_PASSWORD (for automation). A key is also kept in the OS "
+            "keyring so that daily use needs no password, unless --no-keyring."
+        ),
     )
     init.add_argument(
-        "--no-keyring", action="store_true", help="do not keep a key in the OS keyring"
+        "--no-keyring", action="store_true", help=N_("do not keep a key in the OS keyring")
     )
     init.add_argument(
         "--join",
         metavar="PATH",
-        help="use the vault another computer made at PATH (a synced folder): open it with "
-        "its password, keep this computer's own keyring key, and remember PATH",
+        help=N_(
+            "use the vault another computer made at PATH (a synced folder): open it with "
+            "its password, keep this computer's own keyring key, and remember PATH"
+        ),
     )
     vault_options(init)
     init.set_defaults(func=cmd_init)
 
     passwd = commands.add_parser(
         "passwd",
-        help="change (or set) the vault password",
-        description="Change the vault password: the master key is rewrapped, the records "
-        "are not re-encrypted (so the old password still opens old copies of the vault); "
-        "with --rekey, a new master key: the records and every backup are sealed again, "
-        "other computers' keyring slots are dropped (they join again), and the old "
-        "password opens nothing any more. The new password is asked twice on a terminal, "
-        "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
-        "standard input (the current password first when the keyring does not "
-        "open the vault, then the new one).",
+        help=N_("change (or set) the vault password"),
+        description=N_(
+            "Change the vault password: the master key is rewrapped, the records "
+            "are not re-encrypted (so the old password still opens old copies of the vault); "
+            "with --rekey, a new master key: the records and every backup are sealed again, "
+            "other computers' keyring slots are dropped (they join again), and the old "
+            "password opens nothing any more. The new password is asked twice on a terminal, "
+            "taken from $TRAYCODES_NEW_PASSWORD, or with --password-stdin read from "
+            "standard input (the current password first when the keyring does not "
+            "open the vault, then the new one)."
+        ),
     )
     passwd.add_argument(
         "--rekey",
         action="store_true",
-        help="also change the master key: old copies and the old password open nothing",
+        help=N_("also change the master key: old copies and the old password open nothing"),
     )
     vault_options(passwd)
     passwd.set_defaults(func=cmd_passwd)
 
     backups = commands.add_parser(
         "backups",
-        help="list the encrypted backups",
-        description="List the encrypted backups, newest first.",
+        help=N_("list the encrypted backups"),
+        description=N_("List the encrypted backups, newest first."),
     )
     vault_options(backups, password=False)
     backups.set_defaults(func=cmd_backups)
 
     restore = commands.add_parser(
         "restore",
-        help="restore the records from a backup",
-        description="Restore the records from BACKUP (a number from 'traycodes backups' or a "
-        "path). The current password and keyring keep working.",
+        help=N_("restore the records from a backup"),
+        description=N_(
+            "Restore the records from BACKUP (a number from 'traycodes backups' or a "
+            "path). The current password and keyring keep working."
+        ),
     )
     restore.add_argument("backup", metavar="BACKUP")
     vault_options(restore)
@@ -281,9 +349,11 @@ def add_commands(commands: Any) -> None:
 
     keyring = commands.add_parser(
         "keyring",
-        help="open the vault through the OS keyring, or stop",
-        description="on: keep a key in the OS keyring so the vault opens without its "
-        "password; off: forget it; status: say which keys open the vault.",
+        help=N_("open the vault through the OS keyring, or stop"),
+        description=N_(
+            "on: keep a key in the OS keyring so the vault opens without its "
+            "password; off: forget it; status: say which keys open the vault."
+        ),
     )
     keyring.add_argument("action", choices=["on", "off", "status"])
     vault_options(keyring)

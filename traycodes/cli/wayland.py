@@ -8,6 +8,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_, _
+
 DESKTOPS = ("sway", "hyprland", "kde", "gnome", "x11")
 GNOME_KEYS = "org.gnome.settings-daemon.plugins.media-keys"
 GNOME_PATH = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/traycodes-{}/"
@@ -191,16 +193,18 @@ def desktop_findings(check: Any) -> None:
     if kind in ("x11", "windows", "macos"):
         problems = hotkey_problems()
         check(
-            "hotkeys",
+            N_("hotkeys"),
             not problems,
-            "; ".join(problems) if problems else "traycodes takes its hotkeys",
-            "" if all("Settings" in p for p in problems) else "run it inside the desktop session",
+            "; ".join(problems) if problems else _("traycodes takes its hotkeys"),
+            ""
+            if all("Settings" in p for p in problems)
+            else _("run it inside the desktop session"),
         )
         return
     if kind == "none":
         return
     name = {"sway": "sway", "hyprland": "Hyprland", "kde": "KDE Plasma", "gnome": "GNOME"}.get(
-        kind, "this Wayland desktop"
+        kind, _("this Wayland desktop")
     )
     reader = None
     try:
@@ -210,84 +214,101 @@ def desktop_findings(check: Any) -> None:
             reader.active_window()  # the compositor answers, or this raises
         missing = platform.window_reader
         check(
-            "window in front",
+            N_("window in front"),
             reader is not None,
-            f"read from {name}" if not isinstance(missing, desktop.Missing) else missing.reason,
-            "the hotkey opens a chooser instead; sway, Hyprland and KDE Plasma tell which "
-            "window is in front",
+            _("read from {kind}").format(kind=name)
+            if not isinstance(missing, desktop.Missing)
+            else missing.reason,
+            _(
+                "the hotkey opens a chooser instead; sway, Hyprland and KDE Plasma tell which "
+                "window is in front"
+            ),
         )
     except TrayCodesError as exc:
         if reader is not None:
             reader.close()
         reader = None
         check(
-            "window in front",
+            N_("window in front"),
             False,
             str(exc),
-            "run doctor inside the desktop session (its socket or D-Bus must be reachable)",
+            _("run doctor inside the desktop session (its socket or D-Bus must be reachable)"),
         )
     make_keyboard = desktop.present(platform.keyboard)
     keyboard = make_keyboard() if reader is not None and make_keyboard is not None else None
     better = {
-        "gnome": "on GNOME the chooser copies; sway, Hyprland and KDE Plasma let it type",
-        "kde": "install xdg-desktop-portal-kde; or run ydotoold",
-    }.get(kind, "install wtype (wlroots compositors) or run ydotoold")
+        "gnome": N_("on GNOME the chooser copies; sway, Hyprland and KDE Plasma let it type"),
+        "kde": N_("install xdg-desktop-portal-kde; or run ydotoold"),
+    }.get(kind, N_("install wtype (wlroots compositors) or run ydotoold"))
     check(
-        "typing",
+        N_("typing"),
         keyboard is not None,
-        f"types through {keyboard.name}"
+        _("types through {name}").format(name=keyboard.name)
         if keyboard is not None
-        else "codes are copied: with no window in front to check, traycodes never types"
+        else _("codes are copied: with no window in front to check, traycodes never types")
         if reader is None
-        else "nothing can type here: codes are copied instead",
-        better,
+        else _("nothing can type here: codes are copied instead"),
+        _(better),
     )
     if not isinstance(platform.global_shortcuts, desktop.Missing):
-        check("hotkeys", True, "the GlobalShortcuts portal (the desktop asks you once)", "")
+        check(N_("hotkeys"), True, _("the GlobalShortcuts portal (the desktop asks you once)"), "")
     else:
         try:
             bound = shortcut_bound(kind, reader)
         except TrayCodesError:
             bound = None
         check(
-            "hotkeys",
+            N_("hotkeys"),
             bound is not False,
-            {
-                True: "a shortcut runs 'traycodes type'",
-                None: "bind 'traycodes type' to a shortcut (cannot check it here)",
-            }.get(bound, "no shortcut runs 'traycodes type'"),
-            "'traycodes hotkeys' prints the line to add",
+            _(
+                {
+                    True: N_("a shortcut runs 'traycodes type'"),
+                    None: N_("bind 'traycodes type' to a shortcut (cannot check it here)"),
+                }.get(bound, N_("no shortcut runs 'traycodes type'"))
+            ),
+            _("'traycodes hotkeys' prints the line to add"),
         )
     if reader is not None:
         reader.close()
     make_clip = desktop.present(platform.clipboard)
     clip = make_clip() if make_clip is not None else None
     if clip is None:
-        said = "XWayland's clipboard only"
+        said = _("XWayland's clipboard only")
     elif clip.marks_sensitive:
-        said = "wl-clipboard (wl-copy, wl-paste); codes are marked for clipboard histories to skip"
+        said = _(
+            "wl-clipboard (wl-copy, wl-paste); codes are marked for clipboard histories to skip"
+        )
     else:
-        said = (
+        said = _(
             "wl-clipboard (wl-copy, wl-paste); clipboard histories may keep a code until it is"
             " cleared (wl-clipboard 2.3 marks codes for them to skip)"
         )
-    check("clipboard", clip is not None, said, "install wl-clipboard, which Wayland apps see")
+    check(
+        N_("clipboard"),
+        clip is not None,
+        said,
+        _("install wl-clipboard, which Wayland apps see"),
+    )
     how = desktop.screen_capture()
     check(
-        "screen (QR)",
+        N_("screen (QR)"),
         bool(how),
-        how or "nothing can capture it",
-        "install grim (wlroots) or xdg-desktop-portal; QR images from files still work",
+        how or _("nothing can capture it"),
+        _("install grim (wlroots) or xdg-desktop-portal; QR images from files still work"),
     )
 
 
 def add_commands(commands: Any) -> None:
     hotkeys = commands.add_parser(
         "hotkeys",
-        help="print the lines that bind traycodes' shortcuts on this desktop",
-        description="Where traycodes cannot hear global keys itself (Wayland), a desktop "
-        "shortcut runs 'traycodes type' and 'traycodes pick'. This prints the exact lines "
-        "for this desktop (sway, Hyprland, GNOME, KDE), with your hotkey settings.",
+        help=N_("print the lines that bind traycodes' shortcuts on this desktop"),
+        description=N_(
+            "Where traycodes cannot hear global keys itself (Wayland), a desktop "
+            "shortcut runs 'traycodes type' and 'traycodes pick'. This prints the exact lines "
+            "for this desktop (sway, Hyprland, GNOME, KDE), with your hotkey settings."
+        ),
     )
-    hotkeys.add_argument("--desktop", choices=DESKTOPS, help="for another desktop than this one")
+    hotkeys.add_argument(
+        "--desktop", choices=DESKTOPS, help=N_("for another desktop than this one")
+    )
     hotkeys.set_defaults(func=cmd_hotkeys)

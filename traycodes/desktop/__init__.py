@@ -177,3 +177,11 @@ def tk_watches_files() -> bool:
     """Whether Tk can watch a file descriptor (``createfilehandler``): not on Windows,
     where the app's loop polls its queue instead."""
     return os_kind() != "windows"
+
+
+def ui_languages() -> list[str]:
+    """The user's UI languages on Windows and macOS, most wanted first (``de_DE``); empty
+    elsewhere, where the environment names them (traycodes.i18n reads it)."""
+    from ._languages import ui_languages as read
+
+    return read()

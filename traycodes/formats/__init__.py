@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 
 from ..errors import InvalidInput, TrayCodesError
+from ..i18n import _
 from .base import MAX_FILE_BYTES, Batch, Item, PasswordSource, check_size, item, load_json
 from .images import qr_texts
 
@@ -126,7 +127,7 @@ def detect(data: bytes) -> str:
     if "otpauth://" in lowered or "steam://" in lowered:
         return "otpauth"
     if not text:
-        raise InvalidInput("the file is empty")
+        raise InvalidInput(_("the file is empty"))
     return "andotp"
 
 
@@ -145,12 +146,16 @@ def read(
     if fmt == "json":
         load_json(data, "file")  # says where it broke
         raise InvalidInput(
-            "this JSON is not an export traycodes knows (Aegis, 2FAS, andOTP, Bitwarden, "
-            "FreeOTP+, Proton Authenticator, Stratum, LastPass); --format names one"
+            _(
+                "this JSON is not an export traycodes knows (Aegis, 2FAS, andOTP, Bitwarden, "
+                "FreeOTP+, Proton Authenticator, Stratum, LastPass); --format names one"
+            )
         )
     reader = readers.READERS.get(fmt)
     if reader is None:
-        raise InvalidInput(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+        raise InvalidInput(
+            _("unknown format '{fmt}' (known: {known})").format(fmt=fmt, known=", ".join(FORMATS))
+        )
     from .budget import end_budget, new_budget
 
     budget = new_budget()  # the key-derivation work this file may ask for: see .budget
@@ -172,7 +177,7 @@ def read(
         # A file of another shape than the format's (a JSON number where an object was
         # due...): readers check what they use, and this catches what they could not foresee.
         raise InvalidInput(
-            f"this is not a {fmt} export traycodes can read (or it is damaged)"
+            _("this is not a {fmt} export traycodes can read (or it is damaged)").format(fmt=fmt)
         ) from None
     finally:
         end_budget(budget)

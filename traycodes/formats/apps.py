@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import InvalidInput, WrongPassword
+from ..i18n import _
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from ..uri import decode_secret, parse_uri
 from .base import (
@@ -40,7 +41,7 @@ def read_proton(data: bytes, password: PasswordSource) -> Batch:
 
         parsed = load_json(proton_decrypt(parsed, password), "decrypted Proton export")
     if not isinstance(parsed, dict) or not isinstance(parsed.get("entries"), list):
-        raise InvalidInput("this is not a Proton Authenticator export")
+        raise InvalidInput(_("this is not a Proton Authenticator export"))
     return many("proton", parsed.get("entries"), "entry", _proton_entry, "content")
 
 
@@ -77,7 +78,7 @@ def read_stratum(data: bytes, password: PasswordSource) -> Batch:
         data = _stratum_legacy_decrypt(data, password)
     parsed = load_json(data, "Stratum backup")
     if not isinstance(parsed, dict):
-        raise InvalidInput("this is not a Stratum (Authenticator Pro) backup")
+        raise InvalidInput(_("this is not a Stratum (Authenticator Pro) backup"))
     categories = {
         str(c.get("Id")): str(c.get("Name"))
         for c in parsed.get("Categories") or []
@@ -103,11 +104,13 @@ def _stratum_entry(tags: dict[str, list[str]], raw: dict[str, Any]) -> Entry:
     kind = STRATUM_TYPES.get(number)
     if kind is None:
         if number in STRATUM_UNSUPPORTED:
-            raise UnsupportedKind(f"{STRATUM_UNSUPPORTED[number]} codes are not supported")
-        raise InvalidInput(f"unknown authenticator type {number}")
+            raise UnsupportedKind(
+                _("{kind} codes are not supported").format(kind=STRATUM_UNSUPPORTED[number])
+            )
+        raise InvalidInput(_("unknown authenticator type {number}").format(number=number))
     algorithm = STRATUM_ALGORITHMS.get(int(raw.get("Algorithm") or 0))
     if algorithm is None:
-        raise InvalidInput(f"unknown algorithm {raw.get('Algorithm')!r}")
+        raise InvalidInput(_("unknown algorithm {get!r}").format(get=raw.get("Algorithm")))
     return Entry(
         otp=otp_params(
             decode_secret(str(raw["Secret"])),
@@ -130,14 +133,14 @@ def _stratum_decrypt(data: bytes, password: PasswordSource) -> bytes:
 
     body = data[len(STRATUM_HEADER) :]
     if len(body) < 16 + 12 + 16:
-        raise InvalidInput("the Stratum backup is too short (truncated?)")
+        raise InvalidInput(_("the Stratum backup is too short (truncated?)"))
     salt, nonce, ciphertext = body[:16], body[16:28], body[28:]
     given = ask_password(password, "Stratum")
     spend_argon2(64 * 1024, 3, "the Stratum backup")
     kdf = Argon2id(salt=salt, length=32, iterations=3, lanes=4, memory_cost=64 * 1024)
     plain = unseal(kdf.derive(given.encode("utf-8")), nonce, ciphertext, b"")
     if plain is None:
-        raise WrongPassword("wrong password for the Stratum backup (or it is damaged)")
+        raise WrongPassword(_("wrong password for the Stratum backup (or it is damaged)"))
     return plain
 
 
@@ -147,14 +150,14 @@ def _stratum_legacy_decrypt(data: bytes, password: PasswordSource) -> bytes:
 
     body = data[len(STRATUM_LEGACY_HEADER) :]
     if len(body) < 20 + 16 + 16 or (len(body) - 36) % 16:
-        raise InvalidInput("the Stratum backup is damaged or truncated")
+        raise InvalidInput(_("the Stratum backup is damaged or truncated"))
     salt, iv, ciphertext = body[:20], body[20:36], body[36:]
     given = ask_password(password, "Stratum")
     spend_pbkdf2(64_000, "the Stratum backup")
     key = PBKDF2HMAC(hashes.SHA1(), 32, salt, 64_000).derive(given.encode("utf-8"))  # noqa: S303 - the app's own choice
     plain = _cbc_decrypt(key, iv, ciphertext)
     if plain is None or not plain.lstrip().startswith(b"{"):
-        raise WrongPassword("wrong password for the Stratum backup (or it is damaged)")
+        raise WrongPassword(_("wrong password for the Stratum backup (or it is damaged)"))
     return plain
 
 
@@ -197,8 +200,10 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
     own = strings.get(AUTHY_OWN)
     if services is None and own is None:
         raise InvalidInput(
-            "this is not Authy's token file (shared_prefs/com.authy.storage.tokens."
-            "authenticator.xml or ...tokens.authy.xml)"
+            _(
+                "this is not Authy's token file (shared_prefs/com.authy.storage.tokens."
+                "authenticator.xml or ...tokens.authy.xml)"
+            )
         )
     tokens = _json_list(services, "Authy tokens") if services is not None else []
     # a token with decryptedSecret needs no password, even beside its encryptedSecret
@@ -207,7 +212,9 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
         for t in tokens
     ):
         what = "the Authy file"  # one derivation per salt, all counted before any is done
-        spend(sum(pbkdf2_cost(rounds, what) for _, rounds in _authy_derivations(tokens)), what)
+        spend(
+            sum(pbkdf2_cost(rounds, what) for _unused, rounds in _authy_derivations(tokens)), what
+        )
         given = ask_password(password, "Authy (backup password)")
         decrypt = partial(_authy_decrypt, given, {})
     else:
@@ -220,7 +227,7 @@ def read_authy(data: bytes, password: PasswordSource) -> Batch:
     for number, raw in enumerate(own_tokens, start=1):
         items.append(item(f"Authy token {number} ({_authy_name(raw)})", partial(_authy_own, raw)))
     if decrypt is not None and items and all(i.entry is None for i in items):
-        raise WrongPassword("wrong backup password for the Authy tokens (or they are damaged)")
+        raise WrongPassword(_("wrong backup password for the Authy tokens (or they are damaged)"))
     return Batch("authy", items)
 
 
@@ -236,18 +243,20 @@ def _android_strings(data: bytes) -> dict[str, str]:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise InvalidInput("the XML file declares a DTD or entities: not an Authy file") from None
+        raise InvalidInput(
+            _("the XML file declares a DTD or entities: not an Authy file")
+        ) from None
     except ParseError as exc:
-        raise InvalidInput(f"the file is not valid XML ({exc})") from None
+        raise InvalidInput(_("the file is not valid XML ({exc})").format(exc=exc)) from None
     if root.tag != "map":
-        raise InvalidInput("this XML is not an Android preferences file (no <map>)")
+        raise InvalidInput(_("this XML is not an Android preferences file (no <map>)"))
     return {str(node.get("name")): node.text or "" for node in root.iter("string")}
 
 
 def _json_list(text: str, what: str) -> list[Any]:
     parsed = load_json(text.encode("utf-8"), what)
     if not isinstance(parsed, list):
-        raise InvalidInput(f"the {what} are not a list")
+        raise InvalidInput(_("the {what} are not a list").format(what=what))
     return parsed
 
 
@@ -264,11 +273,11 @@ def _authy_names(raw: dict[str, Any]) -> tuple[str, str]:
     name = str(raw.get("name") or "")
     issuer = str(raw.get("originalIssuer") or raw.get("issuer") or "")
     if ":" in original:
-        first, _, rest = original.partition(":")
+        first, _unused, rest = original.partition(":")
         return (issuer or first.strip()), rest.strip()
     for separator in (" - ", ": "):
         if separator in name:
-            first, _, rest = name.partition(separator)
+            first, _unused, rest = name.partition(separator)
             return (issuer or first.strip()), rest.strip()
     return issuer or name, original if original != name else ""
 
@@ -279,7 +288,7 @@ def _authy_entry(raw: dict[str, Any], decrypt: Any) -> Entry:
     elif raw.get("encryptedSecret") and decrypt is not None:
         secret = decrypt(raw)
     else:
-        raise InvalidInput("the token has no secret")
+        raise InvalidInput(_("the token has no secret"))
     issuer, account = _authy_names(raw)
     return Entry(
         otp=OtpParams(secret, OtpType.TOTP, Algorithm.SHA1, int(raw.get("digits") or 6), 30),
@@ -315,14 +324,14 @@ def _authy_decrypt(
 
     rounds = _authy_rounds(raw)
     if rounds is None:
-        raise InvalidInput("the token asks for an unreasonable key derivation")
+        raise InvalidInput(_("the token asks for an unreasonable key derivation"))
     try:
         ciphertext = base64.b64decode(str(raw["encryptedSecret"]), validate=True)
         iv = bytes.fromhex(str(raw["unique_iv"])) if raw.get("unique_iv") else bytes(16)
     except (binascii.Error, ValueError):
-        raise InvalidInput("the token's encrypted secret is damaged") from None
+        raise InvalidInput(_("the token's encrypted secret is damaged")) from None
     if len(iv) != 16:
-        raise InvalidInput("the token's IV is damaged")
+        raise InvalidInput(_("the token's IV is damaged"))
     salt = str(raw.get("salt") or "").encode("utf-8")
     # Authy gives every token of an account the same salt: one derivation serves them all.
     key = keys.get((salt, rounds))
@@ -332,7 +341,7 @@ def _authy_decrypt(
     plain = _cbc_decrypt(key, iv, ciphertext)
     text = plain.decode("ascii", "replace").strip() if plain is not None else ""
     if not re.fullmatch(r"[A-Za-z2-7= ]+", text):
-        raise InvalidInput("wrong backup password (the secret did not decrypt)")
+        raise InvalidInput(_("wrong backup password (the secret did not decrypt)"))
     return decode_secret(text)
 
 
@@ -340,7 +349,7 @@ def _authy_own(raw: dict[str, Any]) -> Entry:
     try:
         secret = bytes.fromhex(str(raw["secretSeed"]))
     except ValueError:
-        raise InvalidInput("the token's seed is not hexadecimal") from None
+        raise InvalidInput(_("the token's seed is not hexadecimal")) from None
     return Entry(
         otp=OtpParams(secret, OtpType.TOTP, Algorithm.SHA1, int(raw.get("digits") or 7), 10),
         issuer=str(raw.get("name") or "Authy"),
@@ -357,7 +366,7 @@ def read_lastpass(data: bytes, password: PasswordSource) -> Batch:
     {"folderId"}}], "folders": [{"id", "name"}]}``; names may be percent-encoded."""
     parsed = load_json(data, "LastPass Authenticator export")
     if not isinstance(parsed, dict):
-        raise InvalidInput("this is not a LastPass Authenticator export")
+        raise InvalidInput(_("this is not a LastPass Authenticator export"))
     folders = {
         f.get("id"): str(f.get("name"))
         for f in parsed.get("folders") or []

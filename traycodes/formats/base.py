@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..errors import InvalidInput, TrayCodesError
+from ..i18n import _
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from .budget import TooMuchWork, count_account
 
@@ -58,7 +59,11 @@ def item(where: str, make: Callable[[], Entry], ref: str = "") -> Item:
     except TrayCodesError as exc:
         return Item(where, problem=str(exc), ref=ref)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-        return Item(where, problem=f"missing or malformed field ({type(exc).__name__})", ref=ref)
+        return Item(
+            where,
+            problem=_("missing or malformed field ({error})").format(error=type(exc).__name__),
+            ref=ref,
+        )
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real export, icons included
@@ -70,22 +75,30 @@ def load_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except RecursionError:
-        raise InvalidInput(f"the {what} is nested too deeply to be an export") from None
+        raise InvalidInput(
+            _("the {what} is nested too deeply to be an export").format(what=what)
+        ) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"the {what} is not UTF-8 text") from None
+        raise InvalidInput(_("the {what} is not UTF-8 text").format(what=what)) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno} (damaged or truncated?)"
+            _(
+                "the {what} is not valid JSON: {msg} at line {lineno}, column "
+                "{colno} (damaged or truncated?)"
+            ).format(what=what, msg=exc.msg, lineno=exc.lineno, colno=exc.colno)
         ) from None
     except ValueError:  # a number longer than Python converts (4,300 digits)
-        raise InvalidInput(f"the {what} holds a number far too long to be an export's") from None
+        raise InvalidInput(
+            _("the {what} holds a number far too long to be an export's").format(what=what)
+        ) from None
 
 
 def check_size(data: bytes, what: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(
-            f"the {what} is {len(data) // (1024 * 1024)} MiB, more than any export: not read"
+            _("the {what} is {size} MiB, more than any export: not read").format(
+                what=what, size=len(data) // (1024 * 1024)
+            )
         )
 
 
@@ -134,7 +147,7 @@ def many(
 ) -> Batch:
     """One item per raw account, each named by its number and a readable name."""
     if not isinstance(raws, list):
-        raise InvalidInput(f"the {fmt} export has no list of accounts")
+        raise InvalidInput(_("the {fmt} export has no list of accounts").format(fmt=fmt))
     return Batch(
         fmt,
         [
@@ -151,8 +164,10 @@ def ask_password(password: PasswordSource, what: str) -> str:
         from ..errors import Locked
 
         raise Locked(
-            f"the {what} export is encrypted: give its password (a terminal "
-            "prompt, or --password-stdin)"
+            _(
+                "the {what} export is encrypted: give its password (a terminal "
+                "prompt, or --password-stdin)"
+            ).format(what=what)
         )
     return given
 

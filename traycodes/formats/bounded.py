@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import IO, Any
 
 from ..errors import InvalidInput, TrayCodesError, describe
+from ..i18n import _
 from .base import Batch, PasswordSource
 
 CHILD_MEMORY = 3 * 1024**3  # address space: Python, the readers' libraries, 1 GiB of scrypt
@@ -131,7 +132,7 @@ def _answers(to_child: IO[bytes], from_child: IO[bytes], password: PasswordSourc
         elif kind == b"R":
             batch = _Unpickler(payload).load()
             if not isinstance(batch, Batch):
-                raise InvalidInput("the file's reader gave back something else than accounts")
+                raise InvalidInput(_("the file's reader gave back something else than accounts"))
             return batch
         elif kind == b"E":
             raise _error(json.loads(payload))
@@ -211,7 +212,7 @@ def _limit_self(memory: int, cpu: int) -> None:
 def _lower(resource: ModuleType, which: int, soft: int, hard: int) -> None:
     import contextlib
 
-    _, ceiling = resource.getrlimit(which)
+    _unused, ceiling = resource.getrlimit(which)
     if ceiling != resource.RLIM_INFINITY:  # never above what this process may have
         soft, hard = min(soft, ceiling), min(hard, ceiling)
     with contextlib.suppress(ValueError, OSError):  # macOS may refuse RLIMIT_AS
@@ -239,12 +240,12 @@ def child_main() -> None:
             asked.append(ask())
         return asked[0]
 
-    _, header = _receive(from_parent)
+    _unused, header = _receive(from_parent)
     wanted = json.loads(header)
     memory = int(wanted["memory"])
     _limit_self(memory, int(wanted["cpu"]))  # before a byte of the files is read
     try:
-        blobs = [_receive(from_parent)[1] for _ in range(int(wanted["count"]))]
+        blobs = [_receive(from_parent)[1] for _unused in range(int(wanted["count"]))]
         from . import read
 
         batch = read(blobs[0], str(wanted["format"]), password=password, images=blobs[1:])

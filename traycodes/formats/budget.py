@@ -32,6 +32,7 @@ from __future__ import annotations
 from contextvars import ContextVar, Token
 
 from ..errors import InvalidInput
+from ..i18n import _
 
 FULL_COST_DERIVATIONS = 4.0  # per file: e.g. four password slots at the ceiling
 MAX_ACCOUNTS = 20_000  # per file; people have tens, a large company's export thousands
@@ -60,8 +61,11 @@ class FileBudget:
     def spend(self, cost: float, what: str) -> None:
         if cost > self.left + 1e-9:
             raise TooMuchWork(
-                f"{what} asks for more key-derivation work than any real export (more than "
-                f"{FULL_COST_DERIVATIONS:g} derivations at full cost): not read"
+                _(
+                    "{what} asks for more key-derivation work than any real export "
+                    "(more than {full_cost_derivations:g} derivations at full cost): "
+                    "not read"
+                ).format(what=what, full_cost_derivations=FULL_COST_DERIVATIONS)
             )
         self.left -= cost
 
@@ -93,14 +97,19 @@ def count_account(what: str = "the file") -> None:
         budget.accounts += 1
         if budget.accounts > MAX_ACCOUNTS:
             raise TooMuchWork(
-                f"{what} holds more than {MAX_ACCOUNTS:,} accounts, more than any export: not read"
+                _(
+                    "{what} holds more than {max_accounts:,} accounts, more than any "
+                    "export: not read"
+                ).format(what=what, max_accounts=MAX_ACCOUNTS)
             )
 
 
 def _one(cost: float, what: str) -> float:
     if cost > 1.0:
         raise TooMuchWork(
-            f"{what} asks for a key derivation far costlier than any real export: not read"
+            _(
+                "{what} asks for a key derivation far costlier than any real export: not read"
+            ).format(what=what)
         )
     return cost
 
@@ -108,7 +117,11 @@ def _one(cost: float, what: str) -> float:
 def pbkdf2_cost(rounds: object, what: str) -> float:
     """PBKDF2 (any hash): the cost of ``rounds``, refused when not a whole number in range."""
     if type(rounds) is not int or rounds < 1:
-        raise TooMuchWork(f"{what} asks for PBKDF2 rounds {rounds!r}: damaged or crafted")
+        raise TooMuchWork(
+            _("{what} asks for PBKDF2 rounds {rounds!r}: damaged or crafted").format(
+                what=what, rounds=rounds
+            )
+        )
     return _one(rounds / PBKDF2_MAX_ROUNDS, what)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
+from ..i18n import _, ngettext
 from ..model import Entry, Record
 
 MARK = "traycodes:follow"
@@ -84,7 +85,7 @@ class SourceState:
         try:
             data = json.loads(text)
             if data.get("v") != STATE_VERSION:
-                raise InvalidInput("a followed source was saved by a newer traycodes")
+                raise InvalidInput(_("a followed source was saved by a newer traycodes"))
             seen = {
                 str(k): Seen(str(v[0]), float(v[1]), str(v[2])) for k, v in data["seen"].items()
             }
@@ -107,7 +108,7 @@ class SourceState:
                 digests=[str(d) for d in digests][-MAX_DIGESTS:],
             )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            raise InvalidInput("a followed source's state in the vault cannot be read") from None
+            raise InvalidInput(_("a followed source's state in the vault cannot be read")) from None
 
 
 def _hex_id(*parts: str) -> str:
@@ -232,16 +233,33 @@ class MergeReport:
 
     def summary(self) -> str:
         """``1 added, 1 removed`` (or ``no change``)."""
+        counts = {
+            "added": ngettext("{count} added", "{count} added", len(self.added)),
+            "updated": ngettext("{count} updated", "{count} updated", len(self.updated)),
+            "removed": ngettext("{count} removed", "{count} removed", len(self.removed)),
+        }
         parts = [
-            f"{len(getattr(self, name))} {name}"
+            counts[name].format(count=len(getattr(self, name)))
             for name in ("added", "updated", "removed")
             if getattr(self, name)
         ]
         if self.kept:
-            parts.append(f"{len(self.kept)} kept (edited here since)")
+            parts.append(
+                ngettext(
+                    "{count} kept (edited here since)",
+                    "{count} kept (edited here since)",
+                    len(self.kept),
+                ).format(count=len(self.kept))
+            )
         if self.held:
-            parts.append(f"{self.held} removal(s) waiting for confirmation")
-        return ", ".join(parts) or "no change"
+            parts.append(
+                ngettext(
+                    "{count} removal waiting for confirmation",
+                    "{count} removals waiting for confirmation",
+                    self.held,
+                ).format(count=self.held)
+            )
+        return ", ".join(parts) or _("no change")
 
     @property
     def changed(self) -> bool:
@@ -289,7 +307,7 @@ def merge_backup(
     """
     states = sources_in(records.values())
     if name not in states:
-        raise InvalidInput(f"no followed source is named '{name}'")
+        raise InvalidInput(_("no followed source is named '{name}'").format(name=name))
     state = states[name]
     report = MergeReport(name)
     if backup.digest == state.digest and not (state.held and accept_removals):
@@ -298,8 +316,10 @@ def merge_backup(
     if backup.digest in state.digests and backup.digest != state.digest:
         report.unchanged = True
         report.warnings.append(
-            f"{name}: {backup.file} is a backup already read before (an old one put back?); "
-            "it was not applied again"
+            _(
+                "{name}: {file} is a backup already read before (an old one put "
+                "back?); it was not applied again"
+            ).format(name=name, file=backup.file)
         )
         return report
     seen = dict(state.seen)
@@ -343,9 +363,11 @@ def merge_backup(
     if gone and len(gone) * 2 > len(state.seen) and not accept_removals:
         report.held = len(gone)
         report.warnings.append(
-            f"{name}: the backup {backup.file} would remove {len(gone)} of {len(state.seen)} "
-            "accounts; not applied until you confirm ('traycodes follow sync "
-            f'"{name}" --accept-removals\')'
+            _(
+                "{name}: the backup {file} would remove {count} of {total} "
+                "accounts; not applied until you confirm ('traycodes follow sync "
+                '"{name}" --accept-removals\')'
+            ).format(name=name, file=backup.file, count=len(gone), total=len(state.seen))
         )
     else:
         for identity in gone:
@@ -360,8 +382,10 @@ def merge_backup(
             report.removed.append(current.label)
     if report.kept:
         report.warnings.append(
-            f"{name}: {len(report.kept)} account(s) deleted on the phone stay here because "
-            f"they were edited here since: {', '.join(report.kept[:5])}"
+            _(
+                "{name}: {count} account(s) deleted on the phone stay here "
+                "because they were edited here since: {names}"
+            ).format(name=name, count=len(report.kept), names=", ".join(report.kept[:5]))
         )
     state.seen = seen
     state.file, state.stamp, state.digest = backup.file, backup.stamp, backup.digest

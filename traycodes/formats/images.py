@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InvalidInput
+from ..i18n import _
 
 
 def qr_texts(picture: Any) -> list[str]:
@@ -36,17 +37,25 @@ def texts_in_images(images: list[bytes]) -> list[str]:
                 picture.load()
         except Image.DecompressionBombError:
             raise InvalidInput(
-                f"image {number} would take too much memory to read (a decompression bomb?)"
+                _(
+                    "image {number} would take too much memory to read (a decompression bomb?)"
+                ).format(number=number)
             ) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise InvalidInput(f"image {number} cannot be read (damaged or not an image)") from None
+            raise InvalidInput(
+                _("image {number} cannot be read (damaged or not an image)").format(number=number)
+            ) from None
         if width * height > MAX_IMAGE_PIXELS:
             raise InvalidInput(
-                f"image {number} is {width}x{height} pixels, more than any screenshot or "
-                "photo of a QR code needs: not read"
+                _(
+                    "image {number} is {width}x{height} pixels, more than any "
+                    "screenshot or photo of a QR code needs: not read"
+                ).format(number=number, width=width, height=height)
             )
         found = qr_texts(picture)
         if not found:
-            raise InvalidInput(f"image {number} holds no QR code that could be read")
+            raise InvalidInput(
+                _("image {number} holds no QR code that could be read").format(number=number)
+            )
         texts += found
     return texts

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import InvalidInput, TrayCodesError, WrongPassword
+from ..i18n import _
 from ..model import Entry, OtpParams
 from ..uri import decode_secret
 from .base import (
@@ -43,10 +44,14 @@ def _csv_rows(data: bytes, what: str) -> tuple[list[str], Iterator[dict[str, str
     reader = csv.reader(text, strict=True)
     first = _next_row(reader, what)
     if first is None:
-        raise InvalidInput(f"the {what} is empty")
+        raise InvalidInput(_("the {what} is empty").format(what=what))
     header = [name.strip().lower() for name in first]
     if len(header) > MAX_CSV_COLUMNS:
-        raise InvalidInput(f"the {what} has {len(header)} columns, more than any export")
+        raise InvalidInput(
+            _("the {what} has {count} columns, more than any export").format(
+                what=what, count=len(header)
+            )
+        )
     return header, _csv_dicts(reader, header, what)
 
 
@@ -54,9 +59,11 @@ def _next_row(reader: Iterator[list[str]], what: str) -> list[str] | None:
     try:
         return next(reader, None)
     except UnicodeDecodeError:
-        raise InvalidInput(f"the {what} is not UTF-8 text") from None
+        raise InvalidInput(_("the {what} is not UTF-8 text").format(what=what)) from None
     except csv.Error as exc:
-        raise InvalidInput(f"the {what} is not valid CSV: {exc}") from None
+        raise InvalidInput(
+            _("the {what} is not valid CSV: {exc}").format(what=what, exc=exc)
+        ) from None
 
 
 def _csv_dicts(
@@ -69,8 +76,10 @@ def _csv_dicts(
             continue
         if len(row) < len(header):
             raise InvalidInput(
-                f"row {number} of the {what} has {len(row)} fields where its header has "
-                f"{len(header)}: the file is damaged or truncated"
+                _(
+                    "row {number} of the {what} has {count} fields where its header "
+                    "has {columns}: the file is damaged or truncated"
+                ).format(number=number, what=what, count=len(row), columns=len(header))
             )
         # Fields after the header's columns (a hand-edited export) name nothing: ignored.
         yield dict(zip(header, row[: len(header)], strict=True))
@@ -86,7 +95,7 @@ def read_bitwarden_csv(data: bytes, password: PasswordSource) -> Batch:
 
 def _bitwarden_csv(header: list[str], rows: Iterator[dict[str, str]]) -> Batch:
     if not set(header) >= BITWARDEN_COLUMNS:
-        raise InvalidInput("this CSV is not a Bitwarden export (no login_totp column)")
+        raise InvalidInput(_("this CSV is not a Bitwarden export (no login_totp column)"))
     items: list[Item] = []
     for number, row in enumerate(rows, start=2):
         kind = (row.get("type") or "login").strip()
@@ -128,7 +137,7 @@ def read_1password_csv(data: bytes, password: PasswordSource) -> Batch:
 def _1password_csv(header: list[str], rows: Iterator[dict[str, str]]) -> Batch:
     otp_column = next((c for c in ONEPASSWORD_OTP_COLUMNS if c in header), None)
     if "title" not in header or otp_column is None:
-        raise InvalidInput("this CSV is not a 1Password export (no Title and OTPAuth columns)")
+        raise InvalidInput(_("this CSV is not a 1Password export (no Title and OTPAuth columns)"))
     items: list[Item] = []
     for number, row in enumerate(rows, start=2):
         if not (row.get(otp_column) or "").strip():
@@ -176,7 +185,7 @@ def read_1pux(data: bytes, password: PasswordSource) -> Batch:
     …}``). Archived and trashed items are left out."""
     parsed = load_json(_1pux_data(data), "1Password export data")
     if not isinstance(parsed, dict) or not isinstance(parsed.get("accounts"), list):
-        raise InvalidInput("the 1Password export data has no accounts")
+        raise InvalidInput(_("the 1Password export data has no accounts"))
     items: list[Item] = []
     for account in parsed["accounts"]:
         for vault in (account or {}).get("vaults") or []:
@@ -213,15 +222,17 @@ def _1pux_data(data: bytes) -> bytes:
     except InvalidInput:
         raise
     except KeyError:
-        raise InvalidInput("the zip file has no export.data: not a 1Password export") from None
+        raise InvalidInput(_("the zip file has no export.data: not a 1Password export")) from None
     except RuntimeError:  # zipfile's word for an encrypted member
-        raise InvalidInput("the .1pux file's data is encrypted: not a 1Password export") from None
+        raise InvalidInput(
+            _("the .1pux file's data is encrypted: not a 1Password export")
+        ) from None
     except NotImplementedError:
         raise InvalidInput(
-            "the .1pux file is compressed in a way 1Password does not use: not read"
+            _("the .1pux file is compressed in a way 1Password does not use: not read")
         ) from None
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError):
-        raise InvalidInput("the .1pux file is not a readable zip (damaged?)") from None
+        raise InvalidInput(_("the .1pux file is not a readable zip (damaged?)")) from None
     if len(payload) > MAX_1PUX_DATA:
         raise too_large
     return payload
@@ -275,7 +286,9 @@ def read_kdbx(data: bytes, password: PasswordSource) -> Batch:
         from pykeepass import PyKeePass  # type: ignore[import-untyped]
         from pykeepass.exceptions import CredentialsError  # type: ignore[import-untyped]
     except ImportError as exc:
-        raise InvalidInput(f"reading KeePass files needs pykeepass ({exc.name})") from None
+        raise InvalidInput(
+            _("reading KeePass files needs pykeepass ({name})").format(name=exc.name)
+        ) from None
     from .aeskdf import install
 
     install()  # AES-KDF in C: KeePassXC's default 43 million rounds in seconds, not minutes
@@ -286,13 +299,15 @@ def read_kdbx(data: bytes, password: PasswordSource) -> Batch:
         database = PyKeePass(io.BytesIO(data), password=given)
     except CredentialsError:
         raise WrongPassword(
-            "wrong password for the KeePass database (or it needs a key file)"
+            _("wrong password for the KeePass database (or it needs a key file)")
         ) from None
     except TrayCodesError:
         raise
     except Exception as exc:  # pykeepass raises construct's and others' errors on bad files
         raise InvalidInput(
-            f"the file is not a KeePass database traycodes can read ({type(exc).__name__})"
+            _("the file is not a KeePass database traycodes can read ({name})").format(
+                name=type(exc).__name__
+            )
         ) from None
     bin_group = database.recyclebin_group
     items: list[Item] = []
@@ -326,9 +341,9 @@ def _bound_kdbx_inflation() -> None:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         xml = inflater.decompress(data, MAX_KDBX_XML + 1)
         if len(xml) > MAX_KDBX_XML:
-            raise InvalidInput("the KeePass database inflates far larger than any real one")
+            raise InvalidInput(_("the KeePass database inflates far larger than any real one"))
         if not inflater.eof:
-            raise InvalidInput("the KeePass database's payload is damaged or truncated")
+            raise InvalidInput(_("the KeePass database's payload is damaged or truncated"))
         return xml
 
     common.Decompressed._decode = decode
@@ -365,7 +380,7 @@ def _keepassxc_legacy(seed: str, settings: str) -> OtpParams:
     (digits "S" for Steam)."""
     from ..model import Algorithm, OtpType
 
-    period_text, _, digits_text = settings.partition(";")
+    period_text, _unused, digits_text = settings.partition(";")
     steam = digits_text.strip().upper() == "S"
     return OtpParams(
         decode_secret(seed),
@@ -392,19 +407,19 @@ def check_kdbx_cost(data: bytes) -> None:
     import struct
 
     if data[:8] != KDBX_SIGNATURE or len(data) < 12:
-        raise InvalidInput("the file is not a KeePass 2 database (.kdbx)")
+        raise InvalidInput(_("the file is not a KeePass 2 database (.kdbx)"))
     major = struct.unpack_from("<H", data, 10)[0]
     size_format, at = ("<I", 4) if major >= 4 else ("<H", 2)
     position, params = 12, {}
     while True:
         if position + 1 + at > len(data):
-            raise InvalidInput("the KeePass database's header is truncated")
+            raise InvalidInput(_("the KeePass database's header is truncated"))
         field = data[position]
         (size,) = struct.unpack_from(size_format, data, position + 1)
         value = data[position + 1 + at : position + 1 + at + size]
         position += 1 + at + size
         if len(value) != size:
-            raise InvalidInput("the KeePass database's header is truncated")
+            raise InvalidInput(_("the KeePass database's header is truncated"))
         if field == 0:
             break
         if field == 6 and size == 8:  # KDBX 3.1 TransformRounds
@@ -419,8 +434,10 @@ def check_kdbx_cost(data: bytes) -> None:
         or params.get("P", 0) > KDBX_MAX_LANES
     ):
         raise InvalidInput(
-            "the KeePass database asks for a key derivation far costlier than KeePass or "
-            "KeePassXC ever set: not opened"
+            _(
+                "the KeePass database asks for a key derivation far costlier than KeePass or "
+                "KeePassXC ever set: not opened"
+            )
         )
     # Only one of the two is set; both come out of the file's budget (.budget).
     spend_aes_kdf(params.get("R", 0), "the KeePass database")
@@ -438,16 +455,16 @@ def _variant_numbers(blob: bytes) -> dict[str, int]:
         if kind == 0:
             break
         if position + 5 > len(blob):
-            raise InvalidInput("the KeePass database's KDF parameters are damaged")
+            raise InvalidInput(_("the KeePass database's KDF parameters are damaged"))
         (key_size,) = struct.unpack_from("<i", blob, position + 1)
         key_end = position + 5 + key_size
         if key_size < 0 or key_end + 4 > len(blob):
-            raise InvalidInput("the KeePass database's KDF parameters are damaged")
+            raise InvalidInput(_("the KeePass database's KDF parameters are damaged"))
         key = blob[position + 5 : key_end].decode("utf-8", "replace")
         (value_size,) = struct.unpack_from("<i", blob, key_end)
         value = blob[key_end + 4 : key_end + 4 + value_size]
         if value_size < 0 or len(value) != value_size:
-            raise InvalidInput("the KeePass database's KDF parameters are damaged")
+            raise InvalidInput(_("the KeePass database's KDF parameters are damaged"))
         if kind in (0x04, 0x05) and value_size in (4, 8):  # UInt32, UInt64
             numbers[key] = int.from_bytes(value, "little")
         position = key_end + 4 + value_size

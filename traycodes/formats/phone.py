@@ -30,6 +30,7 @@ from ..errors import (
     TrayCodesError,
     WrongPassword,
 )
+from ..i18n import _
 from ..model import Record
 from .follow import (
     MergeReport,
@@ -93,9 +94,11 @@ def backups_at(path: Path, fmt: str) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.exists():
-        raise InvalidInput(f"{path} is not there (a sync folder not mounted or moved?)")
+        raise InvalidInput(
+            _("{path} is not there (a sync folder not mounted or moved?)").format(path=path)
+        )
     if not path.is_dir():
-        raise InvalidInput(f"{path} is neither a folder nor a file")
+        raise InvalidInput(_("{path} is neither a folder nor a file").format(path=path))
     found: list[tuple[float, str, Path]] = []
     try:
         for child in path.iterdir():
@@ -112,8 +115,10 @@ def backups_at(path: Path, fmt: str) -> list[Path]:
                 continue
             found.append((when, child.name, child))
     except OSError as exc:
-        raise StorageError(f"cannot read the folder {path}: {exc.strerror}") from None
-    return [p for _, _, p in sorted(found, reverse=True)]
+        raise StorageError(
+            _("cannot read the folder {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
+    return [p for _when, _name, p in sorted(found, reverse=True)]
 
 
 def newest_backup(path: Path, fmt: str) -> Path | None:
@@ -133,7 +138,9 @@ def format_of(file: Path, data: bytes, fmt: str) -> str:
 
     found = detect(data)
     if found not in APPS:
-        raise InvalidInput(f"{file.name} is not an Aegis, Stratum or 2FAS backup")
+        raise InvalidInput(
+            _("{name} is not an Aegis, Stratum or 2FAS backup").format(name=file.name)
+        )
     return found
 
 
@@ -163,8 +170,10 @@ def _check_aegis_header(data: bytes) -> None:
         return  # the reader says what is wrong
     if isinstance(slots, list) and len(slots) > MAX_AEGIS_SLOTS:
         raise DamagedData(
-            f"the Aegis backup claims {len(slots)} key slots (Aegis writes a few): "
-            "it is damaged or was crafted; nothing was decrypted"
+            _(
+                "the Aegis backup claims {count} key slots (Aegis writes a few): "
+                "it is damaged or was crafted; nothing was decrypted"
+            ).format(count=len(slots))
         )
 
 
@@ -180,20 +189,30 @@ def _read_bounded(file: Path) -> bytes:
     )
     try:
         if file.is_symlink():  # also where O_NOFOLLOW does not exist (Windows)
-            raise InvalidInput(f"{file.name} is a symbolic link; traycodes does not follow it")
+            raise InvalidInput(
+                _("{name} is a symbolic link; traycodes does not follow it").format(name=file.name)
+            )
         fd = os.open(file, flags)
         with os.fdopen(fd, "rb") as f:
             info = os.fstat(f.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise InvalidInput(f"{file.name} is not a regular file; not read")
+                raise InvalidInput(
+                    _("{name} is not a regular file; not read").format(name=file.name)
+                )
             if info.st_size > MAX_FILE_BYTES:
-                raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
+                raise InvalidInput(
+                    _("{name} is far larger than any phone backup; not read").format(name=file.name)
+                )
             data = f.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise InvalidInput(f"{file.name} is far larger than any phone backup; not read")
+            raise InvalidInput(
+                _("{name} is far larger than any phone backup; not read").format(name=file.name)
+            )
         return data
     except OSError as exc:
-        raise StorageError(f"cannot read {file}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot read {file}: {strerror}").format(file=file, strerror=exc.strerror)
+        ) from None
 
 
 def _2fas_password_right(data: bytes, password: str) -> bool:
@@ -223,7 +242,7 @@ def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
 
     data = _read_bounded(file)
     if not data.strip():
-        raise DamagedData(f"{file.name} is empty (truncated?)")
+        raise DamagedData(_("{name} is empty (truncated?)").format(name=file.name))
     fmt = format_of(file, data, fmt)
     try:
         found = detect(data)
@@ -231,20 +250,30 @@ def read_backup(file: Path, fmt: str, password: str | None) -> PhoneBackup:
         found = "json"
     if found != fmt:
         if found == "json" or (fmt == "stratum" and found == "andotp"):
-            raise DamagedData(f"{file.name} is a damaged or truncated {APPS[fmt]} backup")
-        raise InvalidInput(f"{file.name} is not {APPS[fmt]} backup (it looks like {found})")
+            raise DamagedData(
+                _("{name} is a damaged or truncated {app} backup").format(
+                    name=file.name, app=APPS[fmt]
+                )
+            )
+        raise InvalidInput(
+            _("{name} is not {app} backup (it looks like {found})").format(
+                name=file.name, app=APPS[fmt], found=found
+            )
+        )
     if fmt == "aegis":
         _check_aegis_header(data)
     try:
         batch = read(data, fmt, password=lambda: password)
     except WrongPassword:
         if fmt == "2fas" and password and _2fas_password_right(data, password):
-            raise DamagedData(f"{file.name}: the 2FAS backup's accounts are damaged") from None
+            raise DamagedData(
+                _("{name}: the 2FAS backup's accounts are damaged").format(name=file.name)
+            ) from None
         raise
     except Locked:
         raise
     except InvalidInput as exc:
-        raise DamagedData(f"{file.name}: {exc}") from None
+        raise DamagedData(_("{name}: {exc}").format(name=file.name, exc=exc)) from None
     accounts = {}
     unusable = set()
     problems = []
@@ -347,7 +376,11 @@ def sync_source(
     warning in the report)."""
     state = sources_in(vault.all_records()).get(name)
     if state is None:
-        raise InvalidInput(f"no followed source is named '{name}' (see 'traycodes follow list')")
+        raise InvalidInput(
+            _("no followed source is named '{name}' (see 'traycodes follow list')").format(
+                name=name
+            )
+        )
     try:
         report = _sync(vault, state, at=at, accept_removals=accept_removals)
     except TrayCodesError as exc:
@@ -374,7 +407,11 @@ def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneB
     newest file's error is raised."""
     files = backups_at(Path(state.path), state.format)
     if not files:
-        raise InvalidInput(f"no {APPS.get(state.format, 'phone')} backup in {state.path} yet")
+        raise InvalidInput(
+            _("no {get} backup in {path} yet").format(
+                get=APPS.get(state.format, "phone"), path=state.path
+            )
+        )
     failed: TrayCodesError | None = None
     for file in files[:MAX_TRIES]:
         try:
@@ -387,7 +424,9 @@ def fetch_backup(state: SourceState, *, accept_removals: bool = False) -> PhoneB
         if failed is not None:
             if isinstance(found, MergeReport):
                 raise failed  # nothing newer could be read: that is the pass's problem
-            problem = f"{failed} (the newest readable backup, {file.name}, was taken instead)"
+            problem = _("{error} (the newest readable backup, {file}, was taken instead)").format(
+                error=failed, file=file.name
+            )
             found = replace(found, problems=(problem, *found.problems))
         return found
     assert failed is not None
@@ -409,8 +448,10 @@ def _fetch_one(
     if digest in state.digests and digest != state.digest:
         report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
-            f"{state.name}: {file.name} is a backup already read before (an old one put "
-            "back?); it was not applied again"
+            _(
+                "{name}: {file} is a backup already read before (an old one put "
+                "back?); it was not applied again"
+            ).format(name=state.name, file=file.name)
         )
         return report
     backup = read_backup(file, state.format, state.password)
@@ -418,8 +459,9 @@ def _fetch_one(
     if backup.stamp and last and backup.stamp < last:
         report = MergeReport(state.name, unchanged=True)
         report.warnings.append(
-            f"{state.name}: {file.name} is older than the backup last read ({state.file}); "
-            "it was not applied"
+            _(
+                "{name}: {file} is older than the backup last read ({last}); it was not applied"
+            ).format(name=state.name, file=file.name, last=state.file)
         )
         return report
     return backup

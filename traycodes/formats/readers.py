@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import InvalidInput, WrongPassword
+from ..i18n import _, ngettext
 from ..model import Entry, OtpParams, OtpType
 from ..uri import MigrationBatch, decode_secret, parse_link
 from .base import (
@@ -39,7 +40,7 @@ def read_lines(data: bytes, fmt: str) -> Batch:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text") from None
+        raise InvalidInput(_("the file is not UTF-8 text")) from None
     items: list[Item] = []
     batches: list[MigrationBatch] = []
     for number, raw_line in enumerate(text.splitlines(), start=1):
@@ -55,7 +56,7 @@ def read_lines(data: bytes, fmt: str) -> Batch:
             continue
         if isinstance(parsed, MigrationBatch):
             batches.append(parsed)
-            for _ in parsed.entries[1:]:  # a Google link of many accounts: each one counts
+            for _unused in parsed.entries[1:]:  # a Google link of many accounts: each one counts
                 count_account()
             items += [
                 Item(f"{where}, account {n}", entry=e)
@@ -74,7 +75,7 @@ def read_ente(data: bytes, password: PasswordSource) -> Batch:
 
         parsed = load_json(data, "Ente export")
         if not isinstance(parsed, dict):
-            raise InvalidInput("this is not an Ente Auth export")
+            raise InvalidInput(_("this is not an Ente Auth export"))
         data = ente_decrypt(parsed, password)
     return read_lines(data, "ente")
 
@@ -89,10 +90,14 @@ def _batch_notes(batches: list[MigrationBatch]) -> tuple[str, ...]:
     for size, seen in by_id.values():
         missing = [str(n + 1) for n in range(size) if n not in seen]
         if missing:
-            notes.append(
-                f"this Google Authenticator export has {size} parts; part(s) "
-                f"{', '.join(missing)} are missing: import their QR codes too"
+            said = ngettext(
+                "this Google Authenticator export has {size} parts; part {missing} is "
+                "missing: import its QR code too",
+                "this Google Authenticator export has {size} parts; parts {missing} are "
+                "missing: import their QR codes too",
+                len(missing),
             )
+            notes.append(said.format(size=size, missing=", ".join(missing)))
     return tuple(notes)
 
 
@@ -115,7 +120,9 @@ def read_aegis(data: bytes, password: PasswordSource) -> Batch:
         entries = db["entries"]
         groups = {g["uuid"]: g["name"] for g in db.get("groups", []) or []}
     except (KeyError, TypeError) as exc:
-        raise InvalidInput(f"the Aegis export is missing its {exc} part") from None
+        raise InvalidInput(
+            _("the Aegis export is missing its {exc} part").format(exc=exc)
+        ) from None
     items = []
     for number, raw in enumerate(entries, start=1):
         name = f"entry {number} ({readable_name(raw, 'issuer', 'name')})"
@@ -171,8 +178,10 @@ def _check_scrypt(n: object, r: object, p: object) -> None:
         and 128 * n * r <= SCRYPT_MAX_MEMORY
     ):
         raise InvalidInput(
-            f"the Aegis export asks for scrypt parameters no Aegis export uses (n={n}, r={r}, "
-            f"p={p}): it is damaged or was crafted"
+            _(
+                "the Aegis export asks for scrypt parameters no Aegis export "
+                "uses (n={n}, r={r}, p={p}): it is damaged or was crafted"
+            ).format(n=n, r=r, p=p)
         )
 
 
@@ -184,8 +193,10 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
     slots = [s for s in header.get("slots") or [] if s.get("type") == 1]
     if not slots:
         raise InvalidInput(
-            "the Aegis export is encrypted without a password slot "
-            "(only password-protected exports can be read)"
+            _(
+                "the Aegis export is encrypted without a password slot "
+                "(only password-protected exports can be read)"
+            )
         )
     for slot in slots:
         _check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"))
@@ -207,11 +218,11 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
                 b"",
             )
         except (KeyError, ValueError, TypeError):
-            raise InvalidInput("the Aegis export's key slot is damaged") from None
+            raise InvalidInput(_("the Aegis export's key slot is damaged")) from None
         if master is not None:
             break
     if master is None:
-        raise WrongPassword("wrong password for the Aegis export")
+        raise WrongPassword(_("wrong password for the Aegis export"))
     try:
         params = header["params"]
         plain = unseal(
@@ -221,9 +232,9 @@ def _aegis_decrypt(header: dict[str, Any], db: str, password: PasswordSource) ->
             b"",
         )
     except (KeyError, ValueError, TypeError, binascii.Error):
-        raise InvalidInput("the Aegis export's encrypted part is damaged") from None
+        raise InvalidInput(_("the Aegis export's encrypted part is damaged")) from None
     if plain is None:
-        raise InvalidInput("the Aegis export's encrypted part is damaged or altered")
+        raise InvalidInput(_("the Aegis export's encrypted part is damaged or altered"))
     return load_json(plain, "decrypted Aegis database")
 
 
@@ -265,13 +276,13 @@ def _2fas_decrypt(blob: str, password: PasswordSource) -> Any:
     try:
         ciphertext, salt, iv = (base64.b64decode(part) for part in blob.split(":"))
     except (ValueError, binascii.Error):
-        raise InvalidInput("the 2FAS backup's encrypted part is damaged") from None
+        raise InvalidInput(_("the 2FAS backup's encrypted part is damaged")) from None
     given = ask_password(password, "2FAS")
     spend_pbkdf2(10_000, "the 2FAS backup")
     key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 10_000).derive(given.encode("utf-8"))
     plain = unseal(key, iv, ciphertext, b"")
     if plain is None:
-        raise WrongPassword("wrong password for the 2FAS backup (or it is damaged)")
+        raise WrongPassword(_("wrong password for the 2FAS backup (or it is damaged)"))
     return load_json(plain, "decrypted 2FAS services")
 
 
@@ -290,7 +301,7 @@ def _andotp_entry(raw: dict[str, Any]) -> Entry:
     otp_type = parse_otp_type(raw.get("type"))
     issuer, label = raw.get("issuer", "") or "", raw.get("label", "") or ""
     if not issuer and ":" in label:
-        issuer, _, label = label.partition(":")
+        issuer, _unused, label = label.partition(":")
     return Entry(
         otp=otp_params(
             decode_secret(raw["secret"]),
@@ -317,7 +328,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     plausible = 1 <= iterations <= PBKDF2_MAX_ROUNDS  # else the old format's random nonce
     new_format = len(data) >= 4 + 12 + 12 + 16 and plausible
     if len(data) < 12 + 16 + 2 or (plausible and not new_format):
-        raise InvalidInput("the andOTP backup is too short (truncated?)")
+        raise InvalidInput(_("the andOTP backup is too short (truncated?)"))
     given = ask_password(password, "andOTP")
     if new_format:
         salt, nonce, ciphertext = data[4:16], data[16:28], data[28:]
@@ -329,7 +340,7 @@ def _andotp_decrypt(data: bytes, password: PasswordSource) -> bytes:
     # before andOTP 0.6.3: no header, the key is SHA-256 of the password (one hash: cheap)
     plain = andotp_old_decrypt(data, given)
     if plain is None:
-        raise WrongPassword("wrong password for the andOTP backup (or it is damaged)")
+        raise WrongPassword(_("wrong password for the andOTP backup (or it is damaged)"))
     return plain
 
 
@@ -383,7 +394,7 @@ def read_freeotp(data: bytes, password: PasswordSource) -> Batch:
 def _freeotp_entry(raw: dict[str, Any]) -> Entry:
     otp_type = parse_otp_type(raw.get("type"))
     if otp_type is OtpType.STEAM:
-        raise InvalidInput("Steam codes are not supported in FreeOTP+ exports")
+        raise InvalidInput(_("Steam codes are not supported in FreeOTP+ exports"))
     secret = bytes(b & 0xFF for b in raw["secret"])
     return Entry(
         otp=otp_params(
@@ -412,7 +423,7 @@ def read_traycodes(data: bytes, password: PasswordSource) -> Batch:
     what = "the traycodes backup"
     costs = [argon2_cost(s.kdf.memory_kib, s.kdf.iterations, what) for s in file.slots if s.kdf]
     spend(sum(costs), what)  # at most 64 slots (loads): refused before any work
-    master, _ = unlock(file, None, password, ceiling=KDF_IMPORT_MAXIMUM)
+    master, _unused = unlock(file, None, password, ceiling=KDF_IMPORT_MAXIMUM)
     records = open_records(file, master)
     # A vault's own records are trusted on load (they are authenticated), but a backup
     # from elsewhere was sealed by whoever made it: each entry is built and checked anew.

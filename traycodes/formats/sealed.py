@@ -31,6 +31,7 @@ import hashlib
 import hmac
 
 from ..errors import InvalidInput, WrongPassword
+from ..i18n import _
 from .base import PasswordSource, ask_password, load_json
 from .budget import spend_argon2, spend_pbkdf2
 
@@ -66,10 +67,18 @@ def check_argon2(
         and memory_kib * passes <= ARGON2_MAX_WORK_KIB
     ):
         raise InvalidInput(
-            f"the {what} export asks for Argon2 parameters beyond any it uses (memory "
-            f"{_shown(memory_kib)} KiB, {_shown(passes)} passes, {_shown(lanes)} lanes; at "
-            "most 1 GiB and "
-            f"{ARGON2_MAX_PASSES} passes): it is damaged or was crafted"
+            _(
+                "the {what} export asks for Argon2 parameters beyond any it uses "
+                "(memory {memory} KiB, {passes} passes, {lanes} lanes; at most 1 "
+                "GiB and {most} passes): it is damaged or was "
+                "crafted"
+            ).format(
+                what=what,
+                memory=_shown(memory_kib),
+                passes=_shown(passes),
+                lanes=_shown(lanes),
+                most=ARGON2_MAX_PASSES,
+            )
         )
     return memory_kib, passes, lanes
 
@@ -81,8 +90,10 @@ def check_pbkdf2(what: str, iterations: object) -> int:
         and 1 <= iterations <= PBKDF2_MAX_ITERATIONS
     ):
         raise InvalidInput(
-            f"the {what} export asks for {_shown(iterations)} PBKDF2 iterations (at most "
-            f"{PBKDF2_MAX_ITERATIONS:,}): it is damaged or was crafted"
+            _(
+                "the {what} export asks for {iterations} PBKDF2 iterations (at most "
+                "{most:,}): it is damaged or was crafted"
+            ).format(what=what, iterations=_shown(iterations), most=PBKDF2_MAX_ITERATIONS)
         )
     return iterations
 
@@ -104,7 +115,9 @@ def _b64(text: object, what: str) -> bytes:
     try:
         return base64.b64decode(str(text), validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput(f"the {what} export's encrypted part is damaged") from None
+        raise InvalidInput(
+            _("the {what} export's encrypted part is damaged").format(what=what)
+        ) from None
 
 
 # --- Bitwarden -------------------------------------------------------------------------------
@@ -114,9 +127,11 @@ def bitwarden_decrypt(parsed: dict[str, Any], password: PasswordSource) -> Any:
     """The plain export inside a password-protected Bitwarden JSON export."""
     if not parsed.get("passwordProtected"):
         raise InvalidInput(
-            "this Bitwarden export is 'account restricted': sealed with the Bitwarden "
-            "account's own key, which no password opens; export again as 'password "
-            "protected' or plain JSON"
+            _(
+                "this Bitwarden export is 'account restricted': sealed with the Bitwarden "
+                "account's own key, which no password opens; export again as 'password "
+                "protected' or plain JSON"
+            )
         )
     kind, salt = parsed.get("kdfType"), str(parsed.get("salt") or "")
     iterations = parsed.get("kdfIterations")
@@ -129,12 +144,14 @@ def bitwarden_decrypt(parsed: dict[str, Any], password: PasswordSource) -> Any:
         lanes = parsed.get("kdfParallelism")
         argon2 = check_argon2("Bitwarden", memory_kib, iterations, lanes)
     else:
-        raise InvalidInput(f"the Bitwarden export uses an unknown kdfType {_shown(kind)}")
+        raise InvalidInput(
+            _("the Bitwarden export uses an unknown kdfType {shown}").format(shown=_shown(kind))
+        )
     if not salt:
-        raise InvalidInput("the Bitwarden export has no salt: it is damaged")
+        raise InvalidInput(_("the Bitwarden export has no salt: it is damaged"))
     checker, data = parsed.get("encKeyValidation_DO_NOT_EDIT"), parsed.get("data")
     if not isinstance(checker, str) or not isinstance(data, str):
-        raise InvalidInput("the Bitwarden export's encrypted part is missing: it is damaged")
+        raise InvalidInput(_("the Bitwarden export's encrypted part is missing: it is damaged"))
     if kind == 0:  # the file's work budget (formats/budget.py), before the password
         spend_pbkdf2(rounds, "the Bitwarden export")
     else:
@@ -149,13 +166,13 @@ def bitwarden_decrypt(parsed: dict[str, Any], password: PasswordSource) -> Any:
         key = _argon2id(given, hashlib.sha256(salt.encode("utf-8")).digest(), *argon2)
     enc, mac = _stretch(key)
     if _enc_string(checker, enc, mac) is None:
-        raise WrongPassword("wrong password for the Bitwarden export")
+        raise WrongPassword(_("wrong password for the Bitwarden export"))
     plain = _enc_string(data, enc, mac)
     if plain is None:
-        raise InvalidInput("the Bitwarden export's data is damaged or altered")
+        raise InvalidInput(_("the Bitwarden export's data is damaged or altered"))
     inner = load_json(plain, "decrypted Bitwarden export")
     if not isinstance(inner, dict) or inner.get("encrypted"):
-        raise InvalidInput("the decrypted Bitwarden export is not a plain export")
+        raise InvalidInput(_("the decrypted Bitwarden export is not a plain export"))
     return inner
 
 
@@ -174,13 +191,13 @@ def _enc_string(text: str, enc: bytes, mac: bytes) -> bytes | None:
     from cryptography.hazmat.primitives import padding
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    kind, _, rest = text.partition(".")
+    kind, _unused, rest = text.partition(".")
     parts = rest.split("|")
     if kind != "2" or len(parts) != 3:
-        raise InvalidInput("the Bitwarden export's encrypted part is of an unknown kind")
+        raise InvalidInput(_("the Bitwarden export's encrypted part is of an unknown kind"))
     iv, ciphertext, tag = (_b64(part, "Bitwarden") for part in parts)
     if len(iv) != 16 or not ciphertext or len(ciphertext) % 16:
-        raise InvalidInput("the Bitwarden export's encrypted part is damaged")
+        raise InvalidInput(_("the Bitwarden export's encrypted part is damaged"))
     if not hmac.compare_digest(hmac.new(mac, iv + ciphertext, "sha256").digest(), tag):
         return None
     decryptor = Cipher(algorithms.AES(enc), modes.CBC(iv)).decryptor()
@@ -189,7 +206,7 @@ def _enc_string(text: str, enc: bytes, mac: bytes) -> bytes | None:
         padded = decryptor.update(ciphertext) + decryptor.finalize()
         return unpadder.update(padded) + unpadder.finalize()
     except ValueError:
-        raise InvalidInput("the Bitwarden export's encrypted part is damaged") from None
+        raise InvalidInput(_("the Bitwarden export's encrypted part is damaged")) from None
 
 
 # --- Ente Auth -------------------------------------------------------------------------------
@@ -198,18 +215,22 @@ def _enc_string(text: str, enc: bytes, mac: bytes) -> bytes | None:
 def ente_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
     """The otpauth links inside an encrypted Ente Auth export."""
     if parsed.get("version") != 1:
-        raise InvalidInput(f"the Ente export's version {_shown(parsed.get('version'))} is unknown")
+        raise InvalidInput(
+            _("the Ente export's version {shown} is unknown").format(
+                shown=_shown(parsed.get("version"))
+            )
+        )
     params = parsed.get("kdfParams")
     if not isinstance(params, dict):
-        raise InvalidInput("the Ente export has no kdfParams: it is damaged")
+        raise InvalidInput(_("the Ente export has no kdfParams: it is damaged"))
     memory, passes = params.get("memLimit"), params.get("opsLimit")
     memory_kib = memory // 1024 if type(memory) is int else memory
-    memory_kib, passes, _ = check_argon2("Ente", memory_kib, passes, 1)
+    memory_kib, passes, _unused = check_argon2("Ente", memory_kib, passes, 1)
     salt = _b64(params.get("salt"), "Ente")
     header = _b64(parsed.get("encryptionNonce"), "Ente")
     sealed = _b64(parsed.get("encryptedData"), "Ente")
     if len(salt) != 16 or len(header) != 24 or len(sealed) < 17:
-        raise InvalidInput("the Ente export's encrypted part is damaged")
+        raise InvalidInput(_("the Ente export's encrypted part is damaged"))
     spend_argon2(memory_kib, passes, "the Ente export")
     given = ask_password(password, "Ente").encode("utf-8")
     key = _argon2id(given, salt, memory_kib, passes, 1)
@@ -220,13 +241,13 @@ def ente_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
         bindings.crypto_secretstream_xchacha20poly1305_init_pull(state, header, key)
         plain, tag = bindings.crypto_secretstream_xchacha20poly1305_pull(state, sealed)
     except (exceptions.CryptoError, ValueError, TypeError):
-        raise WrongPassword("wrong password for the Ente export (or it is damaged)") from None
+        raise WrongPassword(_("wrong password for the Ente export (or it is damaged)")) from None
     # one message, authenticated whole: Ente tags it final, or (older apps) as a message
     if tag not in (
         bindings.crypto_secretstream_xchacha20poly1305_TAG_FINAL,
         bindings.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
     ):
-        raise InvalidInput("the Ente export's encrypted part is of an unknown kind")
+        raise InvalidInput(_("the Ente export's encrypted part is of an unknown kind"))
     return bytes(plain)
 
 
@@ -240,12 +261,14 @@ def proton_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
 
     if parsed.get("version") != 1:
         raise InvalidInput(
-            f"the Proton Authenticator export's version {_shown(parsed.get('version'))} is unknown"
+            _("the Proton Authenticator export's version {shown} is unknown").format(
+                shown=_shown(parsed.get("version"))
+            )
         )
     salt = _b64(parsed.get("salt"), "Proton Authenticator")
     sealed = _b64(parsed.get("content"), "Proton Authenticator")
     if len(salt) != 16 or len(sealed) < 12 + 16:
-        raise InvalidInput("the Proton Authenticator export's encrypted part is damaged")
+        raise InvalidInput(_("the Proton Authenticator export's encrypted part is damaged"))
     spend_argon2(19 * 1024, 2, "the Proton Authenticator export")
     given = ask_password(password, "Proton Authenticator").encode("utf-8")
     key = _argon2id(given, salt, 19 * 1024, 2, 1)  # the app's fixed parameters
@@ -253,7 +276,7 @@ def proton_decrypt(parsed: dict[str, Any], password: PasswordSource) -> bytes:
         return AESGCM(key).decrypt(sealed[:12], sealed[12:], PROTON_AAD)
     except InvalidTag:
         raise WrongPassword(
-            "wrong password for the Proton Authenticator export (or it is damaged)"
+            _("wrong password for the Proton Authenticator export (or it is damaged)")
         ) from None
 
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
+from ..i18n import _
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -64,7 +65,7 @@ def kdf_from_environment() -> KdfParams:
         return KDF_DEFAULT
     if choice == "minimum":
         return KDF_MINIMUM
-    raise InvalidInput("TRAYCODES_KDF_COST must be 'default' or 'minimum'")
+    raise InvalidInput(_("TRAYCODES_KDF_COST must be 'default' or 'minimum'"))
 
 
 def random_key() -> bytes:

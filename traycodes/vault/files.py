@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import DamagedData, StorageError, TrayCodesError
+from ..i18n import _
 from .format import VaultFile, loads
 
 DEFAULT_BACKUPS = 10
@@ -107,8 +108,10 @@ def read_no_link(path: Path) -> bytes:
 def _check_size(size: int) -> None:
     if size > MAX_VAULT_BYTES:
         raise DamagedData(
-            f"the vault file is {size >> 20} MiB, far larger than any vault: it is damaged "
-            "or was planted; it was not read"
+            _(
+                "the vault file is {size} MiB, far larger than any vault: it is "
+                "damaged or was planted; it was not read"
+            ).format(size=size >> 20)
         )
 
 
@@ -119,24 +122,33 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
         parsed = loads(data)
     except FileNotFoundError:
         raise NoVault(
-            f"no vault at {path}: create one with 'traycodes init', or point "
-            "to yours with --vault or TRAYCODES_VAULT"
+            _(
+                "no vault at {path}: create one with 'traycodes init', or point "
+                "to yours with --vault or TRAYCODES_VAULT"
+            ).format(path=path)
         ) from None
     except IsADirectoryError:
-        raise StorageError(f"{path} is a folder, not a vault file") from None
+        raise StorageError(_("{path} is a folder, not a vault file").format(path=path)) from None
     except NotRegular:
         raise StorageError(
-            f"{path} is not a regular file (a pipe or device in the vault's place?); "
-            "it was not read and was left as it is"
+            _(
+                "{path} is not a regular file (a pipe or device in the vault's "
+                "place?); it was not read and was left as it is"
+            ).format(path=path)
         ) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise StorageError(
-                f"{path} is a symbolic link, not a vault file: traycodes does not follow links "
-                "there (one can point the vault at an older copy); it was left as it is. Put "
-                "the vault file itself at that path, or give its real path with --vault"
+                _(
+                    "{path} is a symbolic link, not a vault file: traycodes does not "
+                    "follow links there (one can point the vault at an older copy); "
+                    "it was left as it is. Put the vault file itself at that path, "
+                    "or give its real path with --vault"
+                ).format(path=path)
             ) from None
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     except DamagedData as exc:
         count = len(list_backups(path))
         hint = (
@@ -166,7 +178,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StorageError(f"cannot write in {path.parent}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot write in {parent}: {strerror}").format(
+                parent=path.parent, strerror=exc.strerror
+            )
+        ) from None
     try:
         with os.fdopen(fd, "wb") as out:  # mkstemp makes it 0600
             out.write(data)
@@ -176,7 +192,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         _fsync_folder(path.parent)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -193,7 +211,9 @@ def make_private_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise StorageError(f"cannot create {folder}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot create {folder}: {strerror}").format(folder=folder, strerror=exc.strerror)
+        ) from None
 
 
 @contextmanager
@@ -212,7 +232,7 @@ def file_lock(path: Path) -> Iterator[None]:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise StorageError(
-                            "the vault is busy: another traycodes has held its lock for too long"
+                            _("the vault is busy: another traycodes has held its lock for too long")
                         ) from None
                     time.sleep(0.005)
             yield
@@ -230,7 +250,7 @@ def file_lock(path: Path) -> Iterator[None]:
                 except OSError:
                     if time.monotonic() > deadline:
                         raise StorageError(
-                            "the vault is busy: another traycodes has held its lock for too long"
+                            _("the vault is busy: another traycodes has held its lock for too long")
                         ) from None
                     time.sleep(0.005)
             try:
@@ -272,8 +292,8 @@ def header_vault_id(path: Path) -> str | None:
             os.close(fd)
     except OSError:
         return None
-    first, _, rest = head.partition(b"\n")
-    body, newline, _ = rest.partition(b"\n")
+    first, _unused, rest = head.partition(b"\n")
+    body, newline, _unused = rest.partition(b"\n")
     if not first.startswith(b"traycodes-vault ") or not newline:
         return None
     try:

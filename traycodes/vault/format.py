@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DamagedData, InvalidInput, UnsupportedVersion
+from ..i18n import _
 from ..model import Algorithm, OtpParams, OtpType, Record
 from .crypto import KdfParams
 
@@ -272,20 +273,24 @@ def loads(data: bytes) -> VaultFile:
     first, sep, rest = data.partition(b"\n")
     magic, space, version_text = first.partition(b" ")
     if magic != MAGIC.encode() or not sep or not space:
-        raise DamagedData("not a traycodes vault (or its first line is damaged)")
+        raise DamagedData(_("not a traycodes vault (or its first line is damaged)"))
     if not version_text.isdigit() or version_text.startswith(b"0"):
-        raise DamagedData("the vault's format line is damaged")
+        raise DamagedData(_("the vault's format line is damaged"))
     version = int(version_text)
     if version > VERSION:
         raise UnsupportedVersion(
-            f"the vault was written by a newer traycodes (format {version}; this one reads "
-            f"format {VERSION}): upgrade traycodes to open it"
+            _(
+                "the vault was written by a newer traycodes (format {version}; "
+                "this one reads format {ours}): upgrade traycodes to open it"
+            ).format(version=version, ours=VERSION)
         )
     body, sep, rest = rest.partition(b"\n")
     checksum, sep2, ciphertext = rest.partition(b"\n")
     digest = hashlib.sha256(first + b"\n" + body + b"\n" + ciphertext).hexdigest()
     if not (sep and sep2) or checksum != f"sha256 {digest}".encode():
-        raise DamagedData("the vault's checksum does not match: the file is damaged or incomplete")
+        raise DamagedData(
+            _("the vault's checksum does not match: the file is damaged or incomplete")
+        )
     try:
         parsed = json.loads(body)
         expected = {"payload", "slots", "vault_id"} | ({"versions"} if version >= 2 else set())
@@ -306,7 +311,7 @@ def loads(data: bytes) -> VaultFile:
         nonce = _unb64(payload["nonce"])
         return VaultFile(vault_id, slots, nonce, ciphertext, versions, header, keys)
     except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
-        raise DamagedData("the vault's header is damaged") from None
+        raise DamagedData(_("the vault's header is damaged")) from None
 
 
 # --- records <-> JSON (the sealed payload) ---------------------------------------------------
@@ -450,7 +455,7 @@ def load_records(plaintext: bytes) -> list[Record]:
         parsed = json.loads(plaintext)
         return [record_from_json(r) for r in parsed["records"]]
     except (ValueError, KeyError, TypeError, InvalidInput):
-        raise DamagedData("the vault's records cannot be read") from None
+        raise DamagedData(_("the vault's records cannot be read")) from None
     finally:
         if collecting:
             gc.enable()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import DamagedData, KeyChanged, StorageError
+from ..i18n import _
 from ..model import Record
 from .files import atomic_write, make_private_folder, read_no_link
 from .format import MAX_PRIOR, NO_KEYS, Keys, Slot, VaultFile, Versions, loads, prior_associated
@@ -171,15 +172,18 @@ def refuse_unchained(path: Path, file: VaultFile, ours: VaultFile) -> NoReturn:
     from .files import file_lock, read_file
 
     with file_lock(path):
-        current, _ = read_file(path)
+        current, _unused = read_file(path)
         aside = keep_aside(path, file, "not chained")
         if current.dumps() == file.dumps():  # not changed meanwhile: never written over blind
             atomic_write(path, ours.dumps())
     raise DamagedData(
-        f"{path} claims the password was changed {file.keys.described()}, but its key does "
-        "not follow from the key this computer holds (planted by someone who knows an old "
-        f"password?): it was not used, and was kept aside as '{aside.name}'; this "
-        "computer's last save was put back: unlock with the password this computer knows"
+        _(
+            "{path} claims the password was changed {described}, but its key "
+            "does not follow from the key this computer holds (planted by "
+            "someone who knows an old password?): it was not used, and was "
+            "kept aside as '{name}'; this computer's last save was put back: "
+            "unlock with the password this computer knows"
+        ).format(path=path, described=file.keys.described(), name=aside.name)
     )
 
 
@@ -268,8 +272,10 @@ def catch_up(
     if records is None:
         if ours is not None and file.keys > ours.keys and not key_from_file:
             raise KeyChanged(
-                f"the vault's key was changed {file.keys.described()}: open it again with the "
-                "new password; nothing was saved",
+                _(
+                    "the vault's key was changed {described}: open it again with the "
+                    "new password; nothing was saved"
+                ).format(described=file.keys.described()),
                 file.keys.described(),
             )
         if ours is None or not ours.keys > file.keys or _open_with(ours, (master,)) is None:
@@ -328,7 +334,7 @@ def _old_key_backups_said(path: Path, vault_id: str, master: bytes) -> str:
     names = []
     for backup in list_backups(path, vault_id):
         try:
-            file, _ = read_file(backup.path)
+            file, _unused = read_file(backup.path)
         except (DamagedData, StorageError):
             continue
         if unseal(master, file.nonce, file.ciphertext, file.header()) is None:
@@ -369,11 +375,11 @@ def reseal_old_backups(path: Path, master: bytes, old_masters: tuple[bytes, ...]
     from .files import list_backups, read_file
     from .seal import seal_file
 
-    current, _ = read_file(path)
+    current, _unused = read_file(path)
     count = 0
     for backup in list_backups(path, current.vault_id):
         try:
-            file, _ = read_file(backup.path)
+            file, _unused = read_file(backup.path)
         except (DamagedData, StorageError):
             continue
         if unseal(master, file.nonce, file.ciphertext, file.header()) is not None:

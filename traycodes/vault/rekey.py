@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ..errors import Conflict, TrayCodesError
+from ..i18n import _
 from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
@@ -34,9 +35,9 @@ def rekeyed_file(
     written, the new master key, its records). The records are those of the file now,
     caught up with this computer's last save."""
     master = crypto.random_key()
-    file, _ = read_file(path)
+    file, _unused = read_file(path)
     if file.vault_id != vault_id:
-        raise Conflict(f"{path} now holds another vault; nothing was changed")
+        raise Conflict(_("{path} now holds another vault; nothing was changed").format(path=path))
     caught = catch_up(path, file, old_master)
     slots = [password_slot(vault_id, master, new_password, kdf)]
     if keystore is not None:
@@ -67,9 +68,9 @@ def reseal_backups(
     resealed = deleted = 0
     for backup in list_backups(path, vault.vault_id):
         try:
-            file, _ = read_file(backup.path)
+            file, _unused = read_file(backup.path)
             if file.vault_id != vault.vault_id:
-                raise Conflict("another vault")
+                raise Conflict(_("another vault"))
             records = open_records(file, old_master)
         except TrayCodesError:  # not openable with the old key: it cannot stay
             backup.path.unlink(missing_ok=True)

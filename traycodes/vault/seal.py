@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import DamagedData, InvalidInput, KeyUnavailable, Locked, WrongPassword
+from ..i18n import _
 from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
@@ -68,15 +69,19 @@ def unlock(
     password_slots = [s for s in file.slots if s.type == SLOT_PASSWORD]
     if not password_slots:
         raise KeyUnavailable(
-            "the vault can only be opened with its keyring key, and the "
-            f"keyring does not have it{keyring_problem}"
+            _(
+                "the vault can only be opened with its keyring key, and the "
+                "keyring does not have it{keyring_problem}"
+            ).format(keyring_problem=keyring_problem)
         )
     _check_kdf_work(password_slots, ceiling, budget)
     given = password()
     if given is None:
         raise Locked(
-            "the vault is locked: give its password on a terminal, with "
-            f"--password-stdin, or in TRAYCODES_PASSWORD{keyring_problem}"
+            _(
+                "the vault is locked: give its password on a terminal, with "
+                "--password-stdin, or in TRAYCODES_PASSWORD{keyring_problem}"
+            ).format(keyring_problem=keyring_problem)
         )
     for slot in password_slots:
         assert slot.kdf is not None  # format.Slot.from_json sets it for password slots
@@ -84,29 +89,36 @@ def unlock(
         master = crypto.unseal(key, slot.nonce, slot.wrapped, slot.associated(file.vault_id))
         if master is not None:
             return master, "password"
-    raise WrongPassword("wrong password")
+    raise WrongPassword(_("wrong password"))
 
 
 def _check_kdf_work(slots: list[Slot], ceiling: crypto.KdfParams, budget: int) -> None:
     """Refuse, before any Argon2id work, what a tampered header could make unlock spend."""
     if len(slots) > crypto.MAX_PASSWORD_SLOTS:
         raise DamagedData(
-            f"the vault has {len(slots)} password slots (traycodes makes one, and tries at "
-            f"most {crypto.MAX_PASSWORD_SLOTS}): it is damaged or was tampered with"
+            _(
+                "the vault has {count} password slots (traycodes makes one, and "
+                "tries at most {max_password_slots}): it is damaged or was "
+                "tampered with"
+            ).format(count=len(slots), max_password_slots=crypto.MAX_PASSWORD_SLOTS)
         )
     work = 0
     for slot in slots:
         assert slot.kdf is not None  # format.Slot.from_json sets it for password slots
         if not slot.kdf.at_least(crypto.KDF_MINIMUM):
             raise DamagedData(
-                "the vault asks for a weaker password hashing than traycodes "
-                "allows: it may have been tampered with"
+                _(
+                    "the vault asks for a weaker password hashing than traycodes "
+                    "allows: it may have been tampered with"
+                )
             )
         work += slot.kdf.work()
         if not ceiling.at_least(slot.kdf) or work > budget:
             raise DamagedData(
-                "the vault asks for more password-hashing memory or time than "
-                "traycodes allows: it is damaged or was tampered with"
+                _(
+                    "the vault asks for more password-hashing memory or time than "
+                    "traycodes allows: it is damaged or was tampered with"
+                )
             )
 
 
@@ -115,8 +127,10 @@ def open_records(file: VaultFile, master: bytes) -> list[Record]:
     plaintext = crypto.unseal(master, file.nonce, file.ciphertext, file.header())
     if plaintext is None:
         raise DamagedData(
-            "the vault's contents fail authentication: the file was damaged "
-            "or altered after it was written"
+            _(
+                "the vault's contents fail authentication: the file was damaged "
+                "or altered after it was written"
+            )
         )
     return load_records(plaintext)
 
@@ -124,7 +138,7 @@ def open_records(file: VaultFile, master: bytes) -> list[Record]:
 def password_slot(vault_id: str, master: bytes, password: str, kdf: crypto.KdfParams) -> Slot:
     """A new password slot holding ``master``."""
     if not password:
-        raise InvalidInput("the password is empty")
+        raise InvalidInput(_("the password is empty"))
     salt = crypto.random_salt()
     slot = Slot(SLOT_PASSWORD, uuid.uuid4().hex[:16], b"", b"", salt, kdf)
     nonce, wrapped = crypto.seal(
@@ -156,7 +170,7 @@ def seal_file(
     plaintext = dump_records(records)
     nonce = crypto.random_nonce()
     header = stored_header(vault_id, slots, nonce, len(plaintext) + 16, versions, keys)
-    _, ciphertext = crypto.seal(master, plaintext, header, nonce)
+    _unused, ciphertext = crypto.seal(master, plaintext, header, nonce)
     return VaultFile(vault_id, slots, nonce, ciphertext, versions, header, keys)
 
 
@@ -166,5 +180,8 @@ def open_records_at(path: Path, file: VaultFile, master: bytes) -> list[Record]:
         return open_records(file, master)
     except DamagedData as exc:
         raise DamagedData(
-            f"{exc} ({path}); it was left as it is: see 'traycodes backups' and 'traycodes restore'"
+            _(
+                "{exc} ({path}); it was left as it is: see 'traycodes backups' "
+                "and 'traycodes restore'"
+            ).format(exc=exc, path=path)
         ) from None

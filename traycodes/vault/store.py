@@ -26,6 +26,7 @@ from ..errors import (
     StorageError,
     TrayCodesError,
 )
+from ..i18n import _
 from ..keystore import KeyStore
 from ..model import Record
 from . import crypto
@@ -109,9 +110,11 @@ class Vault:
     ) -> Vault:
         """A new, empty vault at ``path``, with a password slot, a keyring slot, or both."""
         if not password and keystore is None:
-            raise InvalidInput("a vault needs a password, a keyring, or both")
+            raise InvalidInput(_("a vault needs a password, a keyring, or both"))
         if path.exists():
-            raise Conflict(f"a vault already exists at {path}; nothing was changed")
+            raise Conflict(
+                _("a vault already exists at {path}; nothing was changed").format(path=path)
+            )
         make_private_folder(path.parent)
         master = crypto.random_key()
         vault_id = uuid.uuid4().hex
@@ -123,7 +126,9 @@ class Vault:
         file = seal_file(vault_id, tuple(slots), master, [], next_versions(()))
         with file_lock(path):
             if path.exists():
-                raise Conflict(f"a vault already exists at {path}; nothing was changed")
+                raise Conflict(
+                    _("a vault already exists at {path}; nothing was changed").format(path=path)
+                )
             data = file.dumps()
             atomic_write(path, data)
             remember_save(path, file, data)
@@ -140,7 +145,7 @@ class Vault:
         keep_backups: int = DEFAULT_BACKUPS,
     ) -> Vault:
         """Open the vault at ``path``: keyring slot first, then ``password()``."""
-        file, _ = read_file(path)
+        file, _unused = read_file(path)
         ours = last_save(path, file.vault_id)
         asked: list[str | None] = []
 
@@ -169,7 +174,7 @@ class Vault:
             and crypto.unseal(master, ours.nonce, ours.ciphertext, ours.header()) is None
         ):
             try:
-                old_master, _ = unlock(ours, keystore, once)
+                old_master, _how = unlock(ours, keystore, once)
                 old_masters = (old_master,) if old_master != master else ()
             except TrayCodesError:  # this computer's save is kept aside instead
                 pass
@@ -184,14 +189,20 @@ class Vault:
             try:
                 vault.update(lambda records: None)
             except StorageError as exc:  # a read-only folder: the merge still reads right
-                vault.warnings.append(f"{caught.warning}; it could not be saved yet: {exc}")
+                vault.warnings.append(
+                    _("{warning}; it could not be saved yet: {error}").format(
+                        warning=caught.warning, error=exc
+                    )
+                )
         if old_masters:  # backups saved here under the key before the rekey: sealed again
             try:
                 with file_lock(path):
                     reseal_old_backups(path, master, old_masters)
             except TrayCodesError as exc:
                 vault.warnings.append(
-                    f"backups made under the old key were not sealed again: {exc}"
+                    _("backups made under the old key were not sealed again: {error}").format(
+                        error=exc
+                    )
                 )
         vault._old_masters = ()
         return vault
@@ -218,7 +229,7 @@ class Vault:
     @property
     def master_key(self) -> bytes:
         if self._master is None:
-            raise Locked("the vault is locked")
+            raise Locked(_("the vault is locked"))
         return self._master
 
     def lock(self) -> None:
@@ -248,7 +259,9 @@ class Vault:
         with file_lock(self.path):
             file, old = read_file(self.path)
             if file.vault_id != self._file.vault_id:
-                raise Conflict(f"{self.path} now holds another vault; nothing was saved")
+                raise Conflict(
+                    _("{path} now holds another vault; nothing was saved").format(path=self.path)
+                )
             caught = catch_up(self.path, file, master, old_masters=self._old_masters)
             records = {r.id: r for r in caught.records}
             before = dict(records)
@@ -298,9 +311,11 @@ class Vault:
         def advance(records: dict[str, Record]) -> str:
             current = records.get(record_id)
             if current is None or current.deleted or current.otp is None:
-                raise NoMatch("that record was removed meanwhile")
+                raise NoMatch(_("that record was removed meanwhile"))
             if current.otp.type is not OtpType.HOTP:
-                raise NoMatch(f"{current.label} is no longer an HOTP record; try again")
+                raise NoMatch(
+                    _("{label} is no longer an HOTP record; try again").format(label=current.label)
+                )
             changes: dict[str, object] = {"otp": current.otp.advanced()}
             if used:
                 changes["used"] = now
@@ -313,9 +328,9 @@ class Vault:
         """Read the file again (another process or device may have changed it). A file
         that lost this computer's last save is merged with it and saved, never simply
         taken; returns the warning that says so ("" when all was well)."""
-        file, _ = read_file(self.path)
+        file, _unused = read_file(self.path)
         if file.vault_id != self._file.vault_id:
-            raise Conflict(f"{self.path} now holds another vault")
+            raise Conflict(_("{path} now holds another vault").format(path=self.path))
         caught = catch_up(self.path, file, self.master_key)
         self._records = {r.id: r for r in caught.records}
         self._file = file
@@ -329,9 +344,11 @@ class Vault:
         is not of this vault, or cannot be read, is left where it is (and raised)."""
         from .merge import merge_records
 
-        file, _ = read_file(other)
+        file, _unused = read_file(other)
         if file.vault_id != self.vault_id:
-            raise Conflict(f"{other} is not a copy of this vault; it was left as it is")
+            raise Conflict(
+                _("{other} is not a copy of this vault; it was left as it is").format(other=other)
+            )
         theirs = open_records_at(other, file, self.master_key)
 
         def merge(records: dict[str, Record]) -> int:
@@ -439,7 +456,7 @@ class Vault:
             own = {s.id for s in self.slots if s.type == SLOT_KEYRING}
         if not any(s.id not in own for s in self.slots):
             raise Conflict(
-                "the keyring is this vault's only key: set a password first ('traycodes passwd')"
+                _("the keyring is this vault's only key: set a password first ('traycodes passwd')")
             )
         self.update(
             lambda records: None, slots=lambda slots: tuple(s for s in slots if s.id not in own)
@@ -459,9 +476,9 @@ class Vault:
         are kept, so the current password and keyring still open it; the state replaced
         goes to the backups like any other save.
         """
-        file, _ = read_file(backup)
+        file, _unused = read_file(backup)
         if file.vault_id != self.vault_id:
-            raise Conflict(f"{backup} is a backup of another vault")
+            raise Conflict(_("{backup} is a backup of another vault").format(backup=backup))
         restored = open_records_at(backup, file, self.master_key)
 
         def replace_all(records: dict[str, Record]) -> None:
