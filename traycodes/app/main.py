@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from .. import desktop
 from ..errors import TrayCodesError, quietly
+from ..i18n import _
 from ..keystore import KeyStore
 from ..matching import Candidate
 from ..model import Record, Window
@@ -78,7 +79,7 @@ class App:
         self.controller = AppController(self)  # what the windows ask of the app
         self._menu_entries: tuple[Any, ...] = ()
         if tray is None:
-            tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", self._menu())
+            tray = Tray(backend, tray_image(locked=True), _("traycodes (locked)"), self._menu())
         else:
             tray.set_menu(self._menu())
         self.tray = tray
@@ -161,7 +162,7 @@ class App:
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
-            self.notify("traycodes hotkeys", problem)
+            self.notify(_("traycodes hotkeys"), problem)
 
     def run(self) -> None:
         try:
@@ -218,7 +219,7 @@ class App:
 
     def cannot_open(self, message: str) -> None:
         """A vault we cannot use: say so, stay locked (the file is left as it is)."""
-        self.notify("traycodes cannot open the vault", message)
+        self.notify(_("traycodes cannot open the vault"), message)
         self.windows.show_error(message)
 
     def unlocked(self) -> None:
@@ -237,7 +238,7 @@ class App:
         self.after_unlock = None  # a link that waited for the unlock is not kept either
         self.controller.chooser_pick = None
         self.loop.cancel("refresh")
-        self.tray.set_image(tray_image(locked=True), "traycodes (locked)")
+        self.tray.set_image(tray_image(locked=True), _("traycodes (locked)"))
         self.refresh_menu()
 
     def changed(self) -> None:
@@ -402,9 +403,9 @@ class App:
 
         self.controller.chooser_pick = picked
         heading = (
-            f"Code for “{window.title}”"
+            _("Code for “{window}”").format(window=window.title)
             if window is not None
-            else "Choose an account: its code is copied"
+            else _("Choose an account: its code is copied")
         )
         if note:
             heading += "\n\n" + note
@@ -458,7 +459,7 @@ class App:
 
                 adapter.enable(autostart_command(self.vault_path))
         except TrayCodesError as exc:
-            self.notify("Start at login", str(exc))
+            self.notify(_("Start at login"), str(exc))
         self.refresh_menu()
 
     def apply_settings(self, settings: Settings) -> None:

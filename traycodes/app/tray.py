@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import TrayCodesError, describe
+from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Backend:
     has_notification: bool
 
 
-NO_HOST = (
+NO_HOST = N_(
     "no tray on this desktop (no StatusNotifierItem host): press the pick shortcut for "
     "traycodes' window ('traycodes hotkeys' says how to bind it)"
 )
@@ -121,7 +122,7 @@ def starting_menu() -> Any:
     """The menu of an icon shown before the rest of the app has loaded (a blink)."""
     import pystray
 
-    return pystray.Menu(pystray.MenuItem("traycodes is starting…", None, enabled=False))
+    return pystray.Menu(pystray.MenuItem(_("traycodes is starting…"), None, enabled=False))
 
 
 def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
@@ -131,7 +132,7 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
     macOS (the icon's loop takes the main thread later)."""
     from .. import desktop
 
-    tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", starting_menu())
+    tray = Tray(backend, tray_image(locked=True), _("traycodes (locked)"), starting_menu())
     if not desktop.tray_loop_on_main_thread() and (backend.name != "xorg" or child_ui):
         tray.start()
     return tray
