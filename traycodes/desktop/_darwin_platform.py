@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ..i18n import N_, _
+from ._parts import LOOKS_AT_EACH_REFRESH, NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
 from ._protocols import (
     Autostart,
     Bindings,
@@ -13,7 +14,7 @@ from ._protocols import (
     WindowReader,
 )
 
-NO_BUNDLE = "traycodes has no app bundle yet"
+NO_BUNDLE = N_("traycodes has no app bundle yet")
 
 
 def window_reader() -> WindowReader:
@@ -58,18 +59,22 @@ def macos_platform() -> Platform:
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
-        notifier=Missing("no notifier of its own", instead="the menu-bar icon's notifications"),
-        lock_watcher=Missing(NO_LOCK),
-        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        notifier=Missing(
+            _("no notifier of its own"), instead=_("the menu-bar icon's notifications")
+        ),
+        lock_watcher=Missing(_(NO_LOCK)),
+        folder_watcher=Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=shortcuts,
         screenshot=imagegrab(all_screens=False),
         autostart=autostart,
         launcher=Missing(
-            f"on macOS, apps are listed from an app bundle; {NO_BUNDLE}",
+            _("on macOS, apps are listed from an app bundle; {why}").format(why=_(NO_BUNDLE)),
         ),
         link_handler=Missing(
-            "on macOS, otpauth: links open the app bundle that declares them "
-            f"(CFBundleURLTypes); {NO_BUNDLE}"
+            _(
+                "on macOS, otpauth: links open the app bundle that declares them "
+                "(CFBundleURLTypes); {why}"
+            ).format(why=_(NO_BUNDLE))
         ),
         host_registration=host_registration,
     )

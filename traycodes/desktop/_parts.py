@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..i18n import N_
 from ._protocols import (
     Autostart,
     Bindings,
@@ -74,5 +75,6 @@ def imagegrab(all_screens: bool) -> Screenshot:
     return grab
 
 
-NO_LOCK = "traycodes cannot hear the screen lock here yet: lock it from the menu"
-NO_FOLDER_NOTICE = "no notice of changed files here"
+NO_LOCK = N_("traycodes cannot hear the screen lock here yet: lock it from the menu")
+NO_FOLDER_NOTICE = N_("no notice of changed files here")
+LOOKS_AT_EACH_REFRESH = N_("the app looks at each refresh")

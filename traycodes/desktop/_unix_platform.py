@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ..i18n import _
+from ._parts import LOOKS_AT_EACH_REFRESH, NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
 from ._protocols import (
     Autostart,
     Bindings,
@@ -30,12 +31,12 @@ WAYLAND = (*WLROOTS, "kde", "gnome")
 def unreadable_why(kind: str) -> str:
     """Why the window in front cannot be read in session ``kind`` ('' where it can)."""
     if kind == "gnome":
-        return "GNOME does not let apps see which window is in front."
+        return _("GNOME does not let apps see which window is in front.")
     if kind in ("x11", "sway", "hyprland", "kde"):
         return ""
     if kind == "none":
-        return "no graphical session (DISPLAY or WAYLAND_DISPLAY)"
-    return "This Wayland desktop does not tell apps which window is in front."
+        return _("no graphical session (DISPLAY or WAYLAND_DISPLAY)")
+    return _("This Wayland desktop does not tell apps which window is in front.")
 
 
 def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
@@ -61,7 +62,7 @@ def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
             return KWinDesktop()
 
         return kwin
-    return Missing(unreadable_why(kind), instead="the chooser")
+    return Missing(unreadable_why(kind), instead=_("the chooser"))
 
 
 def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
@@ -77,7 +78,7 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
 
         return xtest
     if kind not in WAYLAND:
-        return Missing("no graphical session", instead="codes are copied")
+        return Missing(_("no graphical session"), instead=_("codes are copied"))
     from . import _wayland
 
     if kind in WLROOTS and _wayland.have("wtype"):
@@ -96,20 +97,26 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
         if portal_has(REMOTE):
             return PortalKeyboard
     better = {
-        "gnome": "the RemoteDesktop portal is not there",
-        "kde": "install xdg-desktop-portal-kde, or run ydotoold",
-    }.get(kind, "install wtype (wlroots compositors) or run ydotoold")
-    return Missing(f"nothing can type here: {better}", instead="codes are copied")
+        "gnome": _("the RemoteDesktop portal is not there"),
+        "kde": _("install xdg-desktop-portal-kde, or run ydotoold"),
+    }.get(kind, _("install wtype (wlroots compositors) or run ydotoold"))
+    return Missing(
+        _("nothing can type here: {better}").format(better=better), instead=_("codes are copied")
+    )
 
 
 def clipboard(kind: str) -> Callable[[], Clipboard] | Missing:
     if kind == "x11":
-        return Missing("X11's clipboard", instead="the clipboard of traycodes' own window (Tk)")
+        return Missing(
+            _("X11's clipboard"), instead=_("the clipboard of traycodes' own window (Tk)")
+        )
     from . import _wayland
 
     if kind in WAYLAND and _wayland.have("wl-copy") and _wayland.have("wl-paste"):
         return _wayland.WlClipboard
-    return Missing("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
+    return Missing(
+        _("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
+    )
 
 
 def screenshot(kind: str) -> Screenshot | Missing:
@@ -125,7 +132,9 @@ def screenshot(kind: str) -> Screenshot | Missing:
 
     if portal_has(SCREENSHOT):
         return portal_screenshot
-    return Missing("nothing can capture the screen: install grim (wlroots) or xdg-desktop-portal")
+    return Missing(
+        _("nothing can capture the screen: install grim (wlroots) or xdg-desktop-portal")
+    )
 
 
 def notifier(icon: str) -> Notifier:
@@ -180,22 +189,24 @@ def unix_platform(kind: str, *, linux: bool) -> Platform:
     shortcuts: Callable[[Bindings], GlobalShortcuts] | Missing = x11_shortcuts
     if kind in WAYLAND:
         shortcuts = Missing(
-            "Wayland lets no app take global keys",
-            instead="the GlobalShortcuts portal, or a desktop shortcut that runs "
-            "'traycodes type' ('traycodes hotkeys')",
+            _("Wayland lets no app take global keys"),
+            instead=_(
+                "the GlobalShortcuts portal, or a desktop shortcut that runs "
+                "'traycodes type' ('traycodes hotkeys')"
+            ),
         )
     elif kind != "x11":
-        shortcuts = Missing("no graphical session")
+        shortcuts = Missing(_("no graphical session"))
     return Platform(
         kind=kind,
         window_reader=window_reader(kind),
         keyboard=keyboard(kind),
         clipboard=clipboard(kind),
-        notifier=notifier if linux else Missing("no notifications here"),
-        lock_watcher=lock_watcher if linux else Missing(NO_LOCK),
+        notifier=notifier if linux else Missing(_("no notifications here")),
+        lock_watcher=lock_watcher if linux else Missing(_(NO_LOCK)),
         folder_watcher=folder_watcher
         if linux
-        else Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        else Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=shortcuts,
         screenshot=screenshot(kind),
         autostart=autostart,

@@ -3,7 +3,8 @@ used: importing this module touches no Windows API)."""
 
 from __future__ import annotations
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ..i18n import _
+from ._parts import LOOKS_AT_EACH_REFRESH, NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
 from ._protocols import (
     Autostart,
     Bindings,
@@ -71,9 +72,9 @@ def windows_platform() -> Platform:
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
-        notifier=Missing("no notifier of its own", instead="the tray icon's notifications"),
-        lock_watcher=Missing(NO_LOCK),
-        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        notifier=Missing(_("no notifier of its own"), instead=_("the tray icon's notifications")),
+        lock_watcher=Missing(_(NO_LOCK)),
+        folder_watcher=Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=shortcuts,
         screenshot=imagegrab(all_screens=True),
         autostart=autostart,
