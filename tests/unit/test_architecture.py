@@ -381,8 +381,8 @@ def private_crossings(name: str, text: str | None = None) -> list[str]:
     own_package = name.split(".", maxsplit=1)[0]
     wrong = []
     for module, taken in edges(MODULES[name], text):
-        gettext = (module, taken) == ("i18n", "_")  # the name xgettext and every reader know
-        if taken.startswith("_") and not taken.startswith("__") and module != name and not gettext:
+        # ``_`` is gettext's name for "in the user's language" (i18n), not a private one
+        if taken.startswith("_") and taken != "_" and not taken.startswith("__") and module != name:
             wrong.append(f"{module}.{taken}")
         private_module = any(part.startswith("_") for part in module.split(".")[1:])
         if private_module and module.split(".")[0] != own_package:
