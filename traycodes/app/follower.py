@@ -123,7 +123,7 @@ class Follower:
             return None
 
     def _unwatch(self, name: str) -> None:
-        _, watcher = self._watchers.pop(name)
+        _folder, watcher = self._watchers.pop(name)
         self.loop.cancel(f"follow {name}")
         self.loop.cancel(f"follow poll {name}")
         if watcher is not None:
