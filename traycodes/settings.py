@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .i18n import _
+from .i18n import N_, _
 from .keys import Hotkey
 
 APP_NAME = "traycodes"
@@ -84,20 +84,22 @@ HOTKEYS = ("hotkey_type", "hotkey_pick")
 PATHS = ("vault",)
 FLAGS = ("press_enter", "notify_codes", "hide_codes")
 DESCRIPTIONS = {  # in the order the settings window shows them
-    "clipboard_seconds": "Clear a copied code after (seconds, 0 = never)",
-    "lock_minutes": "Lock after idle (minutes, 0 = never)",
-    "menu_size": "Accounts at the top of the tray menu",
-    "hotkey_type": "Hotkey: the code for the window in front",
-    "hotkey_pick": "Hotkey: the quick-pick window",
-    "hotkey_action": "The hotkey types, copies, or both",
-    "press_enter": "Press Enter after typing a code",
-    "notify_codes": "Show the code in notifications",
-    "hide_codes": "Hide codes until asked (Ctrl+R in the quick-pick)",
-    "min_seconds_left": "Wait for the next code when fewer seconds are left",
-    "backups": "Encrypted backups kept beside the vault",
-    "clock_offset": "Clock correction (seconds added to this computer's time)",
-    "password_reminder_days": "Ask for the password instead of the keyring every (days, 0 = never)",
-    "vault": "Vault file (empty: the usual place)",
+    "clipboard_seconds": N_("Clear a copied code after (seconds, 0 = never)"),
+    "lock_minutes": N_("Lock after idle (minutes, 0 = never)"),
+    "menu_size": N_("Accounts at the top of the tray menu"),
+    "hotkey_type": N_("Hotkey: the code for the window in front"),
+    "hotkey_pick": N_("Hotkey: the quick-pick window"),
+    "hotkey_action": N_("The hotkey types, copies, or both"),
+    "press_enter": N_("Press Enter after typing a code"),
+    "notify_codes": N_("Show the code in notifications"),
+    "hide_codes": N_("Hide codes until asked (Ctrl+R in the quick-pick)"),
+    "min_seconds_left": N_("Wait for the next code when fewer seconds are left"),
+    "backups": N_("Encrypted backups kept beside the vault"),
+    "clock_offset": N_("Clock correction (seconds added to this computer's time)"),
+    "password_reminder_days": N_(
+        "Ask for the password instead of the keyring every (days, 0 = never)"
+    ),
+    "vault": N_("Vault file (empty: the usual place)"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Protocol
 from ..adding import NEW, AddReport, add_entries, place
 from ..errors import TrayCodesError
 from ..faces import brand_for
+from ..i18n import _
 from ..matching import domain_of, rank
 from ..model import Entry, OtpType, Record
 from ..otp import code, group_code, remaining
@@ -64,7 +65,7 @@ class Accounts:
                 fits.append(record)
         fits.sort(key=lambda r: (r.otp is not None, r.account.casefold() != account))
         now = self.clock.now()
-        return [Target(None, "a new record")] + [
+        return [Target(None, _("a new record"))] + [
             Target(r.id, r.label, r.otp is not None, code(r.otp, now) if r.otp else "")
             for r in fits
         ]
@@ -73,7 +74,7 @@ class Accounts:
         """Store what the dialog confirmed: new records, or OTPs given to existing ones."""
         vault = self.session.vault
         if vault is None:
-            raise TrayCodesError("traycodes is locked")
+            raise TrayCodesError(_("traycodes is locked"))
         now = self.clock.now()
 
         def store(records: dict[str, Record]) -> list[str]:
@@ -89,7 +90,7 @@ class Accounts:
     def import_entries(self, entries: list[Entry]) -> list[str]:
         vault = self.session.vault
         if vault is None:
-            raise TrayCodesError("traycodes is locked")
+            raise TrayCodesError(_("traycodes is locked"))
         now = self.clock.now()
         report = vault.update(lambda records: add_entries(records, entries, now))
         self.session.saved()
@@ -104,10 +105,10 @@ def site_rows(query: str) -> list[Row]:
     found = []
     for site in search(query, limit=3):
         if site.totp:
-            subtitle = "supports authenticator codes: Enter to set it up"
+            subtitle = _("supports authenticator codes: Enter to set it up")
         else:
-            methods = ", ".join(m for m in site.methods if m != "totp") or "none listed"
-            subtitle = f"no authenticator codes (its 2FA: {methods})"
+            methods = ", ".join(m for m in site.methods if m != "totp") or _("none listed")
+            subtitle = _("no authenticator codes (its 2FA: {methods})").format(methods=methods)
         found.append(
             Row(
                 key=SITE_PREFIX + site.name,

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..errors import TrayCodesError
+from ..i18n import _
 from ..model import OtpType, Record
 from ..otp import code, group_code
 from ..settings import Settings
@@ -74,8 +75,10 @@ class CodeActions:
             # histories and shown on the lock screen
             said = [group_code(shown)] if self.settings.notify_codes else []
             if seconds:
-                said.append(f"the clipboard clears in {seconds} s")
-            self.notify(f"Copied the code for {record.label}", "; ".join(said))
+                said.append(_("the clipboard clears in {seconds} s").format(seconds=seconds))
+            self.notify(
+                _("Copied the code for {account}").format(account=record.label), "; ".join(said)
+            )
 
     def clear_clipboard(self) -> None:
         """Clear what we copied, if the clipboard still holds it (never someone else's)."""
@@ -90,7 +93,7 @@ class CodeActions:
         (a code is never shown twice, and never shown before its counter is saved)."""
         vault = self.session.vault
         if vault is None:
-            raise TrayCodesError("traycodes is locked")
+            raise TrayCodesError(_("traycodes is locked"))
         shown = vault.advance_hotp(record_id, self.clock.now(), used=True)
         self.session.saved()
         return shown

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import TrayCodesError
 from ..formats import qr_texts
+from ..i18n import _
 
 Answer = Callable[[list[str] | str], None]
 
@@ -35,9 +36,11 @@ class QrCapture:
             try:
                 result = work()
             except TrayCodesError as exc:  # grim or the portal refused: says why
-                result = f"The screen could not be read: {exc}."
+                result = _("The screen could not be read: {problem}.").format(problem=exc)
             except Exception as exc:  # an unreadable image, no screen access...
-                result = f"The QR code could not be read ({type(exc).__name__})."
+                result = _("The QR code could not be read ({problem}).").format(
+                    problem=type(exc).__name__
+                )
             self.post(lambda: answer(result))
 
         threading.Thread(target=run, name="qr-scan", daemon=True).start()
@@ -60,7 +63,7 @@ class QrCapture:
             texts = qr_texts(picture)
             if not texts:
                 captured.append(picture)  # handed to the Tk thread with the answer
-            return texts or (
+            return texts or _(
                 "No QR code was found on the screen: pick the region it is "
                 "in, or show it larger and scan again."
             )
@@ -83,17 +86,17 @@ class QrCapture:
 
         picture, self._screen = self._screen, None
         if picture is None:
-            answer("Scan the screen first.")
+            answer(_("Scan the screen first."))
             return
 
         def picked(box: tuple[int, int, int, int] | None) -> None:
             self.region_picker = None
             if box is None:
-                answer("No region was picked.")
+                answer(_("No region was picked."))
                 return
             part = picture.crop(box)
             part = part.resize((part.width * 2, part.height * 2))
-            self._later(lambda: qr_texts(part) or "No QR code in that region.", answer)
+            self._later(lambda: qr_texts(part) or _("No QR code in that region."), answer)
 
         self.region_picker = RegionPicker(self.root, picture, picked)
 
@@ -103,8 +106,8 @@ class QrCapture:
 
             picture = ImageGrab.grabclipboard()
             if not isinstance(picture, Image.Image):
-                return "There is no image on the clipboard."
-            return qr_texts(picture) or "The image on the clipboard holds no QR code."
+                return _("There is no image on the clipboard.")
+            return qr_texts(picture) or _("The image on the clipboard holds no QR code.")
 
         self._later(grab, answer)
 
@@ -114,7 +117,9 @@ class QrCapture:
 
             with Image.open(path) as picture:
                 picture.load()
-                return qr_texts(picture) or f"{Path(path).name} holds no QR code."
+                return qr_texts(picture) or _("{file} holds no QR code.").format(
+                    file=Path(path).name
+                )
 
         self._later(read, answer)
 

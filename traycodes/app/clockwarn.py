@@ -8,6 +8,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from ..i18n import _
+
 log = logging.getLogger(__name__)
 
 
@@ -20,13 +22,15 @@ def clock_warning(clock_offset: int) -> str | None:
     if last is not None:
         wrong = off_by(float(last["offset"]), clock_offset)
         if abs(wrong) > TOLERANCE:
-            return (
-                f"Codes are {abs(wrong):.0f} s off ({last.get('server', '?')}): set the clock, "
+            return _(
+                "Codes are {seconds} s off ({server}): set the clock, "
                 "or run 'traycodes clock check --apply'."
-            )
+            ).format(seconds=f"{abs(wrong):.0f}", server=last.get("server", "?"))
     synced, found = desktop.clock_synchronised()
     if synced is False:
-        return f"The clock is {found}: codes may be refused. 'traycodes clock check' measures it."
+        return _(
+            "The clock is {state}: codes may be refused. 'traycodes clock check' measures it."
+        ).format(state=found)
     return None
 
 
@@ -41,7 +45,7 @@ def warn_once(clock_offset: int, notify: Callable[[str, str], None]) -> threadin
             return
         if warning:
             log.warning("%s", warning)
-            notify("traycodes: check the clock", warning)
+            notify(_("traycodes: check the clock"), warning)
 
     thread = threading.Thread(target=look, name="clock", daemon=True)
     thread.start()

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..errors import TrayCodesError, describe
+from ..i18n import N_, _
 from ..model import Record
 from ..settings import load_settings
 from .menu import CODE_GAP, mask_code
 
 log = logging.getLogger(__name__)
-EXTERNAL_ORIGIN = "another program (a clicked otpauth: link, or 'traycodes enrol')"
+EXTERNAL_ORIGIN = N_("another program (a clicked otpauth: link, or 'traycodes enrol')")
 
 
 NO_WINDOWS: dict[str, Any] = {
@@ -111,7 +112,7 @@ class Commands:
             "quit": app.quit,
             "settings": app.show_settings,
             "import": app.import_file,
-            "enrol": lambda: app.show_enrol(link, EXTERNAL_ORIGIN if link else ""),
+            "enrol": lambda: app.show_enrol(link, _(EXTERNAL_ORIGIN) if link else ""),
             "reload-settings": lambda: app.apply_settings(load_settings()),
         }
         try:

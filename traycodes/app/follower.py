@@ -18,6 +18,7 @@ from typing import Protocol
 from ..errors import TrayCodesError
 from ..formats.follow import MergeReport, PhoneBackup, SourceState, sources_in
 from ..formats.phone import apply_backup, fetch_backup, note_pass
+from ..i18n import _, ngettext
 from ..vault import Vault
 from .loop import Clock, Loop
 
@@ -122,7 +123,7 @@ class Follower:
             return None
 
     def _unwatch(self, name: str) -> None:
-        _, watcher = self._watchers.pop(name)
+        _folder, watcher = self._watchers.pop(name)
         self.loop.cancel(f"follow {name}")
         self.loop.cancel(f"follow poll {name}")
         if watcher is not None:
@@ -187,12 +188,21 @@ class Follower:
     def _merged(self, report: MergeReport, at: float) -> None:
         name = report.source
         if report.changed or report.kept or report.held:
-            self.host.notify("traycodes", f"From {name}: {report.summary()}")
+            self.host.notify(
+                "traycodes",
+                _("From {source}: {summary}").format(source=name, summary=report.summary()),
+            )
         if report.held:
             self.host.notify(
                 f"traycodes: {name}",
-                f"A backup would remove {report.held} accounts; to apply it: "
-                f'traycodes follow sync "{name}" --accept-removals',
+                ngettext(
+                    "A backup would remove {count} account; to apply it: {command}",
+                    "A backup would remove {count} accounts; to apply it: {command}",
+                    report.held,
+                ).format(
+                    count=report.held,
+                    command=f'traycodes follow sync "{name}" --accept-removals',
+                ),
             )
         self._told.pop(name, None)
         note_pass(
@@ -208,6 +218,6 @@ class Follower:
         note_pass(name, at, problem=problem, vault=self.session.vault)
         if problem and self._told.get(name) != problem:
             self._told[name] = problem
-            self.host.notify(f"traycodes: following {name}", problem)
+            self.host.notify(_("traycodes: following {source}").format(source=name), problem)
         elif not problem:
             self._told.pop(name, None)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ..errors import TrayCodesError, describe
+from ..i18n import N_, _
 from ..matching import Candidate, is_browser, plan_hotkey, remembered_pattern
 from ..model import OtpType, Record, Window
 from ..otp import code, remaining
@@ -107,6 +108,7 @@ log = logging.getLogger(__name__)
 
 MODIFIER_WAIT = 3.0  # seconds to wait for the hotkey's keys to be let go
 OWN_APPS = ("traycodes",)
+CHANGED = N_("The window changed before the code for {account} was typed.")
 
 
 class Typist:
@@ -147,7 +149,7 @@ class Typist:
         """The type hotkey: find the record for the window in front and deliver its code."""
         window = self.desktop.active_window()
         if window is None:
-            self.app.notify("traycodes", "No window is in front to type into.")
+            self.app.notify("traycodes", _("No window is in front to type into."))
             return
         if window.pid == os.getpid() or window.app in OWN_APPS:
             return  # never into our own windows
@@ -156,7 +158,7 @@ class Typist:
         state = self.app.loop.call(lambda: self.app.session.vault is not None)
         if not state:
             self.app.loop.post(self.app.show_password)
-            self.app.notify("traycodes is locked", "Unlock it, then press the hotkey again.")
+            self.app.notify(_("traycodes is locked"), _("Unlock it, then press the hotkey again."))
             return
         plan = self.app.loop.call(lambda: plan_hotkey(self.app.session.records(), window))
         if plan.record is None:
@@ -213,9 +215,19 @@ class Typist:
         if action in ("copy", "both"):  # after typing: the clipboard is not raced
             self.app.loop.call(lambda: self.app.actions.copy_code(record, shown, notify=False))
         self.app.loop.call(lambda: self.app.actions.mark_used(record_id))
-        where = f" into “{window.title}”" if window is not None and action != "copy" else ""
-        verb = {"type": "Typed", "copy": "Copied", "both": "Typed and copied"}[action]
-        self.app.notify(f"{verb} the code for {record.label}{where}", "")
+        if window is not None and action != "copy":
+            said = {
+                "type": _("Typed the code for {account} into “{window}”"),
+                "both": _("Typed and copied the code for {account} into “{window}”"),
+            }[action]
+        else:
+            said = {
+                "type": _("Typed the code for {account}"),
+                "copy": _("Copied the code for {account}"),
+                "both": _("Typed and copied the code for {account}"),
+            }[action]
+        title = window.title if window is not None else ""
+        self.app.notify(said.format(account=record.label, window=title), "")
 
     def _hand_to_extension(self, window: Window) -> bool:
         """A browser with our extension in front: press the extension's shortcut there, and
@@ -226,19 +238,23 @@ class Typist:
         shortcut = shortcut_for(window.app)
         if shortcut is None:
             return False
-        if not self._ready_to_type(window, chosen=False, label="this page"):
+        if not self._ready_to_type(window, chosen=False, label=_("this page")):
             return True  # said why; typing the title's guess instead would defeat the point
         try:
             combination = keys(shortcut)
         except ValueError:  # noted only when it looked like one (browser/seen.py)
-            raise TrayCodesError(f"traycodes cannot press {shortcut!r}: not a shortcut") from None
+            raise TrayCodesError(
+                _("traycodes cannot press {shortcut}: not a shortcut").format(
+                    shortcut=repr(shortcut)
+                )
+            ) from None
         self._press(combination)
         return True
 
     def _press(self, combination: Hotkey) -> None:
         """Press a key combination (Alt+Shift+O) and let it go."""
         if self.keyboard is None:
-            raise TrayCodesError("traycodes cannot press keys on this desktop")
+            raise TrayCodesError(_("traycodes cannot press keys on this desktop"))
         self.keyboard.press(combination)
 
     def _ready_to_type(self, window: Window, *, chosen: bool, label: str) -> bool:
@@ -247,24 +263,23 @@ class Typist:
             log.debug("waiting for the hotkey's keys to be let go")
         while self.desktop.modifiers_down():
             if time.monotonic() > deadline:
-                self.app.notify("Nothing typed", "The hotkey's keys were still held.")
+                self.app.notify(_("Nothing typed"), _("The hotkey's keys were still held."))
                 return False
             time.sleep(0.02)
         if chosen and not self.desktop.activate(window.id):
-            self.app.notify("Nothing typed", f"“{window.title}” could not be brought back.")
+            self.app.notify(
+                _("Nothing typed"),
+                _("“{window}” could not be brought back.").format(window=window.title),
+            )
             return False
         active = self.desktop.active_window()
         if active is None or active.id != window.id:
-            self.app.notify(
-                "Nothing typed", f"The window changed before the code for {label} was typed."
-            )
+            self.app.notify(_("Nothing typed"), _(CHANGED).format(account=label))
             return False
         return True
 
     def _focus_changed(self, record: Record, window: Window) -> None:
-        self.app.notify(
-            "Nothing typed", f"The window changed before the code for {record.label} was typed."
-        )
+        self.app.notify(_("Nothing typed"), _(CHANGED).format(account=record.label))
 
     def _fresh_code(self, record: Record) -> str:
         """The code at the moment of typing; a nearly expired one is waited out. HOTP: the
@@ -282,7 +297,7 @@ class Typist:
 
     def _type(self, text: str, *, enter: bool) -> None:
         if self.keyboard is None:  # the callers copy instead
-            raise TrayCodesError("traycodes cannot type on this desktop")
+            raise TrayCodesError(_("traycodes cannot type on this desktop"))
         self.keyboard.type(text, enter=enter)
 
 

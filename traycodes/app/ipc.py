@@ -11,6 +11,7 @@ import threading
 
 from .. import desktop, ipc
 from ..errors import describe
+from ..i18n import _
 from ..ipc import AlreadyRunning, NotOurs, NotRunning
 
 TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
@@ -39,11 +40,11 @@ class Server:
             ipc.request("ping", timeout=2, via=self.transport)
         except TimeoutError:  # it took the connection but is busy (or held by a silent
             # program): an app is there, whose socket must not be taken from it
-            raise AlreadyRunning("traycodes is already running (and busy)") from None
+            raise AlreadyRunning(_("traycodes is already running (and busy)")) from None
         except (NotRunning, OSError, ValueError):
             pass  # nobody, or an app that died: ours to claim
         else:
-            raise AlreadyRunning("traycodes is already running")
+            raise AlreadyRunning(_("traycodes is already running"))
         self._listener = self.transport.listen(ipc.MAX_REQUEST)
         self._thread = threading.Thread(target=self._serve, name="ipc", daemon=True)
         self._thread.start()

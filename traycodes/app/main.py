@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import desktop
 from ..errors import TrayCodesError, quietly
+from ..i18n import _
 from ..keystore import KeyStore
 from ..matching import Candidate
 from ..model import Window
@@ -79,7 +80,7 @@ class App:
         self.controller = AppController(self)  # what the windows ask of the app
         self._menu_entries: tuple[Any, ...] = ()
         if tray is None:
-            tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", self._menu())
+            tray = Tray(backend, tray_image(locked=True), _("traycodes (locked)"), self._menu())
         else:
             tray.set_menu(self._menu())
         self.tray = tray
@@ -147,8 +148,8 @@ class App:
         bindings = {type_key: lambda: self.loop.post(self.type_request)}
         bindings[pick_key] = lambda: self.loop.post(self.show_quickpick)
         labels = {
-            type_key: ("type", "Type the code for the window in front"),
-            pick_key: ("pick", "Show traycodes"),
+            type_key: ("type", _("Type the code for the window in front")),
+            pick_key: ("pick", _("Show traycodes")),
         }
         reader, self.hotkeys, problems = start_input(bindings, labels, self.platform)
         self.hotkey_problems = problems
@@ -162,7 +163,7 @@ class App:
             self.typist.start()
         for problem in problems:
             log.warning("%s", problem)
-            self.notify("traycodes hotkeys", problem)
+            self.notify(_("traycodes hotkeys"), problem)
 
     def run(self) -> None:
         try:
@@ -222,7 +223,7 @@ class App:
 
     def cannot_open(self, message: str) -> None:
         """A vault we cannot use: say so, stay locked (the file is left as it is)."""
-        self.notify("traycodes cannot open the vault", message)
+        self.notify(_("traycodes cannot open the vault"), message)
         self.windows.show_error(message)
 
     def unlocked(self) -> None:
@@ -241,7 +242,7 @@ class App:
         self.after_unlock = None  # a link that waited for the unlock is not kept either
         self.controller.chooser_pick = None
         self.loop.cancel("refresh")
-        self.tray.set_image(tray_image(locked=True), "traycodes (locked)")
+        self.tray.set_image(tray_image(locked=True), _("traycodes (locked)"))
         self.refresh_menu()
 
     def changed(self) -> None:
@@ -390,9 +391,9 @@ class App:
 
         self.controller.chooser_pick = picked
         heading = (
-            f"Code for “{window.title}”"
+            _("Code for “{window}”").format(window=window.title)
             if window is not None
-            else "Choose an account: its code is copied"
+            else _("Choose an account: its code is copied")
         )
         if note:
             heading += "\n\n" + note
@@ -449,7 +450,7 @@ class App:
 
                 adapter.enable(autostart_command(self.vault_path))
         except TrayCodesError as exc:
-            self.notify("Start at login", str(exc))
+            self.notify(_("Start at login"), str(exc))
         self.refresh_menu()
 
     def apply_settings(self, settings: Settings) -> None:

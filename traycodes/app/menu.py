@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..i18n import _, ngettext
 from ..matching import menu_order
 from ..model import OtpType, Record
 from ..otp import code, group_code, seconds_left
@@ -41,14 +42,14 @@ def entry_text(record: Record, now: float, hide: bool = False, soon: bool = Fals
     with the seconds left when fewer than :data:`SOON`, ``GitHub (octocat)   492 039  (7 s)``."""
     otp = record.otp
     if otp is None:
-        return f"{record.label}{CODE_GAP}(no OTP yet)"
+        return f"{record.label}{CODE_GAP}({_('no OTP yet')})"
     text = f"{record.label}{CODE_GAP}{group_code(code(otp, now))}"
     if hide:
         text = mask_code(text)
     if soon and otp.type is not OtpType.HOTP:
         left = seconds_left(now, otp.period)
         if left < SOON:
-            text += f"{LEFT_GAP}{max(1, math.ceil(left))} s)"
+            text += LEFT_GAP + _("{seconds} s").format(seconds=max(1, math.ceil(left))) + ")"
     return text
 
 
@@ -77,26 +78,27 @@ def menu_model(
     change say their seconds left (for a menu built as it opens: one rebuilt at each
     period boundary would show them stale)."""
     if records is None:
-        return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
+        return (Entry(_("Unlock…"), "unlock", default=True), SEPARATOR, Entry(_("Quit"), "quit"))
     ordered = menu_order(records)
     items = [Entry(entry_text(r, now, hide_codes, soon), "copy", r.id) for r in ordered[:menu_size]]
     if not ordered:
-        items.append(Entry("No accounts yet", enabled=False))
+        items.append(Entry(_("No accounts yet"), enabled=False))
         items += [Entry(line, enabled=False) for line in steps]
     rest = ordered[menu_size:]
     if rest:
-        items.append(Entry(f"More ({len(rest)})", submenu=groups(rest, now, hide_codes, soon)))
+        more = _("More ({count})").format(count=len(rest))
+        items.append(Entry(more, submenu=groups(rest, now, hide_codes, soon)))
     return (
         *items,
         SEPARATOR,
-        Entry("Search…", "search", default=True),
-        Entry("Add account…", "add"),
-        Entry("Import…", "import"),
-        Entry("Lock", "lock"),
-        Entry("Start at login", "autostart", toggle=True),
-        Entry("Settings…", "settings"),
+        Entry(_("Search…"), "search", default=True),
+        Entry(_("Add account…"), "add"),
+        Entry(_("Import…"), "import"),
+        Entry(_("Lock"), "lock"),
+        Entry(_("Start at login"), "autostart", toggle=True),
+        Entry(_("Settings…"), "settings"),
         SEPARATOR,
-        Entry("Quit", "quit"),
+        Entry(_("Quit"), "quit"),
     )
 
 
@@ -113,14 +115,16 @@ def key_label(hotkey: str) -> str:
 def first_steps(type_key: str, pick_key: str) -> tuple[str, ...]:
     """What to do next with a new vault: the first-run window and the empty tray menu."""
     lines = [
-        "Add an account: paste a link or scan a QR code (Add account…)",
-        "…or bring them from another app (Import…)",
+        _("Add an account: paste a link or scan a QR code (Add account…)"),
+        _("…or bring them from another app (Import…)"),
     ]
     if type_key:
-        lines.append(f"{key_label(type_key)} types the code for the window in front")
+        lines.append(
+            _("{key} types the code for the window in front").format(key=key_label(type_key))
+        )
     if pick_key:
-        lines.append(f"{key_label(pick_key)} opens quick-pick")
-    lines.append("Web sites: the browser extension ('traycodes browser on')")
+        lines.append(_("{key} opens quick-pick").format(key=key_label(pick_key)))
+    lines.append(_("Web sites: the browser extension ('traycodes browser on')"))
     return tuple(lines)
 
 
@@ -139,7 +143,9 @@ def groups(
             Entry(entry_text(r, now, hide, soon), "copy", r.id) for r in members[:SUBMENU_LIMIT]
         ]
         if len(members) > SUBMENU_LIMIT:
-            entries.append(Entry(f"{len(members) - SUBMENU_LIMIT} more: Search…", "search"))
+            more = len(members) - SUBMENU_LIMIT
+            said = ngettext("{count} more: Search…", "{count} more: Search…", more)
+            entries.append(Entry(said.format(count=more), "search"))
         submenus.append(Entry(f"{name} ({len(members)})", submenu=tuple(entries)))
     return tuple(submenus)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import KeyChanged, KeyUnavailable, Locked, TrayCodesError, WrongPassword
+from ..i18n import _, ngettext
 from ..keystore import KeyStore
 from ..matching import menu_order
 from ..model import Record
@@ -170,9 +171,11 @@ class Session:
             vault.lock()
         else:
             self.host.notify(
-                "That was not the vault password",
-                "traycodes opened with the keyring. Change the password while you can: "
-                "'traycodes passwd' (you will need it on a new computer).",
+                _("That was not the vault password"),
+                _(
+                    "traycodes opened with the keyring. Change the password while you can: "
+                    "'traycodes passwd' (you will need it on a new computer)."
+                ),
             )
         if held is not None:
             self.unlock_with(held)
@@ -212,7 +215,7 @@ class Session:
         if self.reminding is not None:
             self._remembered(None)
         else:
-            self.host.password_result("Wrong password.")
+            self.host.password_result(_("Wrong password."))
 
     def _password_opened(self, vault: Vault) -> None:
         if self.reminding is not None:
@@ -230,7 +233,7 @@ class Session:
             return
         self.vault = vault
         for warning in vault.warnings:
-            self.host.notify("traycodes merged the vault", warning)
+            self.host.notify(_("traycodes merged the vault"), warning)
         self.absorb_conflicts()
         self._watch()
         self.follow()
@@ -310,7 +313,7 @@ class Session:
                 self._seen = signature
                 return
             if warning:
-                self.host.notify("traycodes merged the vault", warning)
+                self.host.notify(_("traycodes merged the vault"), warning)
         self.absorb_conflicts()
         self.follow()
         self.host.changed()
@@ -319,9 +322,10 @@ class Session:
         """The password was changed on another computer: lock, and say how to get back in."""
         self.lock(f"the vault's key changed elsewhere ({exc})")
         self.host.notify(
-            "traycodes locked the vault",
-            f"the password changed {exc.where or 'on another computer'}: "
-            "unlock with the new password",
+            _("traycodes locked the vault"),
+            _("the password changed {where}: unlock with the new password").format(
+                where=exc.where or _("on another computer")
+            ),
         )
 
     def follow(self) -> None:
@@ -344,8 +348,12 @@ class Session:
             return
         for copy, outcome in self.vault.absorb_conflicts():
             if isinstance(outcome, int):
+                updated = ngettext(
+                    "{file}: {count} account updated", "{file}: {count} accounts updated", outcome
+                )
                 self.host.notify(
-                    "traycodes merged a sync conflict", f"{copy.name}: {outcome} account(s) updated"
+                    _("traycodes merged a sync conflict"),
+                    updated.format(file=copy.name, count=outcome),
                 )
             else:
                 log.warning("conflict copy %s left as it is: %s", copy.name, outcome)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import desktop, ipc
 from ..errors import TrayCodesError
+from ..i18n import _
 from ..keystore import KeyStore
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,18 @@ def run(vault_path: Path, *, enrol: str | None = None) -> int:
             return 0
     if desktop.display_server() == "none":
         raise TrayCodesError(
-            "no graphical session (DISPLAY is not set): the tray app needs "
-            "one; the command line works without"
+            _(
+                "no graphical session (DISPLAY is not set): the tray app needs "
+                "one; the command line works without"
+            )
         )
     if desktop.display_server() == "wayland" and not os.environ.get("DISPLAY"):
         raise TrayCodesError(
-            "traycodes' windows need XWayland, and DISPLAY is not set: install Xwayland "
-            "(Debian, Ubuntu: xwayland) or turn it on in your compositor; the command line "
-            "works without"
+            _(
+                "traycodes' windows need XWayland, and DISPLAY is not set: install Xwayland "
+                "(Debian, Ubuntu: xwayland) or turn it on in your compositor; the command "
+                "line works without"
+            )
         )
     from ..settings import load_settings
     from .tray import NO_HOST, early_tray, load_backend
@@ -98,7 +103,7 @@ def run(vault_path: Path, *, enrol: str | None = None) -> int:
         app.shutdown()
         raise
     if backend.name == "none":
-        app.notify("traycodes is running without a tray icon", NO_HOST)
+        app.notify(_("traycodes is running without a tray icon"), _(NO_HOST))
     if enrol is not None:
         from .commands import EXTERNAL_ORIGIN
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import TrayCodesError, describe
+from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Backend:
     has_notification: bool
 
 
-NO_HOST = (
+NO_HOST = N_(
     "no tray on this desktop (no StatusNotifierItem host): press the pick shortcut for "
     "traycodes' window ('traycodes hotkeys' says how to bind it)"
 )
@@ -128,7 +129,7 @@ def starting_menu() -> Any:
     """The menu of an icon shown before the rest of the app has loaded (a blink)."""
     import pystray
 
-    return pystray.Menu(pystray.MenuItem("traycodes is starting…", None, enabled=False))
+    return pystray.Menu(pystray.MenuItem(_("traycodes is starting…"), None, enabled=False))
 
 
 def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
@@ -138,7 +139,7 @@ def early_tray(backend: Backend, *, child_ui: bool) -> Tray:
     macOS (the icon's loop takes the main thread later)."""
     from .. import desktop
 
-    tray = Tray(backend, tray_image(locked=True), "traycodes (locked)", starting_menu())
+    tray = Tray(backend, tray_image(locked=True), _("traycodes (locked)"), starting_menu())
     on_main = desktop.required(desktop.platform().tray).owns_main_thread
     if not on_main and (backend.name != "xorg" or child_ui):
         tray.start()

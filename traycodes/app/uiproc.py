@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import TrayCodesError, quietly
+from ..i18n import _
 from .clipboard import Clipboard
 from .crossing import CONTROLLER_CALLS, WINDOW_CALLS, Channel, Forward, serve
 from .host import WindowsController
@@ -244,7 +245,7 @@ def child_main(fd: int) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or not sys.argv[1].isdigit():
-        sys.exit("traycodes: this is the window process of the tray app; run 'traycodes'")
+        sys.exit(_("traycodes: this is the window process of the tray app; run 'traycodes'"))
     from .logs import setup_logging
 
     setup_logging()

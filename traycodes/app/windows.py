@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TrayCodesError
+from ..i18n import N_, _, ngettext
 from ..settings import Settings
 from ..ui.enrolform import is_link
 from ..ui.rows import SITE_PREFIX, Row
@@ -27,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import tkinter as tk
 
-CHOOSER_TITLE = "traycodes: choose"
+CHOOSER_TITLE = N_("traycodes: choose")
 
 
 def _tcl_error() -> type[Exception]:
@@ -115,7 +116,7 @@ class TkWindows:
         """The quick-pick window (``add``: with its add field open)."""
         from ..ui.quickpick import QuickPick
 
-        if self._open(self.quick) and self.quick.window.title() != CHOOSER_TITLE:
+        if self._open(self.quick) and self.quick.window.title() != _(CHOOSER_TITLE):
             self.quick.focus()
         else:
             if self._open(self.quick):
@@ -175,7 +176,7 @@ class TkWindows:
             rows,
             on_pick=self._chosen,
             on_close=self._quick_closed,
-            title=CHOOSER_TITLE,
+            title=_(CHOOSER_TITLE),
             heading=heading,
             offer_remember=offer_remember,
             near_pointer=True,
@@ -197,8 +198,8 @@ class TkWindows:
             if link:
                 self._waiting_links.append((link, origin))
                 self.app.notify(
-                    "Another account waits to be added",
-                    "It opens in its own dialog when you close this one.",
+                    _("Another account waits to be added"),
+                    _("It opens in its own dialog when you close this one."),
                 )
             self.enrol_window.focus()
             return
@@ -256,7 +257,7 @@ class TkWindows:
 
         from ..formats.bounded import read_bounded as read  # in a bounded child process
 
-        title = "traycodes: import"
+        title = _("traycodes: import")
         chosen = filedialog.askopenfilename(parent=self.root, title=title)
         if not chosen:
             return
@@ -265,7 +266,7 @@ class TkWindows:
             batch = read(
                 Path(chosen).read_bytes(),
                 password=lambda: simpledialog.askstring(
-                    title, "The export's password:", show="•", parent=self.root
+                    title, _("The export's password:"), show="•", parent=self.root
                 ),
             )
         except (OSError, TrayCodesError) as exc:
@@ -276,11 +277,14 @@ class TkWindows:
         entries = [i.entry for i in batch.items if i.entry is not None]
         if bad:
             listed = "\n".join(f"{i.where}: {i.problem}" for i in bad[:8])
+            question = ngettext(
+                "{count} account cannot be read:", "{count} accounts cannot be read:", len(bad)
+            ).format(count=len(bad))
+            others = ngettext(
+                "Import the {count} other?", "Import the {count} others?", len(entries)
+            ).format(count=len(entries))
             if not messagebox.askyesno(
-                title,
-                f"{len(bad)} account(s) cannot be read:\n{listed}\n\nImport the "
-                f"{len(entries)} others?",
-                parent=self.root,
+                title, f"{question}\n{listed}\n\n{others}", parent=self.root
             ):
                 return
         try:
@@ -288,8 +292,15 @@ class TkWindows:
         except TrayCodesError as exc:
             messagebox.showerror(title, str(exc), parent=self.root)
             return
-        lines = said + list(batch.notes) + [f"Left out {i.where}: {i.problem}" for i in left_out]
-        messagebox.showinfo(title, "\n".join(lines) or "Nothing to import.", parent=self.root)
+        lines = (
+            said
+            + list(batch.notes)
+            + [
+                _("Left out {where}: {problem}").format(where=i.where, problem=i.problem)
+                for i in left_out
+            ]
+        )
+        messagebox.showinfo(title, "\n".join(lines) or _("Nothing to import."), parent=self.root)
 
     def show_error(self, message: str) -> None:
         from tkinter import messagebox
@@ -336,7 +347,7 @@ class TkWindows:
     def snapshot(self) -> dict[str, Any]:
         """Which windows are open and what they show (codes unmasked: the caller masks)."""
         quick = self.quick if self._open(self.quick) else None
-        chooser = quick is not None and quick.window.title() == CHOOSER_TITLE
+        chooser = quick is not None and quick.window.title() == _(CHOOSER_TITLE)
         return {
             "quickpick": quick is not None and not chooser,
             "chooser": chooser,

@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from ..errors import TrayCodesError
+from ..i18n import _
 from ._darwin_keys import KEY_CODES
 
 TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
@@ -67,7 +68,9 @@ class QuartzKeyboard:
         codes = [KEY_CODES.get(name) for name in keys]
         if any(code is None for code in codes) or len(keys) > 1:
             wrong = [name for name, code in zip(keys, codes, strict=True) if code is None]
-            raise TrayCodesError(f"traycodes cannot press the key {(wrong or keys)[0]!r}")
+            raise TrayCodesError(
+                _("traycodes cannot press the key {key}").format(key=repr((wrong or keys)[0]))
+            )
         flags = 0
         for name in modifiers:
             flags |= int(getattr(self.quartz, FLAG_NAMES[name]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ._parts import Missing, Platform, Trays, tray_os_platform
 from ._protocols import (
     Autostart,
@@ -15,7 +16,7 @@ from ._protocols import (
 )
 from ._unix_platform import ipc_transport  # a Unix socket, as on Linux
 
-NO_BUNDLE = "traycodes has no app bundle yet"
+NO_BUNDLE = N_("traycodes has no app bundle yet")
 
 
 def window_reader() -> WindowReader:
@@ -60,17 +61,21 @@ def macos_platform() -> Platform:
         # the menu bar tints a template image; its run loop (NSApplication) owns the
         # main thread, so the windows live in a child process
         tray=Trays(lambda: ("darwin",), icon_variant="mono", owns_main_thread=True),
-        icon="menu-bar icon",
+        notifications=_("the menu-bar icon's notifications"),
         all_screens=False,
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
         global_shortcuts=shortcuts,
         autostart=autostart,
-        launcher=Missing(f"on macOS, apps are listed from an app bundle; {NO_BUNDLE}"),
+        launcher=Missing(
+            _("on macOS, apps are listed from an app bundle; {why}").format(why=_(NO_BUNDLE))
+        ),
         link_handler=Missing(
-            "on macOS, otpauth: links open the app bundle that declares them "
-            f"(CFBundleURLTypes); {NO_BUNDLE}"
+            _(
+                "on macOS, otpauth: links open the app bundle that declares them "
+                "(CFBundleURLTypes); {why}"
+            ).format(why=_(NO_BUNDLE))
         ),
         host_registration=host_registration,
         ipc_transport=ipc_transport,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..i18n import _
 from ..keys import NAMED_KEYS, Hotkey
 
 __all__ = ["NAMED_KEYS", "Bindings", "Hotkey"]
@@ -14,18 +15,24 @@ Bindings = dict[str, Callable[[], None]]
 
 
 def not_understood(text: str) -> str:
-    return f"the hotkey '{text}' is not understood; change it in Settings"
+    return _("the hotkey '{hotkey}' is not understood; change it in Settings").format(hotkey=text)
 
 
 def taken(hotkey: Hotkey) -> str:
     """The one problem a combination another program holds gives (doctor, notification)."""
-    return f"{hotkey.label} is taken by another program: choose another in Settings"
+    return _("{hotkey} is taken by another program: choose another in Settings").format(
+        hotkey=hotkey.label
+    )
 
 
 def no_key(hotkey: Hotkey) -> str:
-    return f"this keyboard has no key for {hotkey.label}; choose another in Settings"
+    return _("this keyboard has no key for {hotkey}; choose another in Settings").format(
+        hotkey=hotkey.label
+    )
 
 
 def refused(hotkey: Hotkey) -> str:
     """The system refused the hotkey for a reason other than another program's."""
-    return f"{hotkey.label} could not be registered; choose another in Settings"
+    return _("{hotkey} could not be registered; choose another in Settings").format(
+        hotkey=hotkey.label
+    )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..i18n import N_, _
 from ._base import IpcTransport
 from ._protocols import (
     Autostart,
@@ -90,15 +91,16 @@ def imagegrab(all_screens: bool) -> Screenshot:
     return grab
 
 
-NO_LOCK = "traycodes cannot hear the screen lock here yet: lock it from the menu"
-NO_FOLDER_NOTICE = "no notice of changed files here"
+NO_LOCK = N_("traycodes cannot hear the screen lock here yet: lock it from the menu")
+NO_FOLDER_NOTICE = N_("no notice of changed files here")
+LOOKS_AT_EACH_REFRESH = N_("the app looks at each refresh")
 
 
 def tray_os_platform(
     kind: str,
     *,
     tray: Trays,
-    icon: str,
+    notifications: str,
     all_screens: bool,
     window_reader: Callable[[], WindowReader],
     keyboard: Callable[[], Keyboard],
@@ -111,16 +113,16 @@ def tray_os_platform(
     ipc_transport: Callable[[], IpcTransport],
 ) -> Platform:
     """Windows and macOS: their own parts, and what both share or both lack. No notifier of
-    their own (the tray ``icon``'s notifications serve), no screen lock or file-change
+    their own (``notifications``: what serves instead, the icon's), no screen lock or file-change
     notices heard yet; the screen through PIL's ImageGrab (``all_screens``: every monitor)."""
     return Platform(
         kind=kind,
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
-        notifier=Missing("no notifier of its own", instead=f"the {icon}'s notifications"),
-        lock_watcher=Missing(NO_LOCK),
-        folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        notifier=Missing(_("no notifier of its own"), instead=notifications),
+        lock_watcher=Missing(_(NO_LOCK)),
+        folder_watcher=Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=global_shortcuts,
         screenshot=imagegrab(all_screens=all_screens),
         autostart=autostart,

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import describe, quietly
+from ..i18n import _
 from ._base import DesktopError
 
 TYPE_CHECKING = False
@@ -126,7 +127,9 @@ class Portal:
             reply = self.connection.send_and_get_reply(message, timeout=10)
         if reply.header.message_type.name == "error":
             said = reply.body[0] if reply.body else ""
-            raise DesktopError(f"the desktop portal refused {method}: {said}")
+            raise DesktopError(
+                _("the desktop portal refused {method}: {said}").format(method=method, said=said)
+            )
         self._note_owner(reply)
         return reply.body
 
@@ -166,15 +169,19 @@ class Portal:
                         answers, timeout=max(0.0, deadline - time.monotonic())
                     )
                 except TimeoutError:
-                    raise DesktopError(f"the desktop did not answer {method} in time") from None
+                    raise DesktopError(
+                        _("the desktop did not answer {method} in time").format(method=method)
+                    ) from None
                 if self.from_portal(signal):
                     break
         code, results = signal.body
         if code == 1:
-            raise DesktopError(f"{method} was refused in the desktop's dialog")
+            raise DesktopError(
+                _("{method} was refused in the desktop's dialog").format(method=method)
+            )
         if code != 0:
-            raise DesktopError(f"the desktop portal could not {method}")
-        return {name: value for name, (_, value) in results.items()}
+            raise DesktopError(_("the desktop portal could not {method}").format(method=method))
+        return {name: value for name, (_signature, value) in results.items()}
 
     def new_session(self, interface: str) -> str:
         session_token = "traycodes_" + secrets.token_hex(8)
@@ -233,7 +240,7 @@ class PortalKeyboard:
             raise
         if not int(started.get("devices", 0)) & KEYBOARD:
             portal.close()
-            raise DesktopError("the desktop did not allow traycodes to type")
+            raise DesktopError(_("the desktop did not allow traycodes to type"))
         token = started.get("restore_token")
         if token:
             with contextlib.suppress(OSError):
@@ -257,7 +264,7 @@ class PortalKeyboard:
     def type(self, text: str, *, enter: bool = False) -> None:
         for char in text:
             if not (" " <= char <= "~"):
-                raise DesktopError("only plain ASCII can be typed through the portal")
+                raise DesktopError(_("only plain ASCII can be typed through the portal"))
             self._tap(ord(char))  # printable ASCII keysyms are the characters' codes
         if enter:
             self._tap(KEYSYMS["enter"])
@@ -292,7 +299,7 @@ def portal_screenshot(connection: Any = None) -> Image.Image:
             portal.close()
     uri = urlparse(str(results.get("uri", "")))
     if uri.scheme != "file":
-        raise DesktopError("the desktop's screenshot came back in a form traycodes cannot read")
+        raise DesktopError(_("the desktop's screenshot came back in a form traycodes cannot read"))
     path = Path(unquote(uri.path))
     try:
         with PILImage.open(path) as image:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from ..i18n import N_, _
+
 Answer = tuple[bool | None, str]
 
 
@@ -21,11 +23,11 @@ def synchronised() -> Answer:
     else:
         found = _timedated()
         if found is not None:
-            return (found, "synchronised (systemd-timedated)" if found else _NOT_SYNCED)
+            return (found, _("synchronised (systemd-timedated)") if found else _(_NOT_SYNCED))
         return from_timedatectl(_run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"]))
 
 
-_NOT_SYNCED = "not synchronised with a time server (systemd-timedated)"
+_NOT_SYNCED = N_("not synchronised with a time server (systemd-timedated)")
 
 
 def _run(argv: list[str]) -> str | None:
@@ -66,16 +68,20 @@ def _timedated() -> bool | None:
 
 def from_timedatectl(out: str | None) -> Answer:
     if out is None:
-        return (None, "cannot tell (no systemd-timedated or timedatectl)")
+        return (None, _("cannot tell (no systemd-timedated or timedatectl)"))
     value = out.strip().lower()
     if value in ("yes", "no"):
-        return (value == "yes", "synchronised (timedatectl)" if value == "yes" else _NOT_SYNCED)
-    return (None, "cannot tell (timedatectl said something else)")
+        said = _("synchronised (timedatectl)") if value == "yes" else _(_NOT_SYNCED)
+        return (value == "yes", said)
+    return (None, _("cannot tell (timedatectl said something else)"))
 
 
 def from_w32tm(out: str | None) -> Answer:
     if out is None:
-        return (None, "cannot tell (w32tm /query /status failed: is the Windows Time service on?)")
+        return (
+            None,
+            _("cannot tell (w32tm /query /status failed: is the Windows Time service on?)"),
+        )
     fields = {}
     for line in out.splitlines():
         name, colon, value = line.partition(":")
@@ -83,14 +89,14 @@ def from_w32tm(out: str | None) -> Answer:
             fields[name.strip().lower()] = value.strip()
     source = fields.get("source", "")
     if not source:
-        return (None, "cannot tell (w32tm gave no source)")
+        return (None, _("cannot tell (w32tm gave no source)"))
     if source.lower().startswith(("local cmos clock", "free-running system clock")):
-        return (False, f"not synchronised (w32tm source: {source})")
-    return (True, f"synchronised with {source} (w32tm)")
+        return (False, _("not synchronised (w32tm source: {source})").format(source=source))
+    return (True, _("synchronised with {source} (w32tm)").format(source=source))
 
 
 def from_systemsetup(out: str | None) -> Answer:
     if out is None or ":" not in out:
-        return (None, "cannot tell (systemsetup needs an administrator)")
+        return (None, _("cannot tell (systemsetup needs an administrator)"))
     on = out.rpartition(":")[2].strip().lower() == "on"
-    return (on, "network time on (systemsetup)" if on else "network time off (systemsetup)")
+    return (on, _("network time on (systemsetup)") if on else _("network time off (systemsetup)"))

@@ -8,8 +8,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..i18n import _
 from ._base import DesktopError, IpcTransport
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, Trays, imagegrab
+from ._parts import (
+    LOOKS_AT_EACH_REFRESH,
+    NO_FOLDER_NOTICE,
+    NO_LOCK,
+    Missing,
+    Platform,
+    Trays,
+    imagegrab,
+)
 from ._protocols import (
     Autostart,
     Bindings,
@@ -39,12 +48,12 @@ WAYLAND = (*WLROOTS, "kde", "gnome")
 def unreadable_why(kind: str) -> str:
     """Why the window in front cannot be read in session ``kind`` ('' where it can)."""
     if kind == "gnome":
-        return "GNOME does not let apps see which window is in front."
+        return _("GNOME does not let apps see which window is in front.")
     if kind in ("x11", "sway", "hyprland", "kde"):
         return ""
     if kind == "none":
-        return "no graphical session (DISPLAY or WAYLAND_DISPLAY)"
-    return "This Wayland desktop does not tell apps which window is in front."
+        return _("no graphical session (DISPLAY or WAYLAND_DISPLAY)")
+    return _("This Wayland desktop does not tell apps which window is in front.")
 
 
 def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
@@ -80,7 +89,7 @@ def window_reader(kind: str) -> Callable[[], WindowReader] | Missing:
             return KWinDesktop()
 
         return kwin
-    return Missing(unreadable_why(kind), instead="the chooser")
+    return Missing(unreadable_why(kind), instead=_("the chooser"))
 
 
 def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
@@ -96,7 +105,7 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
 
         return xtest
     if kind not in WAYLAND:
-        return Missing("no graphical session", instead="codes are copied")
+        return Missing(_("no graphical session"), instead=_("codes are copied"))
     if kind in WLROOTS and shutil.which("wtype"):
 
         def wtype() -> Keyboard:
@@ -121,15 +130,19 @@ def keyboard(kind: str) -> Callable[[], Keyboard] | Missing:
         if portal_has(REMOTE):
             return PortalKeyboard
     better = {
-        "gnome": "the RemoteDesktop portal is not there",
-        "kde": "install xdg-desktop-portal-kde, or run ydotoold",
-    }.get(kind, "install wtype (wlroots compositors) or run ydotoold")
-    return Missing(f"nothing can type here: {better}", instead="codes are copied")
+        "gnome": _("the RemoteDesktop portal is not there"),
+        "kde": _("install xdg-desktop-portal-kde, or run ydotoold"),
+    }.get(kind, _("install wtype (wlroots compositors) or run ydotoold"))
+    return Missing(
+        _("nothing can type here: {better}").format(better=better), instead=_("codes are copied")
+    )
 
 
 def clipboard(kind: str) -> Callable[[], Clipboard] | Missing:
     if kind == "x11":
-        return Missing("X11's clipboard", instead="the clipboard of traycodes' own window (Tk)")
+        return Missing(
+            _("X11's clipboard"), instead=_("the clipboard of traycodes' own window (Tk)")
+        )
     if kind in WAYLAND and shutil.which("wl-copy") and shutil.which("wl-paste"):
 
         def wl_clipboard() -> Clipboard:
@@ -138,7 +151,9 @@ def clipboard(kind: str) -> Callable[[], Clipboard] | Missing:
             return WlClipboard()
 
         return wl_clipboard
-    return Missing("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
+    return Missing(
+        _("wl-clipboard (wl-copy, wl-paste) is not installed: XWayland's clipboard only")
+    )
 
 
 def screenshot(kind: str) -> Screenshot | Missing:
@@ -156,7 +171,9 @@ def screenshot(kind: str) -> Screenshot | Missing:
 
     if portal_has(SCREENSHOT):
         return portal_screenshot
-    return Missing("nothing can capture the screen: install grim (wlroots) or xdg-desktop-portal")
+    return Missing(
+        _("nothing can capture the screen: install grim (wlroots) or xdg-desktop-portal")
+    )
 
 
 def notifier(icon: str) -> Notifier:
@@ -189,15 +206,15 @@ def global_shortcuts(kind: str) -> ShortcutsMaker | Missing:
     if kind == "x11":
         return x11_shortcuts
     if kind not in WAYLAND:
-        return Missing("no graphical session")
+        return Missing(_("no graphical session"))
     if kind not in ("sway", "wlroots"):  # their portals (wlr) have no GlobalShortcuts
         from ._portal import SHORTCUTS, portal_has, portal_shortcuts
 
         if portal_has(SHORTCUTS):
             return portal_shortcuts
     return Missing(
-        "Wayland lets no app take global keys, and this desktop has no GlobalShortcuts portal",
-        instead="a desktop shortcut that runs 'traycodes type' ('traycodes hotkeys')",
+        _("Wayland lets no app take global keys, and this desktop has no GlobalShortcuts portal"),
+        instead=_("a desktop shortcut that runs 'traycodes type' ('traycodes hotkeys')"),
     )
 
 
@@ -278,11 +295,11 @@ def unix_platform(kind: str, *, linux: bool) -> Platform:
         window_reader=window_reader(kind),
         keyboard=keyboard(kind),
         clipboard=clipboard(kind),
-        notifier=notifier if linux else Missing("no notifications here"),
-        lock_watcher=lock_watcher if linux else Missing(NO_LOCK),
+        notifier=notifier if linux else Missing(_("no notifications here")),
+        lock_watcher=lock_watcher if linux else Missing(_(NO_LOCK)),
         folder_watcher=folder_watcher
         if linux
-        else Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
+        else Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=global_shortcuts(kind),
         screenshot=screenshot(kind),
         autostart=autostart,

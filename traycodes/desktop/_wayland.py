@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import quietly
+from ..i18n import _
 from ..keys import NAMED_KEYS, Hotkey, keysym_name
 from ..model import Window
 from ._base import DesktopError, process_name, wait_until_active
@@ -267,7 +268,7 @@ def keysym(name: str) -> str:
     """The XKB keysym wtype presses for a pynput key name (``","`` is ``comma``)."""
     if name in NAMED_KEYS or (len(name) == 1 and name.isprintable() and name != " "):
         return keysym_name(name)
-    raise DesktopError(f"wtype cannot press the key {name!r}")
+    raise DesktopError(_("wtype cannot press the key {key}").format(key=repr(name)))
 
 
 def _run(argv: list[str], text: str = "", env: Mapping[str, str] | None = None) -> None:
@@ -372,7 +373,7 @@ class YdotoolKeyboard:
     def press(self, hotkey: Hotkey) -> None:
         names = hotkey.names
         if unknown := [name for name in names if name not in EVDEV]:
-            raise DesktopError(f"ydotool cannot press the key {unknown[0]!r}")
+            raise DesktopError(_("ydotool cannot press the key {key}").format(key=repr(unknown[0])))
         codes = [EVDEV[name] for name in names]
         argv = ["ydotool", "key", *(f"{c}:1" for c in codes)]
         argv += [f"{c}:0" for c in reversed(codes)]

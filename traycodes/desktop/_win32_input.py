@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from ..errors import TrayCodesError
+from ..i18n import _
 from ._win32_keys import VIRTUAL_KEYS, virtual_key
 
 TYPE_CHECKING = False  # the one pattern: CONTRIBUTING.md
@@ -94,7 +95,9 @@ class SendInputKeyboard:
                 virtual_key(self.api, name) if len(name) == 1 or name in VIRTUAL_KEYS else 0
             )
             if not vk:
-                raise TrayCodesError(f"traycodes cannot press the key {name!r}")
+                raise TrayCodesError(
+                    _("traycodes cannot press the key {key}").format(key=repr(name))
+                )
             vks.append(vk)
         downs = [key(vk) for vk in vks]
         self._send(downs + [key(vk, up=True) for vk in reversed(vks)])

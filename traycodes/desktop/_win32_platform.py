@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import _
 from ._base import DesktopError, IpcTransport
 from ._parts import Platform, Trays, tray_os_platform
 from ._protocols import (
@@ -82,7 +83,7 @@ def windows_platform() -> Platform:
     return tray_os_platform(
         "windows",
         tray=Trays(lambda: ("win32",)),
-        icon="tray icon",
+        notifications=_("the tray icon's notifications"),
         all_screens=True,
         window_reader=window_reader,
         keyboard=keyboard,

@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from ..errors import TrayCodesError, quietly
+from ..i18n import _
 from ._keys import (
     NAMED_KEYS,
     Bindings,
@@ -282,7 +283,9 @@ class XTestKeyboard:
                 keysym = char_keysym(name) if len(name) == 1 else named
                 keycode = display.keysym_to_keycode(keysym) if keysym else 0
                 if not keycode:
-                    raise TrayCodesError(f"traycodes cannot press the key {name!r}")
+                    raise TrayCodesError(
+                        _("traycodes cannot press the key {key}").format(key=repr(name))
+                    )
                 keycodes.append(keycode)
             self._send(keycodes)
             display.sync()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..errors import InvalidInput, TrayCodesError
+from ..i18n import _
 from ..model import Entry
 from . import theme
 from .enrolform import (
@@ -73,7 +74,7 @@ class EnrolDialog:
         self.origin = origin
         self._tick: str | None = None
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=16, pady=14)
-        self.window.title("traycodes: add account")
+        self.window.title(_("traycodes: add account"))
         self.window.resizable(False, False)
         self.window.protocol("WM_DELETE_WINDOW", self.close)
         self._build()
@@ -101,12 +102,14 @@ class EnrolDialog:
 
     def _build(self) -> None:
         w = self.window
-        theme.label(w, "Add an account", 13, weight="bold").pack(fill="x")
+        theme.label(w, _("Add an account"), 13, weight="bold").pack(fill="x")
         if self.origin:
             theme.label(
                 w,
-                f"This link came from {self.origin}. Check the site and the account before "
-                "you click Save.",
+                _(
+                    "This link came from {origin}. Check the site and the account before "
+                    "you click Save."
+                ).format(origin=self.origin),
                 weight="bold",
                 colour=theme.WARN,
                 wrap=520,
@@ -114,8 +117,10 @@ class EnrolDialog:
             ).pack(fill="x", pady=(2, 4))
         theme.label(
             w,
-            "Paste the otpauth:// link, scan the site's QR code, or type its setup key "
-            "(behind “Can't scan?”).",
+            _(
+                "Paste the otpauth:// link, scan the site's QR code, or type its setup key "
+                "(behind “Can't scan?”)."
+            ),
             colour=theme.MUTED,
             wrap=520,
         ).pack(fill="x", pady=(0, 8))
@@ -124,10 +129,10 @@ class EnrolDialog:
         self.link_entry.pack(fill="x", ipady=4)
         scans = tk.Frame(w, background=theme.BACKGROUND)
         scans.pack(fill="x", pady=(6, 8))
-        for text, action in (
-            ("Scan QR on screen", self._scan),
-            ("Open image…", self._open),
-            ("Paste image", self._paste),
+        for text, action, name in (
+            (_("Scan QR on screen"), self._scan, "scan"),
+            (_("Open image…"), self._open, "open"),
+            (_("Paste image"), self._paste, "paste"),
         ):
             tk.Button(
                 scans,
@@ -135,12 +140,12 @@ class EnrolDialog:
                 command=action,
                 relief="flat",
                 font=theme.font(9),
-                name=text.split()[0].lower(),
+                name=name,
             ).pack(side="left", padx=(0, 6))
         # Offered when a whole-screen scan found nothing: drag over the code instead.
         self.region_button = tk.Button(
             scans,
-            text="Pick a region…",
+            text=_("Pick a region…"),
             relief="flat",
             font=theme.font(9),
             command=self._region,
@@ -151,9 +156,9 @@ class EnrolDialog:
         self.issuer, self.account, self.key = tk.StringVar(), tk.StringVar(), tk.StringVar()
         for column, (text, variable, width, name) in enumerate(
             (
-                ("Site or app", self.issuer, 18, "issuer"),
-                ("Account", self.account, 20, "account"),
-                ("Setup key", self.key, 24, "key"),
+                (_("Site or app"), self.issuer, 18, "issuer"),
+                (_("Account"), self.account, 20, "account"),
+                (_("Setup key"), self.key, 24, "key"),
             )
         ):
             self._label(key, text, row=0, column=column, padx=(0, 6))
@@ -164,12 +169,12 @@ class EnrolDialog:
         self._website_filled = ""  # what the directory put there (the user's text wins)
         self._names_filled = ("", "")  # the link's names, as put in their fields
         self._filling = False
-        self._label(site, "Website (filled in from the 2FA directory)", row=0, column=0)
+        self._label(site, _("Website (filled in from the 2FA directory)"), row=0, column=0)
         self._entry(site, self.website, 64, "website").grid(row=1, column=0, sticky="w", ipady=3)
         self.advanced = tk.BooleanVar(value=False)
         tk.Checkbutton(
             w,
-            text="Advanced",
+            text=_("Advanced"),
             variable=self.advanced,
             command=self._toggle,
             background=theme.BACKGROUND,
@@ -181,17 +186,17 @@ class EnrolDialog:
         defaults = Form()
         self.kind, self.algorithm = tk.StringVar(value=defaults.kind), tk.StringVar(value="SHA1")
         fields: list[tuple[str, tk.Widget]] = [
-            ("Type", tk.OptionMenu(self.advanced_frame, self.kind, "TOTP", "HOTP", "Steam")),
+            (_("Type"), tk.OptionMenu(self.advanced_frame, self.kind, "TOTP", "HOTP", "Steam")),
             (
-                "Algorithm",
+                _("Algorithm"),
                 tk.OptionMenu(self.advanced_frame, self.algorithm, "SHA1", "SHA256", "SHA512"),
             ),
         ]
         self.numbers: dict[str, tk.StringVar] = {}
-        for name, low, high, width in (
-            ("digits", 1, 10, 4),
-            ("period", 1, 3600, 5),
-            ("counter", 0, 2**31, 8),
+        for name, label, low, high, width in (
+            ("digits", _("Digits"), 1, 10, 4),
+            ("period", _("Period"), 1, 3600, 5),
+            ("counter", _("Counter"), 0, 2**31, 8),
         ):
             variable = self.numbers[name] = tk.StringVar(value=getattr(defaults, name))
             spin = tk.Spinbox(
@@ -202,7 +207,7 @@ class EnrolDialog:
                 textvariable=variable,
                 name=name,
             )
-            fields.append((name.capitalize(), spin))
+            fields.append((label, spin))
         for column, (text, widget) in enumerate(fields):
             self._label(self.advanced_frame, text, row=0, column=column, padx=(0, 8))
             widget.grid(row=1, column=column, sticky="w", padx=(0, 8))
@@ -220,11 +225,11 @@ class EnrolDialog:
         buttons = tk.Frame(w, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(10, 0))
         self.save_button = theme.accent_button(
-            buttons, "Save", self.save, padx=14, state="disabled", name="save"
+            buttons, _("Save"), self.save, padx=14, state="disabled", name="save"
         )
         self.save_button.pack(side="right")
         tk.Button(
-            buttons, text="Cancel", command=self.close, relief="flat", font=theme.font(10)
+            buttons, text=_("Cancel"), command=self.close, relief="flat", font=theme.font(10)
         ).pack(side="right", padx=(0, 8))
 
     def _toggle(self) -> None:
@@ -311,15 +316,15 @@ class EnrolDialog:
         self.preview.show(self.entries, self.website.get(), self._ready)
         if len(self.entries) == 1:  # several (a Google export): chosen in the preview
             self.targets = self.propose(self.entries[0])
-            self._label(self.target_frame, "Save to:", row=0, column=0)
+            self._label(self.target_frame, _("Save to:"), row=0, column=0)
             for row, target in enumerate(self.targets, start=1):
                 value = target.record_id or "new"
                 text = (
-                    "Create a new record"
+                    _("Create a new record")
                     if target.record_id is None
-                    else (
-                        f"Add to {target.label}" + (" (replaces its OTP)" if target.has_otp else "")
-                    )
+                    else _("Add to {account} (replaces its OTP)").format(account=target.label)
+                    if target.has_otp
+                    else _("Add to {account}").format(account=target.label)
                 )
                 tk.Radiobutton(
                     self.target_frame,
@@ -366,7 +371,7 @@ class EnrolDialog:
             self.link.set(links[0])
 
     def _scan(self) -> None:
-        self._show_message("Looking for QR codes on the screen…", error=False)
+        self._show_message(_("Looking for QR codes on the screen…"), error=False)
         self.region_button.pack_forget()
 
         def answer(result: list[str] | str) -> None:
@@ -382,7 +387,7 @@ class EnrolDialog:
             self.pick_region(self.found_codes)
 
     def _paste(self) -> None:
-        self._show_message("Reading the image on the clipboard…", error=False)
+        self._show_message(_("Reading the image on the clipboard…"), error=False)
         self.paste_image(self.found_codes)
 
     def _open(self) -> None:
@@ -390,8 +395,8 @@ class EnrolDialog:
 
         chosen = filedialog.askopenfilename(
             parent=self.window,
-            title="traycodes: open image",
-            filetypes=[("Images", "*.png *.jpg *.jpeg *.gif *.bmp *.webp"), ("All", "*")],
+            title=_("traycodes: open image"),
+            filetypes=[(_("Images"), "*.png *.jpg *.jpeg *.gif *.bmp *.webp"), (_("All"), "*")],
         )
         if chosen:
             self.open_image(chosen, self.found_codes)
@@ -402,7 +407,7 @@ class EnrolDialog:
         value = self.target.get()
         return next(
             (t for t in self.targets if (t.record_id or "new") == value),
-            Target(None, "a new record"),
+            Target(None, _("a new record")),
         )
 
     def save(self) -> None:
@@ -414,7 +419,7 @@ class EnrolDialog:
         if len(entries) == 1:
             target = self.chosen_target()
             if target.has_otp and not messagebox.askyesno(
-                "traycodes: replace the key",
+                _("traycodes: replace the key"),
                 replace_question(target, entries[0], self.clock()),
                 parent=self.window,
             ):

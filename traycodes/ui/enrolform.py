@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..errors import InvalidInput
+from ..i18n import _
 from ..model import Algorithm, Entry, OtpParams, OtpType
 from ..otp import code
 from ..otp import group_code as grouped
@@ -60,14 +61,16 @@ def _from_key(form: Form) -> Reading:
     secret = decode_secret(form.key)
     kind = KINDS.get(form.kind)
     if kind is None:
-        raise InvalidInput(f"unknown kind {form.kind!r}: TOTP, HOTP or Steam")
+        raise InvalidInput(
+            _("unknown kind {kind}: TOTP, HOTP or Steam").format(kind=repr(form.kind))
+        )
     try:
         digits = 5 if kind is OtpType.STEAM else int(form.digits)
         period, counter = int(form.period), int(form.counter)
     except ValueError:
-        raise InvalidInput("digits, period and counter must be whole numbers") from None
+        raise InvalidInput(_("digits, period and counter must be whole numbers")) from None
     if not form.issuer.strip():
-        raise InvalidInput("give the site or app the key is for")
+        raise InvalidInput(_("give the site or app the key is for"))
     entry = Entry(
         otp=OtpParams(
             secret,
@@ -82,7 +85,11 @@ def _from_key(form: Form) -> Reading:
     )
     warnings = []
     if len(secret) < SHORT_KEY_BYTES:
-        warnings.append(f"the key is short ({len(secret) * 8} bits); check it was copied whole")
+        warnings.append(
+            _("the key is short ({bits} bits); check it was copied whole").format(
+                bits=len(secret) * 8
+            )
+        )
     return Reading([entry], warnings)
 
 
@@ -95,10 +102,10 @@ def read_form(form: Form) -> Reading:
         if isinstance(parsed, MigrationBatch):
             note = ""
             if parsed.batch_size > 1:
-                note = (
-                    f"Part {parsed.batch_index + 1} of {parsed.batch_size} of a "
+                note = _(
+                    "Part {part} of {parts} of a "
                     "Google Authenticator export: add the others' codes afterwards."
-                )
+                ).format(part=parsed.batch_index + 1, parts=parsed.batch_size)
             return Reading(list(parsed.entries), [], note)
         entry, link_warnings = inspect_uri(text)
         # the name fields show the link's names (names_prefill); what the user typed
@@ -167,7 +174,7 @@ def links_in(result: list[str] | str) -> list[str] | str:
     if isinstance(result, str):
         return result
     links = [t for t in result if t.lower().startswith(("otpauth", "steam://"))]
-    return links or "No otpauth QR code was found."
+    return links or _("No otpauth QR code was found.")
 
 
 def link_name(link: str) -> str:
@@ -175,7 +182,7 @@ def link_name(link: str) -> str:
     try:
         parsed = parse_link(link)
     except InvalidInput:
-        return "(not readable)"
+        return _("(not readable)")
     return parsed.entries[0].label + " …" if isinstance(parsed, MigrationBatch) else parsed.label
 
 
@@ -192,10 +199,14 @@ def default_target(targets: list[Target]) -> str:
 
 def replace_question(target: Target, entry: Entry, now: float) -> str:
     """What the user confirms before a record's key is replaced: both codes side by side."""
-    return (
-        f"{target.label} already has an OTP.\n\n"
-        f"Its code now:\t{grouped(target.current_code)}\n"
-        f"The new key's code:\t{grouped(code(entry.otp, now))}\n\n"
+    return _(
+        "{account} already has an OTP.\n\n"
+        "Its code now:\t{old}\n"
+        "The new key's code:\t{new}\n\n"
         "Replace its key with the new one? The old key is kept: 'traycodes edit "
         "QUERY --restore-previous-key' brings it back."
+    ).format(
+        account=target.label,
+        old=grouped(target.current_code),
+        new=grouped(code(entry.otp, now)),
     )

@@ -8,6 +8,7 @@ import tkinter as tk
 from collections.abc import Callable
 
 from ..faces import face_for
+from ..i18n import _, ngettext
 from ..model import Entry, OtpType
 from ..otp import code, remaining
 from ..otp import group_code as grouped
@@ -62,7 +63,11 @@ class Preview:
         self._show_face(entries[0] if len(entries) == 1 else None, website)
         if len(entries) <= 1:
             return
-        self.label.configure(text=f"{len(entries)} accounts in this export")
+        self.label.configure(
+            text=ngettext(
+                "{count} account in this export", "{count} accounts in this export", len(entries)
+            ).format(count=len(entries))
+        )
         self.code.configure(text="")
         for number, entry in enumerate(entries):
             chosen = tk.BooleanVar(value=True)
@@ -98,7 +103,9 @@ class Preview:
                 self.code.configure(text="")
             return
         entry = entries[0]
-        self.label.configure(text=f"{entry.label}: type this code into the site")
+        self.label.configure(
+            text=_("{account}: type this code into the site").format(account=entry.label)
+        )
         self.code.configure(text=grouped(code(entry.otp, now)))
         if entry.otp.type is not OtpType.HOTP:
             share = remaining(entry.otp, now) / entry.otp.period

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 
+from ..i18n import _
 from . import theme
 from .enrolform import link_name
 
@@ -13,10 +14,9 @@ from .enrolform import link_name
 def choose_link(parent: tk.Misc, links: list[str], picked: Callable[[str], None]) -> tk.Toplevel:
     """One button per link (named by its account); a click hands the link to ``picked``."""
     chooser = tk.Toplevel(parent, background=theme.BACKGROUND, padx=12, pady=10)
-    chooser.title("traycodes: which QR code?")
-    theme.label(chooser, f"{len(links)} QR codes were found. Which one?", 10).grid(
-        row=0, column=0, sticky="w"
-    )
+    chooser.title(_("traycodes: which QR code?"))
+    found = _("{count} QR codes were found. Which one?").format(count=len(links))
+    theme.label(chooser, found, 10).grid(row=0, column=0, sticky="w")
     for row, link in enumerate(links, start=1):
 
         def pick(link: str = link) -> None:

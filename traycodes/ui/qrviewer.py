@@ -8,6 +8,7 @@ import tkinter as tk
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import _
 from . import theme
 
 IDLE_SECONDS = 300  # the window closes after this long without a key or a click
@@ -26,7 +27,7 @@ def show_codes(
     if not codes:
         return "closed"
     root = tk.Tk(className="traycodes")
-    root.title("traycodes: QR export")
+    root.title(_("traycodes: QR export"))
     root.configure(background=theme.BACKGROUND, padx=16, pady=16)
     caption = tk.Label(
         root, font=theme.font(11, "bold"), background=theme.BACKGROUND, foreground=theme.TEXT
@@ -48,12 +49,18 @@ def show_codes(
         shown["image"] = image  # Tk drops images nobody references
         picture.configure(image=image)
         caption.configure(text=name)
-        counter.configure(text=f"{index + 1} of {len(codes)}: scan it, then Next")
+        counter.configure(
+            text=_("{number} of {count}: scan it, then Next").format(
+                number=index + 1, count=len(codes)
+            )
+        )
 
     buttons = tk.Frame(root, background=theme.BACKGROUND)
     buttons.pack(fill="x", pady=(10, 0))
-    tk.Button(buttons, text="Previous", command=lambda: show(shown["index"] - 1)).pack(side="left")
-    tk.Button(buttons, text="Next", command=lambda: show(shown["index"] + 1)).pack(side="right")
+    tk.Button(buttons, text=_("Previous"), command=lambda: show(shown["index"] - 1)).pack(
+        side="left"
+    )
+    tk.Button(buttons, text=_("Next"), command=lambda: show(shown["index"] + 1)).pack(side="right")
     root.bind("<Right>", lambda e: show(shown["index"] + 1))
     root.bind("<Left>", lambda e: show(shown["index"] - 1))
     root.bind("<Escape>", lambda e: root.destroy())

@@ -12,6 +12,7 @@ import tkinter as tk
 from collections.abc import Callable
 
 from ..faces import face
+from ..i18n import _, ngettext
 from . import theme
 from .faceimages import FaceImages
 from .rows import Row, RowSource
@@ -140,7 +141,7 @@ class QuickPick:
         if self.offer_remember:
             tk.Checkbutton(
                 frame,
-                text="Always use this account for this window",
+                text=_("Always use this account for this window"),
                 variable=self.remember,
                 anchor="w",
                 font=theme.font(9),
@@ -159,11 +160,11 @@ class QuickPick:
         self.add_entry.pack(side="left", fill="x", expand=True, ipady=4)
         self.add_entry.bind("<Return>", lambda e: self.add())
         self.add_entry.bind("<Escape>", lambda e: self.close())
-        button = theme.accent_button(add, "Add account", self.add)
+        button = theme.accent_button(add, _("Add account"), self.add)
         button.pack(side="left", padx=(6, 0))
         tk.Label(
             frame,
-            text="Paste an otpauth:// link to add an account.",
+            text=_("Paste an otpauth:// link to add an account."),
             anchor="w",
             font=theme.font(8),
             background=theme.BACKGROUND,
@@ -288,13 +289,15 @@ class QuickPick:
         row = self.rows[self.selected]
         if row.is_site:
             if not row.link:
-                self.status.configure(text=f"{row.title} offers no authenticator codes")
+                self.status.configure(
+                    text=_("{site} offers no authenticator codes").format(site=row.title)
+                )
                 return
             self.close()
             self.on_pick(row.key, False)  # the window host opens its set-up page
             return
         if not row.code:
-            self.status.configure(text=f"{row.title} has no OTP yet")
+            self.status.configure(text=_("{account} has no OTP yet").format(account=row.title))
             return
         key, remember = row.key, bool(self.remember.get())
         self.close()
@@ -357,7 +360,7 @@ class QuickPick:
             canvas.create_text(
                 WIDTH // 2,
                 ROW_HEIGHT,
-                text="No matching account",
+                text=_("No matching account"),
                 fill=theme.MUTED,
                 font=theme.font(11),
             )
@@ -394,7 +397,7 @@ class QuickPick:
                 WIDTH - 12,
                 y + 20,
                 text=self.code_text(index)
-                or ("set up ›" if row.link else "" if row.is_site else "no OTP yet"),
+                or (_("set up ›") if row.link else "" if row.is_site else _("no OTP yet")),
                 anchor="e",
                 fill=theme.CODE if row.code else theme.MUTED,
                 font=theme.mono(16 if row.code else 9, "bold"),
@@ -411,9 +414,9 @@ class QuickPick:
                 )
         count = len(self.rows)
         self.count.configure(
-            text=f"first {count}: refine the search"
+            text=_("first {count}: refine the search").format(count=count)
             if count >= MAX_ROWS
-            else f"{count} shown"
+            else ngettext("{count} shown", "{count} shown", count).format(count=count)
             if count
             else ""
         )

@@ -8,6 +8,7 @@ import tkinter as tk
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import _
 from . import theme
 
 
@@ -25,7 +26,7 @@ class RegionPicker:
 
         self.on_done = on_done
         self.window = tk.Toplevel(root, cursor="crosshair")
-        self.window.title("traycodes: pick the QR code")
+        self.window.title(_("traycodes: pick the QR code"))
         width, height = screenshot.size
         self.window.geometry(f"{width}x{height}+0+0")
         self.window.overrideredirect(True)
@@ -38,7 +39,7 @@ class RegionPicker:
         self.canvas.create_text(
             width // 2,
             30,
-            text="Drag over the QR code (Esc: cancel)",
+            text=_("Drag over the QR code (Esc: cancel)"),
             fill="white",
             font=theme.font(14, "bold"),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 
+from ..i18n import _
 from ..settings import CHOICES, DESCRIPTIONS, FLAGS, HOTKEYS, PATHS, RANGES, Settings
 from . import theme
 
@@ -17,7 +18,7 @@ class SettingsWindow:
     ) -> None:
         self.on_save = on_save
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=18, pady=16)
-        self.window.title("traycodes: settings")
+        self.window.title(_("traycodes: settings"))
         self.window.resizable(False, False)
         self.texts: dict[str, tk.StringVar] = {}
         self.flags: dict[str, tk.BooleanVar] = {}
@@ -27,7 +28,7 @@ class SettingsWindow:
         for row, (name, description) in enumerate(DESCRIPTIONS.items()):
             tk.Label(
                 grid,
-                text=description,
+                text=_(description),
                 font=theme.font(10),
                 anchor="w",
                 background=theme.BACKGROUND,
@@ -47,9 +48,9 @@ class SettingsWindow:
         self.message.pack(fill="x", pady=(8, 0))
         buttons = tk.Frame(self.window, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(8, 0))
-        theme.accent_button(buttons, "Save", self.save, padx=14).pack(side="right")
+        theme.accent_button(buttons, _("Save"), self.save, padx=14).pack(side="right")
         tk.Button(
-            buttons, text="Cancel", command=self.close, relief="flat", font=theme.font(10)
+            buttons, text=_("Cancel"), command=self.close, relief="flat", font=theme.font(10)
         ).pack(side="right", padx=(0, 8))
         self.window.bind("<Escape>", lambda e: self.close())
         self.window.bind("<Return>", lambda e: self.save())
@@ -108,7 +109,11 @@ class SettingsWindow:
                 try:
                     values[name] = int(text)
                 except ValueError:
-                    problems.append(f"{DESCRIPTIONS[name]}: '{text}' is not a whole number")
+                    problems.append(
+                        _("{setting}: '{text}' is not a whole number").format(
+                            setting=_(DESCRIPTIONS[name]), text=text
+                        )
+                    )
             elif name in HOTKEYS or name in CHOICES or name in PATHS:
                 values[name] = text
         return values, problems

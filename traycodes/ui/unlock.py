@@ -9,6 +9,7 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 
+from ..i18n import _, ngettext
 from . import theme
 from .text import elide_path
 
@@ -32,15 +33,15 @@ class PasswordWindow:
         self.on_submit = on_submit
         self.on_cancel = on_cancel
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=18, pady=16)
-        self.window.title("traycodes: create your vault" if create else "traycodes: unlock")
+        self.window.title(_("traycodes: create your vault") if create else _("traycodes: unlock"))
         self.window.resizable(False, False)
         self.window.protocol("WM_DELETE_WINDOW", self.cancel)
         heading = (
-            "Do you still know the vault password?"
+            _("Do you still know the vault password?")
             if reminder
-            else "Create your vault"
+            else _("Create your vault")
             if create
-            else "Unlock traycodes"
+            else _("Unlock traycodes")
         )
         tk.Label(
             self.window,
@@ -51,11 +52,18 @@ class PasswordWindow:
             foreground=theme.TEXT,
         ).pack(fill="x")
         detail = (
-            "Choose a password for the vault that keeps your codes. It cannot be "
-            "recovered: keep it somewhere safe."
+            _(
+                "Choose a password for the vault that keeps your codes. It cannot be "
+                "recovered: keep it somewhere safe."
+            )
             if create
-            else f"You last typed it {reminder} days ago. You need it on a new computer; a "
-            "wrong answer is not a lock-out (the keyring opens the vault)."
+            else ngettext(
+                "You last typed it {days} day ago. You need it on a new computer; a "
+                "wrong answer is not a lock-out (the keyring opens the vault).",
+                "You last typed it {days} days ago. You need it on a new computer; a "
+                "wrong answer is not a lock-out (the keyring opens the vault).",
+                reminder,
+            ).format(days=reminder)
             if reminder
             else elide_path(vault)
         )
@@ -69,8 +77,8 @@ class PasswordWindow:
             background=theme.BACKGROUND,
             foreground=theme.MUTED,
         ).pack(fill="x", pady=(2, 10))
-        self.password = self._field("Password")
-        self.again = self._field("Password again") if create else None
+        self.password = self._field(_("Password"))
+        self.again = self._field(_("Password again")) if create else None
         self.message = tk.Label(
             self.window,
             text="",
@@ -83,12 +91,12 @@ class PasswordWindow:
         buttons = tk.Frame(self.window, background=theme.BACKGROUND)
         buttons.pack(fill="x", pady=(10, 0))
         self.button = theme.accent_button(
-            buttons, "Create" if create else "Unlock", self.submit, padx=14
+            buttons, _("Create") if create else _("Unlock"), self.submit, padx=14
         )
         self.button.pack(side="right")
         tk.Button(
             buttons,
-            text="Remind me later" if reminder else "Cancel",
+            text=_("Remind me later") if reminder else _("Cancel"),
             command=self.cancel,
             relief="flat",
             font=theme.font(10),
@@ -126,14 +134,14 @@ class PasswordWindow:
             return
         password = self.password.get()
         if not password:
-            self.failed("Type the password.")
+            self.failed(_("Type the password."))
             return
         if self.again is not None and self.again.get() != password:
-            self.failed("The two passwords differ.")
+            self.failed(_("The two passwords differ."))
             return
         self.button.configure(state="disabled")
         self.message.configure(
-            text="Creating…" if self.create else "Unlocking…", foreground=theme.MUTED
+            text=_("Creating…") if self.create else _("Unlocking…"), foreground=theme.MUTED
         )
         self.on_submit(password)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import tkinter as tk
 
+from ..i18n import N_, _
 from . import theme
 
-TITLE = "Welcome to traycodes"
+TITLE = N_("Welcome to traycodes")
 
 
 class WelcomeWindow:
@@ -15,14 +16,14 @@ class WelcomeWindow:
 
     def __init__(self, root: tk.Misc, lines: list[str]) -> None:
         self.window = tk.Toplevel(root, background=theme.BACKGROUND, padx=18, pady=14)
-        self.window.title(TITLE)
+        self.window.title(_(TITLE))
         self.window.resizable(False, False)
-        theme.label(self.window, "Your vault is ready. Next:", 11, weight="bold").pack(
+        theme.label(self.window, _("Your vault is ready. Next:"), 11, weight="bold").pack(
             fill="x", pady=(0, 8)
         )
         for line in lines:
             theme.label(self.window, f"•  {line}", 10, wrap=460).pack(fill="x", pady=1)
-        button = theme.accent_button(self.window, "Got it", self.close, padx=14)
+        button = theme.accent_button(self.window, _("Got it"), self.close, padx=14)
         button.pack(anchor="e", pady=(12, 0))
         for key in ("<Escape>", "<Return>", "<KP_Enter>"):
             self.window.bind(key, lambda event: self.close())
