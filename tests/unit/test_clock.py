@@ -113,7 +113,7 @@ def test_clock_check_bad_input_and_no_answer(tmp_path: Path) -> None:
 
 def test_doctor_rows_for_the_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from traycodes import desktop
-    from traycodes.cli.app import _clock_findings
+    from traycodes.cli.doctor import _clock_findings
 
     monkeypatch.setenv("TRAYCODES_STATE", str(tmp_path))
     monkeypatch.setattr(desktop, "clock_synchronised", lambda: (False, "not synchronised"))

@@ -18,7 +18,8 @@ from tests.unit.test_sync import computer
 from traycodes.errors import DamagedData, InvalidInput, WrongPassword
 from traycodes.formats import read
 from traycodes.formats.follow import desktop_only, sources_in
-from traycodes.formats.phone import add_source, followed, newest_backup, sync_source
+from traycodes.formats.phone import add_source, followed, sync_source
+from traycodes.formats.phone_files import newest_backup
 from traycodes.model import OtpParams, Record
 from traycodes.vault import KDF_MINIMUM, Vault
 

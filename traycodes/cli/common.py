@@ -320,3 +320,8 @@ def vault_options(parser: argparse.ArgumentParser, *, password: bool = True) -> 
                 "the keyring, then $TRAYCODES_PASSWORD, then a terminal prompt)"
             ),
         )
+
+
+def on_at(location: object) -> str:
+    """A part that is on, and where (doctor, autostart, desktop, handler)."""
+    return _("on: {location}").format(location=location)

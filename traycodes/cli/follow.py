@@ -46,7 +46,8 @@ def cmd_follow_add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..errors import InvalidInput, Locked
-    from ..formats.phone import APPS, add_source
+    from ..formats.phone import add_source
+    from ..formats.phone_files import APPS
     from .common import open_vault
 
     path = Path(args.path).expanduser().absolute()
