@@ -103,7 +103,7 @@ def load_backend() -> tuple[Backend, list[str]]:
             has_default,
             bool(getattr(icon, "HAS_NOTIFICATION", False)),
         ), problems
-    raise NoTray("no tray backend works here: " + "; ".join(problems))
+    raise NoTray(_("no tray backend works here: {problems}").format(problems="; ".join(problems)))
 
 
 def tray_image(*, locked: bool) -> Any:

@@ -205,6 +205,12 @@ def child_main(fd: int) -> int:
     from .windows import TkWindows
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the tray process
+    # the windows speak the tray's language: on Windows and macOS the OS's UI language where
+    # the environment names none (this process does not start through the CLI)
+    from .. import desktop
+    from ..i18n import set_platform_languages
+
+    set_platform_languages(desktop.ui_languages)
     channel = Channel(socket.socket(fileno=fd))
     loop = TkLoop()
     windows = TkWindows(loop.root_window, _Controller(channel), loop.post)
