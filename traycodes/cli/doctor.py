@@ -97,9 +97,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         (
             "OK",
             _("otpauth: links"),
-            handled
-            if handled.startswith("on")
-            else _("{state} ('traycodes handler on' to open them here)").format(state=handled),
+            _("{state} ('traycodes handler on' to open them here)").format(state=handled)
+            if handled == _("off")
+            else handled,
             "",
         )
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
+from ..i18n import _
 from ._base import DesktopError, wait_until_active
 
 TYPE_CHECKING = False
@@ -109,8 +110,10 @@ class ProtocolHandler(_UsesRegistry):
             with reg.OpenKey(reg.HKEY_CURRENT_USER, self.KEY + r"\shell\open\command") as key:
                 value, _ = reg.QueryValueEx(key, "")
         except OSError:
-            return "off"
-        return "on" if "traycodes" in value else f"otpauth: links open with {value}"
+            return _("off")
+        if "traycodes" in value:
+            return _("on")
+        return _("otpauth: links open with {program}").format(program=value)
 
 
 CREATE_SHORTCUT = (

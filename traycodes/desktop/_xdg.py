@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import describe, quietly
+from ..i18n import _
 from ._base import APP_ID, DesktopError
 
 log = logging.getLogger(__name__)
@@ -435,7 +436,7 @@ class XdgLinkHandler:
         import subprocess
 
         if not self.path.is_file():
-            return "off"
+            return _("off")
         try:
             default = subprocess.run(
                 ["xdg-mime", "query", "default", SCHEME],
@@ -445,7 +446,9 @@ class XdgLinkHandler:
                 check=False,
             ).stdout.strip()
         except FileNotFoundError:
-            return "on (xdg-mime is missing: cannot tell whether it is the default)"
+            return _("on (xdg-mime is missing: cannot tell whether it is the default)")
         if default == HANDLER_FILE:
-            return "on"
-        return f"installed, but otpauth: links open with {default or 'nothing'}"
+            return _("on")
+        if not default:
+            return _("installed, but otpauth: links open with nothing")
+        return _("installed, but otpauth: links open with {program}").format(program=default)

@@ -184,9 +184,9 @@ class Keys:
         """Where and when, for a person ("on LAPTOP-7 at 2026-12-07 17:20")."""
         import time
 
-        where = self.name or self.computer or "another computer"
+        where = self.name or self.computer or _("another computer")
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.at))
-        return f"on {where} at {when}"
+        return _("on {computer} at {time}").format(computer=where, time=when)
 
 
 NO_KEYS = Keys()  # format 2 and older: epoch 0
