@@ -16,6 +16,7 @@ from __future__ import annotations
 import _thread  # its lock alone: importing threading cost a one-shot command 0.6 ms
 import gettext
 import io
+import struct
 import os
 
 TYPE_CHECKING = False
@@ -124,10 +125,11 @@ def _load(wanted: list[str]) -> gettext.NullTranslations:
                 return gettext.NullTranslations()
             mo = root.joinpath(name, "LC_MESSAGES", f"{DOMAIN}.mo")
             try:
-                data = mo.read_bytes()
-            except OSError:
+                return gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
+            except (OSError, ValueError, LookupError, struct.error):
+                # missing, or damaged (gettext raises struct.error, OSError or a decoding
+                # error): the next language, else English; never a command that fails
                 continue
-            return gettext.GNUTranslations(io.BytesIO(data))
     return gettext.NullTranslations()
 
 

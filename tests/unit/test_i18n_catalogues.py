@@ -242,3 +242,28 @@ def test_a_planted_missing_field_is_found() -> None:
     assert format_mismatches('_("{a} and {b}").format(a=1, b=2)') == []
     assert format_mismatches('_("{a} and {b}").format(a=1)') != []
     assert format_mismatches('ngettext("{n} file", "{n} files", n).format(m=n)') != []
+
+
+@pytest.mark.parametrize("damage", [b"", b"\xde\x12\x04\x95" + b"\0" * 3, b"not a catalogue" * 9])
+def test_a_damaged_catalogue_falls_back_instead_of_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    """A truncated or foreign .mo (gettext raises struct.error or OSError on it) must not
+    take every command down: the next language the user named is used, else English."""
+    import importlib.resources
+
+    from traycodes import i18n
+
+    french = tools.compile_mo(tools.new_header("fr"), [tools.Entry("off", msgstr=["désactivé"])])
+    for language, data in (("de", damage), ("fr", french)):
+        folder = tmp_path / "locale" / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "traycodes.mo").write_bytes(data)
+    monkeypatch.setattr(importlib.resources, "files", lambda package: tmp_path)
+    try:
+        i18n.set_languages(["de", "fr"])
+        assert i18n._("off") == "désactivé"  # German is damaged: French, the next one
+        i18n.set_languages(["de"])
+        assert i18n._("off") == "off"  # nothing else named: English
+    finally:
+        i18n.set_languages(None)

@@ -108,7 +108,7 @@ class ProtocolHandler(_UsesRegistry):
         reg = self.registry
         try:
             with reg.OpenKey(reg.HKEY_CURRENT_USER, self.KEY + r"\shell\open\command") as key:
-                value, _ = reg.QueryValueEx(key, "")
+                value, _kind = reg.QueryValueEx(key, "")
         except OSError:
             return _("off")
         if "traycodes" in value:
