@@ -16,8 +16,8 @@ from __future__ import annotations
 import _thread  # its lock alone: importing threading cost a one-shot command 0.6 ms
 import gettext
 import io
-import struct
 import os
+import struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
