@@ -31,6 +31,7 @@ class Entry:
     default: bool = False
     enabled: bool = True
     toggle: bool = False  # shows a check mark (its state is asked when drawn)
+    changes: float = 0.0  # when the code shown changes (Unix time); 0: it does not (HOTP)
 
 
 SEPARATOR = Entry("—")
@@ -46,10 +47,27 @@ def entry_text(record: Record, now: float, hide: bool = False, soon: bool = Fals
     if hide:
         text = mask_code(text)
     if soon and otp.type is not OtpType.HOTP:
-        left = seconds_left(now, otp.period)
-        if left < SOON:
-            text += f"{LEFT_GAP}{max(1, math.ceil(left))} s)"
+        text += left_text(seconds_left(now, otp.period))
     return text
+
+
+def left_text(left: float) -> str:
+    """``  (7 s)`` for a code with fewer than :data:`SOON` seconds left, else ``""``."""
+    return f"{LEFT_GAP}{max(1, math.ceil(left))} s)" if 0 < left < SOON else ""
+
+
+def shown_text(entry: Entry, now: float) -> str:
+    """What a menu open at ``now`` shows for ``entry``: its text, and a code about to
+    change with its seconds left (menus re-read this as they open and while open)."""
+    return entry.text + left_text(entry.changes - now) if entry.changes else entry.text
+
+
+def changes_at(record: Record, now: float) -> float:
+    """When ``record``'s code shown at ``now`` changes (0: not with time)."""
+    otp = record.otp
+    if otp is None or otp.type is OtpType.HOTP:
+        return 0.0
+    return now + seconds_left(now, otp.period)
 
 
 def mask_code(text: str) -> str:
@@ -74,12 +92,13 @@ def menu_model(
     """The whole menu; ``records`` None while locked; ``steps`` (:func:`first_steps`) as
     labels under "No accounts yet". ``hide_codes``: every code shown as ``••• •••`` (a
     click still copies the real one: the entry names the record). ``soon``: codes about to
-    change say their seconds left (for a menu built as it opens: one rebuilt at each
-    period boundary would show them stale)."""
+    change say their seconds left, baked into the text (for a menu built as it opens);
+    otherwise each code's entry says when it changes, and a menu re-read as it opens and
+    while it is open shows the seconds left (:func:`shown_text`)."""
     if records is None:
         return (Entry("Unlock…", "unlock", default=True), SEPARATOR, Entry("Quit", "quit"))
     ordered = menu_order(records)
-    items = [Entry(entry_text(r, now, hide_codes, soon), "copy", r.id) for r in ordered[:menu_size]]
+    items = [code_entry(r, now, hide_codes, soon) for r in ordered[:menu_size]]
     if not ordered:
         items.append(Entry("No accounts yet", enabled=False))
         items += [Entry(line, enabled=False) for line in steps]
@@ -98,6 +117,13 @@ def menu_model(
         SEPARATOR,
         Entry("Quit", "quit"),
     )
+
+
+def code_entry(record: Record, now: float, hide: bool, soon: bool) -> Entry:
+    """An account's entry: its code copied on a click; ``soon``: the seconds left baked
+    into the text (else :func:`shown_text` adds them when the menu is read)."""
+    changes = 0.0 if soon else changes_at(record, now)
+    return Entry(entry_text(record, now, hide, soon), "copy", record.id, changes=changes)
 
 
 def key_label(hotkey: str) -> str:
@@ -135,9 +161,7 @@ def groups(
     submenus = []
     for name in sorted(grouped, key=str.casefold):
         members = grouped[name]
-        entries = [
-            Entry(entry_text(r, now, hide, soon), "copy", r.id) for r in members[:SUBMENU_LIMIT]
-        ]
+        entries = [code_entry(r, now, hide, soon) for r in members[:SUBMENU_LIMIT]]
         if len(members) > SUBMENU_LIMIT:
             entries.append(Entry(f"{len(members) - SUBMENU_LIMIT} more: Search…", "search"))
         submenus.append(Entry(f"{name} ({len(members)})", submenu=tuple(entries)))
