@@ -45,6 +45,7 @@ PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
         "_create_menu_item",
     ),
     "darwin": ("_assert_image", "_icon_image", "_status_item"),
+    "win32": ("_on_notify", "_update_menu", "_menu_handle"),
 }
 # private members the subclasses below add themselves (not pystray's)
 OWN_MEMBERS = frozenset(
@@ -57,7 +58,9 @@ OPEN_LIMIT = 120.0  # a menu shown this long with no word from the host is taken
 def icon_class(backend: str, base: type) -> type:
     """pystray's ``Icon`` class of ``backend`` (``base``), with traycodes' fixes: on xorg
     its click bug and thread safety, on the GTK ones no death without a notification
-    service, on macOS a template image."""
+    service, on Windows labels read as the menu opens, on macOS a template image."""
+    if backend == "win32":
+        return _fresh_win32_icon(base)
     if backend == "xorg":
         return _xorg_icon(base)
     if backend in ("gtk", "appindicator"):
@@ -288,6 +291,24 @@ class _NoNotifier:
 
     def hide(self) -> None:
         pass
+
+
+WM_RBUTTONUP = 0x0205  # the notification of a right click on the icon (opens the menu)
+
+
+def _fresh_win32_icon(base: Any) -> type:
+    """pystray's Windows icon reads its menu's labels when the menu is set; a right click
+    shows that menu as it was. Here the menu is made again from its items as it opens,
+    so labels that change with time (a code's seconds left) are read then. The menu is
+    modal while open (TrackPopupMenuEx): nothing runs, or wakes, until it closes."""
+
+    class FreshWin32Icon(base):  # type: ignore[misc]
+        def _on_notify(self, wparam: Any, lparam: Any) -> Any:
+            if lparam == WM_RBUTTONUP and self._menu_handle:
+                self._update_menu()
+            return super()._on_notify(wparam, lparam)
+
+    return FreshWin32Icon
 
 
 def _template_icon(base: Any) -> type:  # pragma: no cover - macOS
