@@ -16,7 +16,7 @@ from bench_common import ROOT, app_desktop, report
 from bench_tray import _proc_figures
 
 BASELINE = "0.5.0"
-IDLE_SECONDS = 60
+IDLE_SECONDS = 120  # four period boundaries: a 60 s sample varied by a third between runs
 BACKENDS = ("gtk", "xorg")  # the menus 0.5.0 had on X11 (sni came later)
 
 MAKE_VAULT = """
