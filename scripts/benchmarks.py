@@ -12,9 +12,16 @@ from collections.abc import Callable
 
 import bench_core
 import bench_follow
+import bench_idle
 import bench_tray
 import bench_typing
 from bench_common import report
+
+
+def bench_tray_section() -> None:
+    """The tray app against a bare icon, then its idle figures against 0.5.0."""
+    bench_tray.bench_tray()
+    bench_idle.bench_idle()
 
 
 def bench_follow_section() -> None:
@@ -30,11 +37,13 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "directory": bench_core.bench_directory,
     "browser": bench_typing.bench_browser,
     "list": bench_core.bench_list,
-    "tray": bench_tray.bench_tray,
+    "tray": bench_tray_section,
     "hotkey": bench_typing.bench_hotkey,
     "wayland": bench_typing.bench_wayland,
     "follow": bench_follow_section,
 }
+# Parts of a section, run alone by name (not again in a run without names).
+PARTS: dict[str, Callable[[], None]] = {"idle": bench_idle.bench_idle}
 
 
 def main() -> None:
@@ -42,13 +51,13 @@ def main() -> None:
     parser.add_argument(
         "sections",
         nargs="*",
-        choices=[*SECTIONS, []],
+        choices=[*SECTIONS, *PARTS, []],
         metavar="SECTION",
-        help=f"any of: {', '.join(SECTIONS)} (default: all)",
+        help=f"any of: {', '.join([*SECTIONS, *PARTS])} (default: all but {', '.join(PARTS)})",
     )
     args = parser.parse_args()
     for name in args.sections or SECTIONS:
-        SECTIONS[name]()
+        {**SECTIONS, **PARTS}[name]()
 
 
 if __name__ == "__main__":

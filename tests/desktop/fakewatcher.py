@@ -1,7 +1,8 @@
 """A fake ``org.kde.StatusNotifierWatcher`` (the part of a tray host that items register
 with, as KDE's and waybar's do) on a real dbus-daemon, and a client that reads an item's
 menu back over ``com.canonical.dbusmenu`` the way waybar's tray (libdbusmenu) does:
-``GetLayout`` of the whole tree, then ``Event(id, "clicked", …)`` for a click.
+``GetLayout`` of the whole tree, then ``Event(id, "clicked", …)`` for a click; a menu
+shown is ``AboutToShow(0)`` and ``Event(0, "opened", …)``, until ``Event(0, "closed", …)``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class FakeWatcher(FakeService):
             service = str(message.body[0])
             if not service.startswith("/"):  # a bus name: the item is at its usual path
                 service = f"{fields[HeaderFields.sender]}/StatusNotifierItem"
+            else:  # a path (libappindicator): on the caller's connection
+                service = f"{fields[HeaderFields.sender]}{service}"
             self.items.append(service)
             self.connection.send(new_method_return(message))
         elif member == "Get" and message.body[1] == "RegisteredStatusNotifierItems":
@@ -67,6 +70,11 @@ class MenuClient:
         )
         self.updates = self.connection.filter(
             MatchRule(type="signal", interface="com.canonical.dbusmenu", member="LayoutUpdated")
+        )
+        self.changes = self.connection.filter(
+            MatchRule(
+                type="signal", interface="com.canonical.dbusmenu", member="ItemsPropertiesUpdated"
+            )
         )
         rule = MatchRule(type="signal", interface="com.canonical.dbusmenu")
         Proxy(message_bus, self.connection).AddMatch(rule)
@@ -96,8 +104,28 @@ class MenuClient:
         return found
 
     def click(self, number: int) -> None:
-        call = new_method_call(self.menu, "Event", "isvu", (number, "clicked", ("i", 0), 0))
+        self.event(number, "clicked")
+
+    def event(self, number: int, name: str) -> None:
+        call = new_method_call(self.menu, "Event", "isvu", (number, name, ("i", 0), 0))
         self.connection.send_and_get_reply(call, timeout=5)
+
+    def about_to_show(self, number: int = 0) -> bool:
+        """The host is about to show the menu; whether the item says to read it again."""
+        call = new_method_call(self.menu, "AboutToShow", "i", (number,))
+        reply = self.connection.send_and_get_reply(call, timeout=5)
+        assert reply.header.message_type == MessageType.method_return, reply.body
+        return bool(reply.body[0])
+
+    def changed_labels(self) -> list[str]:
+        """The labels sent in ItemsPropertiesUpdated since the last call."""
+        with contextlib.suppress(TimeoutError):
+            self.connection.recv_messages(timeout=0.05)
+        found = []
+        while self.changes.queue:
+            updated, _removed = self.changes.queue.popleft().body
+            found += [props["label"][1] for _number, props in updated if "label" in props]
+        return found
 
     def activate(self) -> None:
         call = new_method_call(self.item, "Activate", "ii", (0, 0))

@@ -1,11 +1,14 @@
 """The ``sni`` backend (no PyGObject: a plain ``pipx install``) under a real headless sway
 with waybar's tray as the StatusNotifierWatcher and host: waybar registers the item, the
 DBusMenu layout read back as waybar's libdbusmenu reads it holds the menu model's entries,
-and a "clicked" event on Lock locks the app."""
+a menu opened while a code has under 10 s left says them, and a "clicked" event on Lock
+locks the app."""
 
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +35,9 @@ for item in items:
     address = DBusAddress("/" + path, bus_name=name, interface="org.kde.StatusNotifierItem")
     menu = c.send_and_get_reply(Properties(address).get("Menu")).body[0][1]
     menu = DBusAddress(menu, bus_name=name, interface="com.canonical.dbusmenu")
+    if sys.argv[1:] == ["open"]:  # as a host shows the menu: AboutToShow, then "opened"
+        c.send_and_get_reply(new_method_call(menu, "AboutToShow", "i", (0,)))
+        c.send_and_get_reply(new_method_call(menu, "Event", "isvu", (0, "opened", ("i", 0), 0)))
     layout = c.send_and_get_reply(new_method_call(menu, "GetLayout", "iias", (0, -1, []))).body[1]
     def walk(node):
         number, props, children = node
@@ -40,7 +46,7 @@ for item in items:
         for child in children:
             walk(child[1])
     walk(layout)
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 1 and sys.argv[1] != "open":
         click = (labels[sys.argv[1]], "clicked", ("i", 0), 0)
         c.send_and_get_reply(new_method_call(menu, "Event", "isvu", click))
 print(json.dumps({"items": items, "labels": labels}))
@@ -90,6 +96,9 @@ def test_waybar_hosts_the_sni_item_and_its_menu_locks_the_app(
     assert github and any(code in github[0] for code in codes), labels
     for entry in ("Search…", "Add account…", "Lock", "Quit"):
         assert entry in labels, labels
+    wait_for(lambda: 6.5 < 30 - time.time() % 30 < 9, "a code with under 10 s left", timeout=35)
+    opened = [label for label in read("open")["labels"] if label.startswith("GitHub")]
+    assert re.fullmatch(r"GitHub \(octocat\)   \d{3} \d{3}  \([5-9] s\)", opened[0]), opened
     assert not app.state()["locked"]
     read("Lock")
     wait_for(lambda: app.state()["locked"], "Lock clicked in the menu to lock the app")

@@ -329,7 +329,11 @@ class CommandApp:
         return self
 
     def app_state(self) -> dict[str, Any]:
-        return {"locked": False, "menu": ["GitHub   492 039", "Search…"]}
+        return {
+            "locked": False,
+            "menu": ["GitHub   492 039", "Search…"],
+            "menu_shown": ["GitHub   492 039  (7 s)", "Search…"],  # as the backend has it
+        }
 
     def window_state(self) -> dict[str, Any]:
         return {"enrol": {"preview": "GitHub: type this code   492 039"}}
@@ -342,6 +346,7 @@ def test_state_masks_codes_unless_diagnostics_ask(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("TRAYCODES_DIAGNOSTICS", raising=False)
     state = Commands(CommandApp()).handle({"command": "state"})  # type: ignore[arg-type]
     assert "492" not in str(state) and state["menu"][1] == "Search…"
+    assert state["menu_shown"][0] == "GitHub   ••• •••  (7 s)"  # the seconds are no secret
     assert state["quickpick"] is False and state["chooser"] is False  # every key, always
     monkeypatch.setenv("TRAYCODES_DIAGNOSTICS", "codes")
     state = Commands(CommandApp()).handle({"command": "state"})  # type: ignore[arg-type]

@@ -74,7 +74,7 @@ THIRD_PARTY = {  # third-party imports allowed from each layer
         "nacl",
         "defusedxml",
     },
-    3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg"},
+    3: {"Xlib", "AppKit", "Foundation", "Quartz", "PIL", "platformdirs", "jeepney", "winreg", "gi"},
     4: {"PIL", "tkinter"},
     5: {"pystray", "pynput", "PIL", "tkinter", "platformdirs", "keyring", "gi"},
 }

@@ -13,6 +13,7 @@ from traycodes.app.menu import (
     mask_code,
     menu_model,
     next_refresh,
+    shown_text,
     texts,
 )
 from traycodes.model import OtpParams, OtpType, Record
@@ -169,3 +170,25 @@ def test_a_menu_built_as_it_opens_says_the_seconds_left_of_codes_about_to_change
         menu_model([thirty], 82.5, 15, hide_codes=True, soon=True)
     )
     assert mask_code(f"Fast   {fast}  (8 s)") == "Fast   ••• •••  (8 s)"
+
+
+def test_an_entry_read_as_the_menu_opens_says_its_seconds_left_then() -> None:
+    """Menus built at a period boundary and read later (the GTK and D-Bus menus) say the
+    seconds left at the time they are read, for codes under 10 s, and nothing else."""
+    sixty = record("Slow", otp=OtpParams(KEY, period=60))
+    thirty = record("Fast")
+    counter = record("Counter", otp=OtpParams(KEY, type=OtpType.HOTP))
+    built = {e.text.split("   ")[0]: e for e in menu_model([sixty, thirty, counter], 60, 15)}
+    fast = built["Fast"]
+    assert fast.changes == 90 and built["Slow"].changes == 120 and built["Counter"].changes == 0
+    assert shown_text(fast, 60) == fast.text  # 30 s left: no seconds
+    assert shown_text(fast, 82.5) == f"{fast.text}  (8 s)"
+    assert shown_text(fast, 89.9) == f"{fast.text}  (1 s)"
+    assert shown_text(built["Slow"], 82.5) == built["Slow"].text  # 37.5 s left
+    assert shown_text(built["Counter"], 82.5) == built["Counter"].text
+    # a submenu's entries too, and hidden codes keep their seconds
+    (group,) = menu_model([thirty], 60, 0, hide_codes=True)[0].submenu
+    assert shown_text(group.submenu[0], 83) == "Fast   ••• •••  (7 s)"
+    # a menu built as it opens has them in its text already: not twice
+    (baked,) = [e for e in menu_model([thirty], 82.5, 15, soon=True) if e.action == "copy"]
+    assert shown_text(baked, 82.5) == baked.text and baked.text.endswith("(8 s)")

@@ -172,6 +172,7 @@ class Commands:
         windows = {**NO_WINDOWS, **self.app.window_state()}
         if not self.diagnostic_codes:
             state["menu"] = [mask_code(line) for line in state["menu"]]
+            state["menu_shown"] = [mask_code(line) for line in state["menu_shown"]]
             windows["quickpick_codes"] = [
                 mask_code(CODE_GAP + str(c)).removeprefix(CODE_GAP)
                 for c in windows.get("quickpick_codes") or []

@@ -278,6 +278,7 @@ class App:
             {name: partial(self.loop.post, action) for name, action in self.menu_actions().items()},
             lambda record_id: self.loop.post(lambda: self.copy(record_id)),
             autostart.enabled if autostart is not None else None,
+            self.clock.now,
         )
 
     def menu_actions(self) -> dict[str, Callable[[], None]]:
@@ -329,6 +330,8 @@ class App:
             "ui": "child" if self.child_ui else "process",
             "records": len(vault.records) if vault is not None else 0,
             "menu": menu_texts(self._menu_entries),
+            "menu_shown": list(getattr(self.tray.icon, "shown", [])),  # as the backend has it
+            "menu_relabels": getattr(self.tray.icon, "relabels", 0),
             "hotkey_problems": list(self.hotkey_problems),
         }
 

@@ -32,6 +32,7 @@ class Entry:
     default: bool = False
     enabled: bool = True
     toggle: bool = False  # shows a check mark (its state is asked when drawn)
+    changes: float = 0.0  # when the code shown changes (Unix time); 0: it does not (HOTP)
 
 
 SEPARATOR = Entry("—")
@@ -47,10 +48,29 @@ def entry_text(record: Record, now: float, hide: bool = False, soon: bool = Fals
     if hide:
         text = mask_code(text)
     if soon and otp.type is not OtpType.HOTP:
-        left = seconds_left(now, otp.period)
-        if left < SOON:
-            text += LEFT_GAP + _("{seconds} s").format(seconds=max(1, math.ceil(left))) + ")"
+        text += left_text(seconds_left(now, otp.period))
     return text
+
+
+def left_text(left: float) -> str:
+    """``  (7 s)`` for a code with fewer than :data:`SOON` seconds left, else ``""``."""
+    if not 0 < left < SOON:
+        return ""
+    return LEFT_GAP + _("{seconds} s").format(seconds=max(1, math.ceil(left))) + ")"
+
+
+def shown_text(entry: Entry, now: float) -> str:
+    """What a menu open at ``now`` shows for ``entry``: its text, and a code about to
+    change with its seconds left (menus re-read this as they open and while open)."""
+    return entry.text + left_text(entry.changes - now) if entry.changes else entry.text
+
+
+def changes_at(record: Record, now: float) -> float:
+    """When ``record``'s code shown at ``now`` changes (0: not with time)."""
+    otp = record.otp
+    if otp is None or otp.type is OtpType.HOTP:
+        return 0.0
+    return now + seconds_left(now, otp.period)
 
 
 def mask_code(text: str) -> str:
@@ -75,12 +95,13 @@ def menu_model(
     """The whole menu; ``records`` None while locked; ``steps`` (:func:`first_steps`) as
     labels under "No accounts yet". ``hide_codes``: every code shown as ``••• •••`` (a
     click still copies the real one: the entry names the record). ``soon``: codes about to
-    change say their seconds left (for a menu built as it opens: one rebuilt at each
-    period boundary would show them stale)."""
+    change say their seconds left, baked into the text (for a menu built as it opens);
+    otherwise each code's entry says when it changes, and a menu re-read as it opens and
+    while it is open shows the seconds left (:func:`shown_text`)."""
     if records is None:
         return (Entry(_("Unlock…"), "unlock", default=True), SEPARATOR, Entry(_("Quit"), "quit"))
     ordered = menu_order(records)
-    items = [Entry(entry_text(r, now, hide_codes, soon), "copy", r.id) for r in ordered[:menu_size]]
+    items = [code_entry(r, now, hide_codes, soon) for r in ordered[:menu_size]]
     if not ordered:
         items.append(Entry(_("No accounts yet"), enabled=False))
         items += [Entry(line, enabled=False) for line in steps]
@@ -100,6 +121,13 @@ def menu_model(
         SEPARATOR,
         Entry(_("Quit"), "quit"),
     )
+
+
+def code_entry(record: Record, now: float, hide: bool, soon: bool) -> Entry:
+    """An account's entry: its code copied on a click; ``soon``: the seconds left baked
+    into the text (else :func:`shown_text` adds them when the menu is read)."""
+    changes = 0.0 if soon else changes_at(record, now)
+    return Entry(entry_text(record, now, hide, soon), "copy", record.id, changes=changes)
 
 
 def key_label(hotkey: str) -> str:
@@ -139,9 +167,7 @@ def groups(
     submenus = []
     for name in sorted(grouped, key=str.casefold):
         members = grouped[name]
-        entries = [
-            Entry(entry_text(r, now, hide, soon), "copy", r.id) for r in members[:SUBMENU_LIMIT]
-        ]
+        entries = [code_entry(r, now, hide, soon) for r in members[:SUBMENU_LIMIT]]
         if len(members) > SUBMENU_LIMIT:
             more = len(members) - SUBMENU_LIMIT
             said = ngettext("{count} more: Search…", "{count} more: Search…", more)

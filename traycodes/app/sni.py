@@ -66,6 +66,11 @@ class Icon:
     def stop(self) -> None:
         self._item.stop()
 
+    @property
+    def relabels(self) -> int:
+        """Labels changed while the menu was open (the tests' diagnostics)."""
+        return self._item.relabels
+
     def _activate(self) -> None:
         if self._menu is not None:
             self._menu(self)  # pystray: the default item's action
@@ -96,6 +101,7 @@ class Icon:
                     enabled=bool(item.enabled),
                     checked=item.checked,
                     children=self._nodes(submenu) if submenu is not None else [],
+                    label=lambda item=item: str(item.text),  # a code's seconds left
                 )
             )
         return nodes

@@ -269,7 +269,11 @@ class Tray:
 
 
 def menu_item(
-    text: str, action: Callable[[], None] | None = None, *, submenu: Any = None, **options: Any
+    text: str | Callable[[Any], str],
+    action: Callable[[], None] | None = None,
+    *,
+    submenu: Any = None,
+    **options: Any,
 ) -> Any:
     """A pystray MenuItem whose action takes no arguments (or that opens ``submenu``)."""
     import pystray
@@ -286,13 +290,16 @@ def pystray_menu(
     actions: dict[str, Callable[[], None]],
     copy: Callable[[str], None],
     toggled: Callable[[], bool] | None = None,
+    now: Callable[[], float] | None = None,
 ) -> Any:
     """The menu model's entries (app/menu.py; submenus included) as pystray items.
     ``actions`` by the entries' action names, ``copy(record_id)`` for codes, ``toggled``
-    for the check mark of a toggle entry. The callbacks run on the tray's thread."""
+    for the check mark of a toggle entry. The callbacks run on the tray's thread. With
+    ``now`` (the app's clock) a code's text is read at the time the backend reads it
+    (``menu.shown_text``): a menu re-read as it opens says the seconds left."""
     import pystray
 
-    from .menu import SEPARATOR
+    from .menu import SEPARATOR, shown_text
 
     def build(level: tuple[Any, ...]) -> Any:
         items = []
@@ -308,9 +315,12 @@ def pystray_menu(
             else:
                 action = None
             checked = (lambda item: toggled()) if entry.toggle and toggled is not None else None
+            text: Any = entry.text
+            if entry.changes and now is not None:
+                text = lambda item, e=entry: shown_text(e, now())  # noqa: E731
             items.append(
                 menu_item(
-                    entry.text,
+                    text,
                     action,
                     default=entry.default,
                     enabled=entry.enabled,

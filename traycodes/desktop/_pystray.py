@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,22 +36,35 @@ PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
         "_run",
         "_thread",
     ),
-    "gtk": ("_initialize", "_notifier", "_mark_ready"),
-    "appindicator": ("_initialize", "_notifier", "_mark_ready"),
+    "gtk": ("_initialize", "_notifier", "_mark_ready", "_create_menu", "_create_menu_item"),
+    "appindicator": (
+        "_initialize",
+        "_notifier",
+        "_mark_ready",
+        "_create_menu",
+        "_create_menu_item",
+    ),
     "darwin": ("_assert_image", "_icon_image", "_status_item"),
+    "win32": ("_on_notify", "_update_menu", "_menu_handle"),
 }
 # private members the subclasses below add themselves (not pystray's)
-OWN_MEMBERS = frozenset({"_calls", "_waker", "_waker_lock", "_wake_atom", "_on_loop", "_run_calls"})
+OWN_MEMBERS = frozenset(
+    {"_calls", "_waker", "_waker_lock", "_wake_atom", "_on_loop", "_run_calls"}
+    | {"_live", "_open_until", "_ticking", "_host_call", "_menu_shown", "_relabel", "_tick"}
+)
+OPEN_LIMIT = 120.0  # a menu shown this long with no word from the host is taken as closed
 
 
 def icon_class(backend: str, base: type) -> type:
     """pystray's ``Icon`` class of ``backend`` (``base``), with traycodes' fixes: on xorg
     its click bug and thread safety, on the GTK ones no death without a notification
-    service, on macOS a template image."""
+    service, on Windows labels read as the menu opens, on macOS a template image."""
+    if backend == "win32":
+        return _fresh_win32_icon(base)
     if backend == "xorg":
         return _xorg_icon(base)
     if backend in ("gtk", "appindicator"):
-        return _quiet_gtk_icon(base)
+        return _quiet_gtk_icon(base, watch_host=backend == "appindicator")
     if backend == "darwin":  # pragma: no cover - macOS
         return _template_icon(base)
     return base
@@ -152,14 +166,36 @@ def _xorg_icon(base: Any) -> type:
     return XorgIcon
 
 
-def _quiet_gtk_icon(base: Any) -> type:
-    """pystray's GTK backends connect to the desktop's notification service as their loop
-    starts, and a failure there (none installed, or one that D-Bus activation cannot
-    start, as on a bare sway) ends the icon's thread: the icon never shows. traycodes sends
-    its notifications itself (the platform's notifier), so the icon goes on without."""
+def _quiet_gtk_icon(base: Any, *, watch_host: bool) -> type:
+    """pystray's GTK icons, fixed twice.
+
+    - They connect to the desktop's notification service as their loop starts, and a
+      failure there (none installed, or one that D-Bus activation cannot start, as on a
+      bare sway) ends the icon's thread: the icon never shows. traycodes sends its
+      notifications itself (the platform's notifier), so the icon goes on without.
+    - Their menu's labels are read once, when the menu is set. Labels that change with
+      time (a code's seconds left) are read again as the menu opens and each second while
+      it is open: GTK's own popup says so with its show and hide signals; appindicator's
+      menu is drawn by the tray host, which calls ``AboutToShow`` and sends ``opened`` and
+      ``closed`` events to the menu over D-Bus (``watch_host``: those calls are seen on the
+      session bus connection, and libdbusmenu sends the new labels to the host). While the
+      menu is closed nothing wakes.
+    """
+    from gi.repository import GLib
 
     class QuietGtkIcon(base):  # type: ignore[misc]
+        _live: list[list[Any]]  # [GtkMenuItem, pystray MenuItem, the label shown]
+        _open_until = 0.0  # (monotonic) while the menu is shown; 0: closed
+        _ticking = False
+        relabels = 0  # labels changed while the menu was open (diagnostics)
+        shown: tuple[str, ...] = ()  # the labels GTK has for its items (diagnostics)
+
         def _initialize(self) -> None:
+            self._live = []
+            if watch_host:
+                from gi.repository import Gio
+
+                Gio.bus_get_sync(Gio.BusType.SESSION, None).add_filter(self._host_call)
             try:
                 super()._initialize()
             except Exception as exc:  # GLib.GError from Gio.DBusProxy
@@ -167,7 +203,86 @@ def _quiet_gtk_icon(base: Any) -> type:
                 self._notifier = _NoNotifier()
                 self._mark_ready()
 
+        def _create_menu(self, descriptors: Any) -> Any:
+            if descriptors is self.menu:
+                self._live = []
+            menu = super()._create_menu(descriptors)
+            if menu is not None and descriptors is self.menu:
+                menu.connect("show", lambda _menu: self._menu_shown(True))
+                menu.connect("hide", lambda _menu: self._menu_shown(False))
+                self.shown = tuple(live[0].get_label() for live in self._live)
+            return menu
+
+        def _create_menu_item(self, descriptor: Any) -> Any:
+            item = super()._create_menu_item(descriptor)
+            if descriptor.text:  # not a separator
+                self._live.append([item, descriptor, descriptor.text])
+            return item
+
+        def _host_call(self, _bus: Any, message: Any, incoming: bool) -> Any:
+            """A message on the session bus connection (GDBus's thread): the host's calls
+            on the menu say when it is shown."""
+            from gi.repository import Gio
+
+            if (
+                incoming
+                and message.get_message_type() == Gio.DBusMessageType.METHOD_CALL
+                and message.get_interface() == "com.canonical.dbusmenu"
+            ):
+                shown = _menu_shown_by(message.get_member(), message.get_body())
+                if shown is not None:
+                    GLib.idle_add(self._menu_shown, shown)
+            return message
+
+        def _menu_shown(self, shown: bool) -> bool:
+            self._open_until = time.monotonic() + OPEN_LIMIT if shown else 0.0
+            if shown:
+                self._relabel()
+                if not self._ticking:
+                    self._ticking = True
+                    GLib.timeout_add(_next_second_ms(), self._tick)
+            return False
+
+        def _tick(self) -> bool:
+            if not self._open_until or time.monotonic() > self._open_until:
+                self._open_until, self._ticking = 0.0, False
+                return False
+            self._relabel()
+            GLib.timeout_add(_next_second_ms(), self._tick)
+            return False
+
+        def _relabel(self) -> None:
+            for live in self._live:
+                text = live[1].text
+                if text != live[2]:
+                    live[0].set_label(text)
+                    live[2] = text
+                    self.relabels += 1
+            self.shown = tuple(live[0].get_label() for live in self._live)
+
     return QuietGtkIcon
+
+
+def _menu_shown_by(member: str, body: Any) -> bool | None:
+    """Whether a host's call on a DBusMenu says the menu is shown (True), closed (False),
+    or neither (None)."""
+    if member in ("AboutToShow", "AboutToShowGroup"):
+        return True
+    if member not in ("Event", "EventGroup") or body is None:
+        return None
+    args: tuple[Any, ...] = body.unpack()
+    events: list[tuple[Any, ...]] = [args] if member == "Event" else list(args[0])
+    for number, name, *_rest in events:
+        if name == "opened":
+            return True
+        if name == "closed" and number == 0:
+            return False
+    return None
+
+
+def _next_second_ms() -> int:
+    """Milliseconds to just after the clock's next whole second (when seconds left change)."""
+    return int((1.0 - time.time() % 1.0) * 1000) + 10
 
 
 class _NoNotifier:
@@ -176,6 +291,24 @@ class _NoNotifier:
 
     def hide(self) -> None:
         pass
+
+
+WM_RBUTTONUP = 0x0205  # the notification of a right click on the icon (opens the menu)
+
+
+def _fresh_win32_icon(base: Any) -> type:
+    """pystray's Windows icon reads its menu's labels when the menu is set; a right click
+    shows that menu as it was. Here the menu is made again from its items as it opens,
+    so labels that change with time (a code's seconds left) are read then. The menu is
+    modal while open (TrackPopupMenuEx): nothing runs, or wakes, until it closes."""
+
+    class FreshWin32Icon(base):  # type: ignore[misc]
+        def _on_notify(self, wparam: Any, lparam: Any) -> Any:
+            if lparam == WM_RBUTTONUP and self._menu_handle:
+                self._update_menu()
+            return super()._on_notify(wparam, lparam)
+
+    return FreshWin32Icon
 
 
 def _template_icon(base: Any) -> type:  # pragma: no cover - macOS

@@ -5,7 +5,10 @@ extension show; libappindicator does the same through GTK.
 
 The item runs its own connection on the thread that calls :meth:`StatusNotifierItem.run`;
 other threads change it (image, title, menu) and stop it. The menu is plain data
-(:class:`MenuNode`); a click runs the node's ``run`` on the item's thread.
+(:class:`MenuNode`); a click runs the node's ``run`` on the item's thread. While the host
+shows the menu (from its ``AboutToShow`` or ``opened`` event to ``closed``), labels that
+change with time (a node's ``label``) are read again each second and the changed ones
+sent (``ItemsPropertiesUpdated``); while it is closed the item sleeps until a call comes.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +32,7 @@ MENU = "com.canonical.dbusmenu"
 WATCHER = "org.kde.StatusNotifierWatcher"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 LAYOUT = "(ia{sv}av)"
+OPEN_LIMIT = 120.0  # a menu shown this long with no call from the host is taken as closed
 
 INTROSPECTION = f"""<node>
  <interface name="{ITEM}">
@@ -68,6 +73,7 @@ INTROSPECTION = f"""<node>
   <property name="Status" type="s" access="read"/>
   <property name="IconThemePath" type="as" access="read"/>
   <signal name="LayoutUpdated"><arg type="u"/><arg type="i"/></signal>
+  <signal name="ItemsPropertiesUpdated"><arg type="a(ia{{sv}})"/><arg type="a(ias)"/></signal>
  </interface>
 </node>
 """
@@ -75,7 +81,8 @@ INTROSPECTION = f"""<node>
 
 @dataclass
 class MenuNode:
-    """One menu entry as plain data. ``run``: what a click does (None: a label)."""
+    """One menu entry as plain data. ``run``: what a click does (None: a label);
+    ``label``: the text read again as the menu opens and each second while it is open."""
 
     text: str = ""
     run: Callable[[], None] | None = None
@@ -83,6 +90,7 @@ class MenuNode:
     checked: bool | None = None  # a check mark's state; None: no check mark
     separator: bool = False
     children: list[MenuNode] = field(default_factory=list)
+    label: Callable[[], str] | None = None
 
 
 def pixmaps(image: Any) -> list[tuple[int, int, bytes]]:
@@ -126,6 +134,8 @@ class StatusNotifierItem:
         self._lock = threading.Lock()  # one sender at a time on the connection
         self._connection: Any = None
         self._stopping = threading.Event()
+        self._open_until = 0.0  # (monotonic) while the host shows the menu; 0: closed
+        self.relabels = 0  # label changes sent while the menu was open (diagnostics)
         self.name = f"org.kde.StatusNotifierItem-{os.getpid()}-{id(self) % 1000}"
 
     # -- changes from any thread
@@ -145,7 +155,14 @@ class StatusNotifierItem:
         self._signal(MENU_PATH, MENU, "LayoutUpdated", "ui", (revision, 0))
 
     def stop(self) -> None:
+        from jeepney import DBusAddress, new_method_call
+
         self._stopping.set()
+        with self._lock:
+            unique = None if self._connection is None else self._connection.unique_name
+        if unique:  # wake the loop, asleep while the menu is closed
+            ping = DBusAddress(ITEM_PATH, bus_name=unique, interface="org.freedesktop.DBus.Peer")
+            self._send(new_method_call(ping, "Ping"))
 
     # -- the loop
 
@@ -174,8 +191,9 @@ class StatusNotifierItem:
                 ready()
             while not self._stopping.is_set():
                 try:
-                    message = connection.receive(timeout=0.5)
+                    message = connection.receive(timeout=self._next_tick())
                 except TimeoutError:
+                    self._relabel()
                     continue
                 if watching.matches(message) and message.body[2]:
                     self._send(
@@ -277,9 +295,10 @@ class StatusNotifierItem:
                 self._event(number, event)
             return new_method_return(message, "ai", ([],))
         if member == "AboutToShow":
-            return new_method_return(message, "b", (False,))
+            return new_method_return(message, "b", (bool(self._opened()),))
         if member == "AboutToShowGroup":
-            return new_method_return(message, "aiai", ([], []))
+            changed = self._opened()
+            return new_method_return(message, "aiai", ([i for i in body[0] if changed], []))
         return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
 
     # -- the item
@@ -351,9 +370,49 @@ class StatusNotifierItem:
         return (number, self._properties(node, names), children)
 
     def _event(self, number: int, event: str) -> None:
+        if event == "opened":
+            self._opened()
+        elif event == "closed" and number == 0:
+            self._open_until = 0.0
         if event != "clicked":
             return
         with self._lock:
             node = self._nodes.get(number)
         if node is not None and node.enabled and node.run is not None:
             node.run()
+
+    # -- labels that change with time, while the menu is open
+
+    def _opened(self) -> bool:
+        """The host shows the menu (or is about to): labels read now; whether any changed."""
+        self._open_until = time.monotonic() + OPEN_LIMIT
+        return self._relabel()
+
+    def _next_tick(self) -> float | None:
+        """Seconds until the labels are read again: at the next whole second while the
+        menu is open, never while it is closed (the loop sleeps until a call comes)."""
+        if not self._open_until:
+            return None
+        if time.monotonic() > self._open_until:
+            self._open_until = 0.0
+            return None
+        return 1.0 - time.time() % 1.0 + 0.01  # labels count whole seconds of the clock
+
+    def _relabel(self) -> bool:
+        """Read the labels that change with time; send the changed ones."""
+        if not self._open_until:
+            return False
+        changed = []
+        with self._lock:
+            for number, node in self._nodes.items():
+                if node.label is None:
+                    continue
+                text = node.label()
+                if text != node.text:
+                    node.text = text
+                    changed.append((number, {"label": ("s", _label(text))}))
+        if changed:
+            self.relabels += len(changed)
+            body: tuple[Any, ...] = (changed, [])
+            self._signal(MENU_PATH, MENU, "ItemsPropertiesUpdated", "a(ia{sv})a(ias)", body)
+        return bool(changed)
