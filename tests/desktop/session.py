@@ -43,6 +43,27 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 10.0) -> Non
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+# Each part runs in a process group of its own, which ``stop()`` ends. A test run killed
+# outright (``timeout``, SIGKILL) runs no ``finally``: this watchdog, in a session of its
+# own, reads the parts' groups on a pipe from the run and ends them when the pipe closes
+# without a last "done" line (the run died).
+WATCHDOG = """
+import os, signal, sys, time
+groups = []
+for line in sys.stdin:
+    if line.strip() == "done":
+        sys.exit(0)
+    groups.append(int(line))
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    for group in reversed(groups):
+        try:
+            os.killpg(group, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+    time.sleep(1)
+"""
+
+
 @dataclass
 class DesktopSession:
     """The processes of one session and the environment that reaches them."""
@@ -51,6 +72,7 @@ class DesktopSession:
     env: dict[str, str] = field(default_factory=dict)
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     keyring_password: str = "session-keyring-password"
+    watchdog: subprocess.Popen[str] | None = None
 
     # -- starting
 
@@ -60,7 +82,21 @@ class DesktopSession:
             argv, env=self.full_env(), stdout=log, stderr=log, start_new_session=True, **kwargs
         )  # type: ignore[call-overload]
         self.processes.append((name, process))
+        self._watch(process.pid)
         return process
+
+    def _watch(self, group: int) -> None:
+        """Tell the watchdog about a part's process group (see WATCHDOG)."""
+        if self.watchdog is None:
+            self.watchdog = subprocess.Popen(
+                [sys.executable, "-c", WATCHDOG],
+                stdin=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # outside the group that ``timeout`` kills
+            )
+        assert self.watchdog.stdin is not None
+        self.watchdog.stdin.write(f"{group}\n")
+        self.watchdog.stdin.flush()
 
     def _start(
         self,
@@ -242,6 +278,13 @@ class DesktopSession:
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)
         self.processes.clear()
+        if self.watchdog is not None:
+            assert self.watchdog.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                self.watchdog.stdin.write("done\n")
+                self.watchdog.stdin.close()
+            self.watchdog.wait(10)
+            self.watchdog = None
 
 
 @contextlib.contextmanager

@@ -47,17 +47,10 @@ class Target:
             self.id = found[-1]
         return found[-1] if found else None
 
-    def activate(self, *, grabbed: bool = False) -> None:
-        """Bring the window to the front and wait until its field has the keys; while a
-        held hotkey grabs the keyboard (``grabbed``) the field gets them only once the keys
-        are let go: then the caller waits (``wait_focused``) after letting them go."""
+    def activate(self) -> None:
+        """Bring the window to the front and wait until its field has the keys."""
         assert self.id, "the window was never found"
         self.app.run("xdotool", "windowactivate", "--sync", self.id)
-        if grabbed:  # the window manager moves the focus when the keys are let go
-            return
-        self.wait_focused()
-
-    def wait_focused(self) -> None:
         focus = self.out.with_name(self.out.name + ".focus")
         wait_for(lambda: focus.exists() and focus.read_text() == "1", f"{self.title!r}'s field")
 
@@ -133,12 +126,6 @@ def test_types_the_code_for_the_app_in_front(hotkey_app) -> None:  # type: ignor
     assert app.stop() == 0
 
 
-@pytest.mark.xfail(
-    reason="flaky since 0.7.0's merge: after the focus moves (the chooser, or a window "
-    "activated while the hotkey is held) the code or the app's notice does not always "
-    "arrive; being found (issue 27's note)",
-    strict=False,
-)
 def test_a_browser_page_asks_first_and_never_presses_enter(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     """A copy of GitHub's sign-in page has GitHub's title: in a browser the title alone
     types nothing; the chooser offers GitHub first and says the page is unverified."""
@@ -186,12 +173,6 @@ def test_outside_browsers_press_enter_follows_the_code(hotkey_app) -> None:  # t
     assert app.stop() == 0
 
 
-@pytest.mark.xfail(
-    reason="flaky since 0.7.0's merge: after the focus moves (the chooser, or a window "
-    "activated while the hotkey is held) the code or the app's notice does not always "
-    "arrive; being found (issue 27's note)",
-    strict=False,
-)
 def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
     both = target("GitHub sign-in with Google")
@@ -215,12 +196,6 @@ def test_two_matches_open_the_chooser_and_remember(hotkey_app) -> None:  # type:
     assert app.stop() == 0
 
 
-@pytest.mark.xfail(
-    reason="flaky since 0.7.0's merge: after the focus moves (the chooser, or a window "
-    "activated while the hotkey is held) the code or the app's notice does not always "
-    "arrive; being found (issue 27's note)",
-    strict=False,
-)
 def test_microsoft_does_not_fire_on_an_edge_title_bar(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     app, target = hotkey_app()
     edge = target("New tab - Microsoft\u200b Edge")
@@ -237,12 +212,6 @@ def test_microsoft_does_not_fire_on_an_edge_title_bar(hotkey_app) -> None:  # ty
     assert app.stop() == 0
 
 
-@pytest.mark.xfail(
-    reason="flaky since 0.7.0's merge: after the focus moves (the chooser, or a window "
-    "activated while the hotkey is held) the code or the app's notice does not always "
-    "arrive; being found (issue 27's note)",
-    strict=False,
-)
 def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-untyped-def]
     require("dunstctl")
     app, target = hotkey_app()
@@ -251,12 +220,11 @@ def test_focus_moved_away_types_nothing(hotkey_app) -> None:  # type: ignore[no-
     said = app.notifications().count(CHANGED)
     app.run("xdotool", "keydown", "ctrl+alt+o")  # the app waits for the keys to be let go
     wait_for(lambda: WAITING in app.output(), "the app waiting for the keys")
-    other.activate(grabbed=True)
+    other.activate()  # while the hotkey's keys are held (their grab) too
     app.run("xdotool", "keyup", "o", "alt", "ctrl")
     wait_for(lambda: app.notifications().count(CHANGED) > said, "the app to give up")
     assert github.field() == ""
     assert other.field() == ""
-    other.wait_focused()  # the grab is over: the field has the keys again
     app.type_keys("x")  # both fields were live: the marker arrives, and nothing else did
     wait_for(lambda: other.field() != "", "the marker in the other window")
     assert (other.field(), github.field()) == ("x", "")
