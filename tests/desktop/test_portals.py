@@ -219,7 +219,7 @@ PARTS = ("display", "XWayland", "tray", "keyring", "window in front", "typing", 
          "clipboard and windows", "clipboard", "screen (QR)", "QR reader", "tray app",
          "otpauth: links", "start at login", "app menu", "browser host", "vault", "backups",
          "settings", "clock", "clock offset", "follow", "screen lock", "notifications",
-         "file changes")  # fmt: skip
+         "file changes", "app's IPC", "tray icon")  # fmt: skip
 
 
 @pytest.mark.parametrize("fake", [{"kwin": True, "active": GITHUB, "watcher": True}], indirect=True)
