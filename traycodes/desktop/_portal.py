@@ -261,6 +261,8 @@ class PortalKeyboard:
 
     def press(self, names: list[str]) -> None:
         syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in names]
+        if 0 in syms:  # keysym 0 is no key: it was sent, with Shift held (issue 27)
+            raise DesktopError(f"the portal cannot press the key {names[syms.index(0)]!r}")
         for sym in syms:
             self._key(sym, True)
         for sym in reversed(syms):
