@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform, imagegrab
+from ._parts import NO_FOLDER_NOTICE, NO_LOCK, Missing, Platform
 from ._protocols import (
     Autostart,
     Bindings,
@@ -12,6 +12,10 @@ from ._protocols import (
     Keyboard,
     WindowReader,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PIL import Image
 
 NO_BUNDLE = "traycodes has no app bundle yet"
 
@@ -46,6 +50,12 @@ def autostart() -> Autostart:
     return LaunchAgentAutostart()
 
 
+def screenshot() -> Image.Image:
+    from ._darwin import screenshot_every_display
+
+    return screenshot_every_display()
+
+
 def host_registration() -> HostRegistration:
     from ._hosts import MacosHosts
 
@@ -62,7 +72,7 @@ def macos_platform() -> Platform:
         lock_watcher=Missing(NO_LOCK),
         folder_watcher=Missing(NO_FOLDER_NOTICE, instead="the app looks at each refresh"),
         global_shortcuts=shortcuts,
-        screenshot=imagegrab(all_screens=False),
+        screenshot=screenshot,
         autostart=autostart,
         launcher=Missing(
             f"on macOS, apps are listed from an app bundle; {NO_BUNDLE}",
