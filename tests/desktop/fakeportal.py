@@ -143,7 +143,7 @@ class FakeDesktop(FakeService):
         sender = str(fields[HeaderFields.sender]).lstrip(":").replace(".", "_")
         request = f"{PORTAL}/request/{sender}/{options['handle_token'][1]}"
         send(new_method_return(message, "o", (request,)))
-        code, results = 0, {}
+        code, results = 0, dict[str, tuple[str, Any]]()
         if member == "CreateSession":
             token = options["session_handle_token"][1]
             self.session = f"{PORTAL}/session/{sender}/{token}"

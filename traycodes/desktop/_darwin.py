@@ -12,6 +12,8 @@ from ._base import APP_ID, DesktopError, wait_until_active
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from PIL import Image
+
     from ..model import Window
 
 CONCEALED_TYPE = "org.nspasteboard.ConcealedType"
@@ -172,3 +174,34 @@ class DarwinDesktop:
 
     def close(self) -> None:
         pass
+
+
+def screenshot_every_display() -> Image.Image:
+    """Every display, side by side: ``screencapture`` writes one file per display, as
+    many as it is given (PIL's ImageGrab gives it one: the main display alone, so a QR
+    code on a second monitor was never found)."""
+    import subprocess
+    import tempfile
+
+    import Quartz  # type: ignore[import-not-found,unused-ignore]
+    from PIL import Image as PILImage
+
+    error, _, count = Quartz.CGGetActiveDisplayList(32, None, None)
+    count = max(int(count), 1) if not error else 1
+    pictures: list[Image.Image] = []
+    with tempfile.TemporaryDirectory(prefix="traycodes-screen-") as folder:
+        files = [str(Path(folder, f"display-{number}.png")) for number in range(count)]
+        if subprocess.call(["screencapture", "-x", "-t", "png", *files]):
+            raise DesktopError("screencapture could not capture the screen")
+        for name in files:
+            if Path(name).is_file():
+                with PILImage.open(name) as saved:
+                    pictures.append(saved.convert("RGB"))
+    if not pictures:
+        raise DesktopError("screencapture captured nothing")
+    whole = PILImage.new("RGB", (sum(p.width for p in pictures), max(p.height for p in pictures)))
+    left = 0
+    for picture in pictures:
+        whole.paste(picture, (left, 0))
+        left += picture.width
+    return whole

@@ -16,6 +16,10 @@ from ._protocols import (
 )
 from ._unix_platform import ipc_transport  # a Unix socket, as on Linux
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PIL import Image
+
 NO_BUNDLE = N_("traycodes has no app bundle yet")
 
 
@@ -49,6 +53,12 @@ def autostart() -> Autostart:
     return LaunchAgentAutostart()
 
 
+def screenshot() -> Image.Image:
+    from ._darwin import screenshot_every_display
+
+    return screenshot_every_display()
+
+
 def host_registration() -> HostRegistration:
     from ._hosts import MacosHosts
 
@@ -62,11 +72,11 @@ def macos_platform() -> Platform:
         # main thread, so the windows live in a child process
         tray=Trays(lambda: ("darwin",), icon_variant="mono", owns_main_thread=True),
         notifications=_("the menu-bar icon's notifications"),
-        all_screens=False,
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,
         global_shortcuts=shortcuts,
+        screenshot=screenshot,
         autostart=autostart,
         launcher=Missing(
             _("on macOS, apps are listed from an app bundle; {why}").format(why=_(NO_BUNDLE))

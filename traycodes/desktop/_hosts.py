@@ -9,9 +9,12 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 from ._base import DesktopError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._win32 import WinReg
 
 LINUX_FOLDERS = {
     "chromium": ".config/chromium/NativeMessagingHosts",
@@ -114,11 +117,11 @@ class WindowsHosts:
 
     launcher_file = "browser-host.cmd"
 
-    def __init__(self, registry: Any = None) -> None:
+    def __init__(self, registry: WinReg | None = None) -> None:
         self._registry = registry
 
     @property
-    def registry(self) -> Any:
+    def registry(self) -> WinReg:
         if self._registry is None:  # pragma: no cover - real Windows only
             from ._win32 import winreg_module
 
@@ -126,7 +129,10 @@ class WindowsHosts:
         return self._registry
 
     def launcher_text(self, command: list[str]) -> str:
-        quoted = " ".join(f'"{part}"' for part in command)
+        """A batch file: cmd.exe expands ``%`` in it (a vault path with ``50%`` in it
+        lost its percent sign), and the program splits its line by CommandLineToArgvW's
+        rules (a quote inside an argument needs its backslash)."""
+        quoted = " ".join(_cmd_quote(part) for part in command)
         return f"@echo off\r\n{quoted} %*\r\n"
 
     def manifest_path(self, browser: str, host: str, data_dir: Path) -> Path:
@@ -150,3 +156,21 @@ class WindowsHosts:
         reg = self.registry
         with contextlib.suppress(FileNotFoundError):
             reg.DeleteKey(reg.HKEY_CURRENT_USER, WINDOWS_KEYS[browser] + "\\" + host)
+
+
+def _cmd_quote(arg: str) -> str:
+    """``arg`` quoted for a batch file's command line: always in quotes (so that ``&``,
+    ``(`` or ``^`` in a path stay in it), quotes and the backslashes before them escaped
+    for CommandLineToArgvW, and ``%`` doubled for cmd.exe."""
+    out, backslashes = ['"'], 0
+    for char in arg:
+        if char == "\\":
+            backslashes += 1
+            continue
+        if char == '"':
+            out.append("\\" * (2 * backslashes + 1) + '"')
+        else:
+            out.append("\\" * backslashes + char)
+        backslashes = 0
+    out.append("\\" * (2 * backslashes) + '"')
+    return "".join(out).replace("%", "%%")

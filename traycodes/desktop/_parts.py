@@ -101,7 +101,7 @@ def tray_os_platform(
     *,
     tray: Trays,
     notifications: str,
-    all_screens: bool,
+    screenshot: Screenshot,
     window_reader: Callable[[], WindowReader],
     keyboard: Callable[[], Keyboard],
     clipboard: Callable[[], Clipboard],
@@ -113,8 +113,9 @@ def tray_os_platform(
     ipc_transport: Callable[[], IpcTransport],
 ) -> Platform:
     """Windows and macOS: their own parts, and what both share or both lack. No notifier of
-    their own (``notifications``: what serves instead, the icon's), no screen lock or file-change
-    notices heard yet; the screen through PIL's ImageGrab (``all_screens``: every monitor)."""
+    their own (``notifications``: what serves instead, the icon's), no screen lock or
+    file-change notices heard yet; ``screenshot``: every monitor (PIL's ImageGrab on
+    Windows, Quartz on macOS)."""
     return Platform(
         kind=kind,
         window_reader=window_reader,
@@ -124,7 +125,7 @@ def tray_os_platform(
         lock_watcher=Missing(_(NO_LOCK)),
         folder_watcher=Missing(_(NO_FOLDER_NOTICE), instead=_(LOOKS_AT_EACH_REFRESH)),
         global_shortcuts=global_shortcuts,
-        screenshot=imagegrab(all_screens=all_screens),
+        screenshot=screenshot,
         autostart=autostart,
         launcher=launcher,
         link_handler=link_handler,

@@ -271,6 +271,12 @@ class PortalKeyboard:
 
     def press(self, hotkey: Hotkey) -> None:
         syms = [KEYSYMS.get(name, ord(name) if len(name) == 1 else 0) for name in hotkey.names]
+        if 0 in syms:  # keysym 0 is no key: it was sent, with Shift held (issue 27)
+            raise DesktopError(
+                _("the portal cannot press the key {key}").format(
+                    key=repr(hotkey.names[syms.index(0)])
+                )
+            )
         for sym in syms:
             self._key(sym, True)
         for sym in reversed(syms):

@@ -5,7 +5,8 @@ in fakes, since these cannot run on Linux."""
 from __future__ import annotations
 
 import subprocess
-from typing import Any
+import sys
+from typing import Any, Protocol
 
 from ..i18n import _
 from ._base import DesktopError, wait_until_active
@@ -18,20 +19,46 @@ RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 VALUE_NAME = "traycodes"
 
 
-def winreg_module() -> Any:
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+class WinReg(Protocol):
+    """The part of ``winreg`` traycodes uses (the module itself, or a test's fake: mypy
+    checks the fake against this). A key handle is what ``CreateKey``/``OpenKey`` return,
+    used in a ``with``; missing keys and values raise FileNotFoundError, as on Windows."""
 
-    return winreg
+    HKEY_CURRENT_USER: int
+    KEY_SET_VALUE: int
+    REG_SZ: int
+
+    def CreateKey(self, key: Any, sub_key: str, /) -> Any: ...
+
+    def OpenKey(self, key: Any, sub_key: str, reserved: int = 0, access: int = ..., /) -> Any: ...
+
+    def SetValueEx(self, key: Any, name: str, reserved: int, kind: int, value: str, /) -> None: ...
+
+    def QueryValueEx(self, key: Any, name: str, /) -> tuple[Any, int]: ...
+
+    def DeleteValue(self, key: Any, name: str, /) -> None: ...
+
+    def DeleteKey(self, key: Any, sub_key: str, /) -> None: ...
+
+
+def winreg_module() -> WinReg:
+    """``winreg`` (mypy --platform win32 checks that the module is a :class:`WinReg`)."""
+    if sys.platform == "win32":
+        import winreg
+
+        return winreg
+    else:
+        raise DesktopError("the registry is Windows'")
 
 
 class _UsesRegistry:
     """``winreg``, or a fake handed in by tests."""
 
-    def __init__(self, registry: Any = None) -> None:
+    def __init__(self, registry: WinReg | None = None) -> None:
         self._registry = registry
 
     @property
-    def registry(self) -> Any:
+    def registry(self) -> WinReg:
         if self._registry is None:
             self._registry = winreg_module()
         return self._registry
@@ -90,6 +117,10 @@ class ProtocolHandler(_UsesRegistry):
             raise DesktopError(f"cannot write HKCU\\{self.KEY}: {exc}") from None
 
     def disable(self) -> None:
+        """Remove traycodes' handler; another program's, which took the links since, is
+        left alone (it was removed with ours)."""
+        if self.status() not in ("on", "off"):
+            return
         reg = self.registry
         for path in (
             self.KEY + r"\shell\open\command",

@@ -7,7 +7,7 @@ import sys
 
 from ..i18n import _
 from ._base import DesktopError, IpcTransport
-from ._parts import Platform, Trays, tray_os_platform
+from ._parts import Platform, Trays, imagegrab, tray_os_platform
 from ._protocols import (
     Autostart,
     Bindings,
@@ -84,7 +84,7 @@ def windows_platform() -> Platform:
         "windows",
         tray=Trays(lambda: ("win32",)),
         notifications=_("the tray icon's notifications"),
-        all_screens=True,
+        screenshot=imagegrab(all_screens=True),
         window_reader=window_reader,
         keyboard=keyboard,
         clipboard=clipboard,

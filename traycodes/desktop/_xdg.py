@@ -370,13 +370,16 @@ class SessionLockWatcher:
         import socket
 
         self._stopping = True
-        for connection in self._connections:
+        for connection in self._connections:  # wakes each listener, which then ends
             with quietly(log, "shutting a lock watch's socket"):
                 connection.sock.shutdown(socket.SHUT_RDWR)
-            with quietly(log, "closing a lock watch's connection"):
-                connection.close()
         for thread in self._threads:
             thread.join(2)
+        for connection in self._connections:  # after the join: closed while its listener
+            # waited in select(), the listener was never woken (stop took 2 s a bus, and
+            # left the thread blocked for good)
+            with quietly(log, "closing a lock watch's connection"):
+                connection.close()
         self._connections.clear()
         self._threads.clear()
 
