@@ -497,3 +497,16 @@ def test_the_extension_is_copied_where_a_folder_chooser_sees_it_and_status_knows
     capsys.readouterr()
     main(["browser", "status"])
     assert f"extension copy: current ({tmp_path / 'ff'})" in capsys.readouterr().out
+
+
+def test_a_code_for_the_popups_copy_carries_the_apps_clipboard_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traycodes.browser.host import answer
+
+    config = tmp_path / "settings.toml"
+    config.write_text("clipboard_seconds = 7\n")
+    monkeypatch.setenv("TRAYCODES_CONFIG", str(config))
+    one = {"type": "code", "url": "https://github.com/", "id": "0" * 32}
+    assert answer(one, lambda *_, **__: {"ok": True, "code": "1"})["clear_after"] == 7
+    assert answer(one, lambda *_, **__: {"ok": False}) == {"ok": False}  # no code: no time

@@ -19,7 +19,16 @@ from tests.paths import SOURCE
 from traycodes.browser import EXTENSION_ID, GECKO_ID, install
 
 SHIPPED = install.SHIPPED
-FILES = {"manifest.json", "background.js", "fill.js", "otpfield.js", "popup.html", "popup.js"}
+FILES = {
+    "manifest.json",
+    "background.js",
+    "fill.js",
+    "otpfield.js",
+    "popup.html",
+    "popup.js",
+    "clipboard.html",
+    "clipboard.js",
+}
 
 
 def tool(name: str) -> str:
@@ -55,12 +64,16 @@ def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
     assert found["manifest_version"] == 3
     assert sorted(found["permissions"]) == [
         "activeTab",
+        "clipboardRead",  # the popup's Copy is cleared only while the clipboard holds it
+        "clipboardWrite",
         "contextMenus",
         "nativeMessaging",
+        "offscreen",  # where Chromium clears the clipboard (its worker has none)
         "scripting",
     ]  # type: ignore[arg-type]
     assert "host_permissions" not in found and "content_scripts" not in found
-    assert "optional_host_permissions" not in found
+    # asked for at a press, one site at a time: a code step in another origin's frame
+    assert found["optional_host_permissions"] == ["https://*/*"]
     command = found["commands"]["fill-code"]  # type: ignore[index]
     assert command["suggested_key"]["default"] == "Alt+Shift+O"
 
@@ -70,7 +83,8 @@ def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     folder = install.extension_folder(firefox=True)
     firefox = json.loads((folder / "manifest.json").read_text())
     assert firefox["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
-    assert firefox["background"] == {"scripts": ["background.js"]} and "key" not in firefox
+    assert firefox["background"] == {"scripts": ["clipboard.js", "background.js"]}
+    assert "key" not in firefox and "offscreen" not in firefox["permissions"]
     assert {path.name for path in folder.iterdir()} >= FILES
     assert folder.is_relative_to(tmp_path)
 

@@ -16,7 +16,8 @@ requests, each reply carrying its request's ``rid``.
 Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site, labels
 first (a code only where one account matches; ``"every": "1"``, the extension's own popup:
 every code); ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
-its counter saved first); ``{"type": "hello", "shortcut": KEYS}`` -> noted
+its counter saved first) and ``clear_after``, the app's clipboard time (the popup's Copy);
+``{"type": "hello", "shortcut": KEYS}`` -> noted
 (browser/seen.py), so that the global hotkey hands this browser's windows to the
 extension. The page's address comes from the browser (the tab's URL as the extension
 sees it), never from the page. With the tray app running the host asks it over
@@ -135,9 +136,15 @@ def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> d
         return {"ok": True}
     command = "browser-codes" if request["type"] == "codes" else "browser-code"
     try:
-        return ask_app(command, **{k: v for k, v in request.items() if k != "type"})
+        reply = ask_app(command, **{k: v for k, v in request.items() if k != "type"})
     except (ipc.NotRunning, OSError):
-        return from_vault(request)
+        reply = from_vault(request)
+    if request["type"] == "code" and reply.get("ok"):
+        from ..settings import load_settings
+
+        # the popup's Copy clears the clipboard after the app's time (0: never)
+        reply = {**reply, "clear_after": load_settings().clipboard_seconds}
+    return reply
 
 
 def from_vault(request: dict[str, str]) -> dict[str, Any]:

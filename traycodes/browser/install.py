@@ -254,7 +254,9 @@ def firefox_manifest() -> str:
     no Chromium key."""
     found = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
     found.pop("key", None)
-    found["background"] = {"scripts": ["background.js"]}
+    found["background"] = {"scripts": ["clipboard.js", "background.js"]}
+    # no offscreen documents in Firefox: its background page clears the clipboard itself
+    found["permissions"] = [p for p in found["permissions"] if p != "offscreen"]
     found["browser_specific_settings"] = {
         "gecko": {
             "id": GECKO_ID,

@@ -190,13 +190,132 @@ async function fillFrame(tabId, frameId, url, explicit = false) {
         : `cannot fill this page (${error.message})`);
       return;
     }
-    const answer = await ask({ type: "codes", url });
-    await deliver(tabId, frameId, { type: "traycodes-fill", answer, explicit, url });
+    const frame = explicit ? frameId : await codeFrame(tabId, frameId, url);
+    if (frame === null) {
+      const hosts = askingFrames.get(tabId).origins.map((origin) => new URL(origin).host).join(", ");
+      const error = `the code field is in a frame of ${hosts}: press the shortcut again to let ` +
+        "traycodes fill there (your browser asks you once)";
+      await deliver(tabId, frameId, { type: "traycodes-fill", answer: { ok: false, error }, url });
+    } else if (frame !== frameId) {
+      await pressFrame(tabId, frame, url);
+    } else {
+      const answer = await ask({ type: "codes", url });
+      await deliver(tabId, frameId, { type: "traycodes-fill", answer, explicit, url });
+    }
   } catch (error) {
     await say(tabId, `the fill failed: ${String((error && error.message) || error)}`);
     return;
   }
   hello().catch((error) => trace("hello:", String(error))); // the shortcut may have changed
+}
+
+// The shortcut's frame: the code step may be in a frame of another origin (Apple's sign-in
+// runs in an idmsa.apple.com frame inside appleid.apple.com). Each frame the browser lets
+// us reach says whether it has a code field and the keyboard: the frame with both, else
+// `top` if it has a code field, else the first frame that has one, else `top`. activeTab
+// reaches the page's own origin only: with no code field there, the user is asked (once
+// per site, by the browser) to let the extension into the page's https frames of other
+// origins; which account a frame gets is still decided by its own address. null: the
+// user is to be asked (askingFrames), on the next press.
+async function codeFrame(tabId, top, url) {
+  const found = await probe(tabId);
+  if (!found.some((frame) => frame.result && frame.result.field)) {
+    const origins = await framesElsewhere(tabId, top);
+    if (origins.length) {
+      askingFrames.set(tabId, { url, origins });
+      return null;
+    }
+  }
+  const fields = found.filter((frame) => frame.result && frame.result.field);
+  const chosen = fields.find((frame) => frame.result.focus) ||
+    fields.find((frame) => frame.frameId === top) || fields[0];
+  return chosen ? chosen.frameId : top;
+}
+
+async function probe(tabId) {
+  try {
+    const target = { tabId, allFrames: true };
+    await api.scripting.executeScript({ target, files: ["otpfield.js", "fill.js"] });
+    return await api.scripting.executeScript({ target, func: () => globalThis.traycodesProbe() });
+  } catch (error) {
+    trace("the frames were not searched:", String((error && error.message) || error));
+    return [];
+  }
+}
+
+// The https origins of the page's visible frames that the extension may not enter yet and
+// that traycodes has an account for (the page names them: they only say which permission
+// to ask for, never which account a frame gets).
+async function framesElsewhere(tabId, top) {
+  let origins = [];
+  try {
+    const [found] = await api.scripting.executeScript({
+      target: { tabId, frameIds: [top] },
+      func: () => Array.from(document.querySelectorAll("iframe, frame"))
+        .filter((frame) => frame.getClientRects().length > 0)
+        .map((frame) => { try { return new URL(frame.src).origin; } catch { return ""; } })
+        .filter((origin) => origin.startsWith("https://") && origin !== location.origin),
+    });
+    origins = [...new Set((found && found.result) || [])];
+  } catch (error) {
+    trace("the page's frames were not listed:", String((error && error.message) || error));
+  }
+  const missing = [];
+  for (const origin of origins) {
+    if (await api.permissions.contains({ origins: [`${origin}/*`] })) continue;
+    const answer = await ask({ type: "codes", url: `${origin}/` });
+    if (answer.ok && answer.accounts.length > 0) missing.push(origin);
+  }
+  return missing;
+}
+
+// Tabs whose last press found the code step in frames the extension may not enter yet:
+// tab id -> {url, origins}. The next press there asks the browser's own question, while
+// the press is still a user gesture (the browser asks nothing after an await).
+const askingFrames = new Map();
+
+function askForFrames(tab) {
+  const waiting = askingFrames.get(tab.id);
+  askingFrames.delete(tab.id);
+  if (!waiting || waiting.url !== tab.url) return false;
+  api.permissions.request({ origins: waiting.origins.map((origin) => `${origin}/*`) })
+    .catch((error) => trace("the frames' permission was not asked:", String(error)))
+    .then(() => fillFrame(tab.id, 0, tab.url));
+  return true;
+}
+
+// Presses waiting for their frame's request (frame-codes): "tab:frame" -> when pressed.
+const pressed = new Map();
+
+// The shortcut's press handed to a frame other than the page: the frame asks for its own
+// site's accounts (frame-codes), so the browser names its address, not the page's.
+async function pressFrame(tabId, frameId, url) {
+  pressed.set(`${tabId}:${frameId}`, Date.now());
+  await api.tabs.sendMessage(tabId, { type: "traycodes-press", top: new URL(url).host }, { frameId });
+}
+
+// The popup's Copy: the code is cleared from the clipboard after `seconds` if the clipboard
+// still holds it (never what the user copied since), as the app does. The popup closes at
+// once: Chromium's worker has no clipboard, so an offscreen document (clipboard.html)
+// waits and clears; Firefox's background is a page and does it itself.
+async function clearLater(code, seconds) {
+  if (!code || !(seconds > 0)) return;
+  if (!api.offscreen) {
+    setTimeout(() => globalThis.traycodesClipboard.clearIfHolding(code), seconds * 1000);
+    return;
+  }
+  try {
+    if (!(await api.offscreen.hasDocument())) {
+      await api.offscreen.createDocument({
+        url: "clipboard.html",
+        reasons: ["CLIPBOARD"],
+        justification: "clear a copied two-factor code from the clipboard after the app's time",
+      });
+    }
+    await api.runtime.sendMessage({ type: "clipboard-clear-later", code, seconds });
+  } catch (error) {
+    trace("the clipboard will not be cleared:", String((error && error.message) || error));
+  }
 }
 
 // Tell traycodes this browser has the extension, and its shortcut: the global hotkey then
@@ -226,6 +345,7 @@ api.runtime.onInstalled.addListener(() => {
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command !== "fill-code") return;
+  if (tab && tab.id !== undefined && tab.url && askForFrames(tab)) return;
   if (tab && tab.id !== undefined && tab.url) {
     fillFrame(tab.id, 0, tab.url);
   } else {
@@ -260,6 +380,18 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
     ask({ type: "code", url: sender.url || sender.tab.url, id: String(message.id) }).then(reply);
     return true;
   }
+  if (message.type === "frame-codes" && sender.tab && sender.url) {
+    // a frame the shortcut chose (pressFrame) asks once, by the address the browser gives
+    const key = `${sender.tab.id}:${sender.frameId}`;
+    const when = pressed.get(key);
+    pressed.delete(key);
+    if (when === undefined || Date.now() - when > 20000) {
+      reply({ ok: false, error: "press the shortcut again" });
+      return false;
+    }
+    ask({ type: "codes", url: sender.url }).then(reply);
+    return true;
+  }
   if (message.type === "popup-accounts" && !sender.tab) {
     api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
       if (!tab || !tab.url) return reply({ ok: false, error: "no page in front" });
@@ -282,6 +414,10 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
       reply(answer);
     });
     return true;
+  }
+  if (message.type === "popup-copied" && !sender.tab) {
+    clearLater(String(message.code || ""), Number(message.seconds) || 0);
+    return false;
   }
   if (message.type === "popup-code" && !sender.tab) {
     api.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {

@@ -10,6 +10,7 @@
   let lastFocused = null;
   let explicit = false; // the context menu: the user chose the field
   let host = "";
+  let inside = ""; // a frame pressed from the page around it: that page's host, for the note
 
   function visible(element) {
     const style = getComputedStyle(element);
@@ -59,7 +60,19 @@
       target.indexes.forEach((index, n) => setValue(inputs[index], code[n] || ""));
     }
     if (explicit) note(`filled the code for ${host} into the field you chose`);
+    else if (inside) note(`filled the code for ${location.host} (a frame inside ${inside})`);
     return true;
+  }
+
+  // What the shortcut's frame search asks each frame (background.js codeFrame): whether
+  // this document has a code field, and whether one of its inputs has the keyboard.
+  function probe() {
+    const inputs = Array.from(document.querySelectorAll("input"));
+    const focused = inputs.indexOf(document.activeElement);
+    return {
+      field: otp.chooseTarget(inputs.map(describe), focused, false) !== null,
+      focus: focused >= 0 && document.hasFocus(),
+    };
   }
 
   // A note or a chooser in a shadow root of its own, so the page's styles cannot reach it.
@@ -146,6 +159,18 @@
   if (document.activeElement instanceof HTMLInputElement) lastFocused = document.activeElement;
 
   api.runtime.onMessage.addListener((message) => {
+    if (message && message.type === "traycodes-press") {
+      // the shortcut chose this frame: its accounts are asked for by this frame's own
+      // address, which the browser gives the background with the request (never the
+      // page around it, never anything the page says)
+      explicit = false;
+      inside = message.top !== location.host ? String(message.top || "") : "";
+      api.runtime.sendMessage({ type: "frame-codes" }).then((answer) => {
+        host = (answer && answer.site) || location.host;
+        handle(answer);
+      }, () => note("no answer from traycodes: press the shortcut again"));
+      return;
+    }
     if (message && message.type === "traycodes-fill") {
       if (!sameOrigin(message.url)) {
         // the frame moved to another site between the press and the answer: its code
@@ -154,6 +179,7 @@
         return;
       }
       explicit = message.explicit === true;
+      inside = "";
       host = (message.answer && message.answer.site) || message.host || "";
       if (message.fillCode) {
         if (!fill(message.fillCode)) note("no code field found on this page");
@@ -163,4 +189,5 @@
     }
   });
   globalThis.traycodesFill = true;
+  globalThis.traycodesProbe = probe;
 })();

@@ -38,13 +38,16 @@ function show(answer) {
       const reply = await api.runtime.sendMessage({ type: "popup-code", id: account.id });
       if (reply && reply.ok) {
         await navigator.clipboard.writeText(reply.code);
-        note.textContent = "Copied.";
+        // cleared like the app clears it: after its time, if the clipboard still holds it
+        api.runtime.sendMessage({ type: "popup-copied", code: reply.code, seconds: reply.clear_after });
+        note.textContent = reply.clear_after > 0 ? `Copied (cleared in ${reply.clear_after} s).` : "Copied.";
       } else {
         note.textContent = (reply && reply.error) || "could not copy";
       }
     });
     row.append(label, code, fill, copy);
     list.appendChild(row);
+    if (list.children.length === 1) copy.focus(); // Enter copies the first account's code
   }
 }
 
