@@ -15,6 +15,10 @@ def cmd_browser(args: argparse.Namespace) -> int:
     from ..browser import install
     from .common import say, vault_path
 
+    if args.revoke and args.action != "status":
+        from ..errors import TrayCodesError
+
+        raise TrayCodesError("--revoke SITE goes with 'traycodes browser status'")
     if args.action == "path":
         if args.copy_to is None:
             print(install.extension_folder(firefox=args.firefox))
@@ -72,6 +76,16 @@ def cmd_browser(args: argparse.Namespace) -> int:
         for line in install.remove() or ["nothing to remove"]:
             say(line)
         return 0
+    from ..browser import autofill
+
+    for site in args.revoke or ():
+        gone = autofill.revoke(site)
+        if not gone:
+            from ..errors import TrayCodesError
+
+            raise TrayCodesError(f"{site} is not filled on its own: nothing to revoke")
+        for taken in gone:
+            say(f"{taken}: no longer filled on its own (the extension gives its access back)")
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
         print(f"{browser}: {found} ({install.manifest_path(browser)})")
@@ -83,6 +97,9 @@ def cmd_browser(args: argparse.Namespace) -> int:
             "gone": "",
         }.get(state, "")
         print(f"extension copy: {state} ({copy}){hint}")
+    for site, entry in sorted(autofill.sites().items()):
+        then = ", then submits the form" if entry["submit"] else ""
+        print(f"filled on its own: {site}{then} (--revoke {site.partition('://')[2]})")
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
@@ -107,7 +124,8 @@ def add_commands(commands: Any) -> None:
         "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
         "may start it); off: remove it; status: say where it is installed (exit 1: "
         "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
-        "(and Firefox's source archive) into --out DIR.",
+        "(and Firefox's source archive) into --out DIR. status also lists the sites the "
+        "extension fills on its own (allowed in its popup); --revoke SITE takes one back.",
     )
     browser.add_argument("action", choices=["path", "on", "off", "status", "pack"])
     browser.add_argument(
@@ -130,6 +148,12 @@ def add_commands(commands: Any) -> None:
         metavar="DIR",
         help="path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
         "folder the browser's folder chooser shows, and print it",
+    )
+    browser.add_argument(
+        "--revoke",
+        action="append",
+        metavar="SITE",
+        help="status: stop filling SITE on its own (github.com, or https://github.com)",
     )
     browser.add_argument(
         "--all", action="store_true", help="on: every browser, whether it is found or not"
