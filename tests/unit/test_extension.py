@@ -19,7 +19,8 @@ from tests.paths import SOURCE
 from traycodes.browser import EXTENSION_ID, GECKO_ID, install
 
 SHIPPED = install.SHIPPED
-FILES = {"manifest.json", "background.js", "fill.js", "otpfield.js", "popup.html", "popup.js"}
+FILES = {"manifest.json", "background.js", "fill.js", "otpfield.js", "popup.html", "popup.js",
+         "popup-sites.js", "autofill.js"}  # fmt: skip
 
 
 def tool(name: str) -> str:
@@ -51,18 +52,22 @@ def test_the_key_gives_the_id_the_host_allows() -> None:
 
 
 def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
+    """No site at install: a site is read only after a press (activeTab) or once the user
+    allows that one site in the popup (an optional host permission, asked for then)."""
     found = manifest()
     assert found["manifest_version"] == 3
     assert sorted(found["permissions"]) == [
         "activeTab",
         "contextMenus",
         "nativeMessaging",
+        "notifications",  # a note where the page cannot show one
         "scripting",
     ]  # type: ignore[arg-type]
     assert "host_permissions" not in found and "content_scripts" not in found
-    assert "optional_host_permissions" not in found
-    command = found["commands"]["fill-code"]  # type: ignore[index]
-    assert command["suggested_key"]["default"] == "Alt+Shift+O"
+    assert found["optional_host_permissions"] == ["https://*/*", "http://*/*"]
+    commands = found["commands"]
+    assert commands["fill-code"]["suggested_key"]["default"] == "Alt+Shift+O"  # type: ignore[index]
+    assert commands["_execute_action"]["suggested_key"]["default"] == "Alt+Shift+Y"  # type: ignore[index]
 
 
 def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
