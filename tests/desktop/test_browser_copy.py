@@ -50,7 +50,7 @@ def setup(desktop: DesktopSession, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def copy_from_the_popup(setup: Setup) -> str:
-    """Open the popup with its shortcut (Alt+Shift+K) and press Enter on the first
+    """Open the popup with its shortcut (Alt+Shift+Y) and press Enter on the first
     account's Copy (which has focus once the accounts are shown) until the clipboard holds
     a code; that code."""
     app, browser = setup.app, setup.browser
@@ -58,7 +58,7 @@ def copy_from_the_popup(setup: Setup) -> str:
     assert window is not None
     for _ in range(5):  # a browser just started registers the shortcut a moment later
         subprocess.run(["xdotool", "windowactivate", "--sync", window], env=app.env, check=False)
-        app.run("xdotool", "key", "--clearmodifiers", "alt+shift+k")
+        app.run("xdotool", "key", "--clearmodifiers", "alt+shift+y")
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             app.run("xdotool", "key", "Return")

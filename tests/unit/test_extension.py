@@ -26,6 +26,8 @@ FILES = {
     "otpfield.js",
     "popup.html",
     "popup.js",
+    "popup-sites.js",
+    "autofill.js",
     "clipboard.html",
     "clipboard.js",
 }
@@ -60,6 +62,8 @@ def test_the_key_gives_the_id_the_host_allows() -> None:
 
 
 def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
+    """No site at install: a site is read only after a press (activeTab) or once the user
+    allows that one site in the popup (an optional host permission, asked for then)."""
     found = manifest()
     assert found["manifest_version"] == 3
     assert sorted(found["permissions"]) == [
@@ -68,14 +72,17 @@ def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
         "clipboardWrite",
         "contextMenus",
         "nativeMessaging",
+        "notifications",  # a note where the page cannot show one
         "offscreen",  # where Chromium clears the clipboard (its worker has none)
         "scripting",
     ]  # type: ignore[arg-type]
     assert "host_permissions" not in found and "content_scripts" not in found
-    # asked for at a press, one site at a time: a code step in another origin's frame
-    assert found["optional_host_permissions"] == ["https://*/*"]
-    command = found["commands"]["fill-code"]  # type: ignore[index]
-    assert command["suggested_key"]["default"] == "Alt+Shift+O"
+    # asked for at a moment, one site at a time: a code step in another origin's frame, a
+    # site filled on its own
+    assert found["optional_host_permissions"] == ["https://*/*", "http://*/*"]
+    commands = found["commands"]
+    assert commands["fill-code"]["suggested_key"]["default"] == "Alt+Shift+O"  # type: ignore[index]
+    assert commands["_execute_action"]["suggested_key"]["default"] == "Alt+Shift+Y"  # type: ignore[index]
 
 
 def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

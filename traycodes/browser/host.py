@@ -15,15 +15,17 @@ requests, each reply carrying its request's ``rid``.
 
 Requests: ``{"type": "codes", "url": PAGE}`` -> the accounts of the page's site, labels
 first (a code only where one account matches; ``"every": "1"``, the extension's own popup:
-every code); ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh code of one of them (HOTP:
-its counter saved first) and ``clear_after``, the app's clipboard time (the popup's Copy);
-``{"type": "hello", "shortcut": KEYS}`` -> noted
+every code; ``"auto": true``, the page's code field appeared: only on a site the user
+allows, see browser/autofill.py); ``{"type": "code", "url": PAGE, "id": ID}`` -> a fresh
+code of one of them (HOTP: its counter saved first) and ``clear_after``, the app's
+clipboard time (the popup's Copy); ``{"type": "hello", "shortcut": KEYS}`` -> noted
 (browser/seen.py), so that the global hotkey hands this browser's windows to the
-extension. The page's address comes from the browser (the tab's URL as the extension
-sees it), never from the page. With the tray app running the host asks it over
-IPC; otherwise it opens the vault through the keyring slot, and if only a password would
-open it, answers "traycodes is locked" (and a running app, if any, shows its unlock
-window).
+extension; ``{"type": "sites"}``, ``{"type": "allow", "site": SITE, "submit": BOOL}``,
+``{"type": "revoke", "site": SITE}``: the sites filled on their own. The page's address
+comes from the browser (the tab's URL as the extension sees it), never from the page.
+With the tray app running the host asks it over IPC; otherwise it opens the vault through
+the keyring slot, and if only a password would open it, answers "traycodes is locked"
+(and a running app, if any, shows its unlock window).
 """
 
 from __future__ import annotations
@@ -107,6 +109,18 @@ def checked(message: dict[str, Any]) -> dict[str, str]:
         if not isinstance(shortcut, str) or len(shortcut) > 40:
             raise BadMessage("the hello names no shortcut")
         return {"type": "hello", "shortcut": shortcut}
+    if kind == "sites":
+        return {"type": "sites"}
+    if kind in ("allow", "revoke"):
+        from .autofill import SITE
+
+        site = message.get("site")
+        if not isinstance(site, str) or not SITE.fullmatch(site):
+            raise BadMessage("the request names no site (scheme://host)")
+        fields = {"type": str(kind), "site": site}
+        if kind == "allow":
+            fields["submit"] = "1" if message.get("submit") is True else ""
+        return fields
     if kind not in ("codes", "code"):
         raise BadMessage(f"unknown request type {kind!r}")
     if not isinstance(url, str) or not url or len(url) > MAX_URL:
@@ -117,6 +131,8 @@ def checked(message: dict[str, Any]) -> dict[str, str]:
     fields = {"type": str(kind), "url": url}
     if kind == "codes" and message.get("every") is True:
         fields["every"] = "1"
+    elif kind == "codes" and message.get("auto") is True:
+        fields["auto"] = "1"  # the page's code field appeared: filled only on a site allowed
     if kind == "code":
         record_id = message.get("id")
         if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
@@ -134,6 +150,8 @@ def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> d
 
         seen.note(seen.browser_process(), request["shortcut"])
         return {"ok": True}
+    if request["type"] in ("sites", "allow", "revoke") or request.get("auto"):
+        return autofill_answer(request, ask_app)
     command = "browser-codes" if request["type"] == "codes" else "browser-code"
     try:
         reply = ask_app(command, **{k: v for k, v in request.items() if k != "type"})
@@ -145,6 +163,31 @@ def answer(request: dict[str, str], ask_app: Callable[..., dict[str, Any]]) -> d
         # the popup's Copy clears the clipboard after the app's time (0: never)
         reply = {**reply, "clear_after": load_settings().clipboard_seconds}
     return reply
+
+
+def autofill_answer(
+    request: dict[str, str], ask_app: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    """The sites filled on their own: listed, allowed, revoked; and the codes for a page
+    whose code field appeared, only where its site is allowed (``off``: it is not, and the
+    extension gives the browser's permission for it back), with whether to submit."""
+    from . import autofill
+
+    if request["type"] == "sites":
+        found = autofill.sites()
+        return {"ok": True, "sites": [{"site": s, **e} for s, e in sorted(found.items())]}
+    if request["type"] == "allow":
+        autofill.allow(request["site"], submit=request["submit"] == "1")
+        return {"ok": True}
+    if request["type"] == "revoke":
+        autofill.revoke(request["site"])
+        return {"ok": True}
+    entry = autofill.entry_for(request["url"])
+    if entry is None:
+        site = autofill.site_of_url(request["url"]) or "this page"
+        return {"ok": False, "off": True, "error": f"traycodes does not fill {site} on its own"}
+    reply = answer({k: v for k, v in request.items() if k != "auto"}, ask_app)
+    return {**reply, "submit": entry["submit"]}
 
 
 def from_vault(request: dict[str, str]) -> dict[str, Any]:

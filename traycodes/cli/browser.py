@@ -17,6 +17,10 @@ def cmd_browser(args: argparse.Namespace) -> int:
     from ..browser import install
     from .common import say, vault_path
 
+    if args.revoke and args.action != "status":
+        from ..errors import TrayCodesError
+
+        raise TrayCodesError(_("--revoke SITE goes with 'traycodes browser status'"))
     if args.action == "path":
         if args.copy_to is None:
             print(install.extension_folder(firefox=args.firefox))
@@ -81,6 +85,22 @@ def cmd_browser(args: argparse.Namespace) -> int:
         for line in install.remove() or [_("nothing to remove")]:
             say(line)
         return 0
+    from ..browser import autofill
+
+    for site in args.revoke or ():
+        gone = autofill.revoke(site)
+        if not gone:
+            from ..errors import TrayCodesError
+
+            raise TrayCodesError(
+                _("{site} is not filled on its own: nothing to revoke").format(site=site)
+            )
+        for taken in gone:
+            say(
+                _(
+                    "{site}: no longer filled on its own (the extension gives its access back)"
+                ).format(site=taken)
+            )
     states = {browser: install.state(browser) for browser in install.BROWSERS}
     for browser, found in states.items():
         said = {"on": _("on"), "off": _("off"), "other": _("other")}.get(found, found)
@@ -97,6 +117,13 @@ def cmd_browser(args: argparse.Namespace) -> int:
                 "then reload the extension"
             ).format(folder=copy)
         print(said)
+    for site, entry in sorted(autofill.sites().items()):
+        filled = (
+            _("filled on its own: {site}, then submits the form (--revoke {short})")
+            if entry["submit"]
+            else _("filled on its own: {site} (--revoke {short})")
+        )
+        print(filled.format(site=site, short=site.partition("://")[2]))
     return 0 if any(found == "on" for found in states.values()) else 1
 
 
@@ -122,7 +149,8 @@ def add_commands(commands: Any) -> None:
             "here among Chromium, Chrome, Brave, Edge, Vivaldi and Firefox (only our extension "
             "may start it); off: remove it; status: say where it is installed (exit 1: "
             "nowhere); pack: write the zips the Chrome Web Store and Firefox Add-ons take "
-            "(and Firefox's source archive) into --out DIR."
+            "(and Firefox's source archive) into --out DIR. status also lists the sites the "
+            "extension fills on its own (allowed in its popup); --revoke SITE takes one back."
         ),
     )
     browser.add_argument("action", choices=["path", "on", "off", "status", "pack"])
@@ -150,6 +178,12 @@ def add_commands(commands: Any) -> None:
             "path: copy the extension to DIR (default ~/traycodes-browser-extension), a "
             "folder the browser's folder chooser shows, and print it"
         ),
+    )
+    browser.add_argument(
+        "--revoke",
+        action="append",
+        metavar="SITE",
+        help=N_("status: stop filling SITE on its own (github.com, or https://github.com)"),
     )
     browser.add_argument(
         "--all", action="store_true", help=N_("on: every browser, whether it is found or not")

@@ -92,8 +92,10 @@ function trace(...parts) {
   console.warn("traycodes:", ...parts); // the service worker's console (chrome://extensions)
 }
 
-// A note where the page cannot show one (a page extensions may not touch, a frame that
-// stayed unreachable): the toolbar button turns red with "!" and says why on hover.
+// A note where the page cannot show one (a page extensions may not touch, a page that
+// arrived after the press took the access away): the toolbar button turns red with "!" and
+// says why on hover, and a desktop notification says it too (an unpinned button shows no
+// badge): a press is never answered by silence.
 async function say(tabId, text) {
   trace(text);
   try {
@@ -102,6 +104,16 @@ async function say(tabId, text) {
     await api.action.setTitle({ tabId, title: `traycodes: ${text}` });
   } catch (error) {
     trace("cannot show the note:", String(error));
+  }
+  try {
+    await api.notifications.create(`traycodes-note-${tabId}`, {
+      type: "basic",
+      iconUrl: api.runtime.getURL("icon-48.png"),
+      title: "traycodes",
+      message: text,
+    });
+  } catch (error) {
+    trace("cannot show the notification:", String(error));
   }
 }
 
@@ -117,6 +129,20 @@ async function unsay(tabId) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // What waiting does not cure: the browser's own pages, the web store, an error page
 const NEVER = /chrome:\/\/|gallery|cannot be scripted|error page/i;
+
+const DENIED = /must request permission|cannot access/i;
+
+// Whether the tab's navigation is over and its page is at `origin`, or is a page this
+// extension may not even read the address of (no access to that site, none from a press).
+async function arrived(tabId, origin) {
+  try {
+    const tab = await api.tabs.get(tabId);
+    if (tab.status !== "complete" || tab.pendingUrl) return false;
+    return !tab.url || new URL(tab.url).origin === origin;
+  } catch {
+    return false;
+  }
+}
 
 async function inject(tabId, frameId) {
   await api.scripting.executeScript({
@@ -153,6 +179,9 @@ async function reach(tabId, frameId, url) {
     } catch (error) {
       why = String((error && error.message) || error);
       if (NEVER.test(why)) throw new Error(why);
+      if (frameId === 0 && DENIED.test(why) && (await arrived(tabId, wanted))) {
+        throw new Error(why); // the page is there and no access came with it: waiting won't help
+      }
     }
     if (Date.now() > until) throw new Error(why);
     trace(`the page is not ready (${why}): trying again`);
@@ -184,9 +213,12 @@ async function fillFrame(tabId, frameId, url, explicit = false) {
     } catch (error) {
       // a press before the page's navigation committed: the browser granted access to the
       // tab's previous document, not to the page that then arrived
-      const early = /must request permission|cannot access/i.test(error.message);
+      // (unless the user allowed this site: then its pages are reachable when they arrive)
+      const early = DENIED.test(error.message);
       await say(tabId, early
-        ? "the page was still opening when the shortcut was pressed: press it again"
+        ? `the page was still opening when the shortcut was pressed: press it again, or ` +
+          `let traycodes fill ${siteOf(url) || "this site"} on its own (its list, Alt+Shift+Y) ` +
+          "to fill at the first press"
         : `cannot fill this page (${error.message})`);
       return;
     }
@@ -332,10 +364,14 @@ async function hello() {
   await ask({ type: "hello", shortcut });
 }
 
-api.runtime.onStartup.addListener(hello);
+api.runtime.onStartup.addListener(() => {
+  hello();
+  syncAutofill();
+});
 
 api.runtime.onInstalled.addListener(() => {
   hello();
+  syncAutofill();
   api.contextMenus.create({
     id: "fill-code",
     title: "Fill the code here (traycodes)",
@@ -345,25 +381,54 @@ api.runtime.onInstalled.addListener(() => {
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command !== "fill-code") return;
+  // before any wait: the browser asks for a permission only within the press itself
   if (tab && tab.id !== undefined && tab.url && askForFrames(tab)) return;
-  if (tab && tab.id !== undefined && tab.url) {
-    fillFrame(tab.id, 0, tab.url);
-  } else {
-    pressedWithoutTab(tab); // the tab's address not given (yet): ask for it
-  }
+  pressed(tab).catch((error) => trace("the shortcut:", String(error)));
 });
 
-// The shortcut came without the tab or its address (a tab still opening): the active
-// tab, asked for; still none: a note on the toolbar button.
-async function pressedWithoutTab(tab) {
-  const [active] = await api.tabs.query({ active: true, currentWindow: true });
-  const found = active || tab;
-  if (found && found.id !== undefined && found.url) {
-    fillFrame(found.id, 0, found.url);
-  } else if (found && found.id !== undefined) {
-    say(found.id, "this tab has no address the extension may read yet: press the shortcut again");
-  } else {
+// The shortcut: the tab it came with (else the active tab, asked for). A tab still opening
+// its page shows its first, empty document: its address is the one it is navigating to,
+// which the extension may read on a site the user allowed (and then fills it as the page
+// arrives); elsewhere the press is answered with a note to press again, never silence.
+async function pressed(tab) {
+  let found = tab;
+  if (!found || found.id === undefined || !(found.url || found.pendingUrl)) {
+    const [active] = await api.tabs.query({ active: true, currentWindow: true });
+    found = active || found;
+  }
+  if (!found || found.id === undefined) {
     trace("the shortcut was pressed with no tab in front");
+    return;
+  }
+  let url = found.pendingUrl || found.url || "";
+  if (!/^https?:/i.test(url) && found.status === "loading") {
+    // the tab's page not there yet: wait for its address (readable on a site allowed)
+    url = (await arrival(found.id)) || url;
+  }
+  if (/^https?:/i.test(url) || (url && found.status !== "loading")) {
+    await fillFrame(found.id, 0, url);
+  } else {
+    await say(found.id, "the page was still opening when the shortcut was pressed: press it " +
+      "again, or let traycodes fill the site on its own (its list, Alt+Shift+Y) to fill at " +
+      "the first press");
+  }
+}
+
+// The web address a tab still opening arrives at, once the extension may read it (up to
+// five seconds); null when it stays unreadable (a site not allowed) or is no web page.
+async function arrival(tabId) {
+  const until = Date.now() + 5000;
+  for (;;) {
+    let tab;
+    try {
+      tab = await api.tabs.get(tabId);
+    } catch {
+      return null; // the tab closed
+    }
+    const url = tab.pendingUrl || tab.url || "";
+    if (/^https?:/i.test(url)) return url;
+    if (tab.status === "complete" || Date.now() > until) return null;
+    await sleep(50);
   }
 }
 
@@ -375,6 +440,15 @@ api.contextMenus.onClicked.addListener((info, tab) => {
 
 api.runtime.onMessage.addListener((message, sender, reply) => {
   if (!message || typeof message.type !== "string") return false;
+  if (message.type === "auto-fill" && sender.tab && sender.frameId === 0 && sender.url) {
+    autoFill(sender.tab.id, sender.url).catch((error) => trace("auto-fill:", String(error)));
+    return false;
+  }
+  if (message.type.startsWith("popup-site") || message.type === "popup-want") {
+    if (sender.tab) return false; // the extension's own popup only, never a page
+    autofillMessage(message).then(reply, (error) => reply({ ok: false, error: String(error) }));
+    return true;
+  }
   if (message.type === "code" && sender.tab) {
     // the in-page chooser: a fresh code for the account picked, for this frame's site only
     ask({ type: "code", url: sender.url || sender.tab.url, id: String(message.id) }).then(reply);
@@ -427,3 +501,115 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
   }
   return false;
 });
+
+// -- Filled on its own: the sites the user allows in the popup (an optional host permission
+// of that one site, asked for then, never at install). There autofill.js runs on each page
+// (the top frame only) and asks once its code field appears; the host answers only for a
+// site on its list (`traycodes browser status --revoke SITE` takes one off: the browser's
+// permission is then given back here). Several accounts: the chooser, never a guess.
+
+const AUTO = "traycodes-autofill";
+const SITE_PATTERN = /^https?:\/\/[^/*]+\/\*$/; // one site, never "every site"
+const wanted = new Map(); // site -> submit, while the popup's permission request is open
+
+function siteOf(url) {
+  try {
+    const parsed = new URL(url);
+    return /^https?:$/.test(parsed.protocol) ? `${parsed.protocol}//${parsed.hostname}` : null;
+  } catch {
+    return null;
+  }
+}
+
+async function grantedSites() {
+  const { origins = [] } = await api.permissions.getAll();
+  return origins.filter((origin) => SITE_PATTERN.test(origin)).map((origin) => origin.slice(0, -2));
+}
+
+let syncing = Promise.resolve();
+
+// The auto-fill script registered for exactly the sites the browser lets us read.
+function syncAutofill() {
+  const sync = async () => {
+    const sites = await grantedSites();
+    const old = await api.scripting.getRegisteredContentScripts({ ids: [AUTO] });
+    if (old.length) await api.scripting.unregisterContentScripts({ ids: [AUTO] });
+    if (sites.length) {
+      await api.scripting.registerContentScripts([{
+        id: AUTO,
+        matches: sites.map((site) => `${site}/*`),
+        js: ["otpfield.js", "fill.js", "autofill.js"],
+        runAt: "document_idle",
+        allFrames: false,
+        persistAcrossSessions: true,
+      }]);
+    }
+  };
+  syncing = syncing.then(sync, sync).catch((error) => trace("auto-fill scripts:", String(error)));
+  return syncing;
+}
+
+async function autoFill(tabId, url) {
+  const site = siteOf(url);
+  if (!site || !(await api.permissions.contains({ origins: [`${site}/*`] }))) return;
+  const answer = await ask({ type: "codes", url, auto: true });
+  if (answer.off) {
+    trace(`${site} is no longer filled on its own: giving its access back`);
+    await api.permissions.remove({ origins: [`${site}/*`] });
+    return;
+  }
+  await deliver(tabId, 0, { type: "traycodes-fill", answer, explicit: false, url, auto: true });
+}
+
+api.permissions.onAdded.addListener(async ({ origins = [] }) => {
+  const added = origins.filter((origin) => SITE_PATTERN.test(origin)).map((o) => o.slice(0, -2));
+  for (const site of added) {
+    const submit = wanted.get(site) === true;
+    wanted.delete(site);
+    const reply = await ask({ type: "allow", site, submit });
+    if (!reply.ok) trace(`cannot allow ${site}:`, reply.error);
+  }
+  await syncAutofill();
+  for (const site of added) {
+    // the page already open gets the auto-fill script now, not at its next load
+    for (const tab of await api.tabs.query({ url: `${site}/*` })) {
+      api.scripting.executeScript({
+        target: { tabId: tab.id, frameIds: [0] },
+        files: ["otpfield.js", "fill.js", "autofill.js"],
+      }).catch((error) => trace("auto-fill:", String(error)));
+    }
+  }
+});
+
+api.permissions.onRemoved.addListener(async ({ origins = [] }) => {
+  for (const origin of origins.filter((o) => SITE_PATTERN.test(o))) {
+    await ask({ type: "revoke", site: origin.slice(0, -2) });
+  }
+  await syncAutofill();
+});
+
+// The popup's part: the page's site and the sites filled on their own; allow (the popup
+// asks the browser for the permission itself, within the user's click), submit, revoke.
+async function autofillMessage(message) {
+  const site = typeof message.site === "string" ? siteOf(message.site) : null;
+  if (message.type === "popup-want" && site) {
+    wanted.set(site, message.submit === true);
+    return { ok: true };
+  }
+  if (message.type === "popup-site-submit" && site) {
+    return ask({ type: "allow", site, submit: message.submit === true });
+  }
+  if (message.type === "popup-site-revoke" && site) {
+    await api.permissions.remove({ origins: [`${site}/*`] }); // onRemoved: the host's list too
+    return ask({ type: "revoke", site });
+  }
+  if (message.type !== "popup-sites") return { ok: false, error: "not a request of ours" };
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  const listed = await ask({ type: "sites" });
+  if (!listed.ok) return listed;
+  const granted = new Set(await grantedSites());
+  const sites = listed.sites.map((entry) => ({ ...entry, granted: granted.has(entry.site) }));
+  const page = tab && tab.url ? siteOf(tab.url) : null;
+  const entry = sites.find((found) => found.site === page);
+  return { ok: true, site: page, allowed: Boolean(entry && entry.granted), submit: Boolean(entry && entry.submit), sites };
+}

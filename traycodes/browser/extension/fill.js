@@ -9,6 +9,7 @@
   const otp = globalThis.traycodesOtp;
   let lastFocused = null;
   let explicit = false; // the context menu: the user chose the field
+  let submitAfter = false; // filled on its own, on a site where the user asked for this
   let host = "";
   let inside = ""; // a frame pressed from the page around it: that page's host, for the note
 
@@ -59,6 +60,7 @@
     } else {
       target.indexes.forEach((index, n) => setValue(inputs[index], code[n] || ""));
     }
+    if (submitAfter) submit(inputs[target.kind === "single" ? target.index : target.indexes[0]]);
     if (explicit) note(`filled the code for ${host} into the field you chose`);
     else if (inside) note(`filled the code for ${location.host} (a frame inside ${inside})`);
     return true;
@@ -74,6 +76,26 @@
       focus: focused >= 0 && document.hasFocus(),
     };
   }
+
+  // The filled field's form sent, as its own submit button would (the page's checks and
+  // handlers run), once the page's frameworks have taken the new value in.
+  function submit(input) {
+    submitAfter = false;
+    setTimeout(() => {
+      const form = input.form;
+      if (!form) return note(`filled the code for ${host}; no form to submit here`);
+      if (typeof form.requestSubmit === "function") form.requestSubmit();
+      else form.submit();
+    }, 50);
+  }
+
+  // For autofill.js: the input the shortcut would fill now, or null.
+  globalThis.traycodesCodeField = () => {
+    const inputs = Array.from(document.querySelectorAll("input"));
+    const target = otp.chooseTarget(inputs.map(describe), -1, false);
+    if (!target) return null;
+    return inputs[target.kind === "single" ? target.index : target.indexes[0]];
+  };
 
   // A note or a chooser in a shadow root of its own, so the page's styles cannot reach it.
   function panel() {
@@ -180,6 +202,7 @@
       }
       explicit = message.explicit === true;
       inside = "";
+      submitAfter = message.auto === true && message.answer && message.answer.submit === true;
       host = (message.answer && message.answer.site) || message.host || "";
       if (message.fillCode) {
         if (!fill(message.fillCode)) note("no code field found on this page");
