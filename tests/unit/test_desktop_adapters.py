@@ -184,7 +184,9 @@ def test_every_win32_call_has_its_types_declared() -> None:
     from traycodes.desktop import _win32
 
     api = _win32.Win32Api(load=RecordingDll)
-    declared = _win32.prototypes()
+    from traycodes.desktop._win32_api import prototypes
+
+    declared = prototypes()
     for (dll, function), (restype, argtypes) in declared.items():
         seen = getattr(api, dll).functions[function]
         assert seen.restype is restype and seen.argtypes == argtypes, function

@@ -317,12 +317,12 @@ function askForFrames(tab) {
 }
 
 // Presses waiting for their frame's request (frame-codes): "tab:frame" -> when pressed.
-const pressed = new Map();
+const framePresses = new Map();
 
 // The shortcut's press handed to a frame other than the page: the frame asks for its own
 // site's accounts (frame-codes), so the browser names its address, not the page's.
 async function pressFrame(tabId, frameId, url) {
-  pressed.set(`${tabId}:${frameId}`, Date.now());
+  framePresses.set(`${tabId}:${frameId}`, Date.now());
   await api.tabs.sendMessage(tabId, { type: "traycodes-press", top: new URL(url).host }, { frameId });
 }
 
@@ -457,8 +457,8 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
   if (message.type === "frame-codes" && sender.tab && sender.url) {
     // a frame the shortcut chose (pressFrame) asks once, by the address the browser gives
     const key = `${sender.tab.id}:${sender.frameId}`;
-    const when = pressed.get(key);
-    pressed.delete(key);
+    const when = framePresses.get(key);
+    framePresses.delete(key);
     if (when === undefined || Date.now() - when > 20000) {
       reply({ ok: false, error: "press the shortcut again" });
       return false;
