@@ -1,3 +1,3 @@
 """traycodes: a two-factor authenticator that lives in the system tray."""
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
