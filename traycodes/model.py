@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidInput
+from .i18n import _
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Algorithm(enum.StrEnum):
         try:
             return cls(name)
         except ValueError:
-            raise InvalidInput("unsupported algorithm (use SHA1, SHA256 or SHA512)") from None
+            raise InvalidInput(_("unsupported algorithm (use SHA1, SHA256 or SHA512)")) from None
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
@@ -88,7 +89,7 @@ class OtpParams:
         try:
             object.__setattr__(self, "algorithm", Algorithm(self.algorithm))
         except ValueError:
-            raise InvalidInput("unsupported algorithm (use SHA1, SHA256 or SHA512)") from None
+            raise InvalidInput(_("unsupported algorithm (use SHA1, SHA256 or SHA512)")) from None
         if self.type is OtpType.STEAM:
             _check_int("digits", self.digits, STEAM_DIGITS, STEAM_DIGITS)
         else:

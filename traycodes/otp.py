@@ -12,6 +12,7 @@ import hmac
 import math
 
 from .errors import InvalidInput
+from .i18n import _
 from .model import Algorithm, OtpParams, OtpType
 
 __all__ = [
@@ -42,7 +43,7 @@ def _hash_name(algorithm: str) -> str:
         text = algorithm if isinstance(algorithm, str) else ""
         name = _HASHES.get(text.strip().lower().replace("-", ""))
         if name is None:
-            raise InvalidInput("unsupported algorithm (use SHA1, SHA256 or SHA512)")
+            raise InvalidInput(_("unsupported algorithm (use SHA1, SHA256 or SHA512)"))
     return name
 
 
@@ -59,7 +60,7 @@ def _truncate(key: bytes, counter: int, hash_name: str) -> int:
 
 def _decimal(key: bytes, counter: int, digits: int, algorithm: str) -> str:
     if not 1 <= digits <= 10:
-        raise InvalidInput("digits must be between 1 and 10")
+        raise InvalidInput(_("digits must be between 1 and 10"))
     value = _truncate(key, counter, _hash_name(algorithm)) % _POW10[digits]
     return str(value).zfill(digits)
 
@@ -91,7 +92,7 @@ def steam(key: bytes, at: float, *, period: int = 30) -> str:
     """The 5-character Steam Guard code at Unix time ``at``."""
     value = _truncate(key, counter_at(at, period), "sha1")
     chars = []
-    for _ in range(5):
+    for _place in range(5):
         value, index = divmod(value, 26)
         chars.append(_STEAM_ALPHABET[index])
     return "".join(chars)

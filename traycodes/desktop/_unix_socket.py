@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import AlreadyRunning, NotOurs, NotRunning, TrayCodesError
+from ..i18n import _
 
 assert sys.platform != "win32"  # mypy: Unix alone (Windows' platform has the pipe)
 
@@ -143,7 +144,7 @@ class SocketTransport:
             try:
                 client.connect(str(path))
             except (FileNotFoundError, ConnectionRefusedError):
-                raise NotRunning("traycodes is not running") from None
+                raise NotRunning(_("traycodes is not running")) from None
             if not same_user(peer_uid(client)):  # nothing is sent to it
                 raise NotOurs(f"{path} is served by another user's process; nothing was sent")
             client.sendall(message)

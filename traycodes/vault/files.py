@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import DamagedData, StorageError, TrayCodesError
-from ..i18n import _
+from ..i18n import _, ngettext
 from .format import VaultFile, loads
 
 DEFAULT_BACKUPS = 10
@@ -152,10 +152,15 @@ def read_file(path: Path) -> tuple[VaultFile, bytes]:
     except DamagedData as exc:
         count = len(list_backups(path))
         hint = (
-            f"; it was left as it is. {count} encrypted backup(s) in "
-            f"{backups_folder(path)}: see 'traycodes backups' and 'traycodes restore'"
+            ngettext(
+                "; it was left as it is. {count} encrypted backup in {folder}: see "
+                "'traycodes backups' and 'traycodes restore'",
+                "; it was left as it is. {count} encrypted backups in {folder}: see "
+                "'traycodes backups' and 'traycodes restore'",
+                count,
+            ).format(count=count, folder=backups_folder(path))
             if count
-            else "; it was left as it is"
+            else _("; it was left as it is")
         )
         raise type(exc)(f"{exc} ({path}){hint}") from None
     return parsed, data
