@@ -3,6 +3,7 @@
 "use strict";
 
 const api = globalThis.browser ?? globalThis.chrome;
+let firstCopy = null; // the first account's Copy: Enter presses it (below)
 
 function show(answer) {
   const note = document.getElementById("note");
@@ -47,8 +48,17 @@ function show(answer) {
     });
     row.append(label, code, fill, copy);
     list.appendChild(row);
-    if (list.children.length === 1) copy.focus(); // Enter copies the first account's code
+    if (list.children.length === 1) firstCopy = copy;
   }
 }
+
+// Enter with nothing focused copies the first account's code (the keyboard's way in: the
+// popup opens with Alt+Shift+Y); Tab still walks the buttons from the top.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !firstCopy) return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  event.preventDefault();
+  firstCopy.click();
+});
 
 api.runtime.sendMessage({ type: "popup-accounts" }).then(show);
