@@ -36,9 +36,17 @@ PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
         "_run",
         "_thread",
     ),
-    "gtk": ("_initialize", "_notifier", "_mark_ready", "_create_menu", "_create_menu_item"),
+    "gtk": (
+        "_initialize",
+        "_finalize",
+        "_notifier",
+        "_mark_ready",
+        "_create_menu",
+        "_create_menu_item",
+    ),
     "appindicator": (
         "_initialize",
+        "_finalize",
         "_notifier",
         "_mark_ready",
         "_create_menu",
@@ -51,6 +59,7 @@ PRIVATE_MEMBERS: dict[str, tuple[str, ...]] = {
 OWN_MEMBERS = frozenset(
     {"_calls", "_waker", "_waker_lock", "_wake_atom", "_on_loop", "_run_calls"}
     | {"_live", "_open_until", "_ticking", "_host_call", "_menu_shown", "_relabel", "_tick"}
+    | {"_host_bus", "_host_filter"}
 )
 OPEN_LIMIT = 120.0  # a menu shown this long with no word from the host is taken as closed
 
@@ -190,18 +199,30 @@ def _quiet_gtk_icon(base: Any, *, watch_host: bool) -> type:
         relabels = 0  # labels changed while the menu was open (diagnostics)
         shown: tuple[str, ...] = ()  # the labels GTK has for its items (diagnostics)
 
+        _host_bus: Any = None
+        _host_filter = 0
+
         def _initialize(self) -> None:
             self._live = []
             if watch_host:
                 from gi.repository import Gio
 
-                Gio.bus_get_sync(Gio.BusType.SESSION, None).add_filter(self._host_call)
+                self._host_bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+                self._host_filter = self._host_bus.add_filter(self._host_call)
             try:
                 super()._initialize()
             except Exception as exc:  # GLib.GError from Gio.DBusProxy
                 log.info("the tray's own notifications are off: %s", describe(exc))
                 self._notifier = _NoNotifier()
                 self._mark_ready()
+
+        def _finalize(self) -> None:
+            # the filter off the bus connection before the icon (and maybe Python) goes: it
+            # is called from GDBus's own thread, which a quit does not stop
+            if self._host_filter:
+                self._host_bus.remove_filter(self._host_filter)
+                self._host_filter = 0
+            super()._finalize()
 
         def _create_menu(self, descriptors: Any) -> Any:
             if descriptors is self.menu:
