@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
+from tests.paths import SOURCE
 from tests.pseudo import escaped, pseudo
 from tests.unit.fakes import FakeLoop, record, vault_with
 from tests.unit.test_app_parts import Host, actions_for, session_for, wait_for_posted
 from tests.unit.test_typist import APP_WINDOW, GITHUB, FakeApp, FakeDesktop, typist_for
 from traycodes.app import clockwarn
 
-APP = Path(__file__).parents[2] / "traycodes" / "app"
+APP = SOURCE / "traycodes" / "app"  # the checkout (the suite runs from a copy of tests/)
 NAMES = ["GitHub", "GitHub Desktop", "pool.ntp.org", "traycodes"]
 
 
