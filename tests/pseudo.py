@@ -4,9 +4,13 @@ paths the user gave are taken out must hold no English word."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from traycodes import i18n
 
@@ -41,3 +45,32 @@ def escaped(texts: Iterable[str], allowed: Iterable[str] = ()) -> list[str]:
     """The texts (of a menu, a window) with English outside ⟦…⟧, each as it was shown."""
     names = list(allowed)
     return [t for t in texts if untranslated(t, names)]
+
+
+def run_in(
+    language: str, *argv: str, home: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``traycodes ARGV`` in a subprocess under ``LANGUAGE=language``, with a vault, settings
+    and state of its own in ``home`` (no keyring, the cheapest key derivation)."""
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "TRAYCODES_VAULT": str(home / "vault.tcv"),
+        "TRAYCODES_CONFIG": str(home / "settings.toml"),
+        "TRAYCODES_KEYRING": "off",
+        "TRAYCODES_KDF_COST": "minimum",
+        "TRAYCODES_PASSWORD": "correct horse battery",
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "data"),
+        **(extra or {}),
+        "LANGUAGE": language,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "traycodes", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )

@@ -10,15 +10,14 @@ import argparse
 import gettext
 import importlib.resources
 import json
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.pseudo import run_in
 from tests.unit.test_i18n_catalogues import tools
 from traycodes import i18n
 from traycodes.cli import COMMANDS, PROG, build_parser, main
@@ -129,27 +128,7 @@ def test_argparse_errors_are_translated_with_their_values_kept(
 
 
 def run(*argv: str, language: str, home: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "TRAYCODES_VAULT": str(home / "vault.tcv"),
-        "TRAYCODES_CONFIG": str(home / "settings.toml"),
-        "TRAYCODES_KEYRING": "off",
-        "TRAYCODES_KDF_COST": "minimum",
-        "TRAYCODES_PASSWORD": "correct horse battery",
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "LANGUAGE": language,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "traycodes", *argv],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    return run_in(language, *argv, home=home)
 
 
 # doctor's details that the app and the platform layer word (their strings are wrapped

@@ -5,17 +5,16 @@ and the tray menu's model. Machine output (``--json``, ``hotkeys`` lines) stays 
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.paths import SOURCE
+from tests.pseudo import run_in
 from tests.unit.test_i18n_catalogues import tools
 from traycodes import i18n
 from traycodes.app.menu import first_steps, menu_model, texts
@@ -73,27 +72,7 @@ def test_the_placeholder_check_finds_a_changed_or_lost_placeholder() -> None:
 
 
 def run(*argv: str, home: Path, language: str = "de") -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "TRAYCODES_VAULT": str(home / "vault.tcv"),
-        "TRAYCODES_CONFIG": str(home / "settings.toml"),
-        "TRAYCODES_KEYRING": "off",
-        "TRAYCODES_KDF_COST": "minimum",
-        "TRAYCODES_PASSWORD": "correct horse battery",
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "LANGUAGE": language,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "traycodes", *argv],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    return run_in(language, *argv, home=home)
 
 
 def flat(text: str) -> str:

@@ -5,16 +5,15 @@ translation. Machine output (``--json``, a bare code) is the same as in English.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.pseudo import run_in
 from tests.unit.test_i18n_catalogues import LOCALE, tools
 from traycodes import i18n
 
@@ -134,27 +133,7 @@ def test_plurals_take_the_spanish_form_for_one_and_for_many() -> None:
 
 
 def run(*argv: str, home: Path, language: str = "es") -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "TRAYCODES_VAULT": str(home / "vault.tcv"),
-        "TRAYCODES_CONFIG": str(home / "settings.toml"),
-        "TRAYCODES_KEYRING": "off",
-        "TRAYCODES_KDF_COST": "minimum",
-        "TRAYCODES_PASSWORD": "correct horse battery",
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "LANGUAGE": language,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "traycodes", *argv],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    return run_in(language, *argv, home=home)
 
 
 def said(done: subprocess.CompletedProcess[str]) -> str:

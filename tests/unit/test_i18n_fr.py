@@ -6,15 +6,14 @@ a printed code, exit codes) is the same as in English."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.pseudo import run_in
 from tests.unit.test_i18n_catalogues import LOCALE, tools
 from traycodes import i18n
 from traycodes.app.menu import menu_model, texts
@@ -83,28 +82,8 @@ def test_the_placeholder_check_finds_a_planted_mistake() -> None:  # the positiv
 
 
 def run(home: Path, *argv: str, language: str = "fr") -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "TRAYCODES_VAULT": str(home / "vault.tcv"),
-        "TRAYCODES_CONFIG": str(home / "settings.toml"),
-        "TRAYCODES_KEYRING": "off",
-        "TRAYCODES_KDF_COST": "minimum",
-        "TRAYCODES_PASSWORD": "correct horse battery",
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "COLUMNS": "200",  # argparse wraps help at the terminal's width
-        "LANGUAGE": language,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "traycodes", *argv],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    # argparse wraps help at the terminal's width
+    return run_in(language, *argv, home=home, extra={"COLUMNS": "200"})
 
 
 def test_the_command_line_speaks_french(tmp_path: Path) -> None:
