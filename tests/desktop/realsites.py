@@ -66,6 +66,7 @@ class Sites:
     def __init__(self, pages: dict[str, str], folder: Path) -> None:
         self.pages = pages
         self.reports: queue.Queue[dict[str, str]] = queue.Queue()
+        self.kept: list[dict[str, str]] = []  # reports no wait has taken yet
         sites = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -116,20 +117,29 @@ class Sites:
 
     def next_report(self, kind: str, page: str, timeout: float = 20) -> dict[str, str]:
         """The next report of ``kind`` from the document whose host and path start with
-        ``page`` (others' reports are passed over)."""
+        ``page``. Others' reports are kept for a later wait: a document's reports are
+        separate requests, which can arrive in either order (a fill's "change" after the
+        note's "panel")."""
+        deadline = time.monotonic() + timeout
         while True:
-            report = self.reports.get(timeout=timeout)
-            if report["kind"] == kind and report["page"].startswith(page):
-                return report
+            for report in self.kept:
+                if report["kind"] == kind and report["page"].startswith(page):
+                    self.kept.remove(report)
+                    return report
+            report = self.reports.get(timeout=max(0.0, deadline - time.monotonic()))
+            self.kept.append(report)
+
+    def forget(self) -> None:
+        """Drop every report so far (before a page is opened)."""
+        self.kept.clear()
+        while not self.reports.empty():
+            self.reports.get()
 
     def loaded(self, *pages: str, timeout: float = 60) -> None:
         """Wait until each of ``pages`` (host and path prefixes) reported its load, in
         whichever order (a frame loads before the page around it)."""
-        waiting = set(pages)
-        while waiting:
-            report = self.reports.get(timeout=timeout)
-            if report["kind"] == "load":
-                waiting -= {page for page in waiting if report["page"].startswith(page)}
+        for page in pages:
+            self.next_report("load", page, timeout=timeout)
 
     def close(self) -> None:
         for server in (self.https, self.http):

@@ -87,6 +87,7 @@ def setup(desktop: DesktopSession, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def opened(setup: Setup, url: str, frame: str) -> None:
     """Open ``url`` and wait until it and its frame (host and path ``frame``) loaded."""
+    setup.sites.forget()
     setup.browser.open(url)
     setup.sites.loaded(url.split("://", 1)[1], frame)
     wait_for(lambda: setup.browser.window() is not None, "the Chromium window")
