@@ -147,3 +147,52 @@ def test_the_macos_tray_is_the_menu_bar(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(sys, "platform", "darwin")
     rows = {row[0]: row for row in platform_rows(desktop.platform())}
     assert rows["tray icon"] == ("tray icon", True, "tries darwin", "")
+
+
+def hotkeys_row(monkeypatch: pytest.MonkeyPatch, problems: list[str]) -> tuple[bool, str, str]:
+    rows: dict[str, tuple[bool, str, str]] = {}
+
+    def check(part: str, ok: bool, detail: str, fix: str = "") -> None:
+        rows[part] = (ok, detail, fix)
+
+    system = win32_fake.FakeWindows()
+    win32_fake.install(system, monkeypatch.setattr)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(wayland, "hotkey_problems", lambda: problems)
+    wayland.desktop_findings(check)
+    return rows["hotkeys"]
+
+
+def test_a_hotkey_taken_is_mended_in_settings_in_any_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fix is chosen by the problem's kind, not its words: in German the words have
+    no "Settings", and doctor still offers no other fix (it once said "run it inside the
+    desktop session" to a German user whose hotkey another program held)."""
+    from traycodes import i18n
+    from traycodes.desktop import _keys
+    from traycodes.keys import Hotkey
+
+    i18n.set_languages(["de"])
+    try:
+        taken = _keys.taken(Hotkey.parse("<ctrl>+<alt>+o"))
+        assert "Settings" not in taken and "Einstellungen" in taken
+        assert hotkeys_row(monkeypatch, [taken])[2] == ""
+        session = "kein Bildschirm"  # a problem of the session: the fix is said
+        assert hotkeys_row(monkeypatch, [session])[2] != ""
+    finally:
+        i18n.set_languages(None)
+
+
+def test_the_running_apps_hotkey_problems_keep_their_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from traycodes import ipc
+
+    state = {
+        "ok": True,
+        "hotkey_problems": ["Strg+Alt+O ist belegt", "no display"],
+        "hotkey_problems_in_settings": [True, False],
+    }
+    monkeypatch.setattr(ipc, "request", lambda *args, **kwargs: state)
+    problems = wayland.hotkey_problems()
+    assert problems == state["hotkey_problems"]
+    assert [isinstance(p, desktop.SettingsProblem) for p in problems] == [True, False]

@@ -333,6 +333,10 @@ class App:
             "menu_shown": list(getattr(self.tray.icon, "shown", [])),  # as the backend has it
             "menu_relabels": getattr(self.tray.icon, "relabels", 0),
             "hotkey_problems": list(self.hotkey_problems),
+            # which of them another hotkey in Settings mends (their words are translated)
+            "hotkey_problems_in_settings": [
+                isinstance(problem, desktop.SettingsProblem) for problem in self.hotkey_problems
+            ],
         }
 
     def window_state(self) -> dict[str, Any]:

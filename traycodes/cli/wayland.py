@@ -166,7 +166,12 @@ def hotkey_problems() -> list[str]:
     except (TrayCodesError, OSError, ValueError):  # not running: try them here
         state = {}
     if state.get("ok"):
-        return [str(problem) for problem in state.get("hotkey_problems", [])]
+        problems = [str(problem) for problem in state.get("hotkey_problems", [])]
+        mended = state.get("hotkey_problems_in_settings", [])
+        return [
+            desktop.SettingsProblem(problem) if i < len(mended) and mended[i] is True else problem
+            for i, problem in enumerate(problems)
+        ]
     settings = load_settings()
     keys = [key for key in (settings.hotkey_type, settings.hotkey_pick) if key]
     make = desktop.present(desktop.platform().global_shortcuts)
@@ -197,7 +202,7 @@ def desktop_findings(check: Any) -> None:
             not problems,
             "; ".join(problems) if problems else _("traycodes takes its hotkeys"),
             ""
-            if all("Settings" in p for p in problems)
+            if all(isinstance(p, desktop.SettingsProblem) for p in problems)
             else _("run it inside the desktop session"),
         )
         return

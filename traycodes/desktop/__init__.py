@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ._base import APP_ID, DesktopError, IpcListener, IpcTransport, process_name
+from ._keys import SettingsProblem
 from ._parts import PART_NAMES, Missing, Platform
 from ._platform import display_server, os_kind, platform, session_kind
 from ._protocols import (
@@ -62,6 +63,7 @@ __all__ = [
     "Notifier",
     "Platform",
     "Screenshot",
+    "SettingsProblem",
     "ShortcutsMaker",
     "TrayChoice",
     "WindowReader",

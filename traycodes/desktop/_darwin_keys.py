@@ -72,7 +72,7 @@ class CarbonShortcuts:
         return self._carbon
 
     def start(self) -> list[str]:
-        problems = []
+        problems: list[str] = []
         for text, action in self.bindings.items():
             try:
                 hotkey = Hotkey.parse(text)

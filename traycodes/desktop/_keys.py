@@ -9,30 +9,46 @@ from collections.abc import Callable
 from ..i18n import _
 from ..keys import NAMED_KEYS, Hotkey
 
-__all__ = ["NAMED_KEYS", "Bindings", "Hotkey"]
+__all__ = ["NAMED_KEYS", "Bindings", "Hotkey", "SettingsProblem"]
 
 Bindings = dict[str, Callable[[], None]]
 
 
-def not_understood(text: str) -> str:
-    return _("the hotkey '{hotkey}' is not understood; change it in Settings").format(hotkey=text)
+class SettingsProblem(str):
+    """A hotkey problem the user mends by choosing another hotkey in Settings (doctor then
+    has no other fix to offer), as opposed to a missing display or tool. Told by its type,
+    never by its words, which are in the user's language."""
+
+    __slots__ = ()
 
 
-def taken(hotkey: Hotkey) -> str:
+def not_understood(text: str) -> SettingsProblem:
+    return SettingsProblem(
+        _("the hotkey '{hotkey}' is not understood; change it in Settings").format(hotkey=text)
+    )
+
+
+def taken(hotkey: Hotkey) -> SettingsProblem:
     """The one problem a combination another program holds gives (doctor, notification)."""
-    return _("{hotkey} is taken by another program: choose another in Settings").format(
-        hotkey=hotkey.label
+    return SettingsProblem(
+        _("{hotkey} is taken by another program: choose another in Settings").format(
+            hotkey=hotkey.label
+        )
     )
 
 
-def no_key(hotkey: Hotkey) -> str:
-    return _("this keyboard has no key for {hotkey}; choose another in Settings").format(
-        hotkey=hotkey.label
+def no_key(hotkey: Hotkey) -> SettingsProblem:
+    return SettingsProblem(
+        _("this keyboard has no key for {hotkey}; choose another in Settings").format(
+            hotkey=hotkey.label
+        )
     )
 
 
-def refused(hotkey: Hotkey) -> str:
+def refused(hotkey: Hotkey) -> SettingsProblem:
     """The system refused the hotkey for a reason other than another program's."""
-    return _("{hotkey} could not be registered; choose another in Settings").format(
-        hotkey=hotkey.label
+    return SettingsProblem(
+        _("{hotkey} could not be registered; choose another in Settings").format(
+            hotkey=hotkey.label
+        )
     )

@@ -139,7 +139,7 @@ class X11Shortcuts:
         masks = modifier_masks(self._display)
         self._variants = lock_variants(masks)
         self._relevant = 0xFF & ~(masks["caps"] | masks.get("num", 0) | masks.get("scroll", 0))
-        problems = []
+        problems: list[str] = []
         for text, action in self.bindings.items():
             try:
                 hotkey = Hotkey.parse(text)
