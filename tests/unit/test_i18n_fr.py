@@ -131,6 +131,20 @@ def test_the_command_line_speaks_french(tmp_path: Path) -> None:
     assert fr("{size} byte", "{size} bytes", 1).format(size=size.group(1)) in listed.stdout
 
 
+def test_french_spaces_its_colons_and_never_breaks_a_line_before_one(tmp_path: Path) -> None:
+    """French puts a no-break space before ':', ';', '?' and '!': in argparse's headings
+    (argparse adds the colon itself) and in help wrapped to a narrow terminal, where a plain
+    space let a line start with the colon."""
+    for argv in (("--help",), ("import", "--help"), ("browser", "--help"), ("follow", "--help")):
+        shown = run_in("fr", *argv, home=tmp_path, extra={"COLUMNS": "44"})
+        assert shown.returncode == 0, shown.stderr
+        lines = shown.stdout.splitlines()
+        assert fr("options") + "\u00a0:" in lines, argv
+        assert [line for line in lines if line.strip()[:1] in (":", ";", "?", "!")] == []
+        assert not re.search(r"\w [:;?!](\s|$)", shown.stdout), argv
+    assert fr("{heading}:") == "{heading}\u00a0:"
+
+
 def test_machine_output_is_the_same_in_french(tmp_path: Path) -> None:
     for setup in (("init",), ("add", URI)):
         assert run(tmp_path, *setup).returncode == 0

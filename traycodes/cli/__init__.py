@@ -67,7 +67,13 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(_(heading) if heading else heading)
+        if heading:
+            # argparse puts the colon after a heading itself: a language that spaces it
+            # (French: "options :") says so in the heading's pattern, and the colon is cut
+            # off here for argparse to put back.
+            shown = _("{heading}:").format(heading=_(heading))
+            heading = shown.removesuffix(":")
+        super().start_section(heading)
 
     def add_text(self, text: str | None) -> None:
         super().add_text(_(text) if text and text is not argparse.SUPPRESS else text)
