@@ -250,10 +250,9 @@ def test_the_global_hotkey_into_a_search_box_fills_nothing(setup: Setup) -> None
     app, sites, browser = setup
     app.start()
     try:
+        opened(setup, "https://attacker.okta.com/signin/top")
+        browser.press_until("panel", "attacker.okta.com/")  # ready, and said hello
         opened(setup, "https://mycorp.okta.com/search")
-        browser.press_until("panel", "mycorp.okta.com/search")  # ready, and said hello
-        nothing_filled(setup)
-        sites.forget()
         window = browser.window()
         assert window is not None
         app.run("xdotool", "windowactivate", "--sync", window, check=False)
