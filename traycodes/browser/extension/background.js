@@ -305,11 +305,15 @@ async function framesElsewhere(tabId, top) {
 // tab id -> {url, origins}. The next press there asks the browser's own question, while
 // the press is still a user gesture (the browser asks nothing after an await).
 const askingFrames = new Map();
+// The sites asked for here: their access lets a press fill their frames, and never makes
+// them sites filled on their own (permissions.onAdded leaves them off the host's list).
+const forFrames = new Set();
 
 function askForFrames(tab) {
   const waiting = askingFrames.get(tab.id);
   askingFrames.delete(tab.id);
   if (!waiting || waiting.url !== tab.url) return false;
+  waiting.origins.forEach((origin) => forFrames.add(origin));
   api.permissions.request({ origins: waiting.origins.map((origin) => `${origin}/*`) })
     .catch((error) => trace("the frames' permission was not asked:", String(error)))
     .then(() => fillFrame(tab.id, 0, tab.url));
@@ -562,7 +566,10 @@ async function autoFill(tabId, url) {
 }
 
 api.permissions.onAdded.addListener(async ({ origins = [] }) => {
-  const added = origins.filter((origin) => SITE_PATTERN.test(origin)).map((o) => o.slice(0, -2));
+  // a frame's site (askForFrames) is filled by a press only: not added to the host's list
+  // (if its own page is later filled on its own, the host's "off" gives its access back)
+  const added = origins.filter((origin) => SITE_PATTERN.test(origin)).map((o) => o.slice(0, -2))
+    .filter((site) => !(forFrames.delete(site) && !wanted.has(site)));
   for (const site of added) {
     const submit = wanted.get(site) === true;
     wanted.delete(site);

@@ -1,0 +1,133 @@
+// background.js against a fake browser (node has none): the extension's own decisions,
+// checked where an attacking page could steer them. The fake records what the background
+// asks the host and which pages' scripts it runs; the page's own answers are scripted.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const SOURCE = fs.readFileSync(
+  path.join(__dirname, "../../traycodes/browser/extension/background.js"), "utf8");
+
+function event() {
+  const listeners = [];
+  return {
+    listeners,
+    addListener: (listener) => listeners.push(listener),
+    fire: (...args) => Promise.all(listeners.map((listener) => listener(...args))),
+  };
+}
+
+// A browser with one tab at `url`: `page` answers the scripts run in it
+// ({origin, probe: [{frameId, result}], frames: [origin]}); `host(request)`, the host.
+function fakeBrowser({ url, page, host }) {
+  const asked = []; // what the host was asked, in order
+  const granted = new Set();
+  const delivered = [];
+  const portMessage = event();
+  const chrome = {
+    runtime: {
+      connectNative: () => ({
+        onMessage: portMessage,
+        onDisconnect: event(),
+        postMessage: (message) => {
+          asked.push(message);
+          Promise.resolve().then(() => portMessage.fire({ ...host(message), rid: message.rid }));
+        },
+      }),
+      getURL: (name) => `chrome-extension://id/${name}`,
+      onStartup: event(),
+      onInstalled: event(),
+      onMessage: event(),
+      lastError: undefined,
+    },
+    commands: { onCommand: event(), getAll: async () => [] },
+    contextMenus: { create: () => {}, onClicked: event() },
+    action: { setBadgeBackgroundColor: async () => {}, setBadgeText: async () => {}, setTitle: async () => {} },
+    notifications: { create: async () => {} },
+    permissions: {
+      onAdded: event(),
+      onRemoved: event(),
+      contains: async ({ origins }) => origins.every((origin) => granted.has(origin)),
+      getAll: async () => ({ origins: [...granted] }),
+      remove: async ({ origins }) => origins.forEach((origin) => granted.delete(origin)),
+      request: async ({ origins }) => {
+        origins.forEach((origin) => granted.add(origin)); // the user said yes
+        await chrome.permissions.onAdded.fire({ origins });
+        return true;
+      },
+    },
+    scripting: {
+      registered: [],
+      executeScript: async ({ target, files, func }) => {
+        if (files) return [];
+        const source = String(func);
+        if (target.allFrames) return page.probe;
+        if (source.includes("querySelectorAll")) return [{ frameId: 0, result: page.frames }];
+        return [{ frameId: target.frameIds[0], result: page.origin }];
+      },
+      getRegisteredContentScripts: async () => chrome.scripting.registered,
+      unregisterContentScripts: async () => { chrome.scripting.registered = []; },
+      registerContentScripts: async (scripts) => { chrome.scripting.registered = scripts; },
+    },
+    tabs: {
+      get: async () => ({ id: 1, url, status: "complete" }),
+      query: async () => [{ id: 1, url, status: "complete" }],
+      sendMessage: async (tabId, message, options) => { delivered.push({ message, options }); },
+    },
+  };
+  const timers = {
+    setTimeout: (fn, ms) => { const timer = setTimeout(fn, ms); timer.unref(); return timer; },
+  };
+  const context = vm.createContext({
+    chrome, console: { warn: () => {} }, URL, Promise, Map, Set, Date, ...timers,
+    fetch: async () => ({ json: async () => ({ token: "t" }) }),
+  });
+  vm.runInContext(SOURCE, context);
+  const tab = { id: 1, url, status: "complete" };
+  return { chrome, asked, granted, delivered, tab };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+async function until(check) {
+  for (let i = 0; i < 200 && !check(); i++) await settle();
+}
+
+test("a frame's access asked for by a page is not the site filled on its own", async () => {
+  // evil.test frames bank.test (which traycodes has an account for): the first press says
+  // the code field is in bank.test's frame, the next asks the browser for bank.test. That
+  // lets the press fill the frame; it must not enrol bank.test for filling with no press.
+  const allowed = new Set(); // the host's list of sites filled on their own
+  const browser = fakeBrowser({
+    url: "https://evil.test/",
+    page: {
+      origin: "https://evil.test",
+      probe: [{ frameId: 0, result: { field: false, focus: false } }],
+      frames: ["https://bank.test"],
+    },
+    host: (request) => {
+      if (request.type === "allow") allowed.add(request.site);
+      if (request.type !== "codes") return { ok: true };
+      if (request.auto && !allowed.has(new URL(request.url).origin)) return { ok: false, off: true };
+      return { ok: true, site: new URL(request.url).host, accounts: [{ id: "a", label: "Bank", code: "123456" }] };
+    },
+  });
+  await browser.chrome.commands.onCommand.fire("fill-code", browser.tab);
+  await until(() => browser.delivered.length > 0);
+  assert.match(browser.delivered[0].message.answer.error, /frame of bank\.test/);
+  await browser.chrome.commands.onCommand.fire("fill-code", browser.tab);
+  await until(() => browser.granted.has("https://bank.test/*") && browser.delivered.length > 1);
+  await until(() => false); // whatever the background does next, done
+  assert.ok(browser.granted.has("https://bank.test/*"), "the frame's access was given");
+  assert.deepEqual(browser.asked.filter((request) => request.type === "allow"), []);
+  // bank.test's own page, its code field drawn: nothing is filled there without a press
+  const before = browser.delivered.length;
+  const sender = { tab: { id: 1 }, frameId: 0, url: "https://bank.test/login" };
+  await browser.chrome.runtime.onMessage.fire({ type: "auto-fill" }, sender, () => {});
+  await until(() => !browser.granted.has("https://bank.test/*"));
+  await until(() => false);
+  assert.equal(browser.delivered.length, before, "a code went to bank.test with no press");
+});
