@@ -8,9 +8,9 @@ a website of its own uses the 2FA directory's domains for its issuer.
 Hosts where others publish under a first-party domain (``sites.google.com``, an Okta
 tenant's ``mycorp.okta.com``, a ``*.tumblr.com`` blog: ``data/shared-hosts.json``, with its
 sources) never get the parent domain's codes, and a record whose website names such a host
-matches that exact host only. Pages are filled over https only, except IP addresses and
-``localhost``, and a record whose website is written ``http://HOST`` (its explicit opt-in),
-which matches on that exact host.
+matches that exact host only. Pages are filled over https only, except local and private
+IP addresses (never a public one) and ``localhost``, and a record whose website is written
+``http://HOST`` (its explicit opt-in), which matches on that exact host.
 """
 
 from __future__ import annotations
@@ -55,15 +55,16 @@ def shared_host(host: str) -> bool:
 
 
 def local_host(host: str) -> bool:
-    """An IP address or ``localhost`` (filled over http too)."""
+    """``localhost`` or an IP address of this computer or its network (filled over http
+    too); a public IP address over http is anyone's on the way, as any http host is."""
     host = _bare(host)
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        ipaddress.ip_address(host)
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return True
+    return not address.is_global
 
 
 def page_host(url: str) -> str | None:

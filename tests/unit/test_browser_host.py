@@ -146,6 +146,22 @@ def test_only_https_pages_get_codes_but_local_hosts_and_an_explicit_opt_in() -> 
     assert records_for_page(records, "http://localhost:3000/")[1] == [dev]
 
 
+def test_a_public_ip_address_over_http_is_any_http_host() -> None:
+    """A network attacker serving http://1.2.3.4 gets no code of a record for that
+    address unless it is written http:// (a LAN address, 192.168.x.x, is filled)."""
+    public = record("Server", "1.2.3.4")
+    opted_in = record("Box", "http://5.6.7.8")
+    router = record("Router", "192.168.1.1")
+    v6 = record("Six", "[2001:4860::1]")
+    records = [public, opted_in, router, v6]
+    assert records_for_page(records, "http://1.2.3.4/")[1] == []
+    assert records_for_page(records, "https://1.2.3.4/")[1] == [public]
+    assert records_for_page(records, "http://5.6.7.8/")[1] == [opted_in]
+    assert records_for_page(records, "http://192.168.1.1/")[1] == [router]
+    assert records_for_page(records, "http://[2001:4860::1]/")[1] == []
+    assert records_for_page(records, "https://[2001:4860::1]/")[1] == [v6]
+
+
 def test_a_code_about_to_expire_is_waited_for() -> None:
     answer = {"accounts": [{"remaining": 1.5}, {"remaining": 20.0}, {"remaining": None}]}
     assert wait_before(answer, 3) == pytest.approx(1.55)
