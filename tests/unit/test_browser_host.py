@@ -116,6 +116,21 @@ def test_tenants_and_user_content_never_get_the_parent_domains_codes() -> None:
     assert records_for_page(records, "https://evil.tumblr.com/")[0] == "evil.tumblr.com"
 
 
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        # anyone gets an admin developer instance (UI pages: any HTML and script)
+        ("https://mycorp.service-now.com", "https://dev12345.service-now.com/evil.do"),
+        # a tenant's sign-in pages run the tenant's own script
+        ("https://mycorp.b2clogin.com", "https://evil.b2clogin.com/evil.onmicrosoft.com/x"),
+    ],
+)
+def test_a_tenant_of_another_platform_gets_no_sibling_tenants_code(ours: str, theirs: str) -> None:
+    mine = record("Work", ours)
+    assert records_for_page([mine], theirs)[1] == []
+    assert records_for_page([mine], ours + "/login")[1] == [mine]
+
+
 def test_the_shared_hosts_list_is_data_with_its_sources() -> None:
     from traycodes.resources import data_bytes
 
