@@ -131,3 +131,22 @@ test("a frame's access asked for by a page is not the site filled on its own", a
   await until(() => false);
   assert.equal(browser.delivered.length, before, "a code went to bank.test with no press");
 });
+
+test("a chooser's pick is answered by its own frame's address only, never the tab's", async () => {
+  const browser = fakeBrowser({
+    url: "https://bank.test/",
+    page: { origin: "https://bank.test", probe: [], frames: [] },
+    host: () => ({ ok: true, code: "123456" }),
+  });
+  const pick = (sender) => new Promise((resolve) => {
+    browser.chrome.runtime.onMessage.listeners[0]({ type: "code", id: "a".repeat(32) }, sender, resolve);
+  });
+  const framed = await pick({ tab: { id: 1, url: "https://bank.test/" }, frameId: 4, url: "https://evil.test/x" });
+  assert.equal(framed.code, "123456");
+  assert.equal(browser.asked.at(-1).url, "https://evil.test/x");
+  const before = browser.asked.length;
+  // a sender the browser gives no address for: not the tab's page around it
+  const answer = await pick({ tab: { id: 1, url: "https://bank.test/" }, frameId: 4 });
+  assert.equal(answer.ok, false);
+  assert.equal(browser.asked.length, before);
+});

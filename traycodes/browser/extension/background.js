@@ -455,7 +455,12 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
   }
   if (message.type === "code" && sender.tab) {
     // the in-page chooser: a fresh code for the account picked, for this frame's site only
-    ask({ type: "code", url: sender.url || sender.tab.url, id: String(message.id) }).then(reply);
+    // (a sender with no address of its own gets none: never the tab's, a frame's page around it)
+    if (!sender.url) {
+      reply({ ok: false, error: "press the shortcut again" });
+      return false;
+    }
+    ask({ type: "code", url: sender.url, id: String(message.id) }).then(reply);
     return true;
   }
   if (message.type === "frame-codes" && sender.tab && sender.url) {
