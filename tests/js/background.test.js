@@ -27,6 +27,7 @@ function fakeBrowser({ url, page, host }) {
   const asked = []; // what the host was asked, in order
   const granted = new Set();
   const delivered = [];
+  const said = []; // the notes on the desktop
   const portMessage = event();
   const chrome = {
     runtime: {
@@ -47,7 +48,7 @@ function fakeBrowser({ url, page, host }) {
     commands: { onCommand: event(), getAll: async () => [] },
     contextMenus: { create: () => {}, onClicked: event() },
     action: { setBadgeBackgroundColor: async () => {}, setBadgeText: async () => {}, setTitle: async () => {} },
-    notifications: { create: async () => {} },
+    notifications: { create: async (id, note) => { said.push(note.message); } },
     permissions: {
       onAdded: event(),
       onRemoved: event(),
@@ -74,21 +75,29 @@ function fakeBrowser({ url, page, host }) {
       registerContentScripts: async (scripts) => { chrome.scripting.registered = scripts; },
     },
     tabs: {
-      get: async () => ({ id: 1, url, status: "complete" }),
+      get: async () => ({ id: 1, url: page.now || url, status: "complete" }),
       query: async () => [{ id: 1, url, status: "complete" }],
       sendMessage: async (tabId, message, options) => { delivered.push({ message, options }); },
     },
   };
+  // time runs fast: a short wait is the next turn, a clock read 50 ms later
+  let clock = 0;
   const timers = {
-    setTimeout: (fn, ms) => { const timer = setTimeout(fn, ms); timer.unref(); return timer; },
+    setTimeout: (fn, ms) => {
+      if (ms < 1000) return setImmediate(fn);
+      const timer = setTimeout(fn, ms);
+      timer.unref();
+      return timer;
+    },
+    Date: { now: () => (clock += 50) },
   };
   const context = vm.createContext({
-    chrome, console: { warn: () => {} }, URL, Promise, Map, Set, Date, ...timers,
+    chrome, console: { warn: () => {} }, URL, Promise, Map, Set, ...timers,
     fetch: async () => ({ json: async () => ({ token: "t" }) }),
   });
   vm.runInContext(SOURCE, context);
   const tab = { id: 1, url, status: "complete" };
-  return { chrome, asked, granted, delivered, tab };
+  return { chrome, asked, granted, delivered, said, tab };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -149,4 +158,24 @@ test("a chooser's pick is answered by its own frame's address only, never the ta
   const answer = await pick({ tab: { id: 1, url: "https://bank.test/" }, frameId: 4 });
   assert.equal(answer.ok, false);
   assert.equal(browser.asked.length, before);
+});
+
+test("a press on a page that is navigating away fills nothing where it arrives", async () => {
+  // the user presses on evil.test, which has just sent its tab to bank.test's page that
+  // confirms a payment (a site the extension may enter): the press was on evil.test's
+  // page, so bank.test's page, arrived after it, gets no code of that press
+  const browser = fakeBrowser({
+    url: "https://evil.test/",
+    page: { origin: "https://bank.test", now: "https://bank.test/confirm", probe: [], frames: [] },
+    host: (request) => request.type === "codes"
+      ? { ok: true, site: new URL(request.url).host, accounts: [{ id: "a", label: "Bank", code: "123456" }] }
+      : { ok: true },
+  });
+  browser.granted.add("https://bank.test/*");
+  const tab = { id: 1, url: "https://evil.test/", pendingUrl: "https://bank.test/confirm", status: "loading" };
+  await browser.chrome.commands.onCommand.fire("fill-code", tab);
+  await until(() => browser.said.length > 0);
+  assert.deepEqual(browser.asked.filter((request) => request.type === "codes"), []);
+  assert.deepEqual(browser.delivered, []);
+  assert.match(browser.said[0], /cannot fill this page/);
 });

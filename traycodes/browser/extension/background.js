@@ -404,7 +404,10 @@ async function pressed(tab) {
     trace("the shortcut was pressed with no tab in front");
     return;
   }
-  let url = found.pendingUrl || found.url || "";
+  // the page the press was on; only a tab showing no web page yet (a new tab) goes by
+  // where it is going: a page that sends its tab elsewhere gets no fill there from the press
+  const shown = found.url || "";
+  let url = (/^https?:/i.test(shown) ? shown : found.pendingUrl) || shown;
   if (!/^https?:/i.test(url) && found.status === "loading") {
     // the tab's page not there yet: wait for its address (readable on a site allowed)
     url = (await arrival(found.id)) || url;
