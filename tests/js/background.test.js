@@ -179,3 +179,23 @@ test("a press on a page that is navigating away fills nothing where it arrives",
   assert.deepEqual(browser.delivered, []);
   assert.match(browser.said[0], /cannot fill this page/);
 });
+
+test("a press on a new tab still opening a page fills that page as it arrives", async () => {
+  const browser = fakeBrowser({
+    url: "https://bank.test/login",
+    page: {
+      origin: "https://bank.test",
+      probe: [{ frameId: 0, result: { field: true, focus: true } }],
+      frames: [],
+    },
+    host: (request) => request.type === "codes"
+      ? { ok: true, site: new URL(request.url).host, accounts: [{ id: "a", label: "Bank", code: "123456" }] }
+      : { ok: true },
+  });
+  browser.granted.add("https://bank.test/*");
+  const tab = { id: 1, url: "", pendingUrl: "https://bank.test/login", status: "loading" };
+  await browser.chrome.commands.onCommand.fire("fill-code", tab);
+  await until(() => browser.delivered.length > 0);
+  assert.equal(browser.delivered[0].message.url, "https://bank.test/login");
+  assert.equal(browser.delivered[0].message.answer.accounts[0].code, "123456");
+});
