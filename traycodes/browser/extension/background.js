@@ -98,6 +98,8 @@ function trace(...parts) {
 // badge): a press is never answered by silence.
 async function say(tabId, text) {
   trace(text);
+  // a tab closed meanwhile: no note (on the desktop it would read as the next press's answer)
+  if (await closed(tabId)) return;
   try {
     await api.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" });
     await api.action.setBadgeText({ tabId, text: "!" });
