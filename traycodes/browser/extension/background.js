@@ -164,10 +164,12 @@ async function inject(tabId, frameId) {
   });
 }
 
+// The frame's origin, if its document has the filler (a press on a page just opening may
+// inject into the tab's empty first document and read the page that replaced it).
 async function originOf(tabId, frameId) {
   const [found] = await api.scripting.executeScript({
     target: { tabId, frameIds: [frameId] },
-    func: () => location.origin,
+    func: () => (globalThis.traycodesFill ? location.origin : "a document without the filler"),
   });
   return found ? found.result : null;
 }
