@@ -98,6 +98,8 @@ function trace(...parts) {
 // badge): a press is never answered by silence.
 async function say(tabId, text) {
   trace(text);
+  // a tab closed meanwhile: no note (on the desktop it would read as the next press's answer)
+  if (await closed(tabId)) return;
   try {
     await api.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" });
     await api.action.setBadgeText({ tabId, text: "!" });
@@ -144,6 +146,17 @@ async function arrived(tabId, origin) {
   }
 }
 
+// A tab the user closed while its press was being answered: nobody left to answer (a note
+// then would land on the desktop, where it reads as the answer to the next page's press).
+async function closed(tabId) {
+  try {
+    await api.tabs.get(tabId);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 async function inject(tabId, frameId) {
   await api.scripting.executeScript({
     target: { tabId, frameIds: [frameId] },
@@ -151,10 +164,12 @@ async function inject(tabId, frameId) {
   });
 }
 
+// The frame's origin, if its document has the filler (a press on a page just opening may
+// inject into the tab's empty first document and read the page that replaced it).
 async function originOf(tabId, frameId) {
   const [found] = await api.scripting.executeScript({
     target: { tabId, frameIds: [frameId] },
-    func: () => location.origin,
+    func: () => (globalThis.traycodesFill ? location.origin : "a document without the filler"),
   });
   return found ? found.result : null;
 }
@@ -178,7 +193,7 @@ async function reach(tabId, frameId, url) {
       why = `the frame shows ${origin}, not yet ${wanted}`;
     } catch (error) {
       why = String((error && error.message) || error);
-      if (NEVER.test(why)) throw new Error(why);
+      if (NEVER.test(why) || (await closed(tabId))) throw new Error(why);
       if (frameId === 0 && DENIED.test(why) && (await arrived(tabId, wanted))) {
         throw new Error(why); // the page is there and no access came with it: waiting won't help
       }
@@ -211,6 +226,7 @@ async function fillFrame(tabId, frameId, url, explicit = false) {
     try {
       await reach(tabId, frameId, url);
     } catch (error) {
+      if (await closed(tabId)) return trace("the tab closed before its fill:", error.message);
       // a press before the page's navigation committed: the browser granted access to the
       // tab's previous document, not to the page that then arrived
       // (unless the user allowed this site: then its pages are reachable when they arrive)
@@ -235,7 +251,9 @@ async function fillFrame(tabId, frameId, url, explicit = false) {
       await deliver(tabId, frameId, { type: "traycodes-fill", answer, explicit, url });
     }
   } catch (error) {
-    await say(tabId, `the fill failed: ${String((error && error.message) || error)}`);
+    const why = String((error && error.message) || error);
+    if (await closed(tabId)) return trace("the tab closed before its fill:", why);
+    await say(tabId, `the fill failed: ${why}`);
     return;
   }
   hello().catch((error) => trace("hello:", String(error))); // the shortcut may have changed
