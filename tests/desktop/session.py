@@ -140,7 +140,7 @@ class DesktopSession:
     def full_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
 
-    def start_x(self) -> None:
+    def start_x(self, size: str = "1280x800") -> None:
         require("Xvfb", "xdpyinfo")
         for number in range(90 + os.getpid() % 50, 400):
             if (
@@ -152,7 +152,7 @@ class DesktopSession:
         self.env["DISPLAY"] = display
         self._start(
             "xvfb",
-            ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            ["Xvfb", display, "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
             lambda: self.run_ok(["xdpyinfo"]),
         )
 
@@ -295,6 +295,7 @@ def desktop_session(
     window_manager: bool = True,
     tray: bool = False,
     notifications: bool = False,
+    screen: str = "1280x800",
 ):  # type: ignore[no-untyped-def]
     """Start the parts asked for, in the documented order; stop them all afterwards."""
     root = Path(tempfile.mkdtemp(prefix="traycodes-desktop-"))
@@ -314,7 +315,7 @@ def desktop_session(
     )
     try:
         if x:
-            session.start_x()
+            session.start_x(screen)
         session.start_dbus()
         if keyring:
             session.start_keyring()
