@@ -9,8 +9,10 @@ const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 
-const SOURCE = fs.readFileSync(
-  path.join(__dirname, "../../traycodes/browser/extension/background.js"), "utf8");
+// the background's scripts in the order Firefox's manifest lists them (Chromium's worker
+// loads the first two with importScripts, which node's context lacks)
+const SOURCES = ["background-host.js", "background-frames.js", "background.js"].map((name) =>
+  fs.readFileSync(path.join(__dirname, "../../traycodes/browser/extension", name), "utf8"));
 
 function event() {
   const listeners = [];
@@ -95,7 +97,7 @@ function fakeBrowser({ url, page, host }) {
     chrome, console: { warn: () => {} }, URL, Promise, Map, Set, ...timers,
     fetch: async () => ({ json: async () => ({ token: "t" }) }),
   });
-  vm.runInContext(SOURCE, context);
+  for (const source of SOURCES) vm.runInContext(source, context);
   const tab = { id: 1, url, status: "complete" };
   return { chrome, asked, granted, delivered, said, tab };
 }

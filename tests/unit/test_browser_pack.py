@@ -36,7 +36,14 @@ def test_pack_writes_the_stores_zips_into_out(tmp_path: Path) -> None:
         assert "key" not in manifest
         if "firefox" in name:
             assert manifest["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
-            assert manifest["background"] == {"scripts": ["clipboard.js", "background.js"]}
+            assert manifest["background"] == {
+                "scripts": [
+                    "clipboard.js",
+                    "background-host.js",
+                    "background-frames.js",
+                    "background.js",
+                ]
+            }
         else:
             assert manifest["background"] == {"service_worker": "background.js"}
 

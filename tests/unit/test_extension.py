@@ -22,6 +22,8 @@ SHIPPED = install.SHIPPED
 FILES = {
     "manifest.json",
     "background.js",
+    "background-host.js",
+    "background-frames.js",
     "fill.js",
     "otpfield.js",
     "popup.html",
@@ -85,12 +87,24 @@ def test_permissions_are_narrow_and_nothing_runs_on_page_load() -> None:
     assert commands["_execute_action"]["suggested_key"]["default"] == "Alt+Shift+Y"  # type: ignore[index]
 
 
+def test_chromium_and_firefox_load_the_same_background_scripts() -> None:
+    """Chromium's service worker is background.js, which imports the others; Firefox's
+    build lists them: the same scripts in the same order, each shipped."""
+    code = (SHIPPED / "background.js").read_text()
+    imported = re.findall(r"importScripts\(([^)]*)\)", code)
+    assert len(imported) == 1
+    names = [name.strip().strip('"') for name in imported[0].split(",")]
+    assert ["clipboard.js", *names, "background.js"] == install.BACKGROUND_SCRIPTS
+    assert all((SHIPPED / name).is_file() for name in install.BACKGROUND_SCRIPTS)
+
+
 def test_the_firefox_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     folder = install.extension_folder(firefox=True)
     firefox = json.loads((folder / "manifest.json").read_text())
     assert firefox["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
-    assert firefox["background"] == {"scripts": ["clipboard.js", "background.js"]}
+    scripts = ["clipboard.js", "background-host.js", "background-frames.js", "background.js"]
+    assert firefox["background"] == {"scripts": scripts}
     assert "key" not in firefox and "offscreen" not in firefox["permissions"]
     assert {path.name for path in folder.iterdir()} >= FILES
     assert folder.is_relative_to(tmp_path)

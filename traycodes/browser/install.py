@@ -249,12 +249,17 @@ def extension_folder(*, firefox: bool = False) -> Path:
     return target
 
 
+# Firefox loads the background from these scripts, in order; Chromium's service worker is
+# background.js alone, which loads the two in between with importScripts.
+BACKGROUND_SCRIPTS = ["clipboard.js", "background-host.js", "background-frames.js", "background.js"]
+
+
 def firefox_manifest() -> str:
     """Firefox's manifest: a background script instead of a service worker, the gecko id,
     no Chromium key."""
     found = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
     found.pop("key", None)
-    found["background"] = {"scripts": ["clipboard.js", "background.js"]}
+    found["background"] = {"scripts": BACKGROUND_SCRIPTS}
     # no offscreen documents in Firefox: its background page clears the clipboard itself
     found["permissions"] = [p for p in found["permissions"] if p != "offscreen"]
     found["browser_specific_settings"] = {
