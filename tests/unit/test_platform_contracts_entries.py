@@ -6,6 +6,7 @@ macOS' LaunchAgents and browser folders under a temporary home."""
 from __future__ import annotations
 
 import json
+import os
 import plistlib
 import re
 import sys
@@ -54,8 +55,14 @@ def part(name: str) -> Any:
 def desktop_exec(entry: Path, link: str = "") -> list[str]:
     """The command a desktop entry starts, as GLib does it: the Exec key's string unescaped,
     field codes expanded (``%u`` the link, quoted; ``%%`` a percent sign), then split as a
-    shell would."""
-    from gi.repository import GLib
+    shell would. Without PyGObject (``scripts/test --quick`` installs no gtk extra) the
+    test is skipped, except in CI, where a missing part is a failure."""
+    try:
+        from gi.repository import GLib
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("PyGObject reads desktop entries as GLib does: 'scripts/test' installs it")
 
     keys = GLib.KeyFile()
     keys.load_from_file(str(entry), GLib.KeyFileFlags.NONE)
