@@ -14,7 +14,7 @@ DESKTOP_PACKAGES=(xvfb xauth x11-utils xdotool xclip openbox trayer dbus dbus-x1
   chromium firefox-esr xterm)  # node and npm: on every machine of this kind (the extension's tests)
 # A real headless sway for the Wayland tests, and Debian's own python3 for the unprivileged
 # user they run as (sway refuses root; that user cannot reach a Python in root's home).
-WAYLAND_PACKAGES=(sway xwayland wtype wl-clipboard grim foot waybar python3 python3-venv
+WAYLAND_PACKAGES=(sway swaybg xwayland wtype wl-clipboard grim foot waybar python3 python3-venv
   python3-tk python3-gi gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1)
 # What PyGObject (pystray's gtk/appindicator backends: menus on Linux) builds against.
 GTK_PACKAGES=(gcc pkg-config libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0
